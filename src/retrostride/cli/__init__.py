@@ -1,0 +1,32 @@
+"""The ``retrostride`` command line (Typer and rich), on top of the services.
+
+Each domain registers its commands from its own module; this file only assembles them.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from retrostride.cli import energy
+
+app = typer.Typer(
+    name="retrostride",
+    help="Backward walking (retro walking): energy cost, training log, programs, gait.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+
+
+
+@app.callback()
+def _root() -> None:
+    """Backward walking (retro walking): energy cost, training log, programs, gait."""
+
+
+for _module in (energy,):
+    _module.register(app)
+
+
+def main() -> None:
+    """Entry point of the ``retrostride`` script."""
+    app()

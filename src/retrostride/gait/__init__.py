@@ -1,0 +1,1 @@
+"""IMU recordings and gait signal processing. No files, no database, no web."""

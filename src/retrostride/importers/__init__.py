@@ -1,0 +1,1 @@
+"""File formats to domain objects. Parsers only: they return objects, never store them."""

@@ -1,0 +1,1 @@
+"""The training log's domain objects: person, session, segment, samples. No I/O."""

@@ -1,0 +1,184 @@
+"""The training log's domain objects, shared by importers, storage, services and the web app.
+
+Units are SI and named in every field: seconds, metres, m/s, kg, bpm, steps per minute (spm).
+Times are timezone-aware UTC ``datetime`` objects; the local offset is kept beside them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+import numpy as np
+import numpy.typing as npt
+
+from retrostride.science.locomotion import Direction, Setting
+
+FloatArray = npt.NDArray[np.float64]
+
+
+class Sport(StrEnum):
+    """Sports the energy engine models; any other sport a device records is kept as its own text."""
+
+    WALKING = "walking"
+    RUNNING = "running"
+    SLED_DRAG = "sled_drag"
+    STAIRS = "stairs"
+
+
+ENERGY_MODELLED_SPORTS: frozenset[str] = frozenset(s.value for s in Sport)
+
+
+class Sex(StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+
+
+@dataclass(frozen=True, slots=True)
+class BodyMass:
+    """A body-mass measurement [kg] on a date."""
+
+    on: date
+    mass_kg: float
+
+
+@dataclass(slots=True)
+class Person:
+    """A profile for the energy engine: body-mass history, height [m], birth year, sex, home zone."""
+
+    name: str
+    home_time_zone: str = "UTC"
+    height_m: float | None = None
+    birth_year: int | None = None
+    sex: Sex | None = None
+    body_mass: list[BodyMass] = field(default_factory=list)
+
+    def mass_on(self, day: date) -> float | None:
+        """The latest body mass [kg] measured on or before ``day`` (else the earliest known)."""
+        if not self.body_mass:
+            return None
+        ordered = sorted(self.body_mass, key=lambda m: m.on)
+        before = [m for m in ordered if m.on <= day]
+        return (before[-1] if before else ordered[0]).mass_kg
+
+
+@dataclass(slots=True)
+class Samples:
+    """Columnar per-record data of a session. Every array has the length of ``time_s``.
+
+    Missing values are NaN. ``time_s`` is seconds since the session's start (monotonic).
+    """
+
+    time_s: FloatArray
+    latitude_deg: FloatArray | None = None
+    longitude_deg: FloatArray | None = None
+    altitude_m: FloatArray | None = None
+    distance_m: FloatArray | None = None
+    heart_rate_bpm: FloatArray | None = None
+    cadence_spm: FloatArray | None = None
+    """Steps per minute for walking and running; the sport's own unit otherwise (rpm, strokes)."""
+    speed_m_s: FloatArray | None = None
+    power_w: FloatArray | None = None
+    incline_percent: FloatArray | None = None
+
+    CHANNELS = (
+        "latitude_deg",
+        "longitude_deg",
+        "altitude_m",
+        "distance_m",
+        "heart_rate_bpm",
+        "cadence_spm",
+        "speed_m_s",
+        "power_w",
+        "incline_percent",
+    )
+
+    def __len__(self) -> int:
+        return int(self.time_s.shape[0])
+
+    def channels(self) -> dict[str, FloatArray]:
+        """The channels present, by name (``time_s`` included)."""
+        out: dict[str, FloatArray] = {"time_s": self.time_s}
+        for name in self.CHANNELS:
+            value = getattr(self, name)
+            if value is not None:
+                out[name] = value
+        return out
+
+    @property
+    def has_positions(self) -> bool:
+        lat = self.latitude_deg
+        return lat is not None and bool(np.isfinite(lat).any())
+
+
+@dataclass(slots=True)
+class Segment:
+    """A lap or a stretch of one direction. Offsets are from the session's start [s]."""
+
+    start_offset_s: float
+    elapsed_s: float | None = None
+    moving_s: float | None = None
+    distance_m: float | None = None
+    direction: Direction = Direction.UNKNOWN
+    speed_m_s: float | None = None
+    """Mean speed over ground or of the belt [m/s]."""
+    grade_percent: float | None = None
+    """Mean grade or treadmill incline [%], negative downhill."""
+    load_kg: float | None = None
+    """Carried load [kg]."""
+    sled_kg: float | None = None
+    """Dragged sled with its plates [kg]."""
+    heart_rate_bpm: float | None = None
+    cadence_spm: float | None = None
+    device_kcal: float | None = None
+
+
+@dataclass(slots=True)
+class SourceFile:
+    """Where an imported session came from. ``sha256`` identifies the exact file bytes."""
+
+    name: str
+    format: str
+    sha256: str
+    size_bytes: int
+
+
+@dataclass(slots=True)
+class Session:
+    """One activity of one sport. A multisport file gives one session per sport, sharing ``group``.
+
+    ``start_utc`` is None when the device's clock was never set; statistics then count the
+    session by its import date and mark it so. ``utc_offset_s`` is the local offset at the
+    start; ``offset_assumed`` says it came from the person's home zone, not from the file.
+    """
+
+    sport: str
+    start_utc: datetime | None
+    utc_offset_s: int | None = None
+    offset_assumed: bool = False
+    elapsed_s: float | None = None
+    moving_s: float | None = None
+    distance_m: float | None = None
+    setting: Setting = Setting.OVERGROUND
+    terrain: str | None = None
+    """For overground sessions: road, track, trail, grass, sand, ..."""
+    sub_sport: str | None = None
+    device: str | None = None
+    title: str | None = None
+    notes: str = ""
+    rpe: float | None = None
+    """Rating of perceived exertion, CR-10 scale (0-10)."""
+    pain_before: float | None = None
+    """Pain on the 0-10 numeric rating scale before the session."""
+    pain_after: float | None = None
+    device_kcal: float | None = None
+    """The device's own energy figure [kcal], kept and labelled as the device's."""
+    segments: list[Segment] = field(default_factory=list)
+    samples: Samples | None = None
+    source: SourceFile | None = None
+    group: str | None = None
+    """Links the sessions of one multisport file."""
+    recovered: str | None = None
+    """Set when salvaged from a damaged file: what was kept."""
+    warnings: list[str] = field(default_factory=list)

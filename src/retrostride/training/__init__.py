@@ -1,0 +1,1 @@
+"""Programs as data, progression rules, schedules and calendar export."""
