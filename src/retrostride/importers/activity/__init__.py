@@ -1,0 +1,61 @@
+"""Activity files (FIT, GPX, TCX, CSV, and zip archives of them) -> log sessions.
+
+The contract every format module honours:
+
+- ``parse_activity_file(path, ...)`` returns a :class:`ParsedFile` or raises
+  :class:`retrostride.errors.FileRefused` naming the file and what is wrong. A file damaged after
+  valid data is refused with ``salvageable=True`` unless ``salvage=True``, in which case the valid
+  part is returned with ``ParsedFile.recovered`` saying how much was kept.
+- Device quirks that can be read completely are imported with a warning; nothing is accepted
+  silently.
+- ``read_summary(path)`` reads only what the duplicate check and list views need, much faster
+  than a full parse.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from retrostride.log.model import Session, SourceFile
+
+DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024
+"""Default size limit of one imported file [bytes]; configurable by the caller."""
+
+
+@dataclass(slots=True)
+class ParsedFile:
+    """What one file holds: one session, or one per sport for a multisport file."""
+
+    source: SourceFile
+    sessions: list[Session]
+    warnings: list[str] = field(default_factory=list)
+    recovered: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FileSummary:
+    """A file's identity and extent, for the duplicate check."""
+
+    source: SourceFile
+    sport: str | None
+    start_utc: datetime | None
+    elapsed_s: float | None
+    distance_m: float | None
+
+
+def parse_activity_file(
+    path: Path,
+    *,
+    salvage: bool = False,
+    home_time_zone: str = "UTC",
+    max_bytes: int = DEFAULT_MAX_FILE_BYTES,
+) -> ParsedFile:
+    """Parse one FIT, GPX, TCX or CSV file, detected by content, not by name."""
+    raise NotImplementedError("being built")
+
+
+def read_summary(path: Path, *, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> FileSummary:
+    """The file's summary without a full parse."""
+    raise NotImplementedError("being built")
