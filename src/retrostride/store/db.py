@@ -1,0 +1,166 @@
+"""The database: one declarative ``Base``, the URL, and opening with migrations applied.
+
+For engineers adding tables (programs, gait): import :class:`Base` from here and reference the
+person table as ``ForeignKey("person.id", ondelete="CASCADE")``. ``Base``, the table name
+``person`` and its integer primary key ``id`` are stable. Add your Alembic revision to
+``retrostride/store/migrations/versions/`` chained after ``0001_log`` (``down_revision =
+"0001_log"``); :func:`open_database` applies every revision automatically.
+
+SQLite (the default, a file in the user's data directory) runs in WAL mode with foreign keys on
+and a busy timeout, so that a second process waits for a writer instead of failing. PostgreSQL is
+used through psycopg 3; ``postgresql://`` URLs are accepted and mean ``postgresql+psycopg://``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import DateTime, Engine, create_engine, event, text
+from sqlalchemy.engine import Connection, Dialect, make_url
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+ENV_DATABASE_URL = "RETROSTRIDE_DATABASE_URL"
+SQLITE_BUSY_TIMEOUT_MS = 60_000
+"""How long a SQLite connection waits for another process's write lock [ms]."""
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+_PG_MIGRATION_LOCK_KEY = 0x7265_7472_6F73  # "retros": serialises concurrent migrations
+
+
+class Base(DeclarativeBase):
+    """The one declarative base of every retrostride table."""
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC ``datetime`` stored as a naive UTC timestamp (same on every backend)."""
+
+    impl = DateTime(timezone=False)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: give a timezone-aware UTC time")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+def default_sqlite_path() -> Path:
+    """The default SQLite file, in the user's data directory (platformdirs)."""
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("retrostride")) / "retrostride.sqlite"
+
+
+def database_url() -> str:
+    """``RETROSTRIDE_DATABASE_URL`` if set, else the default SQLite file's URL."""
+    url = os.environ.get(ENV_DATABASE_URL, "").strip()
+    return url or f"sqlite:///{default_sqlite_path()}"
+
+
+def normalise_url(url: str) -> str:
+    """Map ``postgresql://`` and ``postgres://`` onto the psycopg 3 driver."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+@dataclass(slots=True)
+class Database:
+    """An open database: the engine and a session factory."""
+
+    url: str
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One ORM session in one transaction: committed on success, rolled back on any error."""
+        with self.sessions.begin() as session:
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy emit BEGIN itself (pysqlite's implicit transactions skip DDL and SELECT).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.close()
+
+
+def _sqlite_on_begin(conn: Connection) -> None:
+    # BEGIN IMMEDIATE takes the write lock up front, so two writers queue on busy_timeout
+    # instead of failing with "database is locked" when a reader upgrades to a writer.
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def create_database_engine(url: str) -> Engine:
+    """An engine for ``url`` with retrostride's connection settings, without migrating."""
+    url = normalise_url(url)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "begin", _sqlite_on_begin)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _alembic_config(connection: Connection) -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = connection
+    return config
+
+
+def migrate(engine: Engine) -> None:
+    """Apply every pending Alembic revision; safe when several processes open at once.
+
+    SQLite serialises through ``BEGIN IMMEDIATE`` (the whole upgrade is one write transaction);
+    PostgreSQL through a transaction-scoped advisory lock. DDL is transactional on both, so an
+    interrupted upgrade leaves the previous schema.
+    """
+    from alembic import command
+
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK_KEY})
+        command.upgrade(_alembic_config(connection), "heads")
+
+
+def open_database(url: str | None = None, *, migrate_schema: bool = True) -> Database:
+    """Open (creating if needed) the database at ``url`` (default :func:`database_url`)."""
+    url = normalise_url(url or database_url())
+    engine = create_database_engine(url)
+    if migrate_schema:
+        migrate(engine)
+    return Database(url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
+
+
+def utc_now() -> datetime:
+    """The current time, timezone-aware UTC."""
+    return datetime.now(UTC)
