@@ -7,7 +7,11 @@ from __future__ import annotations
 
 import typer
 
+from retrostride.cli import assess as assess_commands
 from retrostride.cli import energy
+from retrostride.cli import gait as gait_commands
+from retrostride.cli import log as log_commands
+from retrostride.cli import program as program_commands
 
 app = typer.Typer(
     name="retrostride",
@@ -23,7 +27,7 @@ def _root() -> None:
     """Backward walking (retro walking): energy cost, training log, programs, gait."""
 
 
-for _module in (energy,):
+for _module in (energy, log_commands, program_commands, assess_commands, gait_commands):
     _module.register(app)
 
 

@@ -1,12 +1,365 @@
-"""``retrostride energy``, ``retrostride compendium`` and ``retrostride compare`` (being built)."""
+"""``retrostride energy``, ``retrostride compendium`` and ``retrostride compare``."""
 
 from __future__ import annotations
 
+import json
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any
+
 import typer
+from rich.console import Console
+from rich.table import Table
+
+from retrostride.errors import InputError
+from retrostride.science import energy
+from retrostride.science import units
+from retrostride.science.energy.body import Profile
+from retrostride.science.locomotion import Direction, Gait, Setting
+
+MPH = 0.44704
+# Model field -> the option that carries it (so a refusal names the option the user typed).
+_OPTION_OF_FIELD = {
+    "speed": "--speed",
+    "grade": "--grade",
+    "mass": "--mass",
+    "load": "--load",
+    "sled": "--sled",
+    "edition": "--edition",
+    "direction": "--direction",
+    "gait": "--gait",
+    "setting": "--setting",
+    "surface": "--surface",
+    "code": "--code",
+    "age": "--age",
+    "sex": "--sex",
+    "height": "--height",
+    "duration": "--duration",
+    "pace": "--pace",
+}
+
+
+@contextmanager
+def _refusals() -> Iterator[None]:
+    """Turn an :class:`InputError` into one line on stderr and exit code 2."""
+    try:
+        yield
+    except InputError as exc:
+        option = _OPTION_OF_FIELD.get(exc.field, exc.field)
+        typer.echo(f"error: {option}: {exc.value!r} is not valid; expected {exc.expected}", err=True)
+        raise typer.Exit(2) from None
+
+
+def _profile(
+    age: float | None, sex: str | None, height: str | None, mass_kg: float, equation: str
+) -> Profile | None:
+    given = {"--age": age, "--sex": sex, "--height": height}
+    if all(value is None for value in given.values()):
+        return None
+    missing = [name for name, value in given.items() if value is None]
+    if missing:
+        raise InputError(
+            missing[0], None, "--age, --sex and --height together (for corrected METs)"
+        )
+    assert age is not None and sex is not None and height is not None
+    height_m = units.parse_length_m(height, field="--height")
+    return Profile(
+        age_years=age,
+        sex=sex.lower(),  # type: ignore[arg-type]
+        height_m=height_m,
+        body_mass_kg=mass_kg,
+        equation=equation,  # type: ignore[arg-type]
+    )
+
+
+def _fmt(value: float, digits: int = 2) -> str:
+    return "-" if math.isnan(value) else f"{value:.{digits}f}"
+
+
+def _estimate_payload(
+    result: energy.EnergyEstimate,
+    *,
+    mass_kg: float,
+    duration_s: float,
+    profile: Profile | None,
+    conditions: dict[str, Any],
+) -> dict[str, Any]:
+    standard = energy.kcal_for_duration(result.met, mass_kg, duration_s)
+    corrected = (
+        energy.kcal_for_duration(result.met, mass_kg, duration_s, profile=profile)
+        if profile is not None
+        else None
+    )
+    used = corrected or standard
+    return {
+        "met": result.met,
+        "met_corrected": corrected.met_used if corrected else None,
+        "vo2_ml_kg_min": result.vo2_ml_kg_min,
+        "vo2_l_min": result.vo2_l_min,
+        "kcal_per_min": used.gross_kcal / (duration_s / 60.0) if duration_s else None,
+        "duration_s": duration_s,
+        "kcal_gross": used.gross_kcal,
+        "kcal_net": used.net_kcal,
+        "kcal_gross_o2": used.gross_kcal_o2,
+        "kcal_met_used": used.met_label,
+        "kcal_gross_standard": standard.gross_kcal,
+        "kcal_net_standard": standard.net_kcal,
+        "kcal_gross_corrected": corrected.gross_kcal if corrected else None,
+        "kcal_net_corrected": corrected.net_kcal if corrected else None,
+        "kcal_conventions": energy.KCAL_CONVENTIONS,
+        "forward_met": None if math.isnan(result.forward_met) else result.forward_met,
+        "ratio_to_forward": (
+            None if math.isnan(result.ratio_to_forward) else result.ratio_to_forward
+        ),
+        "baseline": result.baseline,
+        "gait": str(result.gait),
+        "direction": str(result.direction),
+        "model": result.model,
+        "edition": result.edition,
+        "code": result.code,
+        "sources": list(result.sources),
+        "extrapolated": result.extrapolated,
+        "certainty": result.certainty,
+        "certainty_distance": result.certainty_distance,
+        "warnings": list(result.warnings),
+        "conditions": conditions,
+    }
+
+
+def _print_estimate(console: Console, payload: dict[str, Any], title: str) -> None:
+    table = Table(title=title, show_header=False, title_justify="left")
+    table.add_column("what")
+    table.add_column("value")
+    table.add_row("MET", _fmt(payload["met"]))
+    if payload["met_corrected"] is not None:
+        table.add_row("MET corrected (Kozey 2010)", _fmt(payload["met_corrected"]))
+    table.add_row("VO2", f"{_fmt(payload['vo2_ml_kg_min'], 1)} mL/kg/min, "
+                  f"{_fmt(payload['vo2_l_min'])} L/min")
+    minutes = payload["duration_s"] / 60.0
+    table.add_row(
+        f"kcal in {minutes:g} min ({payload['kcal_met_used']} MET)",
+        f"gross {payload['kcal_gross']:.0f}, net {payload['kcal_net']:.0f} "
+        f"(MET x kg x h; {payload['kcal_gross_o2']:.0f} at 5 kcal/L O2)",
+    )
+    if payload["kcal_gross_corrected"] is not None:
+        table.add_row(
+            "kcal with standard MET", f"gross {payload['kcal_gross_standard']:.0f}, "
+            f"net {payload['kcal_net_standard']:.0f}"
+        )
+    if payload["forward_met"] is not None and payload["direction"] == "backward":
+        table.add_row("forward MET (baseline)", _fmt(payload["forward_met"]))
+        table.add_row("ratio to forward", f"{payload['ratio_to_forward']:.2f} x")
+        table.add_row("baseline", payload["baseline"])
+    table.add_row("gait", payload["gait"])
+    certainty = payload["certainty"] + (" (extrapolated)" if payload["extrapolated"] else "")
+    table.add_row("certainty", certainty)
+    table.add_row("model", payload["model"])
+    for warning in payload["warnings"]:
+        table.add_row("warning", warning)
+    console.print(table)
+    console.print("Sources:")
+    for source in payload["sources"]:
+        console.print(f"  - {source}")
 
 
 def register(app: typer.Typer) -> None:
-    @app.command()
-    def compare() -> None:
-        """Compare the seed article's three activities for a 70 kg person."""
-        typer.echo("retrostride: the energy comparison is being built.")
+    """Add ``energy``, ``compendium`` and ``compare`` to ``app``."""
+    app.command(name="energy")(energy_command)
+    compendium_app = typer.Typer(help="Look up the Compendium of Physical Activities rows.")
+    compendium_app.command(name="search")(compendium_search)
+    compendium_app.command(name="show")(compendium_show)
+    app.add_typer(compendium_app, name="compendium")
+    app.command(name="compare")(compare_command)
+
+
+def energy_command(
+    speed: Annotated[
+        str | None, typer.Option(help='Speed: "3.5 mph", "5.6 km/h", "1.5 m/s", "10:00 min/km".')
+    ] = None,
+    direction: Annotated[
+        Direction, typer.Option(help="backward or forward.", case_sensitive=False)
+    ] = Direction.BACKWARD,
+    gait: Annotated[
+        Gait | None, typer.Option(help="walk or run (chosen by speed if omitted).")
+    ] = None,
+    grade: Annotated[str, typer.Option(help='Grade in percent, negative downhill: "5".')] = "0",
+    setting: Annotated[
+        Setting, typer.Option(help="overground, treadmill, deadmill or curved-treadmill.")
+    ] = Setting.OVERGROUND,
+    surface: Annotated[
+        str | None,
+        typer.Option(help="Ground: " + ", ".join(energy.SURFACE_NAMES) + " (terrain, sled)."),
+    ] = None,
+    load: Annotated[str, typer.Option(help='Carried load: "10 kg", "22 lb".')] = "0 kg",
+    sled: Annotated[str, typer.Option(help='Sled mass with its plates: "40 kg".')] = "0 kg",
+    mass: Annotated[str, typer.Option(help='Body mass: "70 kg", "154 lb".')] = "70 kg",
+    duration: Annotated[
+        str, typer.Option(help='Duration for the kcal: "30 min", "1h15" (default 1 h).')
+    ] = "60 min",
+    age: Annotated[float | None, typer.Option(help="Age in years (corrected METs).")] = None,
+    sex: Annotated[str | None, typer.Option(help="male or female (corrected METs).")] = None,
+    height: Annotated[
+        str | None, typer.Option(help='Height: "175 cm", "5 ft 9 in" (corrected METs).')
+    ] = None,
+    rmr_equation: Annotated[
+        str, typer.Option(help="harris-benedict (Kozey 2010) or mifflin-st-jeor.")
+    ] = "harris-benedict",
+    edition: Annotated[int, typer.Option(help="Compendium edition: 2024 or 2011.")] = 2024,
+    code: Annotated[
+        str | None, typer.Option(help="Answer a Compendium code instead, e.g. 17320.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Energy cost of walking or running, backward or forward, with its forward baseline."""
+    with _refusals():
+        mass_kg = units.parse_mass_kg(mass, field="--mass")
+        duration_s = units.parse_duration_s(duration, field="--duration")
+        profile = _profile(age, sex, height, mass_kg, rmr_equation)
+        if code is not None:
+            row = energy.lookup(code, edition)
+            result = energy.from_row(row, mass_kg)
+            conditions: dict[str, Any] = {"code": row.code, "description": row.description}
+            title = f"Compendium {row.edition} {row.code}: {row.description}"
+        else:
+            if speed is None:
+                raise InputError("--speed", None, 'a speed such as "3.5 mph" (or use --code)')
+            conditions = {
+                "speed_m_s": units.parse_speed_m_s(speed, field="--speed"),
+                "grade_percent": units.parse_grade_percent(grade, field="--grade"),
+                "direction": str(direction),
+                "gait": None if gait is None else str(gait),
+                "setting": str(setting),
+                "surface": surface,
+                "load_kg": units.parse_mass_kg(load, field="--load"),
+                "sled_kg": units.parse_mass_kg(sled, field="--sled"),
+                "body_mass_kg": mass_kg,
+                "edition": edition,
+            }
+            result = energy.estimate(energy.Conditions(**conditions))
+            title = (
+                f"{direction} {result.gait}, {units.format_speed(conditions['speed_m_s'])} "
+                f"({units.format_speed(conditions['speed_m_s'], 'mph')}), "
+                f"{conditions['grade_percent']:g}% grade, {setting}"
+            )
+        payload = _estimate_payload(
+            result, mass_kg=mass_kg, duration_s=duration_s, profile=profile, conditions=conditions
+        )
+    if as_json:
+        typer.echo(json.dumps(payload, indent=2))
+        return
+    _print_estimate(Console(), payload, title)
+
+
+def compendium_search(
+    words: Annotated[list[str], typer.Argument(help="Words that must all appear.")],
+    edition: Annotated[int, typer.Option(help="Compendium edition: 2024 or 2011.")] = 2024,
+) -> None:
+    """Search the shipped locomotion rows of the Compendium by words."""
+    with _refusals():
+        found = energy.search(" ".join(words), edition)
+    table = Table(title=f"Compendium {edition}: {len(found)} rows", title_justify="left")
+    for column in ("code", "MET", "description", "copies"):
+        table.add_column(column)
+    for row in found:
+        table.add_row(row.code, f"{row.met:.1f}", row.description, row.copy_certainty)
+    Console().print(table)
+
+
+def compendium_show(
+    code: Annotated[str, typer.Argument(help="Compendium code, e.g. 17320.")],
+    edition: Annotated[int, typer.Option(help="Compendium edition: 2024 or 2011.")] = 2024,
+) -> None:
+    """Show one Compendium row with its source."""
+    with _refusals():
+        row = energy.lookup(code, edition)
+    typer.echo(f"{row.code} ({row.edition}): {row.met:.1f} MET, {row.description}")
+    typer.echo(f"source: {row.source}; copies: {row.copy_certainty} ({', '.join(row.copies)})")
+
+
+ARTICLE = (
+    ("forward, brisk, 3.5 mph", "17200", Direction.FORWARD, 0.0),
+    ("backward, level, 3.5 mph", "17320", Direction.BACKWARD, 0.0),
+    ("backward, 3.5 mph, 5% uphill", "17325", Direction.BACKWARD, 5.0),
+)
+
+
+def compare_rows(mass_kg: float = 70.0) -> list[dict[str, Any]]:
+    """The article's three activities under both editions and the model (for ``compare``)."""
+    out = []
+    for label, code, direction, grade in ARTICLE:
+        rows = {edition: energy.lookup(code, edition).met for edition in energy.EDITIONS}
+        model = {
+            edition: energy.estimate(
+                energy.Conditions(
+                    speed_m_s=3.5 * MPH,
+                    grade_percent=grade,
+                    direction=direction,
+                    body_mass_kg=mass_kg,
+                    edition=edition,
+                )
+            )
+            for edition in energy.EDITIONS
+        }
+        out.append({"label": label, "code": code, "rows": rows, "model": model})
+    return out
+
+
+def compare_command(
+    mass: Annotated[str, typer.Option(help='Body mass: "70 kg", "154 lb".')] = "70 kg",
+) -> None:
+    """Compare the seed article's three activities under both Compendium editions and the model."""
+    with _refusals():
+        mass_kg = units.parse_mass_kg(mass, field="--mass")
+        data = compare_rows(mass_kg)
+    console = Console()
+    table = Table(
+        title=f"What walking backward costs a {mass_kg:g} kg person (MET; kcal per 30 min)",
+        title_justify="left",
+    )
+    table.add_column("activity")
+    table.add_column("code")
+    for edition in energy.EDITIONS:
+        table.add_column(f"Compendium {edition}", justify="right")
+    table.add_column("model (2024)", justify="right")
+    table.add_column("kcal/30 min", justify="right")
+    table.add_column("x forward brisk\n2011 / 2024 / model", justify="right")
+    brisk = data[0]
+    for item in data:
+        model = item["model"][2024]
+        ratios = [item["rows"][e] / brisk["rows"][e] for e in energy.EDITIONS]
+        ratios.append(model.met / brisk["model"][2024].met)
+        table.add_row(
+            item["label"],
+            item["code"],
+            *(f"{item['rows'][e]:.1f}" for e in energy.EDITIONS),
+            f"{model.met:.1f}",
+            f"{model.met * mass_kg * 0.5:.0f}",
+            " / ".join(f"{r:.2f}" for r in ratios),
+        )
+    console.print(table)
+    level, uphill = data[1]["model"][2024], data[2]["model"][2024]
+    console.print(
+        "Baseline of the last column: forward brisk walking at 3.5 mph on level ground "
+        "(Compendium 17200 for the editions; the model's own forward walking for the model)."
+    )
+    console.print(
+        f"Against the model's forward walking under the same conditions: level "
+        f"{level.ratio_to_forward:.2f} x, 5% uphill {uphill.ratio_to_forward:.2f} x. "
+        "The article's '40% more' holds only against the 2011 row (6.0 / 4.3)."
+    )
+    console.print(
+        "kcal = MET x kg x h (1 MET = 1 kcal/kg/h); apps using 5 kcal per litre O2 give 5% more."
+    )
+    console.print("\nWhere to go next:")
+    for command in (
+        'retrostride energy --speed "3.5 mph" --grade 5',
+        'retrostride energy --speed "5 km/h" --direction forward --json',
+        'retrostride energy --speed "3 mph" --sled "40 kg" --surface artificial-turf',
+        "retrostride energy --code 17320 --edition 2011",
+        "retrostride compendium search backward",
+        "retrostride --help",
+    ):
+        console.print(f"  {command}")
+
+

@@ -15,7 +15,11 @@ person's left, z up. Accelerometers report specific force: standing still, ``acc
 +9.81 m/s^2. Gyroscopes report angular rate about those axes, right-hand rule, in rad/s.
 
 A phone carried anywhere has no known mounting: its ``frame`` is ``"device"`` and only
-orientation-free quantities (the acceleration norm) are used from it.
+orientation-free quantities (the acceleration norm) are used from it. A lower-back sensor whose
+mounting is unknown (``frame="device"``) still gives steps, cadence and stride length (from the
+axis that carries gravity), but no walking direction.
+
+Two foot sensors travel together as a :class:`FootPair` (left and right, same sampling rate).
 
 Loaders never put reference or ground-truth data in the channels; those go to ``reference``.
 """
@@ -31,6 +35,7 @@ import numpy as np
 import numpy.typing as npt
 
 FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.intp]
 
 STANDARD_GRAVITY_M_S2 = 9.80665
 """Standard acceleration of gravity [m/s^2] (CGPM 1901; ISO 80000-3)."""
@@ -89,3 +94,45 @@ class Recording:
     @property
     def duration_s(self) -> float:
         return len(self) / self.sampling_rate_hz
+
+
+@dataclass(slots=True)
+class FootPair:
+    """Two foot-mounted recordings, each in the foot body frame above, with a common time axis.
+
+    Both must have the same sampling rate and a gyroscope; their first samples are simultaneous.
+    ``reference`` holds the pair's reference data (for example motion-capture stride lengths).
+    """
+
+    left: Recording
+    right: Recording
+    reference: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for side, rec in (("left", self.left), ("right", self.right)):
+            if rec.placement is not Placement.FOOT:
+                raise ValueError(f"{side} recording must have placement 'foot', got {rec.placement}")
+            if rec.gyr_rad_s is None:
+                raise ValueError(f"{side} foot recording needs a gyroscope")
+        if self.left.sampling_rate_hz != self.right.sampling_rate_hz:
+            raise ValueError(
+                "left and right foot recordings must share one sampling rate, got "
+                f"{self.left.sampling_rate_hz} and {self.right.sampling_rate_hz} Hz"
+            )
+
+    @property
+    def sampling_rate_hz(self) -> float:
+        return self.left.sampling_rate_hz
+
+    @property
+    def source(self) -> str | None:
+        """The left recording's source without its ``#left`` suffix."""
+        return None if self.left.source is None else self.left.source.removesuffix("#left")
+
+    @property
+    def placement(self) -> Placement:
+        return Placement.FOOT
+
+    @property
+    def duration_s(self) -> float:
+        return min(self.left.duration_s, self.right.duration_s)

@@ -182,3 +182,14 @@ class Session:
     recovered: str | None = None
     """Set when salvaged from a damaged file: what was kept."""
     warnings: list[str] = field(default_factory=list)
+    # Set by the log's storage, not by importers:
+    id: int | None = None
+    """The stored session's id (None until stored)."""
+    imported_at: datetime | None = None
+    """When the session entered the log (UTC); dates it in statistics when ``start_utc`` is None."""
+    energy_kcal: float | None = None
+    """The session's energy [kcal] from ``energy_source``."""
+    energy_source: str | None = None
+    """``model`` (the energy engine), ``device`` (the file's own figure, labelled so) or None."""
+    energy_model_version: str | None = None
+    """The energy engine's ``MODEL_VERSION`` that produced ``energy_kcal`` (model figures only)."""

@@ -69,7 +69,7 @@ _GRADE_RE: Final = re.compile(rf"^({_NUMBER})\s*(%|percent)?$", re.IGNORECASE)
 
 
 @cache
-def _registry() -> pint.UnitRegistry:
+def _registry() -> pint.UnitRegistry:  # type: ignore[type-arg]
     return pint.UnitRegistry()
 
 
@@ -91,9 +91,7 @@ def _finite(value: float, field: str, text: str, expected: str, *, negative_ok: 
     return float(value)
 
 
-def _quantity(
-    text: str, field: str, expected: str, dimension: str, default_unit: str
-) -> float:
+def _quantity(text: str, field: str, expected: str, dimension: str, default_unit: str) -> float:
     """Parse ``number [unit]`` with pint and return the magnitude in ``dimension``'s SI unit."""
     match = re.match(rf"^({_NUMBER})\s*(.*)$", text)
     if match is None:
@@ -109,9 +107,9 @@ def _quantity(
 
 
 def parse_speed_m_s(text: str, *, field: str = "speed") -> float:
-    """Speed in m/s from ``"3.5 mph"``, ``"5.6 km/h"``, ``"1.5 m/s"``, ``"10:00 min/km"``, ``"8:00 min/mi"``.
+    """Speed [m/s] from ``"3.5 mph"``, ``"5.6 km/h"``, ``"1.5 m/s"``, ``"10:00 min/km"``.
 
-    A bare number is km/h. A pace (time per distance, as ``mm:ss`` or ``"6 min/km"``) is inverted.
+    A bare number is km/h. A pace (``"8:00 min/mi"``, ``"6 min/km"``) is inverted.
     Negative or non-finite speeds are refused; zero is returned as 0.0.
     """
     cleaned = _clean(text, field, SPEED_FORMS)
@@ -141,7 +139,7 @@ def parse_speed_m_s(text: str, *, field: str = "speed") -> float:
 
 
 def parse_mass_kg(text: str, *, field: str = "mass") -> float:
-    """Mass in kg from ``"70 kg"``, ``"154 lb"``, ``"11 stone"``; a bare number is kg. Refuses < 0."""
+    """Mass [kg] from ``"70 kg"``, ``"154 lb"``, ``"11 stone"``; bare number: kg."""
     cleaned = _clean(text, field, MASS_FORMS)
     value = _quantity(cleaned, field, MASS_FORMS, "kg", "kg")
     return _finite(value, field, text, MASS_FORMS, negative_ok=False)
@@ -185,7 +183,7 @@ def parse_distance_m(text: str, *, field: str = "distance") -> float:
 
 
 def parse_length_m(text: str, *, field: str = "height") -> float:
-    """Body length (height) in metres from ``"175 cm"``, ``"1.75 m"``, ``"5 ft 9 in"``, ``"5'9\\""``.
+    """Body length (height) [m] from ``"175 cm"``, ``"1.75 m"``, ``"5 ft 9 in"``, ``"5'9\\""``.
 
     A bare number is centimetres (people give heights in cm, not m).
     """
@@ -200,7 +198,7 @@ def parse_length_m(text: str, *, field: str = "height") -> float:
 
 
 def parse_grade_percent(text: str, *, field: str = "grade") -> float:
-    """Grade in percent (rise over run x 100) from ``"5"``, ``"5%"``, ``"-3 %"``; negative is downhill."""
+    """Grade [%] (rise over run x 100) from ``"5"``, ``"5%"``, ``"-3 %"``; negative is downhill."""
     cleaned = _clean(text, field, GRADE_FORMS)
     match = _GRADE_RE.match(cleaned)
     if match is None:

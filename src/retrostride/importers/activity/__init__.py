@@ -43,6 +43,9 @@ class FileSummary:
     start_utc: datetime | None
     elapsed_s: float | None
     distance_m: float | None
+    start_latitude_deg: float | None = None
+    """First known position, for matching files whose start time is unknown."""
+    start_longitude_deg: float | None = None
 
 
 def parse_activity_file(
@@ -52,10 +55,47 @@ def parse_activity_file(
     home_time_zone: str = "UTC",
     max_bytes: int = DEFAULT_MAX_FILE_BYTES,
 ) -> ParsedFile:
-    """Parse one FIT, GPX, TCX or CSV file, detected by content, not by name."""
-    raise NotImplementedError("being built")
+    """Parse one FIT, GPX, TCX or CSV file, detected by content, not by name.
+
+    A ``.gz`` file is decompressed (up to ``max_bytes``) and its content parsed; a zip archive
+    holding exactly one activity file is parsed as that file (use :func:`parse_archive` for
+    archives of many). ``home_time_zone`` (IANA name) gives the local offset where the file
+    has none; such sessions are marked ``offset_assumed``.
+    """
+    from retrostride.importers.activity._dispatch import parse_path
+
+    return parse_path(
+        Path(path), salvage=salvage, home_time_zone=home_time_zone, max_bytes=max_bytes
+    )
 
 
 def read_summary(path: Path, *, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> FileSummary:
-    """The file's summary without a full parse."""
-    raise NotImplementedError("being built")
+    """The file's summary without a full parse.
+
+    For FIT files a scan of the record headers decoding only the file_id, session, lap and
+    activity messages (checked against the full decode on every shared file); for the XML and
+    CSV formats, whose totals need every point, a full streaming parse.
+    """
+    from retrostride.importers.activity._dispatch import summary_of_path
+
+    return summary_of_path(Path(path), max_bytes=max_bytes)
+
+
+from retrostride.importers.activity.archive import (  # noqa: E402
+    ArchiveEntry,
+    ArchiveLimits,
+    is_archive,
+    parse_archive,
+)
+
+__all__ = [
+    "DEFAULT_MAX_FILE_BYTES",
+    "ArchiveEntry",
+    "ArchiveLimits",
+    "FileSummary",
+    "ParsedFile",
+    "is_archive",
+    "parse_activity_file",
+    "parse_archive",
+    "read_summary",
+]

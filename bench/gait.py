@@ -1,0 +1,174 @@
+"""Gait goals measured side by side with mobgap, in one run.
+
+1. Accuracy: retrostride's lower-back pipeline and mobgap's ``MobilisedPipelineHealthy`` on the
+   same Mobilise-D lab tests (``imu/mobgap-lab``), each compared with the INDIP reference:
+   cadence [%], stride length [m] and walking speed [m/s] per test (stride-weighted means over the
+   walking bouts, as read by mobgap's loader for both), then the mean absolute error overall and
+   for the healthy adult (HA) alone.
+2. Throughput: seconds of computation per minute of recording, after one warm-up call, for both
+   pipelines on the same tests (data already in memory on both sides), and the ratio
+   (goal: retrostride at least 20 times mobgap's throughput).
+3. A week in bounded memory: :mod:`bench.gait_week` (seconds and peak RSS for 1 and 7 days).
+
+Run from the repository root: ``.venv/bin/python -m bench.gait`` (``--skip-week`` for parts 1-2
+only, ``--repeat N`` to time N passes). Needs the ``bench`` extra (mobgap).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import statistics
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.gait_mobgap import GaitFigures, MobgapTest, load_tests, run_mobgap
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_DATA = REPO.parent / "shared" / "data"
+
+
+@dataclass(slots=True)
+class OursTest:
+    seconds: float
+    result: GaitFigures
+
+
+def _figures(result: object) -> GaitFigures:
+    bouts = [b for b in getattr(result, "bouts", []) if b.n_steps > 0]
+    if not bouts:
+        nan = math.nan
+        return GaitFigures(nan, nan, nan, 0)
+
+    def mean(attr: str) -> float:
+        pairs = [(getattr(b, attr), b.n_steps) for b in bouts if math.isfinite(getattr(b, attr))]
+        total = sum(w for _, w in pairs)
+        return sum(v * w for v, w in pairs) / total if total else math.nan
+
+    return GaitFigures(mean("cadence_spm"), mean("stride_length_m"), mean("speed_m_s"), len(bouts))
+
+
+def run_ours(data_root: Path, tests: list[MobgapTest], repeat: int) -> dict[str, OursTest]:
+    """retrostride's pipeline on the same tests (loaded with retrostride's own loader)."""
+    from retrostride.gait.pipeline import analyze
+    from retrostride.importers.imu import load_mobilised_mat
+
+    wanted = {f"{t.key.cohort}/{t.key.participant}": t for t in tests}
+    recordings = {}
+    for who in wanted:
+        for rec in load_mobilised_mat(data_root / "imu" / "mobgap-lab" / who / "data.mat"):
+            recordings[f"{who} {rec.reference['test']}"] = rec
+    analyze(next(iter(recordings.values())))  # warm-up
+    out: dict[str, OursTest] = {}
+    for t in tests:
+        key = f"{t.key.cohort}/{t.key.participant} {t.key.time_measure}/{t.key.test}/{t.key.trial}"
+        rec = recordings[key]
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            result = analyze(rec)
+            times.append(time.perf_counter() - started)
+        out[t.key.label()] = OursTest(min(times), _figures(result))
+    return out
+
+
+def _errors(result: GaitFigures | None, ref: GaitFigures) -> tuple[float, float, float]:
+    if result is None:
+        return (math.nan, math.nan, math.nan)
+    return (
+        100.0 * abs(result.cadence_spm - ref.cadence_spm) / ref.cadence_spm,
+        abs(result.stride_length_m - ref.stride_length_m),
+        abs(result.speed_m_s - ref.speed_m_s),
+    )
+
+
+def _mean(values: list[float]) -> float:
+    finite = [v for v in values if math.isfinite(v)]
+    return statistics.fmean(finite) if finite else math.nan
+
+
+def accuracy_table(tests: list[MobgapTest], ours: dict[str, OursTest]) -> dict[str, float]:
+    """Print per-test and overall errors; returns the overall means by name."""
+    head = (
+        f"{'test':<24} {'min':>5} | {'ref cad':>7} {'ref SL':>6} {'ref v':>5} | "
+        f"{'cad% rs':>7} {'mg':>5} | {'SL m rs':>7} {'mg':>5} | {'v m/s rs':>8} {'mg':>5}"
+    )
+    print(head)
+    print("-" * len(head))
+    rows: dict[str, list[tuple[float, ...]]] = {"all": [], "HA": []}
+    for t in tests:
+        e_rs = _errors(ours[t.key.label()].result, t.reference)
+        e_mg = _errors(t.result, t.reference)
+        r = t.reference
+        print(
+            f"{t.key.label():<24} {t.minutes:>5.2f} | {r.cadence_spm:>7.1f} "
+            f"{r.stride_length_m:>6.2f} {r.speed_m_s:>5.2f} | {e_rs[0]:>7.1f} {e_mg[0]:>5.1f} | "
+            f"{e_rs[1]:>7.3f} {e_mg[1]:>5.3f} | {e_rs[2]:>8.3f} {e_mg[2]:>5.3f}"
+        )
+        rows["all"].append((*e_rs, *e_mg))
+        if t.key.cohort == "HA":
+            rows["HA"].append((*e_rs, *e_mg))
+    overall: dict[str, float] = {}
+    for group, values in rows.items():
+        if not values:
+            continue
+        means = [_mean([v[i] for v in values]) for i in range(6)]
+        label = f"mean |error| ({group}, {len(values)} tests)"
+        print(
+            f"{label:<30} | {'':>20} | {means[0]:>7.1f} {means[3]:>5.1f} | "
+            f"{means[1]:>7.3f} {means[4]:>5.3f} | {means[2]:>8.3f} {means[5]:>5.3f}"
+        )
+        for i, name in enumerate(("cadence_pct", "stride_length_m", "speed_m_s")):
+            overall[f"{group}_{name}_retrostride"] = means[i]
+            overall[f"{group}_{name}_mobgap"] = means[i + 3]
+    print("(rs = retrostride, mg = mobgap MobilisedPipelineHealthy; reference: INDIP, per test)")
+    for name in ("cadence_pct", "stride_length_m", "speed_m_s"):
+        rs, mg = overall[f"all_{name}_retrostride"], overall[f"all_{name}_mobgap"]
+        verdict = "PASS" if rs <= mg else "FAIL"
+        print(f"  {name:<16} retrostride {rs:.3f} vs mobgap {mg:.3f}: {verdict} (goal: <= mobgap)")
+    return overall
+
+
+def throughput(tests: list[MobgapTest], ours: dict[str, OursTest]) -> float:
+    """Print seconds per recording-minute for both and the ratio; returns the ratio."""
+    minutes = sum(t.minutes for t in tests)
+    s_rs = sum(ours[t.key.label()].seconds for t in tests)
+    s_mg = sum(t.seconds for t in tests)
+    per_rs, per_mg = s_rs / minutes, s_mg / minutes
+    ratio = per_mg / per_rs if per_rs > 0 else math.inf
+    print(f"throughput over {len(tests)} tests, {minutes:.2f} recording-minutes (after warm-up):")
+    print(f"  retrostride {per_rs:.4f} s per recording-minute ({s_rs:.3f} s)")
+    print(f"  mobgap      {per_mg:.4f} s per recording-minute ({s_mg:.3f} s)")
+    verdict = "PASS" if ratio >= 20 else "FAIL"
+    print(f"  retrostride / mobgap throughput: {ratio:.1f}x: {verdict} (goal: >= 20x)")
+    return ratio
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="retrostride gait vs mobgap, one run")
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the shared data folder")
+    parser.add_argument("--repeat", type=int, default=3, help="timing passes (min is kept)")
+    parser.add_argument("--skip-week", action="store_true", help="skip the week-long memory part")
+    parser.add_argument("--week-days", type=float, nargs="+", default=[1, 7])
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    tests = load_tests(args.data / "imu" / "mobgap-lab")
+    print(f"== accuracy vs INDIP: {len(tests)} Mobilise-D lab tests with a reference ==")
+    run_mobgap(tests, repeat=args.repeat)
+    ours = run_ours(args.data, tests, args.repeat)
+    accuracy_table(tests, ours)
+    print()
+    print("== throughput ==")
+    throughput(tests, ours)
+    if not args.skip_week:
+        from bench.gait_week import week_bench
+
+        print()
+        print("== a week of 100 Hz lower-back data in bounded memory (streaming) ==")
+        week_bench(args.data, sorted(args.week_days), None)
+    print(f"\ntotal bench time {time.perf_counter() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

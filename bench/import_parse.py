@@ -1,0 +1,229 @@
+"""Parse throughput and peak memory of the activity importers against the bare libraries.
+
+Run from the repo root: ``.venv/bin/python -m bench.import_parse [--shared PATH] [--mb 50]``.
+
+Every case runs in its own subprocess, so that peak memory is the increase of the process's
+maximum resident set (``resource.getrusage(...).ru_maxrss``) over its baseline taken after
+the imports and just before the parse. RSS is used rather than tracemalloc because lxml's and
+numpy's C allocations are invisible to tracemalloc, and RSS is what the machine pays. Times are
+the best of ``--repeat`` runs inside that process (the first run gives the memory figure).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+# ---------------------------------------------------------------- the parsers under test
+def _ours(path: Path) -> int:
+    from retrostride.importers.activity import parse_activity_file
+
+    parsed = parse_activity_file(path, max_bytes=1 << 34)
+    return sum(len(s.samples) if s.samples is not None else 0 for s in parsed.sessions)
+
+
+def _summary(path: Path) -> int:
+    from retrostride.importers.activity import read_summary
+
+    read_summary(path, max_bytes=1 << 34)
+    return 1
+
+
+def _fitdecode(path: Path) -> int:
+    import fitdecode
+
+    n = 0
+    with fitdecode.FitReader(
+        path, check_crc=fitdecode.CrcCheck.RAISE, error_handling=fitdecode.ErrorHandling.WARN
+    ) as reader:
+        for frame in reader:
+            if isinstance(frame, fitdecode.FitDataMessage) and frame.name == "record":
+                n += 1
+    return n
+
+
+def _gpxpy(path: Path) -> int:
+    import gpxpy
+
+    with path.open(encoding="utf-8") as handle:
+        gpx = gpxpy.parse(handle)
+    return sum(len(seg.points) for trk in gpx.tracks for seg in trk.segments)
+
+
+def _tcxreader(path: Path) -> int:
+    from tcxreader.tcxreader import TCXReader
+
+    return len(TCXReader().read(str(path)).trackpoints)
+
+
+def _lxml_bare(path: Path) -> int:
+    """The floor: iterparse the points into plain tuples, clearing as it goes."""
+    from lxml import etree
+
+    rows = []
+    for _event, el in etree.iterparse(
+        str(path), events=("end",), tag=("{*}trkpt", "{*}Trackpoint"), huge_tree=True
+    ):
+        rows.append((el.get("lat"), el.get("lon"), el.findtext("{*}time") or el.findtext(
+            "{*}Time")))
+        el.clear(keep_tail=False)
+        while el.getprevious() is not None:
+            del el.getparent()[0]
+    return len(rows)
+
+
+PARSERS = {
+    "ours": _ours,
+    "summary": _summary,
+    "fitdecode": _fitdecode,
+    "gpxpy": _gpxpy,
+    "tcxreader": _tcxreader,
+    "lxml": _lxml_bare,
+}
+
+
+def _maxrss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # Linux: KiB
+
+
+def child(parser: str, path: Path, repeat: int) -> None:
+    """Run one parser on one file; print JSON (points, best seconds, peak increase MB)."""
+    import fitdecode  # noqa: F401  (imports are part of the baseline, not the parse)
+    import gpxpy  # noqa: F401
+    import lxml.etree  # noqa: F401
+    import numpy  # noqa: F401
+    import tcxreader.tcxreader  # noqa: F401
+
+    import retrostride.importers.activity._dispatch  # noqa: F401
+    import retrostride.importers.activity.fit  # noqa: F401
+    import retrostride.importers.activity.gpx  # noqa: F401
+    import retrostride.importers.activity.tcx  # noqa: F401
+
+    func = PARSERS[parser]
+    baseline = _maxrss_mb()
+    best = float("inf")
+    points = 0
+    peak = 0.0
+    for i in range(repeat):
+        t0 = time.perf_counter()
+        points = func(path)
+        best = min(best, time.perf_counter() - t0)
+        if i == 0:
+            peak = _maxrss_mb() - baseline
+    print(json.dumps({"points": points, "seconds": best, "peak_mb": peak}))
+
+
+def run_case(parser: str, path: Path, repeat: int) -> dict[str, Any]:
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.import_parse", "--child", parser, str(path),
+         "--repeat", str(repeat)],
+        cwd=REPO, capture_output=True, text=True, check=True,
+    )
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+# ---------------------------------------------------------------- synthetic files
+def synth_gpx(source: Path, target: Path, min_mb: float) -> None:
+    """Repeat one GPX file's points, with fresh increasing times, until min_mb is reached."""
+    text = source.read_text("utf-8")
+    points = re.findall(r"<trkpt\b.*?</trkpt>", text, flags=re.S)
+    head = text[: text.index("<trkseg>") + len("<trkseg>")]
+    tail = "</trkseg></trk></gpx>\n"
+    with target.open("w", encoding="utf-8") as out:
+        out.write(head)
+        second = 0
+        while out.tell() < min_mb * 1e6:
+            for pt in points:
+                stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(1_500_000_000 + second))
+                out.write(re.sub(r"<time>[^<]*</time>", f"<time>{stamp}</time>", pt))
+                second += 1
+        out.write(tail)
+
+
+def synth_tcx(source: Path, target: Path, min_mb: float) -> None:
+    """Repeat one TCX file's trackpoints inside one lap until min_mb is reached."""
+    text = source.read_text("utf-8")
+    points = re.findall(r"<Trackpoint>.*?</Trackpoint>", text, flags=re.S)
+    head = text[: text.index("<Track>") + len("<Track>")]
+    tail = "</Track></Lap></Activity></Activities></TrainingCenterDatabase>\n"
+    with target.open("w", encoding="utf-8") as out:
+        out.write(head)
+        second = 0
+        while out.tell() < min_mb * 1e6:
+            for pt in points:
+                stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(1_500_000_000 + second))
+                pt2 = re.sub(r"<Time>[^<]*</Time>", f"<Time>{stamp}</Time>", pt)
+                out.write(re.sub(r"<DistanceMeters>[^<]*</DistanceMeters>", "", pt2))
+                second += 1
+        out.write(tail)
+
+
+def _largest(folder: Path, pattern: str) -> Path:
+    return max(folder.glob(pattern), key=lambda p: p.stat().st_size)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=Path(
+        os.environ.get("RETROSTRIDE_SHARED_DATA", REPO.parent / "shared" / "data")))
+    parser.add_argument("--mb", type=float, default=50.0, help="size of synthetic files [MB]")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--child", nargs=2, metavar=("PARSER", "FILE"))
+    args = parser.parse_args()
+    if args.child:
+        child(args.child[0], Path(args.child[1]), args.repeat)
+        return
+    act = args.shared / "activity"
+    fit = _largest(act / "fit", "*.fit")
+    cases: list[tuple[str, Path, list[str]]] = [
+        ("FIT " + fit.name, fit, ["ours", "fitdecode"]),
+        ("GPX " + _largest(act / "gpx", "*.gpx").name, _largest(act / "gpx", "*.gpx"),
+         ["ours", "gpxpy", "lxml"]),
+        ("TCX " + _largest(act / "tcx", "*.tcx").name, _largest(act / "tcx", "*.tcx"),
+         ["ours", "tcxreader", "lxml"]),
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        gpx_big = Path(tmp) / "synthetic.gpx"
+        tcx_big = Path(tmp) / "synthetic.tcx"
+        synth_gpx(act / "gpx" / "elevate-20170319_run_906581465-strava.gpx", gpx_big, args.mb)
+        synth_tcx(act / "tcx" / "elevate-20181021_run_3106033902-garmin.tcx", tcx_big, args.mb)
+        cases += [
+            (f"GPX synthetic {args.mb:.0f} MB", gpx_big, ["ours", "gpxpy", "lxml"]),
+            (f"TCX synthetic {args.mb:.0f} MB", tcx_big, ["ours", "tcxreader", "lxml"]),
+        ]
+        print(f"{'case':<44}{'parser':<11}{'points':>9}{'k pts/s':>9}{'MB/MB':>7}{'vs ours':>9}")
+        for label, path, parsers in cases:
+            size_mb = path.stat().st_size / 1e6
+            repeat = 1 if size_mb > 10 else args.repeat
+            results = {p: run_case(p, path, repeat) for p in parsers}
+            ours = results["ours"]["seconds"]
+            for name, r in results.items():
+                rate = r["points"] / r["seconds"] / 1000
+                ratio = r["seconds"] / ours
+                print(f"{label:<44}{name:<11}{r['points']:>9}{rate:>9.1f}"
+                      f"{r['peak_mb'] / size_mb:>7.2f}{ratio:>8.2f}x")
+        # Summary scan against the full decode, over every shared FIT file.
+        total_full = total_summary = 0.0
+        for path in sorted((act / "fit").glob("*.fit")):
+            total_full += run_case("ours", path, args.repeat)["seconds"]
+            total_summary += run_case("summary", path, args.repeat)["seconds"]
+        print(f"FIT summary scan vs our full parse, all shared FIT files: "
+              f"{total_full * 1000:.0f} ms vs {total_summary * 1000:.1f} ms = "
+              f"{total_full / total_summary:.0f}x faster")
+
+
+if __name__ == "__main__":
+    main()

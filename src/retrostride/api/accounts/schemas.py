@@ -1,0 +1,113 @@
+"""Request and response bodies of the accounts domain."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Role = Literal["athlete", "clinician"]
+
+
+class RegisterIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: str = Field(max_length=320, examples=["ada@example.org"])
+    password: str = Field(max_length=1024, description="10 to 1024 characters")
+    role: Role = "athlete"
+    display_name: str = Field(default="", max_length=200)
+    signup_code: str | None = Field(
+        default=None, max_length=200, description="Needed when registration is invite-only."
+    )
+
+
+class LoginIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: str = Field(max_length=320)
+    password: str = Field(max_length=1024)
+
+
+class AccountOut(BaseModel):
+    id: int
+    email: str
+    display_name: str
+    role: Role
+    is_admin: bool
+    keeps_training_data: bool
+    created_at: datetime
+
+
+class LoginOut(BaseModel):
+    account: AccountOut
+    csrf_token: str = Field(
+        description="Send it as the X-CSRF-Token header with every cookie-authenticated "
+        "POST, PUT, PATCH or DELETE (it is also in the retrostride_csrf cookie)."
+    )
+
+
+class AccountPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    display_name: str | None = Field(default=None, max_length=200)
+
+
+class PasswordChangeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: str = Field(max_length=1024)
+    new_password: str = Field(max_length=1024)
+
+
+class PasswordResetIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: str = Field(max_length=320)
+
+
+class PasswordResetConfirmIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    token: str = Field(max_length=200)
+    new_password: str = Field(max_length=1024)
+
+
+class AccountDeleteIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    password: str = Field(max_length=1024, description="The account's password, to confirm.")
+
+
+class MessageOut(BaseModel):
+    detail: str
+
+
+class ApiTokenIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=100, examples=["my export script"])
+    expires_in_days: int | None = Field(default=None, ge=1, le=3650)
+
+
+class ApiTokenOut(BaseModel):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    expires_at: datetime | None
+
+
+class ApiTokenCreated(ApiTokenOut):
+    token: str = Field(description="Shown once: send it as 'Authorization: Bearer <token>'.")
+
+
+class SignupCodeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: Role | None = None
+
+
+class SignupCodeOut(BaseModel):
+    code: str
+    role: Role | None

@@ -1,0 +1,90 @@
+"""``create_app(settings)``: the retrostride web API as one FastAPI application."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.routing import APIRouter
+
+import retrostride
+from retrostride.api import routers
+from retrostride.api.accounts.dependencies import RateLimiter
+from retrostride.api.database import reader_sessions
+from retrostride.api.errors import install_error_handlers
+from retrostride.api.settings import Settings
+from retrostride.services.accounts import AccountRules
+from retrostride.store.db import Database, open_database
+
+DESCRIPTION = """\
+Every retrostride capability over HTTP: the energy calculator, the training log (sessions,
+uploads, export), programs and enrolment, assessments and gait analyses.
+
+**Authentication**: a browser logs in with `POST /api/auth/login` (an HttpOnly session cookie;
+every cookie-authenticated POST, PUT, PATCH or DELETE must send the login's CSRF token in the
+`X-CSRF-Token` header); a script sends an API token (`POST /api/account/tokens`) as
+`Authorization: Bearer rs_...`.
+
+**Whose data**: athlete data lives under `/api/athletes/{athlete_id}/...`, where `athlete_id` is
+`me` or the id of an athlete who shared their data with the calling clinician. Data the caller
+may not see answers 404.
+"""
+
+
+def account_rules(settings: Settings) -> AccountRules:
+    """The accounts service's rules from the server settings."""
+    return AccountRules(
+        registration=settings.registration,
+        login_max_failures=settings.login_max_failures,
+        login_window_s=settings.login_window_s,
+        lockout_s=settings.lockout_s,
+        session_ttl_s=settings.session_ttl_s,
+        reset_ttl_s=settings.reset_ttl_s,
+        invite_ttl_s=settings.invite_ttl_s,
+        public_url=settings.public_url,
+        argon2_time_cost=settings.argon2_time_cost,
+        argon2_memory_kib=settings.argon2_memory_kib,
+    )
+
+
+def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:
+    """The application; opens (and migrates) ``settings.database_url`` unless given ``database``."""
+    settings = settings or Settings.from_env()
+    settings.check()
+    db = database or open_database(settings.database_url)
+    readers = reader_sessions(db)
+    import_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="retrostride-import")
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        import_executor.shutdown(wait=True, cancel_futures=False)
+        if readers is not db.sessions:
+            readers.kw["bind"].dispose()
+        if database is None:
+            db.close()
+
+    app = FastAPI(
+        title="retrostride",
+        version=retrostride.__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.database = db
+    app.state.read_sessions = readers
+    app.state.import_executor = import_executor
+    app.state.account_rules = account_rules(settings)
+    app.state.login_limiter = RateLimiter(settings.login_rate_per_minute)
+    install_error_handlers(app)
+    router: APIRouter
+    for router in routers.all_routers():
+        app.include_router(router)
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """The application configured from ``RETROSTRIDE_*`` variables (uvicorn's factory)."""
+    return create_app(Settings.from_env())

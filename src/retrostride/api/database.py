@@ -1,0 +1,69 @@
+"""The request's database sessions: a writable one, and a read-only one for lookups and lists.
+
+On SQLite the store's engine starts every transaction with ``BEGIN IMMEDIATE`` (one writer at a
+time, so that concurrent importers queue instead of failing). Reads must not take that lock: it
+would serialise every request, and a lookup holding it would block the service call of the same
+request. So authentication, the privacy policy and the list and detail views read through a
+second engine whose connections are ``query_only`` and begin deferred transactions (WAL lets
+them run beside a writer). On PostgreSQL both are the store's engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import sessionmaker
+
+from retrostride.store.db import SQLITE_BUSY_TIMEOUT_MS, Database
+
+
+def _reader_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself (below)
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA query_only = ON")
+    cursor.close()
+
+
+def _reader_on_begin(conn: Connection) -> None:
+    conn.exec_driver_sql("BEGIN")  # deferred: a consistent snapshot without the write lock
+
+
+def reader_sessions(database: Database) -> sessionmaker[OrmSession]:
+    """Read-only sessions on ``database`` (see the module's docstring)."""
+    if not database.is_sqlite:
+        return database.sessions
+    engine: Engine = create_engine(
+        database.engine.url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+    )
+    event.listen(engine, "connect", _reader_on_connect)
+    event.listen(engine, "begin", _reader_on_begin)
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def database(request: Request) -> Database:
+    """The application's open database."""
+    db: Database = request.app.state.database
+    return db
+
+
+def db_session(request: Request) -> Iterator[OrmSession]:
+    """A writable ORM session; routers commit what they change, the rest is rolled back."""
+    with request.app.state.database.sessions() as session:
+        yield session
+
+
+def read_session(request: Request) -> Iterator[OrmSession]:
+    """A read-only ORM session (never blocks on, nor blocks, a writer)."""
+    with request.app.state.read_sessions() as session:
+        yield session
+
+
+Db = Annotated[OrmSession, Depends(db_session)]
+ReadDb = Annotated[OrmSession, Depends(read_session)]
+AppDatabase = Annotated[Database, Depends(database)]

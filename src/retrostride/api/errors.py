@@ -1,0 +1,142 @@
+"""The API's errors, and the one place where every domain error becomes an HTTP response.
+
+Bodies are ``{"detail": "...", "code": "..."}``; toolkit input errors add ``field`` and
+``expected``, refused files add ``file`` and ``salvageable``.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+
+from retrostride.api.responses import JsonResponse
+from retrostride.errors import FileRefused, InputError, RetrostrideError
+from retrostride.services.accounts import (
+    AccountLocked,
+    AuthenticationFailed,
+    InvalidToken,
+    RegistrationRefused,
+    WrongPassword,
+)
+from retrostride.services.log import SessionNotFound
+from retrostride.services.sharing import SharingRefused
+
+log = logging.getLogger("retrostride.api")
+
+
+class ApiError(RetrostrideError):
+    """An error with an HTTP status, raised by API dependencies and routers."""
+
+    status_code = 400
+    code = "bad_request"
+
+    def __init__(self, detail: str, *, headers: dict[str, str] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.headers = headers
+
+
+class Unauthorized(ApiError):
+    status_code = 401
+    code = "unauthorized"
+
+
+class Forbidden(ApiError):
+    status_code = 403
+    code = "forbidden"
+
+
+class NotFound(ApiError):
+    """Also used for data that exists but is not the principal's: existence is not disclosed."""
+
+    status_code = 404
+    code = "not_found"
+
+
+class Conflict(ApiError):
+    status_code = 409
+    code = "conflict"
+
+
+class PayloadTooLarge(ApiError):
+    status_code = 413
+    code = "too_large"
+
+
+class TooManyRequests(ApiError):
+    status_code = 429
+    code = "too_many_requests"
+
+    def __init__(self, detail: str, *, retry_after_s: int) -> None:
+        super().__init__(detail, headers={"Retry-After": str(max(1, retry_after_s))})
+
+
+def _api_error(_request: Request, exc: Exception) -> JsonResponse:
+    assert isinstance(exc, ApiError)
+    headers = dict(exc.headers or {})
+    if exc.status_code == 401:
+        headers.setdefault("WWW-Authenticate", "Bearer")
+    return JsonResponse(
+        {"detail": exc.detail, "code": exc.code}, status_code=exc.status_code, headers=headers
+    )
+
+
+def _input_error(_request: Request, exc: Exception) -> JsonResponse:
+    assert isinstance(exc, InputError)
+    return JsonResponse(
+        {"detail": str(exc), "code": "invalid_input", "field": exc.field, "expected": exc.expected},
+        status_code=422,
+    )
+
+
+def _file_refused(_request: Request, exc: Exception) -> JsonResponse:
+    assert isinstance(exc, FileRefused)
+    return JsonResponse(
+        {
+            "detail": str(exc),
+            "code": "file_refused",
+            "file": exc.path,
+            "salvageable": exc.salvageable,
+        },
+        status_code=422,
+    )
+
+
+def _toolkit_error(_request: Request, exc: Exception) -> JsonResponse:
+    return JsonResponse({"detail": str(exc), "code": "refused"}, status_code=422)
+
+
+_DOMAIN_STATUS: dict[type[RetrostrideError], tuple[int, str]] = {
+    AuthenticationFailed: (401, "authentication_failed"),
+    WrongPassword: (403, "wrong_password"),
+    RegistrationRefused: (403, "registration_refused"),
+    SharingRefused: (403, "sharing_refused"),
+    InvalidToken: (400, "invalid_token"),
+    SessionNotFound: (404, "not_found"),
+}
+
+
+def _domain_error(_request: Request, exc: Exception) -> JsonResponse:
+    status, code = next(v for t, v in _DOMAIN_STATUS.items() if isinstance(exc, t))
+    return JsonResponse({"detail": str(exc), "code": code}, status_code=status)
+
+
+def _locked(_request: Request, exc: Exception) -> JsonResponse:
+    assert isinstance(exc, AccountLocked)
+    return JsonResponse(
+        {"detail": str(exc), "code": "locked"},
+        status_code=429,
+        headers={"Retry-After": str(exc.retry_after_s)},
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Map the toolkit's and the API's exceptions onto HTTP responses (most specific first)."""
+    app.add_exception_handler(ApiError, _api_error)
+    app.add_exception_handler(AccountLocked, _locked)
+    for exc_type in _DOMAIN_STATUS:
+        app.add_exception_handler(exc_type, _domain_error)
+    app.add_exception_handler(InputError, _input_error)
+    app.add_exception_handler(FileRefused, _file_refused)
+    app.add_exception_handler(RetrostrideError, _toolkit_error)

@@ -1,0 +1,55 @@
+"""Request and response bodies of the profile and statistics routes."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class BodyMassOut(BaseModel):
+    on: date
+    mass_kg: float
+
+
+class ProfileOut(BaseModel):
+    home_time_zone: str
+    height_m: float | None
+    birth_year: int | None
+    sex: Literal["female", "male"] | None
+    body_mass: list[BodyMassOut]
+
+
+class BodyMassIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    on: date
+    mass_kg: float = Field(ge=20, le=400)
+
+
+class ProfilePatch(BaseModel):
+    """Fields to change (absent or null: unchanged)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    home_time_zone: str | None = Field(default=None, max_length=64, examples=["Europe/Berlin"])
+    height_m: float | None = Field(default=None, ge=0.5, le=2.6)
+    birth_year: int | None = Field(default=None, ge=1900, le=2100)
+    sex: Literal["female", "male"] | None = None
+    add_mass: BodyMassIn | None = None
+    remove_mass_on: date | None = None
+
+
+class PeriodTotalsOut(BaseModel):
+    period: str
+    first_day: date
+    sessions: int
+    undated: int = Field(description="Sessions of unknown start, counted by their import date.")
+    time_s: float
+    distance_m: float
+    energy_kcal: float
+    energy_unknown: int
+    backward_s: float
+    direction_known_s: float
+    backward_share: float | None

@@ -1,0 +1,131 @@
+"""Who is calling: a browser login (cookie + CSRF token) or a script (bearer API token).
+
+One indexed lookup by the SHA-256 of the presented secret; argon2 never runs per request.
+Cookie-authenticated requests with an unsafe method must carry the login's CSRF token (header
+``X-CSRF-Token``, or the field ``csrf_token`` of a urlencoded form post) and must not come from
+another origin; bearer-token calls need neither (a browser never adds that header by itself).
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from typing import Annotated, Literal
+from urllib.parse import parse_qs, urlsplit
+
+from fastapi import Depends, Request
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import select
+
+from retrostride.api.database import ReadDb
+from retrostride.api.errors import Forbidden, Unauthorized
+from retrostride.services.accounts import hash_secret
+from retrostride.store.accounts import AccountRow, ApiTokenRow, LoginSessionRow
+from retrostride.store.db import utc_now
+from retrostride.store.models import PersonRow
+
+SESSION_COOKIE = "retrostride_session"
+CSRF_COOKIE = "retrostride_csrf"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+bearer_scheme = HTTPBearer(auto_error=False, description="An API token (``rs_...``)")
+cookie_scheme = APIKeyCookie(
+    name=SESSION_COOKIE, auto_error=False, description="A browser login (with X-CSRF-Token)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """The authenticated caller."""
+
+    account_id: int
+    role: str
+    is_admin: bool
+    person_id: int | None
+    person_name: str | None
+    via: Literal["cookie", "token"]
+    login_id: int | None = None
+
+
+async def _csrf_ok(request: Request, expected: str) -> bool:
+    given = request.headers.get(CSRF_HEADER)
+    if given is None and request.headers.get("content-type", "").startswith(
+        "application/x-www-form-urlencoded"
+    ):
+        body = await request.body()
+        values = parse_qs(body.decode("latin-1")).get("csrf_token")
+        given = values[0] if values else None
+    return given is not None and secrets.compare_digest(given.encode(), expected.encode())
+
+
+def _same_origin(request: Request) -> bool:
+    origin = request.headers.get("origin")
+    if origin is None or origin == "null":
+        return origin is None
+    host = request.headers.get("host", "")
+    return urlsplit(origin).netloc.lower() == host.lower()
+
+
+async def _cookie_principal(request: Request, db: ReadDb, token: str) -> Principal:
+    row = db.execute(
+        select(
+            AccountRow.id,
+            AccountRow.role,
+            AccountRow.is_admin,
+            AccountRow.person_id,
+            PersonRow.name,
+            LoginSessionRow.id,
+            LoginSessionRow.csrf_token,
+            LoginSessionRow.expires_at,
+        )
+        .join(AccountRow, AccountRow.id == LoginSessionRow.account_id)
+        .outerjoin(PersonRow, PersonRow.id == AccountRow.person_id)
+        .where(LoginSessionRow.token_hash == hash_secret(token))
+    ).first()
+    if row is None or row[7] <= utc_now():
+        raise Unauthorized("the login has ended; log in again")
+    if request.method not in SAFE_METHODS:
+        if not _same_origin(request):
+            raise Forbidden("cross-origin request refused")
+        if not await _csrf_ok(request, row[6]):
+            raise Forbidden(f"missing or wrong CSRF token (send the {CSRF_HEADER} header)")
+    return Principal(row[0], row[1], row[2], row[3], row[4], "cookie", row[5])
+
+
+def _token_principal(db: ReadDb, token: str) -> Principal:
+    row = db.execute(
+        select(
+            AccountRow.id,
+            AccountRow.role,
+            AccountRow.is_admin,
+            AccountRow.person_id,
+            PersonRow.name,
+            ApiTokenRow.expires_at,
+        )
+        .join(AccountRow, AccountRow.id == ApiTokenRow.account_id)
+        .outerjoin(PersonRow, PersonRow.id == AccountRow.person_id)
+        .where(ApiTokenRow.token_hash == hash_secret(token))
+    ).first()
+    if row is None or (row[5] is not None and row[5] <= utc_now()):
+        raise Unauthorized("unknown, revoked or expired API token")
+    return Principal(row[0], row[1], row[2], row[3], row[4], "token")
+
+
+async def current_principal(
+    request: Request,
+    db: ReadDb,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+    cookie: Annotated[str | None, Depends(cookie_scheme)],
+) -> Principal:
+    """The caller, or 401. A bearer token wins over a cookie."""
+    if request.headers.get("authorization") is not None:
+        if bearer is None or not bearer.credentials:
+            raise Unauthorized("give the API token as 'Authorization: Bearer rs_...'")
+        return _token_principal(db, bearer.credentials)
+    if cookie:
+        return await _cookie_principal(request, db, cookie)
+    raise Unauthorized("log in, or send an API token as 'Authorization: Bearer rs_...'")
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

@@ -1,0 +1,125 @@
+"""Routes of the sessions domain: ``/api/athletes/{athlete_id}/sessions...``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, status
+
+from retrostride.api.database import AppDatabase, ReadDb
+from retrostride.api.errors import NotFound
+from retrostride.api.policy import ReadSubject, WriteSubject
+from retrostride.api.responses import JsonResponse
+from retrostride.api.sessions import queries
+from retrostride.api.sessions.schemas import (
+    SessionDetail,
+    SessionIn,
+    SessionPage,
+    SessionPatch,
+)
+from retrostride.log.model import Segment, Session
+from retrostride.science.locomotion import Direction, Setting
+from retrostride.services import log as log_service
+from retrostride.services.export import session_to_json
+
+router = APIRouter(prefix="/api/athletes/{athlete_id}/sessions", tags=["sessions"])
+
+DEFAULT_PAGE = 50
+MAX_PAGE = 500
+
+
+@router.get("", response_model=SessionPage)
+def list_sessions(
+    subject: ReadSubject,
+    db: ReadDb,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
+    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
+    order: Literal["newest", "oldest"] = "newest",
+) -> JsonResponse:
+    """One page of the athlete's sessions (default 50, newest first; unknown starts last)."""
+    page = queries.session_page(
+        db, subject.person_id, limit=limit, offset=offset, newest_first=order == "newest"
+    )
+    return JsonResponse(page)
+
+
+@router.get("/{session_id}", response_model=SessionDetail)
+def get_session(
+    session_id: int, subject: ReadSubject, db: ReadDb, samples: bool = True
+) -> JsonResponse:
+    """One session with its segments and (unless ``samples=false``) its samples."""
+    detail = queries.session_detail(db, subject.person_id, session_id, with_samples=samples)
+    if detail is None:
+        raise NotFound(f"no session {session_id}")
+    return JsonResponse(detail)
+
+
+@router.post("", response_model=SessionDetail, status_code=status.HTTP_201_CREATED)
+def add_session(body: SessionIn, subject: WriteSubject, database: AppDatabase) -> JsonResponse:
+    """Enter a session by hand (one segment); its energy is estimated where the engine can."""
+    session = Session(
+        sport=body.sport,
+        start_utc=body.start_utc,
+        utc_offset_s=body.utc_offset_s,
+        elapsed_s=body.elapsed_s,
+        moving_s=body.moving_s,
+        distance_m=body.distance_m,
+        setting=Setting(body.setting),
+        terrain=body.terrain,
+        title=body.title,
+        notes=body.notes,
+        rpe=body.rpe,
+        pain_before=body.pain_before,
+        pain_after=body.pain_after,
+        segments=[
+            Segment(
+                start_offset_s=0.0,
+                elapsed_s=body.elapsed_s,
+                moving_s=body.moving_s,
+                distance_m=body.distance_m,
+                direction=Direction(body.direction),
+                speed_m_s=body.speed_m_s
+                if body.speed_m_s is not None
+                else _mean_speed(body.distance_m, body.moving_s or body.elapsed_s),
+                grade_percent=body.grade_percent,
+                load_kg=body.load_kg,
+                sled_kg=body.sled_kg,
+            )
+        ],
+    )
+    stored = log_service.add_session(database, session, subject.person_name)
+    return JsonResponse(session_to_json(stored), status_code=status.HTTP_201_CREATED)
+
+
+def _mean_speed(distance_m: float | None, duration_s: float) -> float | None:
+    return None if distance_m is None else distance_m / duration_s
+
+
+@router.patch("/{session_id}", response_model=SessionDetail)
+def edit_session(
+    session_id: int, body: SessionPatch, subject: WriteSubject, database: AppDatabase
+) -> JsonResponse:
+    """Change a session or one of its segments; its energy is re-estimated."""
+    changes = log_service.SessionChanges(
+        direction=Direction(body.direction) if body.direction else None,
+        segment=body.segment,
+        sport=body.sport,
+        setting=Setting(body.setting) if body.setting else None,
+        terrain=body.terrain,
+        title=body.title,
+        notes=body.notes,
+        rpe=body.rpe,
+        pain_before=body.pain_before,
+        pain_after=body.pain_after,
+        grade_percent=body.grade_percent,
+        load_kg=body.load_kg,
+        speed_m_s=body.speed_m_s,
+    )
+    session = log_service.edit_session(database, session_id, changes, subject.person_name)
+    return JsonResponse(session_to_json(session))
+
+
+@router.delete("/{session_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_session(session_id: int, subject: WriteSubject, database: AppDatabase) -> None:
+    """Delete a session with its segments and samples."""
+    log_service.delete_session(database, session_id, subject.person_name)

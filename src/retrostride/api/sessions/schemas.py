@@ -1,0 +1,128 @@
+"""Request and response bodies of the sessions domain. Units are SI and named in the fields."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+DirectionName = Literal["forward", "backward", "mixed", "unknown"]
+SettingName = Literal["overground", "treadmill", "deadmill", "curved-treadmill"]
+SportName = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_\-]+$", examples=["walking"])
+Scale10 = Field(default=None, ge=0, le=10)
+
+
+class SessionSummary(BaseModel):
+    """One row of the session list."""
+
+    id: int
+    sport: str
+    sub_sport: str | None
+    start_utc: datetime | None
+    utc_offset_s: int | None
+    offset_assumed: bool
+    imported_at: datetime
+    elapsed_s: float | None
+    moving_s: float | None
+    distance_m: float | None
+    setting: str
+    terrain: str | None
+    title: str | None
+    rpe: float | None
+    pain_before: float | None
+    pain_after: float | None
+    energy_kcal: float | None
+    energy_source: str | None
+    recovered: bool
+    direction: DirectionName = Field(description="Of its segments: one direction, or mixed.")
+
+
+class SessionPage(BaseModel):
+    items: list[SessionSummary]
+    total: int
+    limit: int
+    offset: int
+
+
+class SourceOut(BaseModel):
+    name: str
+    format: str
+    sha256: str
+    size_bytes: int
+
+
+class SegmentOut(BaseModel):
+    start_offset_s: float
+    elapsed_s: float | None
+    moving_s: float | None
+    distance_m: float | None
+    direction: str
+    speed_m_s: float | None
+    grade_percent: float | None
+    load_kg: float | None
+    sled_kg: float | None
+    heart_rate_bpm: float | None
+    cadence_spm: float | None
+    device_kcal: float | None
+
+
+class SessionDetail(BaseModel):
+    """A session as the log's export bundle writes it (samples: channel -> values, NaN as null)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: int
+    sport: str
+    start_utc: str | None
+    setting: str
+    segments: list[SegmentOut]
+    samples: dict[str, list[float | None]] | None
+    source: SourceOut | None
+    warnings: list[str]
+
+
+class SessionIn(BaseModel):
+    """A session entered by hand: one segment with its direction, speed, grade and load."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sport: str = SportName
+    start_utc: AwareDatetime | None = Field(default=None, description="With its zone (ISO 8601).")
+    utc_offset_s: int | None = Field(default=None, ge=-14 * 3600, le=14 * 3600)
+    elapsed_s: float = Field(gt=0, le=7 * 24 * 3600)
+    moving_s: float | None = Field(default=None, gt=0, le=7 * 24 * 3600)
+    distance_m: float | None = Field(default=None, ge=0, le=1_000_000)
+    setting: SettingName = "overground"
+    terrain: str | None = Field(default=None, max_length=64)
+    title: str | None = Field(default=None, max_length=500)
+    notes: str = Field(default="", max_length=10_000)
+    rpe: float | None = Scale10
+    pain_before: float | None = Scale10
+    pain_after: float | None = Scale10
+    direction: DirectionName = "unknown"
+    speed_m_s: float | None = Field(default=None, ge=0, le=15)
+    grade_percent: float | None = Field(default=None, ge=-50, le=50)
+    load_kg: float | None = Field(default=None, ge=0, le=300)
+    sled_kg: float | None = Field(default=None, ge=0, le=1000)
+
+
+class SessionPatch(BaseModel):
+    """Fields to change (absent or null: unchanged). ``direction``, ``grade_percent``,
+    ``load_kg`` and ``speed_m_s`` apply to segment ``segment`` (0-based), or to all."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    direction: DirectionName | None = None
+    segment: int | None = Field(default=None, ge=0, le=100_000)
+    sport: str | None = Field(default=None, min_length=1, max_length=64, pattern=r"^[a-z0-9_\-]+$")
+    setting: SettingName | None = None
+    terrain: str | None = Field(default=None, max_length=64)
+    title: str | None = Field(default=None, max_length=500)
+    notes: str | None = Field(default=None, max_length=10_000)
+    rpe: float | None = Scale10
+    pain_before: float | None = Scale10
+    pain_after: float | None = Scale10
+    grade_percent: float | None = Field(default=None, ge=-50, le=50)
+    load_kg: float | None = Field(default=None, ge=0, le=300)
+    speed_m_s: float | None = Field(default=None, ge=0, le=15)

@@ -1,0 +1,86 @@
+"""Settings of a retrostride server, from arguments or ``RETROSTRIDE_*`` environment variables."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from typing import Literal
+
+from retrostride.errors import InputError
+
+Registration = Literal["open", "invite"]
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """How the server behaves. Sizes in bytes, durations in seconds."""
+
+    database_url: str | None = None
+    """SQLAlchemy URL; None means ``RETROSTRIDE_DATABASE_URL`` or the default SQLite file."""
+    registration: Registration = "open"
+    """``open``: anyone may register; ``invite``: a code from ``retrostride admin invite``."""
+    secure_cookies: bool = True
+    """Send cookies with ``Secure`` (set False only for plain-HTTP development on loopback)."""
+    session_ttl_s: int = 14 * 24 * 3600
+    """Lifetime of a browser login."""
+    max_upload_bytes: int = 64 * 1024 * 1024
+    """Largest accepted file in an upload (checked while streaming)."""
+    max_upload_files: int = 50
+    """Most files in one upload request."""
+    upload_dir: str | None = None
+    """Where uploads are streamed before import (None: the system's temporary folder)."""
+    login_max_failures: int = 5
+    """Failed logins for one address within ``login_window_s`` before it is locked."""
+    login_window_s: int = 15 * 60
+    lockout_s: int = 15 * 60
+    """How long an address stays locked after too many failures."""
+    login_rate_per_minute: int = 20
+    """Login attempts one client address may make per minute (per server process)."""
+    reset_ttl_s: int = 3600
+    """Lifetime of a password-reset token."""
+    invite_ttl_s: int = 7 * 24 * 3600
+    """Lifetime of a sharing invitation or a registration code."""
+    public_url: str = "http://127.0.0.1:8000"
+    """Base of links the server writes into messages (reset and invitation links)."""
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65536
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
+        """Settings from ``RETROSTRIDE_<FIELD>`` variables (upper case), then ``overrides``."""
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            raw = env.get(f"RETROSTRIDE_{f.name.upper()}")
+            if raw is None:
+                continue
+            values[f.name] = _convert(f.name, raw, f.type)
+        settings = cls(**values)  # type: ignore[arg-type]
+        settings = replace(settings, **overrides)  # type: ignore[arg-type]
+        settings.check()
+        return settings
+
+    def check(self) -> None:
+        """Refuse settings that make no sense, naming the setting."""
+        if self.registration not in ("open", "invite"):
+            raise InputError("registration", self.registration, "'open' or 'invite'")
+        for name in ("max_upload_bytes", "max_upload_files", "login_max_failures",
+                     "session_ttl_s", "login_rate_per_minute"):
+            if int(getattr(self, name)) <= 0:
+                raise InputError(name, getattr(self, name), "a positive integer")
+
+
+def _convert(name: str, raw: str, annotation: object) -> object:
+    text = str(annotation)
+    if "bool" in text:
+        if raw.lower() in ("1", "true", "yes", "on"):
+            return True
+        if raw.lower() in ("0", "false", "no", "off"):
+            return False
+        raise InputError(f"RETROSTRIDE_{name.upper()}", raw, "true or false")
+    if text.strip() == "int":
+        try:
+            return int(raw)
+        except ValueError:
+            raise InputError(f"RETROSTRIDE_{name.upper()}", raw, "an integer") from None
+    return raw

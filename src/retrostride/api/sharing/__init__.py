@@ -1,0 +1,1 @@
+"""Sharing: an athlete's invitations and the clinicians' grants."""

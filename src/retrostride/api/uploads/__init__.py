@@ -1,0 +1,1 @@
+"""Uploads of one or many activity files into the log, imported as a job with progress."""

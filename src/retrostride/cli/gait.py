@@ -1,0 +1,190 @@
+"""``retrostride gait analyze`` and ``retrostride gait validate`` (GAIT OPS adds ``batch``)."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from retrostride.errors import FileRefused, InputError, RetrostrideError
+from retrostride.gait.recording import FootPair, Placement, Recording
+from retrostride.gait.result import GaitResult
+
+gait_app = typer.Typer(
+    name="gait",
+    help="Gait from wearables: walking bouts, steps, cadence, stride length, direction.",
+    no_args_is_help=True,
+)
+
+SessionHook = Callable[[str, GaitResult], None]
+"""Attach a result to a logged session: ``hook(session_id, result)`` (filled by GAIT OPS)."""
+session_hooks: list[SessionHook] = []
+
+
+def _fail(message: str) -> None:
+    Console(stderr=True).print(f"[red]error:[/red] {message}", highlight=False)
+    raise typer.Exit(2)
+
+
+def _fmt(value: float, digits: int = 2) -> str:
+    return "-" if value is None or not math.isfinite(value) else f"{value:.{digits}f}"
+
+
+def _print_result(console: Console, result: GaitResult) -> None:
+    totals = result.totals()
+    table = Table(title=f"{result.source or 'recording'}: {len(result.bouts)} walking bouts")
+    for col in ("start s", "end s", "direction", "conf.", "steps", "cadence /min",
+                "stride m", "speed m/s", "CV %", "symmetry"):
+        table.add_column(col, justify="right")
+    for b in result.bouts:
+        table.add_row(
+            _fmt(b.start_s, 1), _fmt(b.end_s, 1), b.direction.value,
+            _fmt(b.direction_confidence), str(b.n_steps), _fmt(b.cadence_spm, 1),
+            _fmt(b.stride_length_m), _fmt(b.speed_m_s), _fmt(b.stride_time_cv_percent, 1),
+            _fmt(b.symmetry_step_time_ratio),
+        )
+    console.print(table)
+    console.print(
+        f"steps {totals['step_count']}, walking {_fmt(totals['walking_time_s'], 1)} s "
+        f"(forward {_fmt(totals['forward_time_s'], 1)} s, backward "
+        f"{_fmt(totals['backward_time_s'], 1)} s), direction {totals['direction']}"
+    )
+    for w in result.warnings:
+        console.print(f"[yellow]note:[/yellow] {w}")
+
+
+@gait_app.command("analyze")
+def analyze_command(
+    file: Annotated[Path, typer.Argument(help="IMU file or export (format found by content).")],
+    placement: Annotated[
+        str, typer.Option(help="Sensor placement: lower-back, foot or phone.")
+    ] = "lower-back",
+    mounting: Annotated[
+        str | None,
+        typer.Option(help="Device axes pointing anterior, left, up, e.g. '+z,-x,+y' "
+                     "(needed for direction when the format's axes are the device's)."),
+    ] = None,
+    sensor_height: Annotated[
+        float | None, typer.Option(help="Sensor height above the ground [m] (lower back).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print totals and bouts as JSON.")] = False,
+    strides: Annotated[bool, typer.Option(help="Include per-stride arrays in --json.")] = False,
+    plot: Annotated[Path | None, typer.Option(help="Write a plot of signal, bouts and contacts.")] = None,
+    session: Annotated[
+        str | None, typer.Option(help="Attach the result to this logged session.")
+    ] = None,
+) -> None:
+    """Analyse one recording: walking bouts with direction, steps, cadence, stride length."""
+    from retrostride.gait.pipeline import analyze
+    from retrostride.importers.imu import load_recording
+
+    try:
+        place = Placement(placement)
+    except ValueError:
+        _fail(f"--placement: {placement!r} is not valid; expected lower-back, foot or phone")
+        return
+    try:
+        loaded = load_recording(file, placement=place, mounting=mounting)
+    except (FileRefused, InputError) as exc:
+        _fail(str(exc))
+        return
+    except ValueError as exc:
+        _fail(f"--mounting: {exc}")
+        return
+    recordings: list[Recording | FootPair] = list(loaded) if isinstance(loaded, list) else [loaded]
+    params: dict[str, Any] = {}
+    if sensor_height is not None:
+        if not 0.3 <= sensor_height <= 1.5:
+            _fail(f"--sensor-height: {sensor_height} is not valid; expected 0.3-1.5 m")
+        params["sensor_height_m"] = sensor_height
+    console = Console()
+    out = []
+    for rec in recordings:
+        if isinstance(rec, Recording) and place is not Placement.FOOT and rec.placement is not place:
+            rec.placement = place
+        try:
+            result = analyze(rec, **params) if place is Placement.LOWER_BACK else analyze(rec)
+        except (RetrostrideError, ValueError) as exc:
+            _fail(f"{file}: {exc}")
+            return
+        if as_json:
+            out.append(result.to_dict(strides=strides))
+        else:
+            _print_result(console, result)
+        if plot is not None:
+            _plot(rec, result, plot, len(recordings), len(out) or 1, console)
+        if session is not None:
+            if not session_hooks:
+                Console(stderr=True).print("note: attaching to a session is not available yet")
+            for hook in session_hooks:
+                hook(session, result)
+    if as_json:
+        typer.echo(json.dumps(out[0] if len(out) == 1 else out, indent=2))
+
+
+def _plot(rec: Recording | FootPair, result: GaitResult, path: Path, n: int, i: int,
+          console: Console) -> None:
+    try:
+        from retrostride.plots.gait import plot_gait_analysis  # type: ignore[import-not-found]
+    except ImportError:
+        Console(stderr=True).print("note: plotting is not available yet; --plot skipped")
+        return
+    target = path if n == 1 else path.with_name(f"{path.stem}-{i}{path.suffix}")
+    plot_gait_analysis(rec, result, target)
+    console.print(f"plot written to {target}")
+
+
+@gait_app.command("validate")
+def validate_command(
+    data: Annotated[
+        Path | None,
+        typer.Option(help="Shared data folder holding imu/ (default: ../shared/data next to "
+                     "the repository)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    variants: Annotated[
+        bool, typer.Option(help="Also run time-reversed, speed and stance variants.")
+    ] = True,
+) -> None:
+    """Validate against INDIP, motion capture and phone step counts, and check reversal."""
+    from retrostride.services.gait_validation import validate
+
+    folder = data or Path(__file__).resolve().parents[3].parent / "shared" / "data"
+    if not folder.is_dir():
+        _fail(f"--data: {str(folder)!r} is not a folder; expected the shared data folder")
+    try:
+        report = validate(folder, variants=variants)
+    except InputError as exc:
+        _fail(str(exc))
+        return
+    except FileRefused as exc:
+        _fail(str(exc))
+        return
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), indent=2))
+        return
+    console = Console()
+    table = Table(title="Gait validation")
+    for col in ("section", "item", "metric", "value", "reference", "goal", "ok"):
+        table.add_column(col)
+    for c in report.checks:
+        value = _fmt(c.value, 3) if isinstance(c.value, float) else str(c.value)
+        ref = _fmt(c.reference, 3) if isinstance(c.reference, float) else str(c.reference or "")
+        ok = {True: "[green]yes[/green]", False: "[red]no[/red]", None: ""}[c.passed]
+        table.add_row(c.section, c.item, c.metric, value, ref, c.goal, ok)
+    console.print(table)
+    for k, v in report.summary.items():
+        console.print(f"{k}: {_fmt(v, 3) if isinstance(v, float) else v}")
+    console.print("Reversal and perturbation checks prove the bookkeeping (time, sign and frame "
+                  "conventions), not accuracy on real backward walking.")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``gait`` sub-command group."""
+    app.add_typer(gait_app, name="gait")

@@ -1,0 +1,108 @@
+"""Signal helpers shared by the gait algorithms: filters, gravity-aligned components, windows.
+
+All vectorised (numpy/scipy); no per-sample Python loops.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.signal import butter, sosfiltfilt
+
+from retrostride.gait.recording import STANDARD_GRAVITY_M_S2, FloatArray, IntArray
+
+GRAVITY_CUTOFF_HZ = 0.25
+"""Low-pass cut-off that separates the gravity direction from walking accelerations [Hz]
+(walking's step frequency is above 0.7 Hz even in slow pathological gait)."""
+
+
+def lowpass(x: FloatArray, cutoff_hz: float, fs: float, order: int = 2) -> FloatArray:
+    """Zero-phase Butterworth low-pass along axis 0."""
+    if x.shape[0] < 3 * (order + 1) * 2:
+        return x.copy()
+    sos = butter(order, cutoff_hz, "low", fs=fs, output="sos")
+    return np.asarray(sosfiltfilt(sos, x, axis=0), dtype=np.float64)
+
+
+def highpass(x: FloatArray, cutoff_hz: float, fs: float, order: int = 2) -> FloatArray:
+    """Zero-phase Butterworth high-pass along axis 0."""
+    if x.shape[0] < 3 * (order + 1) * 2:
+        return x - x.mean(axis=0)
+    sos = butter(order, cutoff_hz, "high", fs=fs, output="sos")
+    return np.asarray(sosfiltfilt(sos, x, axis=0), dtype=np.float64)
+
+
+def bandpass(x: FloatArray, low_hz: float, high_hz: float, fs: float, order: int = 4) -> FloatArray:
+    """Zero-phase Butterworth band-pass along axis 0 (``high_hz`` clipped below Nyquist)."""
+    high_hz = min(high_hz, 0.45 * fs)
+    if x.shape[0] < 3 * (2 * order + 1) * 2:
+        return x - x.mean(axis=0)
+    sos = butter(order, [low_hz, high_hz], "band", fs=fs, output="sos")
+    return np.asarray(sosfiltfilt(sos, x, axis=0), dtype=np.float64)
+
+
+def integrate(x: FloatArray, fs: float) -> FloatArray:
+    """Cumulative (rectangle rule) integral along axis 0."""
+    return np.cumsum(x, axis=0) / fs
+
+
+def gravity_components(
+    acc_m_s2: FloatArray, fs: float, *, with_horizontal: bool
+) -> tuple[FloatArray, FloatArray | None, FloatArray | None]:
+    """Vertical, anterior-posterior and medio-lateral accelerations [m/s^2].
+
+    The vertical is the direction of the slowly varying part of the specific force (gravity),
+    so sensor tilt is removed without any assumption about the direction of travel. The
+    vertical component has gravity subtracted. With ``with_horizontal`` the body x axis
+    (anterior, known from the mounting) is projected onto the horizontal plane to give the AP
+    component, and ML = vertical x AP (to the left). Otherwise AP and ML are None.
+    """
+    g = lowpass(acc_m_s2, GRAVITY_CUTOFF_HZ, fs)
+    norm = np.linalg.norm(g, axis=1, keepdims=True)
+    u = g / np.where(norm > 0, norm, 1.0)
+    a_v = np.einsum("ij,ij->i", acc_m_s2, u) - STANDARD_GRAVITY_M_S2
+    if not with_horizontal:
+        return a_v, None, None
+    e_ap = np.array([1.0, 0.0, 0.0])[None, :] - u[:, 0:1] * u
+    n_ap = np.linalg.norm(e_ap, axis=1, keepdims=True)
+    e_ap = e_ap / np.where(n_ap > 0, n_ap, 1.0)
+    e_ml = np.cross(u, e_ap)
+    a_ap = np.einsum("ij,ij->i", acc_m_s2, e_ap)
+    a_ml = np.einsum("ij,ij->i", acc_m_s2, e_ml)
+    return a_v, a_ap, a_ml
+
+
+def window_index(centres: IntArray, lo: int, hi: int, n: int) -> IntArray:
+    """(k, hi - lo) sample indices ``centre + lo ... centre + hi - 1``, clipped to [0, n)."""
+    idx = centres[:, None] + np.arange(lo, hi)[None, :]
+    return np.clip(idx, 0, n - 1)
+
+
+def segment_reduce(
+    x: FloatArray, starts: IntArray, ends: IntArray
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Per segment [start, end): (max, min, mean) of x, vectorised with ``reduceat``.
+
+    Segments must be non-empty and ``starts`` increasing; ends may overlap the next start.
+    """
+    if starts.size == 0:
+        e = np.empty(0)
+        return e, e, e
+    # reduceat works on [starts[i], starts[i+1]); build interleaved boundaries for [s, e).
+    bounds = np.empty(2 * starts.size, dtype=np.intp)
+    bounds[0::2] = starts
+    bounds[1::2] = np.minimum(ends, x.shape[0] - 1)
+    order_ok = np.all(np.diff(bounds) >= 0)
+    if not order_ok:
+        # overlapping segments: fall back to a padded 2-D gather
+        width = int(np.max(ends - starts))
+        idx = np.clip(starts[:, None] + np.arange(width)[None, :], 0, x.shape[0] - 1)
+        mask = np.arange(width)[None, :] < (ends - starts)[:, None]
+        vals = x[idx]
+        mx = np.where(mask, vals, -np.inf).max(axis=1)
+        mn = np.where(mask, vals, np.inf).min(axis=1)
+        mean = np.where(mask, vals, 0.0).sum(axis=1) / np.maximum(mask.sum(axis=1), 1)
+        return mx, mn, mean
+    mx = np.maximum.reduceat(x, bounds)[0::2]
+    mn = np.minimum.reduceat(x, bounds)[0::2]
+    sums = np.add.reduceat(x, bounds)[0::2]
+    return mx, mn, sums / np.maximum(ends - starts, 1)

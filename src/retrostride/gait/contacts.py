@@ -1,0 +1,92 @@
+"""Initial and final contacts from the vertical acceleration of a lower-back sensor."""
+
+from __future__ import annotations
+
+from typing import Self
+
+import numpy as np
+from scipy.signal import find_peaks
+
+from retrostride.gait._signal import bandpass, highpass, integrate, window_index
+from retrostride.gait.recording import FloatArray, IntArray
+
+
+class VerticalJerkContacts:
+    """Initial (IC) and final (FC) contacts from the trunk's vertical acceleration.
+
+    Steps
+    -----
+    1. Band-pass the gravity-free vertical acceleration ``a_v`` (``band_hz``) and integrate it
+       to the vertical velocity ``v_z`` of the trunk (high-passed to remove drift).
+    2. Each step's descent ends at a minimum of ``v_z`` (the trunk falls fastest just before the
+       leading foot takes the load); minima at least ``min_step_s`` apart with a prominence
+       above ``min_prominence_m_s`` are step candidates (the minimum of ``v_z`` is the upward
+       zero crossing of ``a_v``, the event that McCamley et al. 2012 find as minima of the
+       integrated, wavelet-differentiated vertical acceleration).
+    3. IC = the steepest rise of ``a_v`` (maximum vertical jerk, ``a_v`` band-passed to
+       ``jerk_band_hz``) from ``ic_window_s[0]`` to ``ic_window_s[1]`` around that minimum:
+       loading of the new stance limb makes the ground reaction force, hence ``a_v``, rise
+       steeply. This is direction-free: it relies on loading, not on heel-first contact.
+    4. FC, by the same physics run backwards in time: the steepest fall of ``a_v`` around each
+       maximum of ``v_z`` (the trailing limb unloads). Validated against INDIP, FCs come out
+       about 0.08 s early (see ``docs/gait.md``).
+
+    Data: ``a_v`` [m/s^2], any sampling rate >= 20 Hz. Deviations from McCamley: the Gaussian
+    wavelet smoothing is replaced by Butterworth filters and the IC is refined to the jerk peak,
+    which on the Mobilise-D lab data (INDIP reference) has a median error of +0.01 s and a mean
+    absolute error of 0.06 s, against 0.09-0.1 s for the ``v_z`` minimum or the ``a_v`` peak.
+
+    References: McCamley J, Donati M, Grimpampi E, Mazzà C (2012) Gait Posture 36:316-318;
+    Paraschiv-Ionescu A et al. (2019) "Locomotion and cadence detection using a single trunk-fixed
+    accelerometer", Gait Posture; Zijlstra W, Hof AL (2003) Gait Posture 18:1-10.
+    """
+
+    def __init__(
+        self,
+        *,
+        band_hz: tuple[float, float] = (0.5, 3.0),
+        jerk_band_hz: tuple[float, float] = (0.5, 8.0),
+        min_step_s: float = 0.25,
+        min_prominence_m_s: float = 0.02,
+        ic_window_s: tuple[float, float] = (-0.05, 0.3),
+        fc_window_s: tuple[float, float] = (-0.3, 0.05),
+    ) -> None:
+        self.band_hz = band_hz
+        self.jerk_band_hz = jerk_band_hz
+        self.min_step_s = min_step_s
+        self.min_prominence_m_s = min_prominence_m_s
+        self.ic_window_s = ic_window_s
+        self.fc_window_s = fc_window_s
+
+    def detect(self, a_v_m_s2: FloatArray, sampling_rate_hz: float) -> Self:
+        """Find contacts; results in ``ic_``, ``fc_`` (sample indices), ``v_z_m_s_``."""
+        fs = sampling_rate_hz
+        n = a_v_m_s2.shape[0]
+        s = bandpass(a_v_m_s2, *self.band_hz, fs)
+        v = highpass(integrate(s, fs), self.band_hz[0], fs)
+        jerk_src = bandpass(a_v_m_s2, *self.jerk_band_hz, fs)
+        jerk = np.gradient(jerk_src)
+        dist = max(1, int(self.min_step_s * fs))
+        vmin, _ = find_peaks(-v, distance=dist, prominence=self.min_prominence_m_s)
+        vmax, _ = find_peaks(v, distance=dist, prominence=self.min_prominence_m_s)
+        lo, hi = (int(round(w * fs)) for w in self.ic_window_s)
+        ic = self._refine(vmin, jerk, lo, hi, n, np.argmax)
+        lo, hi = (int(round(w * fs)) for w in self.fc_window_s)
+        fc = self._refine(vmax, jerk, lo, hi, n, np.argmin)
+        self.ic_: IntArray = np.unique(ic)
+        self.fc_: IntArray = np.unique(fc)
+        self.v_z_m_s_: FloatArray = v
+        self.step_prominence_m_s_: FloatArray = (
+            np.interp(self.ic_, vmin, -v[vmin]) if vmin.size else np.empty(0)
+        )
+        return self
+
+    @staticmethod
+    def _refine(
+        anchors: IntArray, jerk: FloatArray, lo: int, hi: int, n: int, pick: object
+    ) -> IntArray:
+        if anchors.size == 0:
+            return np.empty(0, dtype=np.intp)
+        idx = window_index(anchors, lo, hi, n)
+        col = pick(jerk[idx], axis=1)  # type: ignore[operator]
+        return np.asarray(idx[np.arange(anchors.size), col], dtype=np.intp)

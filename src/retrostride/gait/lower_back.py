@@ -1,0 +1,187 @@
+"""The lower-back pipeline: bouts, contacts, strides, lengths, speed, direction."""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Self
+
+import numpy as np
+
+from retrostride.gait._signal import bandpass, gravity_components, lowpass, segment_reduce
+from retrostride.gait.bouts import StepSequenceBouts
+from retrostride.gait.contacts import VerticalJerkContacts
+from retrostride.gait.direction import PendulumPhaseDirection
+from retrostride.gait.recording import FloatArray, Frame, IntArray, Recording
+from retrostride.gait.result import BoutResult, GaitResult, StrideTable
+from retrostride.gait.stride_length import (
+    DEFAULT_SENSOR_HEIGHT_M,
+    TROCHANTER_HEIGHT_RATIO,
+    InvertedPendulumStrideLength,
+)
+from retrostride.gait.summary import bout_result
+from retrostride.science.locomotion import Direction
+
+MIN_RATE_HZ = 20.0
+"""Lowest sampling rate accepted [Hz]: contacts need the 8 Hz band of the vertical jerk."""
+
+
+class LowerBackPipeline:
+    """Gait from one sensor on the lower back (belt, or a phone at the waist).
+
+    Steps: gravity-aligned vertical, fore-aft and lateral accelerations
+    (:func:`retrostride.gait._signal.gravity_components`); contacts
+    (:class:`VerticalJerkContacts`); bouts (:class:`StepSequenceBouts`); strides from IC ``i``
+    to IC ``i + 2``; step sides from the lateral sway (during a foot's stance the trunk, which
+    passes medial to it, accelerates away from it: the mean lateral acceleration over the step
+    that a left IC begins is negative, i.e. to the right; this is frontal-plane pendulum
+    physics, the same for either direction of travel); step and stride length
+    (:class:`InvertedPendulumStrideLength`); speed = stride length / stride time; direction
+    (:class:`PendulumPhaseDirection`) only in the ``body`` frame.
+
+    Keyword parameters: ``contacts``, ``bouts``, ``stride_length``, ``direction`` (algorithm
+    objects replacing the defaults), ``sensor_height_m`` (overrides the recording's).
+    """
+
+    def __init__(
+        self,
+        *,
+        contacts: VerticalJerkContacts | None = None,
+        bouts: StepSequenceBouts | None = None,
+        stride_length: InvertedPendulumStrideLength | None = None,
+        direction: PendulumPhaseDirection | None = None,
+        sensor_height_m: float | None = None,
+    ) -> None:
+        self.contacts = contacts
+        self.bouts = bouts
+        self.stride_length = stride_length
+        self.direction = direction
+        self.sensor_height_m = sensor_height_m
+
+    def _height(self, rec: Recording, warnings: list[str]) -> float:
+        if self.sensor_height_m:
+            return self.sensor_height_m
+        if rec.sensor_height_m:
+            return rec.sensor_height_m
+        if rec.person_height_m:
+            return TROCHANTER_HEIGHT_RATIO * rec.person_height_m
+        warnings.append(
+            f"sensor height unknown: stride length assumes {DEFAULT_SENSOR_HEIGHT_M} m "
+            "(give sensor_height_m for better lengths)"
+        )
+        return DEFAULT_SENSOR_HEIGHT_M
+
+    def run(self, recording: Recording) -> Self:
+        """Analyse ``recording``; the result lands in ``result_``."""
+        fs = recording.sampling_rate_hz
+        warnings: list[str] = []
+        if fs < MIN_RATE_HZ:
+            raise ValueError(f"sampling rate {fs} Hz is below the {MIN_RATE_HZ} Hz this needs")
+        body = recording.frame is Frame.BODY
+        if not body:
+            warnings.append("mounting unknown (device frame): direction not estimated")
+        a_v, a_ap, a_ml = gravity_components(recording.acc_m_s2, fs, with_horizontal=body)
+        contacts = (self.contacts or VerticalJerkContacts()).detect(a_v, fs)
+        ic, fc = contacts.ic_, contacts.fc_
+        finder = (self.bouts or StepSequenceBouts()).detect(ic / fs)
+        height = self._height(recording, warnings)
+        n = a_v.shape[0]
+
+        # per bout: its ICs; steps = consecutive IC pairs; strides = IC i .. i+2
+        bout_ic = [ic[b0 : b1 + 1] for b0, b1 in finder.bouts_]
+        step_bounds = np.concatenate(
+            [np.column_stack([x[:-1], x[1:]]) for x in bout_ic] or [np.empty((0, 2), np.intp)]
+        ).astype(np.intp)
+        step_counts = np.array([x.size - 1 for x in bout_ic], dtype=np.intp)
+        step_offset = np.concatenate(([0], np.cumsum(step_counts)))
+        stride_steps = np.concatenate(
+            [
+                np.column_stack([np.arange(c - 1), np.arange(1, c)]) + off
+                for c, off in zip(step_counts, step_offset[:-1], strict=True)
+            ]
+            or [np.empty((0, 2), np.intp)]
+        ).astype(np.intp)
+        stride_bout = np.repeat(np.arange(len(bout_ic)), np.maximum(step_counts - 1, 0))
+        stride_bounds = np.column_stack(
+            [step_bounds[stride_steps[:, 0], 0], step_bounds[stride_steps[:, 1], 1]]
+        ) if stride_steps.size else np.empty((0, 2), np.intp)
+
+        sl = (self.stride_length or InvertedPendulumStrideLength()).estimate(
+            contacts.v_z_m_s_, fs, step_bounds, stride_steps, height
+        )
+        bout_bounds = np.array(
+            [[x[0], min(x[-1] + 1, n)] for x in bout_ic], dtype=np.intp
+        ).reshape(-1, 2)
+        if body and a_ap is not None and len(bout_ic):
+            ap = bandpass(a_ap, 0.5, 3.0, fs)
+            dirs = (self.direction or PendulumPhaseDirection()).estimate(
+                ap, contacts.v_z_m_s_, bout_bounds, stride_bounds, stride_bout
+            )
+            bout_dir, bout_conf, stride_sign = dirs.direction_, dirs.confidence_, dirs.stride_sign_
+        else:
+            bout_dir = [Direction.UNKNOWN] * len(bout_ic)
+            bout_conf = np.zeros(len(bout_ic))
+            stride_sign = np.zeros(stride_steps.shape[0])
+
+        step_side = self._step_sides(a_ml, fs, step_bounds)
+        bouts: list[BoutResult] = []
+        for k, ics in enumerate(bout_ic):
+            sel = stride_bout == k
+            bs = stride_bounds[sel]
+            dur = (bs[:, 1] - bs[:, 0]) / fs
+            length = sl.stride_length_m_[sel]
+            ic_s = ics / fs
+            fc_s = fc[(fc > ics[0]) & (fc < ics[-1])] / fs
+            sides = list(step_side[step_offset[k] : step_offset[k + 1]]) + [""]
+            stride_fc = self._first_after(fc, bs[:, 0], bs[:, 1]) / fs
+            strides = StrideTable(
+                start_s=bs[:, 0] / fs,
+                end_s=bs[:, 1] / fs,
+                initial_contact_s=bs[:, 0] / fs,
+                final_contact_s=stride_fc,
+                side=sides[: bs.shape[0]],
+                duration_s=dur,
+                length_m=length,
+                speed_m_s=length / dur,
+                direction_sign=stride_sign[sel],
+            )
+            bouts.append(
+                bout_result(
+                    ic_s=ic_s, fc_s=fc_s, ic_side=sides, strides=strides,
+                    direction=bout_dir[k], confidence=float(bout_conf[k]),
+                )
+            )
+        params: dict[str, Any] = {"sensor_height_m": height, "frame": recording.frame.value}
+        self.result_ = GaitResult(
+            placement=recording.placement,
+            sampling_rate_hz=fs,
+            duration_s=recording.duration_s,
+            bouts=bouts,
+            step_count=int(sum(b.n_steps for b in bouts)),
+            walking_time_s=float(sum(b.duration_s for b in bouts)),
+            source=recording.source,
+            warnings=warnings,
+            params=params,
+        )
+        self.contacts_ = contacts
+        return self
+
+    @staticmethod
+    def _first_after(events: IntArray, starts: IntArray, ends: IntArray) -> FloatArray:
+        """The first event in each (start, end) window, NaN where none (samples)."""
+        if starts.size == 0:
+            return np.empty(0)
+        pos = np.searchsorted(events, starts, side="right")
+        found = np.where(pos < events.size, events[np.minimum(pos, events.size - 1)], -1)
+        return np.where((found > starts) & (found < ends), found.astype(float), math.nan)
+
+    @staticmethod
+    def _step_sides(a_ml: FloatArray | None, fs: float, step_bounds: IntArray) -> np.ndarray:
+        """'left'/'right' for the foot whose IC begins each step, from the lateral sway."""
+        out = np.full(step_bounds.shape[0], "", dtype=object)
+        if a_ml is None or step_bounds.size == 0:
+            return out
+        sway = lowpass(a_ml - a_ml.mean(), 3.0, fs)
+        _, _, mean = segment_reduce(sway, step_bounds[:, 0], step_bounds[:, 1])
+        out[mean < 0] = "left"
+        out[mean > 0] = "right"
+        return out

@@ -1,0 +1,116 @@
+"""Steps and cadence from a phone carried anywhere (hand, pocket, armband, bag, neck pouch)."""
+
+from __future__ import annotations
+
+import math
+from typing import Self
+
+import numpy as np
+from scipy.signal import find_peaks
+
+from retrostride.gait._signal import bandpass, lowpass
+from retrostride.gait.bouts import StepSequenceBouts
+from retrostride.gait.recording import Recording
+from retrostride.gait.result import BoutResult, GaitResult, StrideTable
+from retrostride.gait.summary import bout_result
+from retrostride.science.locomotion import Direction
+
+
+class NormPeakSteps:
+    """Steps as peaks of the band-passed norm of the acceleration (orientation-free).
+
+    Steps
+    -----
+    1. ``|acc|`` (specific force norm, gravity included: independent of how the phone is held).
+    2. Band-pass ``band_hz`` (0.5-3 Hz covers walking cadences of 30-180 steps/min).
+    3. Peaks at least ``min_step_s`` apart whose prominence exceeds ``prominence_ratio`` times the
+       local RMS of the band-passed signal (its envelope, low-passed at 0.3 Hz) and
+       ``min_prominence_m_s2``: a relative threshold follows the very different amplitudes of a
+       phone in a hand and in a bag.
+    4. Only peaks inside walking bouts (:class:`StepSequenceBouts`: four or more regular steps)
+       count, which rejects isolated movements.
+
+    A generic peak-counting pedometer (e.g. Brajdic A, Harle R 2013, "Walk detection and step
+    counting on unconstrained smartphones", UbiComp, the paper of the Oxford data set: windowed
+    peak detection on the magnitude was among the best of the algorithms they compared).
+
+    Results: ``steps_`` (sample indices of counted steps), ``bouts_`` (pairs of indices into
+    ``steps_``).
+    """
+
+    def __init__(
+        self,
+        *,
+        band_hz: tuple[float, float] = (0.5, 3.0),
+        min_step_s: float = 0.25,
+        prominence_ratio: float = 0.5,
+        min_prominence_m_s2: float = 0.1,
+        bouts: StepSequenceBouts | None = None,
+    ) -> None:
+        self.band_hz = band_hz
+        self.min_step_s = min_step_s
+        self.prominence_ratio = prominence_ratio
+        self.min_prominence_m_s2 = min_prominence_m_s2
+        self.bouts = bouts
+
+    def detect(self, recording: Recording) -> Self:
+        fs = recording.sampling_rate_hz
+        norm = np.linalg.norm(recording.acc_m_s2, axis=1)
+        s = bandpass(norm, *self.band_hz, fs)
+        env = np.sqrt(np.maximum(lowpass(s * s, 0.3, fs), 0.0))
+        peaks, props = find_peaks(
+            s, distance=max(1, int(self.min_step_s * fs)), prominence=self.min_prominence_m_s2
+        )
+        peaks = peaks[props["prominences"] > self.prominence_ratio * env[peaks]]
+        bouts = (self.bouts or StepSequenceBouts()).detect(peaks / fs).bouts_
+        self.candidates_ = peaks
+        self.bouts_ = bouts
+        keep = np.zeros(peaks.size, dtype=bool)
+        for b0, b1 in bouts:
+            keep[b0 : b1 + 1] = True
+        self.steps_ = peaks[keep]
+        return self
+
+
+class PhonePipeline:
+    """Steps, cadence and bouts from a phone carried anywhere; direction ``unknown``.
+
+    A phone in a pocket or a bag has no known orientation relative to the body, so the fore-aft
+    axis and its sign cannot be told: the direction is always ``unknown`` here (a phone clipped
+    at the waist with a known mounting is analysed by the lower-back pipeline instead). No
+    stride length or speed either: they need a known placement.
+    """
+
+    def __init__(self, *, steps: NormPeakSteps | None = None) -> None:
+        self.steps = steps
+
+    def run(self, recording: Recording) -> Self:
+        fs = recording.sampling_rate_hz
+        det = (self.steps or NormPeakSteps()).detect(recording)
+        bouts: list[BoutResult] = []
+        for b0, b1 in det.bouts_:
+            ic = det.candidates_[b0 : b1 + 1] / fs
+            starts, ends = ic[:-2], ic[2:]
+            nan = np.full(starts.size, math.nan)
+            strides = StrideTable(
+                start_s=starts, end_s=ends, initial_contact_s=starts, final_contact_s=nan,
+                side=[""] * starts.size, duration_s=ends - starts, length_m=nan, speed_m_s=nan,
+                direction_sign=np.zeros(starts.size),
+            )
+            bouts.append(
+                bout_result(
+                    ic_s=ic, fc_s=np.empty(0), ic_side=[""] * ic.size, strides=strides,
+                    direction=Direction.UNKNOWN, confidence=0.0,
+                )
+            )
+        self.result_ = GaitResult(
+            placement=recording.placement,
+            sampling_rate_hz=fs,
+            duration_s=recording.duration_s,
+            bouts=bouts,
+            step_count=int(det.steps_.size),
+            walking_time_s=float(sum(b.duration_s for b in bouts)),
+            source=recording.source,
+            warnings=["phone orientation unknown: direction not estimated"],
+        )
+        return self

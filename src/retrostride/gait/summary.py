@@ -1,0 +1,71 @@
+"""Bout summaries shared by the placements: cadence, variability, symmetry."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from retrostride.gait.recording import FloatArray
+from retrostride.gait.result import BoutResult, StrideTable
+from retrostride.science.locomotion import Direction
+
+
+def _nanmean(x: FloatArray) -> float:
+    x = x[np.isfinite(x)]
+    return float(np.mean(x)) if x.size else math.nan
+
+
+def cv_percent(x: FloatArray) -> float:
+    """Coefficient of variation [%] (sample standard deviation / mean); NaN under 3 values."""
+    x = x[np.isfinite(x)]
+    if x.size < 3:
+        return math.nan
+    return float(np.std(x, ddof=1) / np.mean(x) * 100.0)
+
+
+def step_time_ratio(step_s: FloatArray) -> float:
+    """Larger over smaller mean of alternating steps (1 = symmetric); NaN under 4 steps."""
+    if step_s.size < 4:
+        return math.nan
+    a, b = float(np.mean(step_s[0::2])), float(np.mean(step_s[1::2]))
+    return max(a, b) / min(a, b) if min(a, b) > 0 else math.nan
+
+
+def bout_result(
+    *,
+    ic_s: FloatArray,
+    fc_s: FloatArray,
+    ic_side: list[str],
+    strides: StrideTable,
+    direction: Direction,
+    confidence: float,
+    start_s: float | None = None,
+    end_s: float | None = None,
+) -> BoutResult:
+    """Summarise one bout from its contacts (sorted, seconds) and stride table.
+
+    ``ic_side`` names each IC's foot ("left"/"right"/""). A side's step time is the time from
+    the other foot's IC to that foot's IC.
+    """
+    steps = np.diff(ic_s)
+    left = np.array([s for s, side in zip(steps, ic_side[1:], strict=False) if side == "left"])
+    right = np.array([s for s, side in zip(steps, ic_side[1:], strict=False) if side == "right"])
+    cadence = 60.0 / float(np.mean(steps)) if steps.size else math.nan
+    return BoutResult(
+        start_s=float(ic_s[0]) if start_s is None else start_s,
+        end_s=float(ic_s[-1]) if end_s is None else end_s,
+        direction=direction,
+        direction_confidence=float(confidence),
+        n_steps=int(ic_s.size),
+        cadence_spm=cadence,
+        stride_length_m=_nanmean(strides.length_m),
+        speed_m_s=_nanmean(strides.speed_m_s),
+        stride_time_cv_percent=cv_percent(strides.duration_s),
+        symmetry_step_time_ratio=step_time_ratio(steps),
+        initial_contacts_s=ic_s,
+        final_contacts_s=fc_s,
+        step_time_left_s=float(np.mean(left)) if left.size else math.nan,
+        step_time_right_s=float(np.mean(right)) if right.size else math.nan,
+        strides=strides,
+    )

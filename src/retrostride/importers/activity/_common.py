@@ -1,0 +1,143 @@
+"""Helpers shared by the format modules: file identity, columns -> Samples, zones, distances."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from array import array
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import numpy as np
+
+from retrostride.errors import FileRefused, InputError
+from retrostride.log.model import FloatArray, Samples, SourceFile, Sport
+
+NAN = math.nan
+
+EARTH_RADIUS_M = 6_371_008.8
+"""Mean Earth radius [m] (IUGG, Moritz 2000, Geodetic Reference System 1980), for haversine."""
+
+MIN_VALID_TIME = datetime(1985, 1, 1, tzinfo=UTC)
+"""Earlier times are clock defaults (1901, 1970, 1989/1990), never a real recording."""
+
+FUTURE_MARGIN = timedelta(days=2)
+"""A time later than now plus this margin is junk (a clock or a damaged record)."""
+
+STEP_SPORTS: frozenset[str] = frozenset({Sport.WALKING.value, Sport.RUNNING.value, "hiking"})
+"""Sports whose cadence is counted in steps (FIT counts strides per leg: x2)."""
+
+
+def file_identity(path: Path, data: bytes | None = None) -> SourceFile:
+    """SHA-256 and size of the file's bytes; ``format`` is filled in by the caller."""
+    digest = hashlib.sha256()
+    if data is not None:
+        digest.update(data)
+        size = len(data)
+    else:
+        size = 0
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+                size += len(chunk)
+    return SourceFile(name=path.name, format="", sha256=digest.hexdigest(), size_bytes=size)
+
+
+def check_size(path: Path, size_bytes: int, max_bytes: int) -> None:
+    """Refuse a file above the size limit before reading it."""
+    if size_bytes > max_bytes:
+        raise FileRefused(
+            path,
+            f"file is {size_bytes / 1e6:.1f} MB, over the size limit of {max_bytes / 1e6:.1f} MB "
+            "(raise the limit to import it)",
+        )
+
+
+def is_valid_time(moment: datetime) -> bool:
+    """True for a plausible recording time: after 1985 and not in the future."""
+    return MIN_VALID_TIME <= moment <= datetime.now(UTC) + FUTURE_MARGIN
+
+
+def home_offset_s(zone_name: str, moment: datetime | None) -> int:
+    """UTC offset [s] of the named IANA zone at ``moment`` (now when unknown)."""
+    try:
+        zone = ZoneInfo(zone_name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise InputError(
+            "home_time_zone", zone_name, "an IANA time zone such as Europe/Ljubljana"
+        ) from exc
+    when = moment if moment is not None else datetime.now(UTC)
+    offset = when.astimezone(zone).utcoffset()
+    return int(offset.total_seconds()) if offset is not None else 0
+
+
+def plausible_offset_s(offset_s: float) -> int | None:
+    """A UTC offset rounded to 15 min, or None when outside -12 h..+14 h (not a zone)."""
+    rounded = int(round(offset_s / 900.0)) * 900
+    if -12 * 3600 <= rounded <= 14 * 3600 and abs(offset_s - rounded) <= 120:
+        return rounded
+    return None
+
+
+def to_array(values: array[float] | list[float]) -> FloatArray | None:
+    """A float64 array, or None when every value is missing (NaN)."""
+    arr = np.frombuffer(values, dtype=np.float64).copy() if isinstance(values, array) else (
+        np.asarray(values, dtype=np.float64)
+    )
+    if arr.size == 0 or not np.isfinite(arr).any():
+        return None
+    return arr
+
+
+def make_samples(time_s: FloatArray, columns: dict[str, array[float] | list[float]]) -> Samples:
+    """Samples from ``time_s`` and named columns (Samples.CHANNELS names); empty ones dropped."""
+    kwargs: dict[str, FloatArray | None] = {}
+    for name, values in columns.items():
+        if name not in Samples.CHANNELS:
+            raise KeyError(name)
+        kwargs[name] = to_array(values)
+    return Samples(time_s=time_s, **kwargs)  # type: ignore[arg-type]
+
+
+def haversine_steps_m(lat_deg: FloatArray, lon_deg: FloatArray) -> FloatArray:
+    """Great-circle distance [m] between consecutive points (length n-1; NaN where unknown)."""
+    lat = np.radians(lat_deg)
+    lon = np.radians(lon_deg)
+    dlat = np.diff(lat)
+    dlon = np.diff(lon)
+    a = np.sin(dlat / 2.0) ** 2 + np.cos(lat[:-1]) * np.cos(lat[1:]) * np.sin(dlon / 2.0) ** 2
+    return 2.0 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+def cumulative_distance_m(
+    lat_deg: FloatArray, lon_deg: FloatArray, breaks: FloatArray | None = None
+) -> FloatArray:
+    """Cumulative distance [m] along the points; no distance is added across ``breaks``.
+
+    ``breaks[i]`` true means point ``i`` starts a new segment (the gap to it is not walked).
+    Points without a position carry the distance reached so far.
+    """
+    n = lat_deg.shape[0]
+    out = np.zeros(n, dtype=np.float64)
+    if n < 2:
+        return out
+    steps = haversine_steps_m(lat_deg, lon_deg)
+    # A point without a position: bridge from the last known position to the next one.
+    known = np.isfinite(lat_deg) & np.isfinite(lon_deg)
+    if not known.all():
+        idx = np.flatnonzero(known)
+        steps = np.zeros(n - 1, dtype=np.float64)
+        if idx.size >= 2:
+            seg = haversine_steps_m(lat_deg[idx], lon_deg[idx])
+            steps[idx[1:] - 1] = seg
+    steps = np.nan_to_num(steps, nan=0.0)
+    if breaks is not None:
+        steps[np.asarray(breaks[1:], dtype=bool)] = 0.0
+    out[1:] = np.cumsum(steps)
+    return out
+
+
+def describe_seconds(seconds: float) -> str:
+    """'12.3 min' or '45 s' for messages."""
+    return f"{seconds / 60.0:.1f} min" if seconds >= 120 else f"{seconds:.0f} s"

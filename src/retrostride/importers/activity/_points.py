@@ -1,0 +1,207 @@
+"""Columnar track points from the XML formats, and the rules that place their times.
+
+Parsers append plain floats per point (no object per point); ``resolve_times`` then applies the
+rules shared by GPX and TCX: invalid times (clock defaults such as 1901) count as missing; a time
+without a zone beside zoned times is placed with a neighbour's zone only when it then fits
+between its neighbours, else the point is dropped with a warning naming it; points going back
+in time are dropped; untimed points are dropped when most points are timed, otherwise the
+duration is unknown and positions are kept.
+"""
+
+from __future__ import annotations
+
+from array import array
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import numpy as np
+
+from retrostride.importers.activity._common import (
+    FUTURE_MARGIN,
+    MIN_VALID_TIME,
+    NAN,
+    home_offset_s,
+    plausible_offset_s,
+)
+from retrostride.log.model import FloatArray
+
+NAIVE = 1e9
+"""Offset marker for a time written without a zone."""
+
+_MIN_EPOCH = MIN_VALID_TIME.timestamp()
+
+
+@dataclass(slots=True)
+class PointTable:
+    """One row per track point; NaN where a value is missing."""
+
+    lat: array[float] = field(default_factory=lambda: array("d"))
+    lon: array[float] = field(default_factory=lambda: array("d"))
+    ele: array[float] = field(default_factory=lambda: array("d"))
+    dist: array[float] = field(default_factory=lambda: array("d"))
+    hr: array[float] = field(default_factory=lambda: array("d"))
+    cad: array[float] = field(default_factory=lambda: array("d"))
+    speed: array[float] = field(default_factory=lambda: array("d"))
+    power: array[float] = field(default_factory=lambda: array("d"))
+    epoch: array[float] = field(default_factory=lambda: array("d"))
+    """Seconds since 1970 UTC (naive times: as if UTC); NaN when missing or unreadable."""
+    offset: array[float] = field(default_factory=lambda: array("d"))
+    """UTC offset [s] written in the time, NAIVE when it had none, NaN without a time."""
+    group: array[int] = field(default_factory=lambda: array("l"))
+    """Track (GPX) or lap (TCX) index."""
+    segment: array[int] = field(default_factory=lambda: array("l"))
+    """Segment index across the file: distance is not summed across segments."""
+    line: array[int] = field(default_factory=lambda: array("l"))
+    bad_times: list[str] = field(default_factory=list)
+    bad_values: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.lat)
+
+
+def parse_time(text: str | None) -> tuple[float, float]:
+    """(epoch [s], offset [s] or NAIVE) of an xsd:dateTime; (NaN, NaN) when unreadable."""
+    if not text:
+        return NAN, NAN
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return NAN, NAN
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC).timestamp(), NAIVE
+    delta = moment.utcoffset()
+    return moment.timestamp(), delta.total_seconds() if delta is not None else 0.0
+
+
+def number(text: str | None) -> float:
+    """A float from element text, NaN when missing or not a number."""
+    if text is None:
+        return NAN
+    try:
+        value = float(text)
+    except ValueError:
+        return NAN
+    return value if value == value and abs(value) != float("inf") else NAN
+
+
+@dataclass(slots=True)
+class TimeResult:
+    utc_s: FloatArray
+    """Seconds since 1970 UTC per point; NaN for untimed points (kept only when ``timed``)."""
+    keep: np.ndarray  # type: ignore[type-arg]
+    timed: bool
+    """False: too few points carry a valid time, so the duration is unknown."""
+    utc_offset_s: int | None
+    offset_assumed: bool
+    warnings: list[str]
+    warned: np.ndarray  # type: ignore[type-arg]
+    """Points already named in a warning (a zone-less time that fits no zone)."""
+
+
+def _fmt_epoch(epoch: float, offset: float) -> str:
+    if offset == NAIVE:
+        return datetime.fromtimestamp(epoch, UTC).replace(tzinfo=None).isoformat() + " (no zone)"
+    return datetime.fromtimestamp(epoch, UTC).isoformat()
+
+
+def resolve_times(table: PointTable, home_time_zone: str, what: str = "point") -> TimeResult:
+    """Apply the time rules (module docstring) to every point."""
+    warns: list[str] = []
+    n = len(table)
+    epoch = np.frombuffer(table.epoch, dtype=np.float64).copy()
+    offset = np.frombuffer(table.offset, dtype=np.float64).copy()
+    lines = np.asarray(table.line, dtype=np.int64)
+    naive = offset == NAIVE
+    utc = np.where(naive, np.nan, epoch)
+    # Invalid moments (clock defaults, the future) count as missing.
+    max_epoch = (datetime.now(UTC) + FUTURE_MARGIN).timestamp()
+    probe = np.where(naive, epoch, utc)
+    invalid = np.isfinite(probe) & ((probe < _MIN_EPOCH) | (probe > max_epoch))
+    if invalid.any():
+        i = int(np.flatnonzero(invalid)[0])
+        warns.append(
+            f"{int(invalid.sum())} {what} time(s) are invalid, e.g. "
+            f"{_fmt_epoch(probe[i], offset[i])}: treated as missing"
+        )
+        utc[invalid] = np.nan
+        naive &= ~invalid
+    zoned = np.isfinite(utc)
+    assumed = False
+    utc_offset: int | None = None
+    warned = np.zeros(n, dtype=bool)
+    if naive.any() and not zoned.any():
+        # Only local times without a zone: read them in the person's home zone.
+        first = datetime.fromtimestamp(float(epoch[naive][0]), UTC)
+        utc_offset = home_offset_s(home_time_zone, first)
+        utc = np.where(naive, epoch - utc_offset, utc)
+        assumed = True
+        warns.append(f"times have no zone: read as local time in {home_time_zone}")
+    elif naive.any():
+        utc = _place_naive(utc, epoch, offset, naive, lines, warns, what)
+        warned = naive & ~np.isfinite(utc)
+    timed_mask = np.isfinite(utc)
+    n_timed = int(timed_mask.sum())
+    timed = n_timed >= 2 and n_timed >= 0.5 * n
+    keep = np.ones(n, dtype=bool)
+    if timed:
+        keep &= timed_mask
+        # Points going back in time.
+        idx = np.flatnonzero(keep)
+        running_max = np.maximum.accumulate(utc[idx])
+        back = utc[idx] < running_max - 0.5
+        if back.any():
+            bad = idx[back]
+            keep[bad] = False
+            warns.append(
+                f"dropped {bad.size} {what}(s) whose time goes backwards (line {int(lines[bad[0]])}"
+                + (", ..." if bad.size > 1 else "")
+                + ")"
+            )
+    if utc_offset is None:
+        offs = offset[keep & np.isfinite(offset) & (offset != NAIVE)]
+        found = plausible_offset_s(float(offs[0])) if offs.size else None
+        if found is not None and found != 0:
+            utc_offset = found
+        elif timed and keep.any():
+            first_utc = datetime.fromtimestamp(float(utc[keep][0]), UTC)
+            utc_offset, assumed = home_offset_s(home_time_zone, first_utc), True
+    return TimeResult(utc, keep, timed, utc_offset, assumed, warns, warned)
+
+
+def _place_naive(
+    utc: FloatArray,
+    epoch: FloatArray,
+    offset: FloatArray,
+    naive: np.ndarray,  # type: ignore[type-arg]
+    lines: np.ndarray,  # type: ignore[type-arg]
+    warns: list[str],
+    what: str,
+) -> FloatArray:
+    """Give each zone-less time a neighbour's zone if it then fits between its neighbours."""
+    zoned_idx = np.flatnonzero(np.isfinite(utc))
+    steps = np.diff(utc[zoned_idx])
+    typical = float(np.median(steps)) if steps.size else 1.0
+    limit = max(60.0, 10.0 * typical)
+    out = utc.copy()
+    for i in np.flatnonzero(naive):
+        pos = int(np.searchsorted(zoned_idx, i))
+        before = int(zoned_idx[pos - 1]) if pos > 0 else None
+        after = int(zoned_idx[pos]) if pos < zoned_idx.size else None
+        placed = False
+        for nb in (before, after):
+            if nb is None:
+                continue
+            candidate = epoch[i] - offset[nb]
+            ok_before = before is None or 0.0 <= candidate - utc[before] <= limit
+            ok_after = after is None or 0.0 <= utc[after] - candidate <= limit
+            if ok_before and ok_after:
+                out[i] = candidate
+                placed = True
+                break
+        if not placed:
+            warns.append(
+                f"dropped the {what} at line {int(lines[i])}: its time "
+                f"{_fmt_epoch(epoch[i], NAIVE)} has no zone and fits no zone of its "
+                "neighbours consistently"
+            )
+    return out

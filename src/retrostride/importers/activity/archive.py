@@ -1,0 +1,222 @@
+"""Zip archives of activity files (Garmin Connect and Strava exports), checked before extraction.
+
+Every entry is checked from the archive's directory before a byte of it is decompressed: its
+name (no absolute paths, no ``..``), its declared size and compression ratio (zip bombs), the
+archive's total; nested zips are followed to ``max_depth``. Entries are then read into memory
+with the declared size enforced while reading (a lying header cannot overrun it); nothing is
+written to disk. macOS junk (``__MACOSX/``, ``._*`` AppleDouble files) is skipped with a warning.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from retrostride.errors import FileRefused
+from retrostride.importers.activity import DEFAULT_MAX_FILE_BYTES, ParsedFile
+from retrostride.importers.activity._common import check_size, file_identity
+from retrostride.importers.activity.sniff import GZIP, ZIP, sniff_format
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveLimits:
+    """Limits checked on an archive's directory before extraction."""
+
+    max_entry_bytes: int = DEFAULT_MAX_FILE_BYTES
+    """Largest uncompressed entry [bytes]."""
+    max_total_bytes: int = 2 * 1024**3
+    """Largest uncompressed total of the archive [bytes]."""
+    max_ratio: float = 100.0
+    """Largest uncompressed/compressed ratio of an entry (activity files compress 3-15x)."""
+    max_entries: int = 100_000
+    max_depth: int = 2
+    """How deep zips inside zips are followed (Garmin's export nests one level)."""
+
+
+@dataclass(slots=True)
+class ArchiveEntry:
+    """The outcome for one entry: a parsed file, or the reason it was refused."""
+
+    name: str
+    """``archive.zip!folder/file.fit`` (nested: ``a.zip!b.zip!c.fit``)."""
+    parsed: ParsedFile | None = None
+    error: FileRefused | None = None
+
+
+@dataclass(slots=True)
+class ArchiveResult:
+    entries: list[ArchiveEntry] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def is_archive(path: Path) -> bool:
+    """True when the file's bytes are a zip archive (whatever its name)."""
+    with Path(path).open("rb") as handle:
+        return handle.read(4) in (b"PK\x03\x04", b"PK\x05\x06")
+
+
+def _is_junk(name: str) -> bool:
+    parts = PurePosixPath(name).parts
+    return "__MACOSX" in parts or PurePosixPath(name).name.startswith("._") or (
+        PurePosixPath(name).name == ".DS_Store"
+    )
+
+
+def _unsafe_name(name: str) -> str | None:
+    normal = name.replace("\\", "/")
+    if normal.startswith("/") or (len(normal) > 1 and normal[1] == ":"):
+        return "an absolute path"
+    if ".." in PurePosixPath(normal).parts:
+        return "a path leaving the archive ('..')"
+    if "\x00" in name:
+        return "a NUL byte in its name"
+    return None
+
+
+def _check_directory(
+    label: str, infos: list[zipfile.ZipInfo], limits: ArchiveLimits
+) -> None:
+    if len(infos) > limits.max_entries:
+        raise FileRefused(label, f"zip archive has {len(infos)} entries, over {limits.max_entries}")
+    total = sum(i.file_size for i in infos)
+    if total > limits.max_total_bytes:
+        raise FileRefused(
+            label,
+            f"zip archive would unpack to {total / 1e6:.0f} MB, over the limit of "
+            f"{limits.max_total_bytes / 1e6:.0f} MB",
+        )
+
+
+def _entry_problem(info: zipfile.ZipInfo, limits: ArchiveLimits) -> str | None:
+    unsafe = _unsafe_name(info.filename)
+    if unsafe:
+        return f"entry name is {unsafe}: refused (path traversal)"
+    if info.flag_bits & 0x1:
+        return "entry is encrypted"
+    if info.file_size > limits.max_entry_bytes:
+        return (
+            f"entry would unpack to {info.file_size / 1e6:.1f} MB, over the limit of "
+            f"{limits.max_entry_bytes / 1e6:.1f} MB"
+        )
+    ratio = info.file_size / max(info.compress_size, 1)
+    if info.file_size > 1 << 20 and ratio > limits.max_ratio:
+        return f"entry compresses {ratio:.0f}:1, more than {limits.max_ratio:.0f}:1 (a zip bomb)"
+    return None
+
+
+def _read_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """The entry's bytes, never more than it declared."""
+    out = io.BytesIO()
+    with zf.open(info) as stream:
+        while chunk := stream.read(1 << 20):
+            out.write(chunk)
+            if out.tell() > info.file_size:
+                raise ValueError("entry is larger than its header says (a zip bomb)")
+    return out.getvalue()
+
+
+def parse_archive(
+    path: Path,
+    *,
+    salvage: bool = False,
+    home_time_zone: str = "UTC",
+    max_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    limits: ArchiveLimits | None = None,
+) -> ArchiveResult:
+    """Parse every activity file in a zip archive; one bad entry does not stop the others.
+
+    Raises FileRefused only when the archive itself is unreadable or over its limits.
+    """
+    path = Path(path)
+    limits = limits or ArchiveLimits(max_entry_bytes=max_bytes)
+    size = path.stat().st_size
+    check_size(path, size, max(max_bytes, limits.max_total_bytes))
+    result = ArchiveResult()
+    with path.open("rb") as handle:
+        _walk(path, handle, path.name, 1, limits, salvage, home_time_zone, result)
+    return result
+
+
+def _walk(
+    path: Path,
+    stream: io.BufferedReader | io.BytesIO,
+    label: str,
+    depth: int,
+    limits: ArchiveLimits,
+    salvage: bool,
+    home_time_zone: str,
+    result: ArchiveResult,
+) -> None:
+    from retrostride.importers.activity._dispatch import gunzip_limited, parse_payload
+
+    try:
+        zf = zipfile.ZipFile(stream)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise FileRefused(label, f"damaged zip archive ({exc})") from exc
+    with zf:
+        infos = [i for i in zf.infolist() if not i.is_dir()]
+        _check_directory(label, infos, limits)
+        for info in infos:
+            name = f"{label}!{info.filename}"
+            if _is_junk(info.filename):
+                result.warnings.append(f"{name}: skipped macOS metadata junk")
+                continue
+            problem = _entry_problem(info, limits)
+            if problem:
+                result.entries.append(ArchiveEntry(name, error=FileRefused(name, problem)))
+                continue
+            entry_path = Path(name)
+            try:
+                payload = _read_entry(zf, info)
+                fmt = sniff_format(entry_path, payload[:4096])
+                if fmt == ZIP:
+                    if depth >= limits.max_depth:
+                        raise FileRefused(name, f"zip nested deeper than {limits.max_depth} levels")
+                    _walk(path, io.BytesIO(payload), name, depth + 1, limits, salvage,
+                          home_time_zone, result)
+                    continue
+                if fmt == GZIP:
+                    payload = gunzip_limited(entry_path, payload, limits.max_entry_bytes)
+                    fmt = sniff_format(entry_path, payload[:4096])
+                    if fmt in (GZIP, ZIP):
+                        raise FileRefused(name, "gzip holding an archive: not followed")
+                source = file_identity(entry_path, payload)
+                source.name = name
+                parsed = parse_payload(
+                    entry_path, fmt, payload, source, salvage=salvage,
+                    home_time_zone=home_time_zone,
+                )
+                result.entries.append(ArchiveEntry(name, parsed=parsed))
+            except FileRefused as exc:
+                if "not a FIT, GPX, TCX" in exc.reason or exc.reason.startswith("XML file whose"):
+                    result.warnings.append(f"{name}: skipped, not an activity file")
+                else:
+                    result.entries.append(ArchiveEntry(name, error=exc))
+            except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
+                result.entries.append(
+                    ArchiveEntry(name, error=FileRefused(name, f"damaged zip entry ({exc})"))
+                )
+
+
+def parse_single_entry_archive(
+    path: Path, *, salvage: bool, home_time_zone: str, max_bytes: int
+) -> ParsedFile:
+    """A zip holding exactly one activity file, parsed as that file."""
+    result = parse_archive(path, salvage=salvage, home_time_zone=home_time_zone,
+                           max_bytes=max_bytes)
+    if len(result.entries) == 1:
+        entry = result.entries[0]
+        if entry.error is not None:
+            raise entry.error
+        assert entry.parsed is not None
+        entry.parsed.warnings[:0] = result.warnings
+        return entry.parsed
+    if not result.entries:
+        raise FileRefused(path, "zip archive holds no activity file")
+    raise FileRefused(
+        path,
+        f"zip archive holds {len(result.entries)} activity files: import it as an archive "
+        "(parse_archive) so that each is imported on its own",
+    )

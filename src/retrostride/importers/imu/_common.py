@@ -1,0 +1,105 @@
+"""Helpers shared by the IMU loaders: mounting strings, uniform resampling, checks."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+
+from retrostride.errors import FileRefused
+from retrostride.gait.recording import FloatArray
+
+_AXIS = re.compile(r"^\s*([+-]?)([xyz])\s*$")
+
+MAX_FILE_BYTES = 2 * 1024 * 1024 * 1024
+"""Largest IMU file a loader opens [bytes] (a week at 100 Hz of 6 channels is about 0.5 GB)."""
+
+
+def mounting_matrix(mounting: str) -> FloatArray:
+    """The 3x3 matrix taking device axes to body axes, from a mounting string.
+
+    ``mounting`` names, for body x (anterior), y (left) and z (up) in turn, the device axis
+    that points that way, with a sign: ``"+z,-x,+y"`` means body x = device +z, body y =
+    device -x, body z = device +y. It must describe a rotation (a right-handed frame).
+    """
+    parts = [p for p in mounting.split(",")]
+    if len(parts) != 3:
+        raise ValueError(f"mounting {mounting!r}: expected three signed axes like '+z,-x,+y'")
+    m = np.zeros((3, 3))
+    for row, part in enumerate(parts):
+        match = _AXIS.match(part.lower())
+        if match is None:
+            raise ValueError(f"mounting {mounting!r}: {part!r} is not a signed axis (+x, -y, z)")
+        sign = -1.0 if match.group(1) == "-" else 1.0
+        m[row, "xyz".index(match.group(2))] = sign
+    if not np.isclose(abs(np.linalg.det(m)), 1.0):
+        raise ValueError(f"mounting {mounting!r}: each device axis must be used once")
+    if np.linalg.det(m) < 0:
+        raise ValueError(f"mounting {mounting!r}: describes a mirror image, not a rotation")
+    return m
+
+
+def apply_mounting(values: FloatArray, mounting: str | None) -> FloatArray:
+    """Rotate (n, 3) device-axis values into the body frame; unchanged when ``mounting`` is None."""
+    if mounting is None:
+        return values
+    return np.ascontiguousarray(values @ mounting_matrix(mounting).T)
+
+
+def check_size(path: Path, max_bytes: int = MAX_FILE_BYTES) -> None:
+    """Refuse a missing, empty or oversized file with a message naming it."""
+    if not path.exists():
+        raise FileRefused(path, "no such file")
+    if path.is_dir():
+        return
+    size = path.stat().st_size
+    if size == 0:
+        raise FileRefused(path, "the file is empty")
+    if size > max_bytes:
+        raise FileRefused(path, f"the file is {size} bytes, more than the limit of {max_bytes}")
+
+
+def uniform_rate_hz(path: Path, t_s: FloatArray) -> float:
+    """The sampling rate of a time axis [Hz] (median interval); refuses non-increasing times."""
+    if t_s.size < 2:
+        raise FileRefused(path, "fewer than two samples")
+    dt = np.diff(t_s)
+    if not np.all(np.isfinite(dt)):
+        raise FileRefused(path, "the time column holds non-numeric values")
+    if np.any(dt < 0):
+        bad = int(np.argmax(dt < 0)) + 1
+        raise FileRefused(path, f"time goes backwards at sample {bad}")
+    med = float(np.median(dt))
+    if med <= 0:
+        raise FileRefused(path, "the time column does not advance")
+    return 1.0 / med
+
+
+def resample_uniform(
+    t_s: FloatArray, values: FloatArray, rate_hz: float
+) -> tuple[FloatArray, FloatArray]:
+    """Linear interpolation of (n, k) values onto a uniform grid starting at ``t_s[0]``."""
+    t0 = float(t_s[0])
+    n = int(np.floor((float(t_s[-1]) - t0) * rate_hz)) + 1
+    grid = t0 + np.arange(n) / rate_hz
+    # drop duplicate times (np.interp needs increasing x)
+    keep = np.concatenate(([True], np.diff(t_s) > 0))
+    t, v = t_s[keep], values[keep]
+    out = np.column_stack([np.interp(grid, t, v[:, k]) for k in range(v.shape[1])])
+    return grid, out
+
+
+def is_regular(t_s: FloatArray, tolerance: float = 0.05) -> bool:
+    """True when every interval is within ``tolerance`` (relative) of the median one."""
+    dt = np.diff(t_s)
+    med = float(np.median(dt))
+    return bool(np.all(np.abs(dt - med) <= tolerance * med))
+
+
+def require_finite(path: Path, name: str, values: FloatArray) -> None:
+    """Refuse NaN or infinite measurements, naming the first bad row."""
+    bad = ~np.isfinite(values)
+    if bad.any():
+        row = int(np.argmax(bad.any(axis=1) if values.ndim == 2 else bad))
+        raise FileRefused(path, f"{name} holds a missing or non-numeric value at data row {row + 1}")

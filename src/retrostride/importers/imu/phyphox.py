@@ -1,0 +1,102 @@
+"""phyphox CSV export ("Acceleration with g" and "Gyroscope" experiments; zip or single CSV).
+
+phyphox (RWTH Aachen, phyphox.org) exports each data set as CSV with quoted headers naming the
+unit, as defined in its experiment files' ``<export>`` sets: ``"Time (s)"``,
+``"Acceleration x (m/s^2)"`` ... ``"Acceleration z (m/s^2)"`` (optionally
+``"Absolute acceleration (m/s^2)"``) and ``"Time (s)"``, ``"Gyroscope x (rad/s)"`` ....
+Acceleration "with g" is the specific force including gravity, in the phone's axes (x right along
+the screen, y up along it, z out of it). A zip export holds one CSV per set
+(``Accelerometer.csv``, ``Gyroscope.csv``) plus ``meta/``. Comma or tab separated, dot decimal
+(phyphox can also export with a comma decimal and semicolons: both are accepted).
+"Linear Acceleration" exports (without g) are refused: gait analysis needs gravity.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from retrostride.errors import FileRefused
+from retrostride.gait.recording import FloatArray, Frame, Placement, Recording
+from retrostride.importers.imu._common import (
+    apply_mounting,
+    check_size,
+    require_finite,
+    resample_uniform,
+    uniform_rate_hz,
+)
+
+ACC_COLUMNS = ["Acceleration x (m/s^2)", "Acceleration y (m/s^2)", "Acceleration z (m/s^2)"]
+GYR_COLUMNS = ["Gyroscope x (rad/s)", "Gyroscope y (rad/s)", "Gyroscope z (rad/s)"]
+TIME_COLUMN = "Time (s)"
+
+
+def _read_table(blob: bytes) -> pd.DataFrame:
+    head = blob[:400].decode("utf-8", errors="replace")
+    if ";" in head.splitlines()[0]:
+        return pd.read_csv(io.BytesIO(blob), sep=";", decimal=",")
+    sep = "\t" if "\t" in head.splitlines()[0] else ","
+    return pd.read_csv(io.BytesIO(blob), sep=sep)
+
+
+def is_phyphox(first_line: str) -> bool:
+    return "Time (s)" in first_line and (
+        "Acceleration x (m/s^2)" in first_line or "Gyroscope x (rad/s)" in first_line
+        or "Linear Acceleration x (m/s^2)" in first_line
+    )
+
+
+def _tables(path: Path) -> list[pd.DataFrame]:
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as zf:
+            return [
+                _read_table(zf.read(n))
+                for n in zf.namelist()
+                if n.lower().endswith(".csv") and not n.startswith("meta/")
+            ]
+    return [_read_table(path.read_bytes())]
+
+
+def load_phyphox(
+    path: str | Path,
+    *,
+    placement: Placement | str = Placement.PHONE,
+    mounting: str | None = None,
+) -> Recording:
+    """Read a phyphox export (acceleration with g, optional gyroscope) into a Recording."""
+    path = Path(path)
+    check_size(path)
+    try:
+        tables = _tables(path)
+    except (ValueError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise FileRefused(path, f"not a phyphox CSV export ({exc})") from None
+    acc_t = next((t for t in tables if all(c in t.columns for c in ACC_COLUMNS)), None)
+    if acc_t is None:
+        if any("Linear Acceleration x (m/s^2)" in t.columns for t in tables):
+            raise FileRefused(path, "phyphox 'Linear Acceleration' excludes gravity; export the "
+                              "'Acceleration with g' experiment instead")
+        raise FileRefused(path, f"no phyphox columns {', '.join(ACC_COLUMNS)}")
+    t = acc_t[TIME_COLUMN].to_numpy(dtype=np.float64)
+    acc = acc_t[ACC_COLUMNS].to_numpy(dtype=np.float64)
+    require_finite(path, "acceleration", acc)
+    rate = uniform_rate_hz(path, t)
+    grid, acc_u = resample_uniform(t, acc, rate)
+    gyr_u: FloatArray | None = None
+    gyr_t = next((x for x in tables if all(c in x.columns for c in GYR_COLUMNS)), None)
+    if gyr_t is not None:
+        tw = gyr_t[TIME_COLUMN].to_numpy(dtype=np.float64)
+        gyr = gyr_t[GYR_COLUMNS].to_numpy(dtype=np.float64)
+        require_finite(path, "angular rate", gyr)
+        gyr_u = np.column_stack([np.interp(grid, tw, gyr[:, k]) for k in range(3)])
+    return Recording(
+        sampling_rate_hz=rate,
+        acc_m_s2=np.ascontiguousarray(apply_mounting(acc_u, mounting)),
+        gyr_rad_s=None if gyr_u is None else np.ascontiguousarray(apply_mounting(gyr_u, mounting)),
+        placement=Placement(placement),
+        frame=Frame.BODY if mounting else Frame.DEVICE,
+        source=str(path),
+    )

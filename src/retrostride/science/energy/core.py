@@ -1,0 +1,441 @@
+"""The vectorised energy engine: arrays of conditions in, arrays of results out.
+
+:func:`estimate_arrays` is the only code path; :func:`estimate` calls it with arrays of one.
+
+Categorical inputs take enum members, their strings, or small integer codes (arrays welcome):
+
+- ``direction``: 0 forward, 1 backward (``mixed`` and ``unknown`` are refused: split the segment
+  or choose);
+- ``gait``: 0 or None chosen by speed, 1 walk, 2 run;
+- ``setting``: 0 overground, 1 treadmill, 2 deadmill, 3 curved-treadmill;
+- ``surface``: an index into :data:`SURFACE_NAMES` or the name (``None`` is firm ground).
+
+Where each line is drawn (refused with :class:`InputError`, naming the field and the accepted
+form): speed below 0 or above 12.5 m/s (faster than any human sprint); walking above 4.5 m/s
+(faster than race walking's 4.0 m/s, Compendium 2024 15528); grade beyond +-100% (45 degrees:
+climbing, not walking); body mass <= 0 or above 650 kg; load below 0 or above twice body mass;
+sled below 0 or above 1000 kg; NaN or infinite values anywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from retrostride.errors import InputError
+from retrostride.science.energy import backward as bw
+from retrostride.science.energy import certainty as cert
+from retrostride.science.energy import machines
+from retrostride.science.energy.compendium import EDITION_SOURCES, check_edition
+from retrostride.science.energy.forward import (
+    STANDING_MET,
+    VO2_ML_KG_MIN_PER_MET,
+    FloatArray,
+    level_walk_met,
+    run_grade_met,
+    running_curve,
+    walk_grade_met,
+    walking_curve,
+)
+from retrostride.science.energy.load import (
+    PANDOLF_MAX_LOAD_KG,
+    PANDOLF_MAX_SPEED_M_S,
+    load_walk_met,
+    terrain_walk_met,
+)
+from retrostride.science.energy.surfaces import RUN_TERRAIN_SCALE, SURFACE_NAMES, SURFACES
+from retrostride.science.locomotion import Direction, Gait, Setting
+
+MODEL_VERSION: Final = "retrostride-energy 1.0"
+
+DIRECTION_CODES: Final = ("forward", "backward")
+GAIT_CODES: Final = ("auto", "walk", "run")
+SETTING_CODES: Final = ("overground", "treadmill", "deadmill", "curved-treadmill")
+MAX_SPEED_M_S: Final = 12.5
+MAX_WALK_SPEED_M_S: Final = 4.5
+MAX_GRADE_PERCENT: Final = 100.0
+MAX_BODY_MASS_KG: Final = 650.0
+MAX_SLED_KG: Final = 1000.0
+
+_TERRAIN: Final = np.array([surface.terrain_factor for surface in SURFACES])
+_FRICTION: Final = np.array([surface.sled_friction for surface in SURFACES])
+_FRICTION_MEASURED: Final = np.array([surface.sled_friction_measured for surface in SURFACES])
+
+SOURCES: Final[dict[str, str]] = {
+    "acsm": "ACSM walking equation grade term (ACSM's Guidelines for Exercise Testing)",
+    "minetti": "Minetti et al. 2002, J Appl Physiol 93:1039 (cost of transport on gradients)",
+    "transition": "Hreljac et al. 2005, J Sports Sci Med 4:446 (backward transition 1.63 m/s); "
+    "Hreljac 1993, Med Sci Sports Exerc 25:1158 (forward about 2.0 m/s)",
+    "backward-walk": "backward walking: speed scaling by transition speeds (Hreljac 2005), "
+    "anchored on Compendium 17320/17325; Hooper et al. 2004, JOSPT 34:65",
+    "backward-run": "Wright & Weyand 2001, J Exp Biol 204:1805; Rasica et al. 2020, "
+    "Eur J Appl Physiol 120:2507 (backward running +35%)",
+    "pandolf": "Pandolf et al. 1977, J Appl Physiol 43:577 (load, terrain)",
+    "santee": "Santee et al. 2001, Aviat Space Environ Med 72:562 (downhill load)",
+    "load-run": "Teunissen, Grabowski & Kram 2007, J Exp Biol 210:4418 (running with load)",
+    "terrain": "Soule & Goldman 1972, J Appl Physiol 32:706 (terrain factors)",
+    "terrain-run": "Lejeune et al. 1998, J Exp Biol 201:2071 (running on sand)",
+    "sled": "Linthorne & Cooper 2013, Sports Biomech 12:175; Andre et al. 2013, J Strength Cond "
+    "Res (sled friction); Margaria 1968, Int Z Angew Physiol 25:339 (muscular efficiency)",
+    "treadmill-run": "Jones & Doust 1996, J Sports Sci 14:321 (1% treadmill grade)",
+    "deadmill": "ASSUMPTION: belt friction 0.10 x body weight, efficiency 0.25 (Margaria 1968)",
+    "curved": "Compendium 2024 17455, 12410-12416 (curved treadmill)",
+}
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """One set of conditions (SI units; grade in percent, negative downhill).
+
+    ``gait`` None chooses by speed; ``surface`` None is firm ground; ``load_kg`` and ``sled_kg``
+    None mean none.
+    """
+
+    speed_m_s: float
+    grade_percent: float = 0.0
+    direction: Direction | str = Direction.BACKWARD
+    gait: Gait | str | None = None
+    setting: Setting | str = Setting.OVERGROUND
+    surface: str | None = None
+    load_kg: float | None = 0.0
+    sled_kg: float | None = 0.0
+    body_mass_kg: float = 70.0
+    edition: int = 2024
+
+
+@dataclass(frozen=True)
+class EnergyArrays:
+    """Results of :func:`estimate_arrays`, one element per condition.
+
+    ``met`` gross MET; ``forward_met`` the same model forward under the same conditions and gait
+    (the baseline of ``ratio_to_forward``); ``gait`` codes (1 walk, 2 run); ``certainty`` codes
+    (index into :data:`~retrostride.science.energy.certainty.LEVELS`); ``kcal_per_min`` by the
+    MET x kg x h convention, ``kcal_per_min_o2`` by 5 kcal per litre O2.
+    """
+
+    met: FloatArray
+    vo2_ml_kg_min: FloatArray
+    vo2_l_min: FloatArray
+    kcal_per_min: FloatArray
+    kcal_per_min_o2: FloatArray
+    forward_met: FloatArray
+    ratio_to_forward: FloatArray
+    gait: NDArray[np.int8]
+    direction: NDArray[np.int8]
+    extrapolated: NDArray[np.bool_]
+    certainty: NDArray[np.int8]
+    certainty_distance: FloatArray
+    sources: tuple[str, ...]
+    warnings: tuple[str, ...]
+    edition: int
+    model: str = MODEL_VERSION
+
+
+def _codes(values: Any, names: Sequence[str], field: str, *, none_code: int | None = None) -> Any:
+    """Map enum members, strings or integer codes (scalars or arrays) to int8 codes."""
+    expected = " or ".join(f"{name} ({code})" for code, name in enumerate(names))
+    if values is None:
+        if none_code is None:
+            raise InputError(field, values, expected)
+        return np.int8(none_code)
+    array = np.asarray(values)
+    if array.dtype.kind in "iub":
+        if array.size and (array.min() < 0 or array.max() >= len(names)):
+            raise InputError(field, values, expected)
+        return array.astype(np.int8)
+    flat = array.ravel()
+    lookup = {name: code for code, name in enumerate(names)}
+    if none_code is not None:
+        lookup["none"] = none_code
+    out = np.empty(flat.shape, dtype=np.int8)
+    for text in set(flat.tolist()):
+        key = none_code if text is None else lookup.get(str(text).strip().lower())
+        if key is None:
+            raise InputError(field, text, expected)
+        out[flat == text] = key
+    return out.reshape(array.shape)
+
+
+def _check(ok: NDArray[np.bool_], values: FloatArray, field: str, expected: str) -> None:
+    if not bool(np.all(ok)):
+        bad = values[~ok].ravel()[0]
+        raise InputError(field, float(bad), expected)
+
+
+def _validate(
+    speed: FloatArray,
+    grade: FloatArray,
+    mass: FloatArray,
+    load: FloatArray,
+    sled: FloatArray,
+) -> None:
+    _check(
+        (speed >= 0) & (speed <= MAX_SPEED_M_S),
+        speed,
+        "speed",
+        "a speed from 0 to 12.5 m/s (45 km/h), e.g. '3.5 mph' or '5.6 km/h'",
+    )
+    _check(
+        np.abs(grade) <= MAX_GRADE_PERCENT,
+        grade,
+        "grade",
+        "a grade from -100% to 100% (negative downhill), e.g. '5' or '-3 %'",
+    )
+    _check(
+        (mass > 0) & (mass <= MAX_BODY_MASS_KG), mass, "mass", "a body mass above 0 and up to 650 kg"
+    )
+    _check(
+        (load >= 0) & (load <= 2 * mass),
+        load,
+        "load",
+        "a carried load from 0 kg to twice body mass, e.g. '10 kg'",
+    )
+    _check((sled >= 0) & (sled <= MAX_SLED_KG), sled, "sled", "a sled mass from 0 to 1000 kg")
+
+
+def estimate_arrays(
+    speed_m_s: ArrayLike,
+    grade_percent: ArrayLike = 0.0,
+    direction: Any = Direction.BACKWARD,
+    gait: Any = None,
+    setting: Any = Setting.OVERGROUND,
+    surface: Any = None,
+    load_kg: ArrayLike | None = 0.0,
+    sled_kg: ArrayLike | None = 0.0,
+    body_mass_kg: ArrayLike = 70.0,
+    edition: int = 2024,
+) -> EnergyArrays:
+    """Energy cost of every condition (inputs broadcast together; see the module docstring)."""
+    edition = check_edition(edition)
+    direction_code = _codes(direction, DIRECTION_CODES, "direction")
+    gait_code = _codes(gait, GAIT_CODES, "gait", none_code=0)
+    setting_code = _codes(setting, SETTING_CODES, "setting")
+    surface_code = _codes(surface, SURFACE_NAMES, "surface", none_code=0)
+    (speed, grade, mass, load, sled, direction_code, gait_code, setting_code, surface_code) = (
+        np.broadcast_arrays(
+            np.asarray(speed_m_s, dtype=np.float64),
+            np.asarray(grade_percent, dtype=np.float64),
+            np.asarray(body_mass_kg, dtype=np.float64),
+            np.asarray(0.0 if load_kg is None else load_kg, dtype=np.float64),
+            np.asarray(0.0 if sled_kg is None else sled_kg, dtype=np.float64),
+            direction_code,
+            gait_code,
+            setting_code,
+            surface_code,
+        )
+    )
+    shape = speed.shape
+    speed, grade, mass, load, sled = (a.ravel() for a in (speed, grade, mass, load, sled))
+    direction_code, gait_code, setting_code, surface_code = (
+        a.ravel() for a in (direction_code, gait_code, setting_code, surface_code)
+    )
+    _validate(speed, grade, mass, load, sled)
+    result = _compute(
+        speed, grade, mass, load, sled, direction_code, gait_code, setting_code, surface_code,
+        edition,
+    )
+    if shape != speed.shape:
+        result = _reshape(result, shape)
+    return result
+
+
+def _reshape(result: EnergyArrays, shape: tuple[int, ...]) -> EnergyArrays:
+    fields = {
+        name: getattr(result, name).reshape(shape)
+        for name in (
+            "met", "vo2_ml_kg_min", "vo2_l_min", "kcal_per_min", "kcal_per_min_o2",
+            "forward_met", "ratio_to_forward", "gait", "direction", "extrapolated",
+            "certainty", "certainty_distance",
+        )
+    }
+    return EnergyArrays(
+        **fields, sources=result.sources, warnings=result.warnings, edition=result.edition
+    )
+
+
+def _compute(
+    speed: FloatArray,
+    grade: FloatArray,
+    mass: FloatArray,
+    load: FloatArray,
+    sled: FloatArray,
+    direction_code: NDArray[np.int8],
+    gait_code: NDArray[np.int8],
+    setting_code: NDArray[np.int8],
+    surface_code: NDArray[np.int8],
+    edition: int,
+) -> EnergyArrays:
+    used = {"edition"}
+    warnings: list[str] = []
+    backward = direction_code == 1
+    any_backward = bool(backward.any())
+    transition = np.where(backward, bw.BACKWARD_TRANSITION_M_S, bw.FORWARD_TRANSITION_M_S)
+    run = np.where(gait_code == 0, speed >= transition, gait_code == 2)
+    walk = ~run
+    any_run, any_walk = bool(run.any()), bool(walk.any())
+    if bool(np.any(gait_code == 0)):
+        used.add("transition")
+    _check(
+        run | (speed <= MAX_WALK_SPEED_M_S),
+        speed,
+        "speed",
+        "a walking speed up to 4.5 m/s (choose running above it)",
+    )
+
+    # Forward terms of the same model.
+    treadmill = setting_code == 1
+    walk_curve = walking_curve(edition)
+    scale = bw.BACKWARD_SPEED_SCALE
+    if edition == 2024 and bool(treadmill.any()):
+        tm_curve = walking_curve(edition, treadmill=True)
+        walk_level = np.where(
+            treadmill, level_walk_met(speed, tm_curve), level_walk_met(speed, walk_curve)
+        )
+        scaled_level = np.where(
+            treadmill,
+            level_walk_met(speed / scale, tm_curve),
+            level_walk_met(speed / scale, walk_curve),
+        )
+    else:
+        walk_level = level_walk_met(speed, walk_curve)
+        scaled_level = level_walk_met(speed / scale, walk_curve) if any_backward else walk_level
+    if any_walk:
+        used.add("acsm" if bool(np.any(walk & (grade > 0))) else "edition")
+        if bool(np.any(walk & (grade < 0))):
+            used.add("minetti")
+    level = walk_level
+    grade_met = walk_grade_met(speed, grade) if any_walk else np.zeros_like(speed)
+    if any_run:
+        run_level = running_curve(edition).met(speed)
+        level = np.where(run, run_level, walk_level)
+        grade_met = np.where(run, run_grade_met(speed, grade), grade_met)
+        if bool(np.any(run & (grade != 0))):
+            used.add("minetti")
+    forward_net = level - 1.0 + grade_met
+
+    # Backward: transform the forward terms.
+    net = forward_net
+    if any_backward:
+        walk_back = bw.backward_walk_net(
+            speed, grade, walk_level - 1.0, grade_met, scaled_level - 1.0, edition
+        )
+        run_back = bw.BACKWARD_RUN_RATIO * forward_net
+        net = np.where(backward, np.where(run, run_back, walk_back), forward_net)
+        if bool(np.any(backward & walk)):
+            used.add("backward-walk")
+        if bool(np.any(backward & run)):
+            used.add("backward-run")
+    ratio_base = np.where(forward_net > 0, net / np.where(forward_net > 0, forward_net, 1.0), 1.0)
+
+    floor = np.zeros(speed.shape, dtype=np.int8)  # minimum certainty level from components
+
+    # Settings.
+    if bool(np.any(setting_code != 0)):
+        if bool(np.any(treadmill & run)):
+            saving = np.where(treadmill & run, machines.treadmill_run_saving_met(speed), 0.0)
+            forward_net = forward_net - saving
+            net = net - saving
+            used.add("treadmill-run")
+        curved = setting_code == 3
+        if bool(curved.any()):
+            walk_factor, run_factor = machines.curved_factors()
+            factor = np.where(curved, np.where(run, run_factor, walk_factor), 1.0)
+            forward_net = forward_net * factor
+            net = net * factor
+            floor = np.maximum(floor, np.where(curved & backward, 2, np.where(curved, 1, 0)))
+            used.add("curved")
+        dead = setting_code == 2
+        if bool(dead.any()):
+            added = np.where(dead, machines.deadmill_met(speed), 0.0)
+            forward_net = forward_net + added
+            net = net + added
+            floor = np.maximum(floor, np.where(dead, 3, 0))
+            used.add("deadmill")
+            warnings.append("deadmill: belt friction is an assumption (no published figure)")
+
+    # Terrain and load.
+    terrain = _TERRAIN[surface_code]
+    rough = terrain != 1.0
+    if bool(rough.any()):
+        walk_added = terrain_walk_met(speed, grade, terrain)
+        run_factor_t = 1.0 + (terrain - 1.0) * RUN_TERRAIN_SCALE
+        forward_net = np.where(run, forward_net * run_factor_t, forward_net + walk_added)
+        net = np.where(run, net * run_factor_t, net + ratio_base * walk_added)
+        floor = np.maximum(floor, np.where(rough & (run | backward), 1, 0))
+        used.add("terrain")
+        if bool(np.any(rough & run)):
+            used.add("terrain-run")
+    loaded = load > 0
+    if bool(loaded.any()):
+        walk_added = load_walk_met(mass, load, speed, grade, terrain)
+        run_factor_l = 1.0 + load / mass
+        forward_net = np.where(run, forward_net * run_factor_l, forward_net + walk_added)
+        net = np.where(run, net * run_factor_l, net + ratio_base * walk_added)
+        outside = loaded & (
+            run | backward | (load > PANDOLF_MAX_LOAD_KG) | (speed > PANDOLF_MAX_SPEED_M_S)
+        )
+        floor = np.maximum(floor, np.where(outside, 1, 0))
+        used.add("pandolf")
+        if bool(np.any(loaded & (grade < 0))):
+            used.add("santee")
+        if bool(np.any(loaded & run)):
+            used.add("load-run")
+
+    # Sled.
+    dragging = sled > 0
+    if bool(dragging.any()):
+        added = machines.sled_met(sled, mass, speed, grade, _FRICTION[surface_code])
+        forward_net = forward_net + added
+        net = net + added
+        floor = np.maximum(floor, np.where(dragging, 2, 0))
+        used.add("sled")
+        if bool(np.any(dragging & ~_FRICTION_MEASURED[surface_code])):
+            warnings.append("sled friction 0.33 assumed: no published figure for this surface")
+
+    rest_net = STANDING_MET - 1.0
+    met = 1.0 + np.maximum(net, rest_net)
+    forward_met = 1.0 + np.maximum(forward_net, rest_net)
+
+    # Certainty.
+    distance_units = np.zeros_like(speed)
+    for (direction_name, gait_name), boxes in cert.MEASURED.items():
+        mask = (backward if direction_name == "backward" else ~backward) & (
+            run if gait_name == "run" else walk
+        )
+        if mask is not None and bool(mask.any()):
+            if bool(mask.all()):
+                distance_units = cert.distance(speed, grade, boxes)
+            else:
+                distance_units[mask] = cert.distance(speed[mask], grade[mask], boxes)
+    level_code = np.maximum(cert.level_codes(distance_units), floor).astype(np.int8)
+    if bool(np.any(walk & (speed > bw.FORWARD_TRANSITION_M_S) & (gait_code == 1))):
+        warnings.append("walking asked for above the walk-run transition speed")
+    if bool(np.any(np.abs(grade) > 45.0)):
+        warnings.append("grade beyond the measured +-45% (Minetti 2002): extrapolated")
+
+    vo2 = met * VO2_ML_KG_MIN_PER_MET
+    sources = tuple(
+        EDITION_SOURCES[edition] if key == "edition" else SOURCES[key]
+        for key in ("edition", *sorted(used - {"edition"}))
+    )
+    return EnergyArrays(
+        met=met,
+        vo2_ml_kg_min=vo2,
+        vo2_l_min=vo2 * mass / 1000.0,
+        kcal_per_min=met * mass / 60.0,
+        kcal_per_min_o2=vo2 * mass / 1000.0 * 5.0,
+        forward_met=forward_met,
+        ratio_to_forward=met / forward_met,
+        gait=np.where(run, 2, 1).astype(np.int8),
+        direction=direction_code.astype(np.int8),
+        extrapolated=level_code > 0,
+        certainty=level_code,
+        certainty_distance=distance_units,
+        sources=sources,
+        warnings=tuple(warnings),
+        edition=edition,
+    )

@@ -1,0 +1,319 @@
+"""Importing activity files (and zip archives of them) into the log: one transaction per file.
+
+A file either lands whole (its source-file row, every session of it with segments, samples and
+energy, and an import-log entry, in one transaction) or leaves the database exactly as it was.
+Failures are therefore reported to the caller, not written to the import log.
+
+Outcomes per file:
+
+- ``imported`` (``salvaged`` when ``salvage=True`` kept the valid part of a damaged file);
+- ``probable_duplicate``: same sport, start within a minute, overlapping a stored session;
+  skipped and reported, not a failure (``allow_duplicate=True`` imports it anyway);
+- ``duplicate``: the exact same bytes (SHA-256) are already in the log: refused, a failure;
+- ``refused``: the importer refused the file (unreadable, damaged, too large): a failure.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from sqlalchemy.exc import IntegrityError
+
+from retrostride.errors import FileRefused
+from retrostride.importers.activity import (
+    DEFAULT_MAX_FILE_BYTES,
+    ParsedFile,
+    is_archive,
+    parse_activity_file,
+    parse_archive,
+)
+from retrostride.log.model import Person, Segment, Session
+from retrostride.science.locomotion import Direction
+from retrostride.services.session_energy import fill_energy
+from retrostride.store import repository as repo
+from retrostride.store.db import Database
+
+
+class Outcome(StrEnum):
+    IMPORTED = "imported"
+    SALVAGED = "salvaged"
+    PROBABLE_DUPLICATE = "probable_duplicate"
+    DUPLICATE = "duplicate"
+    REFUSED = "refused"
+
+
+FAILURES = frozenset({Outcome.DUPLICATE, Outcome.REFUSED})
+
+
+@dataclass(slots=True)
+class ImportOptions:
+    """How to import: direction for every segment, salvage, duplicates, size limit [bytes]."""
+
+    direction: Direction | None = None
+    salvage: bool = False
+    allow_duplicate: bool = False
+    max_bytes: int = DEFAULT_MAX_FILE_BYTES
+
+
+@dataclass(slots=True)
+class FileResult:
+    """What happened to one file (``name`` is ``archive.zip/entry.fit`` for archive entries)."""
+
+    name: str
+    outcome: Outcome
+    message: str = ""
+    session_ids: list[int] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    salvageable: bool = False
+
+    @property
+    def failed(self) -> bool:
+        return self.outcome in FAILURES
+
+
+@dataclass(slots=True)
+class ImportReport:
+    results: list[FileResult] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return [r for r in self.results if r.failed]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    @property
+    def session_ids(self) -> list[int]:
+        return [i for r in self.results for i in r.session_ids]
+
+
+ProgressCallback = Callable[[str], None]
+"""Called with each given path (file or archive) once it is done."""
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def whole_session_segment(session: Session) -> Segment:
+    """One segment spanning a session that has none, so that direction has a place to live."""
+    speed = None
+    duration = session.moving_s or session.elapsed_s
+    if session.distance_m is not None and duration:
+        speed = session.distance_m / duration
+    return Segment(
+        start_offset_s=0.0,
+        elapsed_s=session.elapsed_s,
+        moving_s=session.moving_s,
+        distance_m=session.distance_m,
+        speed_m_s=speed,
+    )
+
+
+def prepare_session(session: Session, parsed: ParsedFile, person: Person, options: ImportOptions) -> None:
+    """Direction, recovery mark, file warnings and energy, before the session is stored."""
+    if not session.segments:
+        session.segments.append(whole_session_segment(session))
+    if options.direction is not None:
+        for segment in session.segments:
+            segment.direction = options.direction
+    if parsed.recovered and not session.recovered:
+        session.recovered = parsed.recovered
+    # The file's warnings join the session's, each once.
+    session.warnings = list(dict.fromkeys([*session.warnings, *parsed.warnings]))
+    fill_energy(session, person)
+
+
+def import_one(
+    database: Database, path: Path, person_name: str, options: ImportOptions, display_name: str
+) -> FileResult:
+    """Import one (non-archive) file in one transaction."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        return FileResult(display_name, Outcome.REFUSED, f"cannot read the file ({exc.strerror})")
+    if size > options.max_bytes:
+        return FileResult(
+            display_name,
+            Outcome.REFUSED,
+            f"file is {size / 1e6:.1f} MB, over the size limit of {options.max_bytes / 1e6:.1f} MB"
+            " (raise it with --max-size)",
+        )
+    sha = sha256_of(path)
+    with database.transaction() as db:
+        person_row = repo.get_or_create_person(db, person_name)
+        person = repo.person_to_domain(person_row)
+        known = repo.find_source_by_sha(db, person_row.id, sha)
+        if known is not None:
+            return _duplicate(display_name, known.name, known.imported_at.date().isoformat())
+
+    try:
+        parsed = parse_activity_file(
+            path,
+            salvage=options.salvage,
+            home_time_zone=person.home_time_zone,
+            max_bytes=options.max_bytes,
+        )
+    except FileRefused as exc:
+        return FileResult(
+            display_name, Outcome.REFUSED, _refusal_text(exc), salvageable=exc.salvageable
+        )
+    parsed.source.sha256 = sha
+    return store_parsed(database, parsed, person_name, options, display_name)
+
+
+def store_parsed(
+    database: Database,
+    parsed: ParsedFile,
+    person_name: str,
+    options: ImportOptions,
+    display_name: str,
+) -> FileResult:
+    """Store one parsed file in one transaction (duplicates checked inside it)."""
+    if not parsed.sessions:
+        return FileResult(display_name, Outcome.REFUSED, "no activity in the file")
+    try:
+        return _store(database, parsed, person_name, options, display_name)
+    except IntegrityError:
+        # Another process stored the same bytes between our check and our commit.
+        return _duplicate(display_name, display_name, "just now")
+
+
+def _refusal_text(exc: FileRefused) -> str:
+    text = exc.reason
+    if exc.salvageable:
+        text += " (use --salvage to import the valid part)"
+    return text
+
+
+def _duplicate(display_name: str, known_name: str, when: str) -> FileResult:
+    return FileResult(
+        display_name,
+        Outcome.DUPLICATE,
+        f"the same file was already imported ({known_name}, on {when})",
+    )
+
+
+def _store(
+    database: Database,
+    parsed: ParsedFile,
+    person_name: str,
+    options: ImportOptions,
+    display_name: str,
+) -> FileResult:
+    with database.transaction() as db:
+        person_row = repo.get_or_create_person(db, person_name)
+        if repo.find_source_by_sha(db, person_row.id, parsed.source.sha256) is not None:
+            return _duplicate(display_name, display_name, "just now")
+        if not options.allow_duplicate:
+            for session in parsed.sessions:
+                twins = repo.find_probable_duplicates(db, person_row.id, session)
+                if twins:
+                    ids = ", ".join(str(t.id) for t in twins)
+                    by_time = session.start_utc is not None and all(
+                        t.start_utc is not None for t in twins
+                    )
+                    why = ("start within a minute, overlapping" if by_time
+                           else "start time unknown; same start place and distance")
+                    message = (
+                        f"probably the same activity ({session.sport}) as session {ids} ({why}):"
+                        " skipped (use --allow-duplicate to import it)"
+                    )
+                    repo.log_import(
+                        db, person_row.id, display_name, Outcome.PROBABLE_DUPLICATE,
+                        sha256=parsed.source.sha256, message=message,
+                    )
+                    return FileResult(display_name, Outcome.PROBABLE_DUPLICATE, message)
+        person = repo.person_to_domain(person_row)
+        source_row = repo.add_source_file(db, person_row.id, parsed.source)
+        ids: list[int] = []
+        warnings: list[str] = []
+        for session in parsed.sessions:
+            prepare_session(session, parsed, person, options)
+            session.source = parsed.source
+            repo.add_session(db, person_row.id, session, source_file_id=source_row.id)
+            assert session.id is not None
+            ids.append(session.id)
+            warnings.extend(w for w in session.warnings if w not in warnings)
+        outcome = Outcome.SALVAGED if parsed.recovered else Outcome.IMPORTED
+        message = parsed.recovered or ""
+        repo.log_import(
+            db, person_row.id, display_name, outcome,
+            sha256=parsed.source.sha256, message=message, session_ids=ids,
+        )
+    return FileResult(display_name, outcome, message, session_ids=ids, warnings=warnings)
+
+
+def import_files(
+    database: Database,
+    paths: Sequence[Path],
+    *,
+    person_name: str = "me",
+    options: ImportOptions | None = None,
+    progress: ProgressCallback | None = None,
+) -> ImportReport:
+    """Import files and zip archives; each file in its own transaction. Never raises for a file."""
+    options = options or ImportOptions()
+    report = ImportReport()
+    for path in paths:
+        try:
+            archive = is_archive(path)
+        except OSError:
+            archive = False
+        try:
+            if archive:
+                results = import_archive(database, path, person_name, options)
+            else:
+                results = [import_one(database, path, person_name, options, str(path))]
+        except Exception as exc:
+            # A bug must not stop a batch: this file's transaction was rolled back; report it.
+            message = f"not imported: unexpected {exc.__class__.__name__}: {exc}"
+            results = [FileResult(str(path), Outcome.REFUSED, message)]
+        report.results.extend(results)
+        if progress is not None:
+            progress(str(path))
+    return report
+
+
+def import_archive(
+    database: Database, path: Path, person_name: str, options: ImportOptions
+) -> list[FileResult]:
+    """Every activity file of a zip archive, each stored in its own transaction."""
+    person = _person(database, person_name)
+    try:
+        archive = parse_archive(
+            path, salvage=options.salvage, home_time_zone=person.home_time_zone,
+            max_bytes=options.max_bytes,
+        )
+    except FileRefused as exc:
+        return [FileResult(str(path), Outcome.REFUSED, _refusal_text(exc))]
+    results: list[FileResult] = []
+    for entry in archive.entries:
+        name = entry.name.replace("!", "/")
+        if entry.error is not None:
+            results.append(FileResult(
+                name, Outcome.REFUSED, _refusal_text(entry.error),
+                salvageable=entry.error.salvageable,
+            ))
+        elif entry.parsed is not None:
+            results.append(store_parsed(database, entry.parsed, person_name, options, name))
+    if not results:
+        message = "no activity file in the archive"
+        return [FileResult(str(path), Outcome.REFUSED, message, warnings=list(archive.warnings))]
+    if archive.warnings:
+        results[0].warnings[:0] = archive.warnings
+    return results
+
+
+def _person(database: Database, person_name: str) -> Person:
+    with database.transaction() as db:
+        return repo.person_to_domain(repo.get_or_create_person(db, person_name))

@@ -1,0 +1,363 @@
+"""Programs: list and show, screen and enrol a person, today's prescription, status and
+adherence, the next prescription from the rules, and the calendar export.
+
+The plan is recomputed from the log each time (:func:`retrostride.training.plan.build_plan` is
+pure), from the snapshot of the program taken at enrolment.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session as OrmSession
+
+from retrostride.errors import InputError, RetrostrideError
+from retrostride.store import repository as repo
+from retrostride.store.db import Database, utc_now
+from retrostride.store.models import SessionRow
+from retrostride.store.programs import EnrolmentRow
+from retrostride.training.ical import plan_to_ical
+from retrostride.training.loader import Catalogue, load_catalogue, parse_program_text
+from retrostride.training.plan import Adherence, ProgramPlan, WeekPlan, build_plan
+from retrostride.training.program import Exercise, Prescription, Program
+from retrostride.training.rules import Decision
+from retrostride.training.safety import (
+    Question,
+    ScreeningResult,
+    check_program,
+    fall_risk_guidance,
+    load_questions,
+    screen,
+)
+from retrostride.training.schedule import LoggedSession, Match
+
+DEFAULT_PERSON = "me"
+
+
+class ScreeningStop(RetrostrideError):
+    """The screening says: do not start before a health professional clears it."""
+
+    def __init__(self, result: ScreeningResult) -> None:
+        self.result = result
+        super().__init__(
+            "the screening answers ("
+            + ", ".join(result.reasons)
+            + ") mean: see a doctor or physiotherapist before starting; once cleared, "
+            "enrol with --cleared-by NAME"
+        )
+
+
+class NotEnrolled(RetrostrideError, LookupError):
+    def __init__(self, person: str, program_id: str | None) -> None:
+        what = f"program {program_id}" if program_id else "any program"
+        super().__init__(f"{person} is not enrolled on {what}; use `retrostride program start`")
+
+
+_catalogue: Catalogue | None = None
+
+
+def catalogue() -> Catalogue:
+    """The shipped programs and rule sets (read once)."""
+    global _catalogue
+    if _catalogue is None:
+        _catalogue = load_catalogue()
+    return _catalogue
+
+
+def list_programs() -> list[Program]:
+    return sorted(catalogue().programs.values(), key=lambda p: p.id)
+
+
+def get_program(program_id: str) -> Program:
+    return catalogue().program(program_id)
+
+
+def screening_questions() -> tuple[Question, ...]:
+    from retrostride.training.loader import shipped_dir
+
+    return load_questions(shipped_dir() / "screening.toml")
+
+
+@dataclass(frozen=True, slots=True)
+class Enrolment:
+    id: int
+    uid: str
+    person: str
+    program: Program
+    start: date
+    status: str
+    screening_status: str
+    restrictions: tuple[str, ...]
+    cleared_by: str | None
+
+
+def _to_enrolment(row: EnrolmentRow, person: str) -> Enrolment:
+    return Enrolment(
+        row.id,
+        row.uid,
+        person,
+        parse_program_text(row.program_source, f"{row.program_id}.toml"),
+        row.start_date,
+        row.status,
+        row.screening_status,
+        tuple(r for r in row.restrictions.split(",") if r),
+        row.cleared_by,
+    )
+
+
+def enrol(
+    database: Database,
+    program_id: str,
+    start: date,
+    answers: Mapping[str, bool],
+    *,
+    person: str = DEFAULT_PERSON,
+    cleared_by: str | None = None,
+    replace: bool = False,
+) -> tuple[Enrolment, ScreeningResult, list[str]]:
+    """Screen, then enrol ``person`` on ``program_id`` from ``start``.
+
+    Returns the enrolment, the screening result and the program levels the screening's
+    restrictions forbid. A ``stop`` screening raises :class:`ScreeningStop` unless
+    ``cleared_by`` names who cleared the person. An active enrolment on the same program is
+    refused unless ``replace`` (which stops it).
+    """
+    program = get_program(program_id)
+    result = screen(screening_questions(), answers)
+    if not result.may_start and not (cleared_by and cleared_by.strip()):
+        raise ScreeningStop(result)
+    with database.transaction() as db:
+        person_row = repo.get_or_create_person(db, person)
+        active = _active_rows(db, person_row.id, program_id)
+        if active and not replace:
+            raise InputError(
+                "program",
+                program_id,
+                f"a program not already active (started {active[0].start_date}); "
+                "use --replace to start it again",
+            )
+        for row in active:
+            row.status = "stopped"
+            row.stopped_at = utc_now()
+        row = EnrolmentRow(
+            person_id=person_row.id,
+            uid=uuid.uuid4().hex,
+            program_id=program.id,
+            program_version=program.version,
+            program_source=program.source_text,
+            start_date=start,
+            status="active",
+            screening_status=result.status,
+            screening_answers=json.dumps(dict(answers), sort_keys=True),
+            restrictions=",".join(result.restrictions),
+            cleared_by=cleared_by.strip() if cleared_by else None,
+            created_at=utc_now(),
+        )
+        db.add(row)
+        db.flush()
+        enrolment = _to_enrolment(row, person)
+    return enrolment, result, check_program(program, result)
+
+
+def _active_rows(db: OrmSession, person_id: int, program_id: str | None) -> list[EnrolmentRow]:
+    query = select(EnrolmentRow).where(
+        EnrolmentRow.person_id == person_id, EnrolmentRow.status == "active"
+    )
+    if program_id is not None:
+        query = query.where(EnrolmentRow.program_id == program_id)
+    return list(db.scalars(query.order_by(EnrolmentRow.start_date.desc(), EnrolmentRow.id.desc())))
+
+
+def active_enrolment(
+    database: Database, *, person: str = DEFAULT_PERSON, program_id: str | None = None
+) -> Enrolment:
+    """The person's most recently started active enrolment (on ``program_id`` if given)."""
+    with database.transaction() as db:
+        person_row = repo.find_person(db, person)
+        rows = [] if person_row is None else _active_rows(db, person_row.id, program_id)
+        if not rows:
+            raise NotEnrolled(person, program_id)
+        return _to_enrolment(rows[0], person)
+
+
+def stop(database: Database, *, person: str = DEFAULT_PERSON, program_id: str | None = None) -> int:
+    """Stop the person's active enrolment(s); returns how many were stopped."""
+    with database.transaction() as db:
+        person_row = repo.find_person(db, person)
+        rows = [] if person_row is None else _active_rows(db, person_row.id, program_id)
+        for row in rows:
+            row.status = "stopped"
+            row.stopped_at = utc_now()
+        return len(rows)
+
+
+def _local_date(row: SessionRow) -> date:
+    if row.start_utc is None:
+        return row.imported_at.date()
+    return (row.start_utc + timedelta(seconds=row.utc_offset_s or 0)).date()
+
+
+def logged_sessions(db: OrmSession, person_id: int) -> list[LoggedSession]:
+    """The person's log as the training layer sees it."""
+    out = []
+    for row in repo.list_session_rows(db, person_id):
+        directions = frozenset(s.direction for s in row.segments)
+        backward = [s for s in row.segments if s.direction == "backward"]
+        backward_s = None
+        if backward:
+            backward_s = sum((s.moving_s or s.elapsed_s or 0.0) for s in backward)
+        out.append(
+            LoggedSession(
+                id=row.id,
+                on=_local_date(row),
+                sport=row.sport,
+                directions=directions,
+                duration_s=row.moving_s or row.elapsed_s,
+                backward_s=backward_s,
+                rpe=row.rpe,
+                pain_before=row.pain_before,
+                pain_after=row.pain_after,
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class EnrolmentPlan:
+    enrolment: Enrolment
+    plan: ProgramPlan
+    logged: tuple[LoggedSession, ...]
+
+
+def plan_for(
+    database: Database,
+    *,
+    person: str = DEFAULT_PERSON,
+    program_id: str | None = None,
+    today: date | None = None,
+) -> EnrolmentPlan:
+    """The active enrolment's plan as of ``today`` (default: the current date)."""
+    enrolment = active_enrolment(database, person=person, program_id=program_id)
+    with database.transaction() as db:
+        person_row = repo.find_person(db, person)
+        assert person_row is not None
+        logged = logged_sessions(db, person_row.id)
+    rules = catalogue().rule_sets[enrolment.program.rules]
+    day = today or date.today()
+    plan = build_plan(enrolment.program, rules, enrolment.start, logged, day)
+    return EnrolmentPlan(enrolment, plan, tuple(logged))
+
+
+@dataclass(frozen=True, slots=True)
+class Today:
+    """What to do on a day: the planned session (if any), its dose and the safety guidance."""
+
+    day: date
+    program: Program
+    week: WeekPlan | None
+    match: Match | None
+    prescription: Prescription
+    guidance: tuple[str, ...]
+    exercises: tuple[Exercise, ...]
+    decision: Decision | None
+    paused: bool
+    finished: bool
+    next_session: date | None
+
+
+def today(
+    database: Database,
+    *,
+    person: str = DEFAULT_PERSON,
+    program_id: str | None = None,
+    day: date | None = None,
+) -> Today:
+    """Today's prescription with its fall-risk guidance."""
+    ep = plan_for(database, person=person, program_id=program_id, today=day)
+    plan = ep.plan
+    found = plan.session_on(plan.today)
+    week = found[0] if found else plan.week_of_day(plan.today)
+    prescription = week.prescription if week else plan.current_prescription()
+    upcoming = [m.planned.on for w in plan.weeks for m in w.matches if m.planned.on > plan.today]
+    return Today(
+        plan.today,
+        ep.enrolment.program,
+        week,
+        found[1] if found else None,
+        prescription,
+        fall_risk_guidance(prescription, ep.enrolment.restrictions),
+        ep.enrolment.program.exercises,
+        plan.pause_decision if plan.paused else (week.decision if week else None),
+        plan.paused,
+        plan.finished,
+        upcoming[0] if upcoming else None,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    enrolment: Enrolment
+    plan: ProgramPlan
+    adherence: Adherence
+    next_prescription: Prescription
+    next_decision: Decision | None
+
+
+def status(
+    database: Database,
+    *,
+    person: str = DEFAULT_PERSON,
+    program_id: str | None = None,
+    today: date | None = None,
+) -> Status:
+    """Weeks so far, adherence, and the prescription the rules give next."""
+    ep = plan_for(database, person=person, program_id=program_id, today=today)
+    plan = ep.plan
+    upcoming = [w for w in plan.weeks if w.status in ("current", "future", "paused")]
+    nxt = upcoming[0] if upcoming else plan.weeks[-1]
+    return Status(ep.enrolment, plan, plan.adherence(), nxt.prescription, nxt.decision)
+
+
+def export_ics(
+    database: Database,
+    *,
+    person: str = DEFAULT_PERSON,
+    program_id: str | None = None,
+    today: date | None = None,
+    stamp: datetime | None = None,
+) -> bytes:
+    """The plan as an iCalendar file, in the person's home time zone."""
+    ep = plan_for(database, person=person, program_id=program_id, today=today)
+    with database.transaction() as db:
+        row = repo.find_person(db, person)
+        zone = row.home_time_zone if row is not None else "UTC"
+    return plan_to_ical(
+        ep.plan,
+        uid_base=ep.enrolment.uid,
+        time_zone=zone,
+        stamp=stamp or datetime.now(UTC),
+        restrictions=ep.enrolment.restrictions,
+    )
+
+
+def weekly_volume(ep: EnrolmentPlan) -> list[dict[str, float]]:
+    """Minutes per plan week by direction (backward, forward, other) from the log."""
+    weeks = [{"backward": 0.0, "forward": 0.0, "other": 0.0} for _ in ep.plan.weeks]
+    for s in ep.logged:
+        w = (s.on - ep.plan.start).days // 7
+        if not 0 <= w < len(weeks):
+            continue
+        total = (s.duration_s or 0.0) / 60.0
+        back = (s.backward_s or 0.0) / 60.0
+        if s.backward_s is None and s.directions <= {"backward"} and s.directions:
+            back = total
+        forward = total - back if "forward" in s.directions else 0.0
+        weeks[w]["backward"] += back
+        weeks[w]["forward"] += max(forward, 0.0)
+        weeks[w]["other"] += max(total - back - max(forward, 0.0), 0.0)
+    return weeks

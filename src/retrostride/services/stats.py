@@ -1,0 +1,109 @@
+"""Weekly and monthly totals of the log: time, distance, energy and the share done backward.
+
+A session is dated by its local start (UTC start plus its offset). A session whose start is
+unknown is dated by its import date and counted in ``undated``, so the table can mark it.
+Time is the moving time where known, else the elapsed time [s]. The backward share is the
+time in backward segments over the time in all segments (mixed segments count half).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from retrostride.log.model import Session
+from retrostride.science.locomotion import Direction
+from retrostride.services.log import DEFAULT_PERSON, list_sessions
+from retrostride.store.db import Database
+
+
+class Period(StrEnum):
+    WEEK = "week"
+    MONTH = "month"
+
+
+@dataclass(slots=True)
+class PeriodTotals:
+    """Totals of one ISO week (``2024-W05``) or month (``2024-05``)."""
+
+    period: str
+    first_day: date
+    sessions: int = 0
+    undated: int = 0
+    """Sessions of unknown start, counted here by their import date."""
+    time_s: float = 0.0
+    distance_m: float = 0.0
+    energy_kcal: float = 0.0
+    energy_unknown: int = 0
+    """Sessions without an energy figure (not in ``energy_kcal``)."""
+    backward_s: float = 0.0
+    direction_known_s: float = 0.0
+    """Segment time of known direction (backward, forward, mixed) [s]."""
+
+    @property
+    def backward_share(self) -> float | None:
+        """Backward time over segment time of known direction (0-1), None if none is known."""
+        return self.backward_s / self.direction_known_s if self.direction_known_s else None
+
+
+def local_day(session: Session) -> tuple[date, bool]:
+    """The session's local date, and whether it is the import date (unknown start)."""
+    if session.start_utc is not None:
+        offset = timedelta(seconds=session.utc_offset_s or 0)
+        return (session.start_utc + offset).date(), False
+    assert session.imported_at is not None
+    return session.imported_at.date(), True
+
+
+def period_of(day: date, period: Period) -> tuple[str, date]:
+    if period is Period.WEEK:
+        year, week, weekday = day.isocalendar()
+        return f"{year}-W{week:02d}", day - timedelta(days=weekday - 1)
+    return f"{day.year}-{day.month:02d}", day.replace(day=1)
+
+
+def _direction_times(session: Session) -> tuple[float, float]:
+    """(backward, known-direction) segment time [s]."""
+    backward = known = 0.0
+    for seg in session.segments:
+        duration = seg.moving_s or seg.elapsed_s
+        if duration is None and len(session.segments) == 1:
+            duration = session.moving_s or session.elapsed_s
+        if not duration or seg.direction == Direction.UNKNOWN:
+            continue
+        known += duration
+        if seg.direction == Direction.BACKWARD:
+            backward += duration
+        elif seg.direction == Direction.MIXED:
+            backward += duration / 2
+    return backward, known
+
+
+def totals(sessions: Iterable[Session], period: Period) -> list[PeriodTotals]:
+    """Totals per period, oldest first; periods without sessions are left out."""
+    by_period: dict[str, PeriodTotals] = {}
+    for session in sessions:
+        day, undated = local_day(session)
+        label, first = period_of(day, period)
+        row = by_period.setdefault(label, PeriodTotals(period=label, first_day=first))
+        row.sessions += 1
+        row.undated += int(undated)
+        row.time_s += session.moving_s or session.elapsed_s or 0.0
+        row.distance_m += session.distance_m or 0.0
+        if session.energy_kcal is None:
+            row.energy_unknown += 1
+        else:
+            row.energy_kcal += session.energy_kcal
+        backward, known = _direction_times(session)
+        row.backward_s += backward
+        row.direction_known_s += known
+    return sorted(by_period.values(), key=lambda r: r.first_day)
+
+
+def log_totals(
+    database: Database, period: Period, person_name: str = DEFAULT_PERSON
+) -> list[PeriodTotals]:
+    """The person's totals per week or month."""
+    return totals(list_sessions(database, person_name), period)

@@ -1,0 +1,181 @@
+"""Tables of the training log: person, body mass, source file, session, segment, samples, import log.
+
+Units are SI and named in the column names; times are UTC (:class:`UTCDateTime`) with the local
+offset in seconds beside them. A session whose device clock was never set has ``start_utc``
+NULL and is dated by ``imported_at``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from retrostride.store.db import Base, UTCDateTime
+
+
+class PersonRow(Base):
+    """A person whose log this is. Other domains reference ``person.id``."""
+
+    __tablename__ = "person"
+    __table_args__ = (UniqueConstraint("name", name="uq_person_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    home_time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
+    height_m: Mapped[float | None] = mapped_column(Float)
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    sex: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    body_mass: Mapped[list[BodyMassRow]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="BodyMassRow.on"
+    )
+
+
+class BodyMassRow(Base):
+    """One body-mass measurement [kg] on a date."""
+
+    __tablename__ = "body_mass"
+    __table_args__ = (UniqueConstraint("person_id", "on", name="uq_body_mass_person_day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    on: Mapped[date] = mapped_column(Date)
+    mass_kg: Mapped[float] = mapped_column(Float)
+
+    person: Mapped[PersonRow] = relationship(back_populates="body_mass")
+
+
+class SourceFileRow(Base):
+    """An imported file; ``sha256`` of its exact bytes refuses the same file twice per person."""
+
+    __tablename__ = "source_file"
+    __table_args__ = (UniqueConstraint("person_id", "sha256", name="uq_source_file_person_sha"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(500))
+    format: Mapped[str] = mapped_column(String(16))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SessionRow(Base):
+    """One activity of one sport (see :class:`retrostride.log.model.Session`)."""
+
+    __tablename__ = "session"
+    __table_args__ = (
+        Index("ix_session_person_start", "person_id", "start_utc"),
+        Index("ix_session_source_file_id", "source_file_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    source_file_id: Mapped[int | None] = mapped_column(
+        ForeignKey("source_file.id", ondelete="SET NULL")
+    )
+    group: Mapped[str | None] = mapped_column("group_key", String(64))
+    sport: Mapped[str] = mapped_column(String(64))
+    sub_sport: Mapped[str | None] = mapped_column(String(64))
+    start_utc: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    utc_offset_s: Mapped[int | None] = mapped_column(Integer)
+    offset_assumed: Mapped[bool] = mapped_column(Boolean, default=False)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    elapsed_s: Mapped[float | None] = mapped_column(Float)
+    moving_s: Mapped[float | None] = mapped_column(Float)
+    distance_m: Mapped[float | None] = mapped_column(Float)
+    start_latitude_deg: Mapped[float | None] = mapped_column(Float)
+    """First recorded position (from the samples), to match files whose start is unknown."""
+    start_longitude_deg: Mapped[float | None] = mapped_column(Float)
+    setting: Mapped[str] = mapped_column(String(32))
+    terrain: Mapped[str | None] = mapped_column(String(64))
+    device: Mapped[str | None] = mapped_column(String(200))
+    title: Mapped[str | None] = mapped_column(String(500))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    rpe: Mapped[float | None] = mapped_column(Float)
+    pain_before: Mapped[float | None] = mapped_column(Float)
+    pain_after: Mapped[float | None] = mapped_column(Float)
+    device_kcal: Mapped[float | None] = mapped_column(Float)
+    energy_kcal: Mapped[float | None] = mapped_column(Float)
+    energy_source: Mapped[str | None] = mapped_column(String(16))
+    """``model`` (the energy engine), ``device`` (the file's own figure) or NULL (none)."""
+    energy_model_version: Mapped[str | None] = mapped_column(String(64))
+    recovered: Mapped[str | None] = mapped_column(Text)
+    warnings_json: Mapped[str] = mapped_column(Text, default="[]")
+
+    segments: Mapped[list[SegmentRow]] = relationship(
+        back_populates="session",
+        cascade="all, delete-orphan",
+        order_by="SegmentRow.position",
+        passive_deletes=True,
+    )
+    source_file: Mapped[SourceFileRow | None] = relationship()
+
+
+class SegmentRow(Base):
+    """A lap or a stretch of one direction; offsets from the session's start [s]."""
+
+    __tablename__ = "segment"
+    __table_args__ = (UniqueConstraint("session_id", "position", name="uq_segment_position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("session.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    start_offset_s: Mapped[float] = mapped_column(Float)
+    elapsed_s: Mapped[float | None] = mapped_column(Float)
+    moving_s: Mapped[float | None] = mapped_column(Float)
+    distance_m: Mapped[float | None] = mapped_column(Float)
+    direction: Mapped[str] = mapped_column(String(16))
+    speed_m_s: Mapped[float | None] = mapped_column(Float)
+    grade_percent: Mapped[float | None] = mapped_column(Float)
+    load_kg: Mapped[float | None] = mapped_column(Float)
+    sled_kg: Mapped[float | None] = mapped_column(Float)
+    heart_rate_bpm: Mapped[float | None] = mapped_column(Float)
+    cadence_spm: Mapped[float | None] = mapped_column(Float)
+    device_kcal: Mapped[float | None] = mapped_column(Float)
+
+    session: Mapped[SessionRow] = relationship(back_populates="segments")
+
+
+class SamplesRow(Base):
+    """A session's per-record channels as one compressed columnar blob (see ``store.samples``)."""
+
+    __tablename__ = "samples"
+
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("session.id", ondelete="CASCADE"), primary_key=True
+    )
+    n_points: Mapped[int] = mapped_column(Integer)
+    channels: Mapped[str] = mapped_column(Text)
+    """Comma-separated channel names in blob order."""
+    codec: Mapped[str] = mapped_column(String(32))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ImportLogRow(Base):
+    """What happened to each imported file (written in the file's own transaction)."""
+
+    __tablename__ = "import_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    file_name: Mapped[str] = mapped_column(String(500))
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(32))
+    message: Mapped[str] = mapped_column(Text, default="")
+    session_ids: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,372 @@
+"""Reading and writing the log's domain objects (:mod:`retrostride.log.model`) as table rows.
+
+Every function takes an open ORM session; the caller owns the transaction (one per imported file
+in the import service), so a failure anywhere rolls back everything the file wrote.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+import numpy as np
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session as OrmSession
+
+from retrostride.log.model import (
+    BodyMass,
+    Person,
+    Samples,
+    Segment,
+    Session,
+    Sex,
+    SourceFile,
+)
+from retrostride.science.locomotion import Direction, Setting
+from retrostride.store.db import utc_now
+from retrostride.store.models import (
+    BodyMassRow,
+    ImportLogRow,
+    PersonRow,
+    SamplesRow,
+    SegmentRow,
+    SessionRow,
+    SourceFileRow,
+)
+from retrostride.store.samples import CODEC, decode_samples, encode_samples
+
+PROBABLE_DUPLICATE_WINDOW_S = 60.0
+"""Two sessions of one sport starting this close [s] and overlapping are probably one activity."""
+SAME_PLACE_M = 100.0
+"""Where a start time is unknown: first positions this close [m] ..."""
+SAME_DISTANCE_FRACTION = 0.1
+"""... and distances within this fraction of each other mean probably one activity."""
+
+# ---------------------------------------------------------------------------------- people
+
+
+def find_person(db: OrmSession, name: str) -> PersonRow | None:
+    return db.scalars(select(PersonRow).where(PersonRow.name == name)).one_or_none()
+
+
+def get_or_create_person(db: OrmSession, name: str) -> PersonRow:
+    """The person called ``name``, created with default settings on first use."""
+    row = find_person(db, name)
+    if row is None:
+        row = PersonRow(name=name, home_time_zone="UTC", created_at=utc_now())
+        db.add(row)
+        db.flush()
+    return row
+
+
+def person_to_domain(row: PersonRow) -> Person:
+    return Person(
+        name=row.name,
+        home_time_zone=row.home_time_zone,
+        height_m=row.height_m,
+        birth_year=row.birth_year,
+        sex=Sex(row.sex) if row.sex else None,
+        body_mass=[BodyMass(on=m.on, mass_kg=m.mass_kg) for m in row.body_mass],
+    )
+
+
+def apply_person(row: PersonRow, person: Person) -> None:
+    """Write ``person``'s profile and whole mass history onto ``row`` (the name is kept)."""
+    row.home_time_zone = person.home_time_zone
+    row.height_m = person.height_m
+    row.birth_year = person.birth_year
+    row.sex = person.sex.value if person.sex else None
+    by_day = {m.on: m.mass_kg for m in person.body_mass}
+    for existing in list(row.body_mass):
+        if existing.on not in by_day:
+            row.body_mass.remove(existing)
+        else:
+            existing.mass_kg = by_day.pop(existing.on)
+    for day, mass in by_day.items():
+        row.body_mass.append(BodyMassRow(on=day, mass_kg=mass))
+
+
+# ---------------------------------------------------------------------------------- files
+
+
+def find_source_by_sha(db: OrmSession, person_id: int, sha256: str) -> SourceFileRow | None:
+    query = select(SourceFileRow).where(
+        SourceFileRow.person_id == person_id, SourceFileRow.sha256 == sha256
+    )
+    return db.scalars(query).one_or_none()
+
+
+def add_source_file(db: OrmSession, person_id: int, source: SourceFile) -> SourceFileRow:
+    row = SourceFileRow(
+        person_id=person_id,
+        name=source.name,
+        format=source.format,
+        sha256=source.sha256,
+        size_bytes=source.size_bytes,
+        imported_at=utc_now(),
+    )
+    db.add(row)
+    db.flush()
+    return row
+
+
+def log_import(
+    db: OrmSession,
+    person_id: int,
+    file_name: str,
+    outcome: str,
+    *,
+    sha256: str | None = None,
+    message: str = "",
+    session_ids: Sequence[int] = (),
+) -> None:
+    db.add(
+        ImportLogRow(
+            person_id=person_id,
+            at=utc_now(),
+            file_name=file_name,
+            sha256=sha256,
+            outcome=outcome,
+            message=message,
+            session_ids=",".join(str(i) for i in session_ids),
+        )
+    )
+
+
+# ---------------------------------------------------------------------------------- sessions
+
+
+def _segment_row(position: int, seg: Segment) -> SegmentRow:
+    return SegmentRow(
+        position=position,
+        start_offset_s=seg.start_offset_s,
+        elapsed_s=seg.elapsed_s,
+        moving_s=seg.moving_s,
+        distance_m=seg.distance_m,
+        direction=Direction(seg.direction).value,
+        speed_m_s=seg.speed_m_s,
+        grade_percent=seg.grade_percent,
+        load_kg=seg.load_kg,
+        sled_kg=seg.sled_kg,
+        heart_rate_bpm=seg.heart_rate_bpm,
+        cadence_spm=seg.cadence_spm,
+        device_kcal=seg.device_kcal,
+    )
+
+
+def _segment_to_domain(row: SegmentRow) -> Segment:
+    return Segment(
+        start_offset_s=row.start_offset_s,
+        elapsed_s=row.elapsed_s,
+        moving_s=row.moving_s,
+        distance_m=row.distance_m,
+        direction=Direction(row.direction),
+        speed_m_s=row.speed_m_s,
+        grade_percent=row.grade_percent,
+        load_kg=row.load_kg,
+        sled_kg=row.sled_kg,
+        heart_rate_bpm=row.heart_rate_bpm,
+        cadence_spm=row.cadence_spm,
+        device_kcal=row.device_kcal,
+    )
+
+
+_SCALARS = (
+    "sport",
+    "sub_sport",
+    "start_utc",
+    "utc_offset_s",
+    "offset_assumed",
+    "elapsed_s",
+    "moving_s",
+    "distance_m",
+    "terrain",
+    "device",
+    "title",
+    "notes",
+    "rpe",
+    "pain_before",
+    "pain_after",
+    "device_kcal",
+    "group",
+    "recovered",
+    "energy_kcal",
+    "energy_source",
+    "energy_model_version",
+)
+
+
+def add_session(
+    db: OrmSession,
+    person_id: int,
+    session: Session,
+    *,
+    source_file_id: int | None = None,
+    imported_at: datetime | None = None,
+    session_id: int | None = None,
+) -> SessionRow:
+    """Insert ``session`` with its segments and samples; sets ``session.id`` and ``imported_at``.
+
+    ``session_id`` forces the id (restoring a backup into an empty log); else one is assigned.
+    """
+    when = imported_at or session.imported_at or utc_now()
+    row = SessionRow(
+        id=session_id,
+        person_id=person_id,
+        source_file_id=source_file_id,
+        imported_at=when,
+        setting=Setting(session.setting).value,
+        warnings_json=json.dumps(list(session.warnings)),
+        **{name: getattr(session, name) for name in _SCALARS},
+    )
+    row.start_latitude_deg, row.start_longitude_deg = first_position(session.samples)
+    row.segments = [_segment_row(i, seg) for i, seg in enumerate(session.segments)]
+    db.add(row)
+    db.flush()
+    if session.samples is not None:
+        db.add(samples_row(row.id, session.samples))
+    session.id = row.id
+    session.imported_at = when
+    return row
+
+
+def first_position(samples: Samples | None) -> tuple[float | None, float | None]:
+    """The first finite (latitude, longitude) of the samples [deg], or (None, None)."""
+    if samples is None or samples.latitude_deg is None or samples.longitude_deg is None:
+        return None, None
+    finite = np.flatnonzero(np.isfinite(samples.latitude_deg) & np.isfinite(samples.longitude_deg))
+    if finite.size == 0:
+        return None, None
+    i = int(finite[0])
+    return float(samples.latitude_deg[i]), float(samples.longitude_deg[i])
+
+
+def samples_row(session_id: int, samples: Samples) -> SamplesRow:
+    n_points, channels, blob = encode_samples(samples)
+    return SamplesRow(
+        session_id=session_id, n_points=n_points, channels=channels, codec=CODEC, data=blob
+    )
+
+
+def load_samples(db: OrmSession, session_id: int) -> Samples | None:
+    row = db.get(SamplesRow, session_id)
+    if row is None:
+        return None
+    return decode_samples(row.n_points, row.channels, row.codec, row.data)
+
+
+def session_to_domain(
+    db: OrmSession, row: SessionRow, *, with_samples: bool = True
+) -> Session:
+    """The domain session of ``row`` (samples decoded when ``with_samples``)."""
+    source = row.source_file
+    session = Session(
+        setting=Setting(row.setting),
+        segments=[_segment_to_domain(s) for s in row.segments],
+        samples=load_samples(db, row.id) if with_samples else None,
+        source=SourceFile(
+            name=source.name, format=source.format, sha256=source.sha256,
+            size_bytes=source.size_bytes,
+        )
+        if source is not None
+        else None,
+        warnings=list(json.loads(row.warnings_json)),
+        id=row.id,
+        imported_at=row.imported_at,
+        **{name: getattr(row, name) for name in _SCALARS},
+    )
+    return session
+
+
+def get_session_row(db: OrmSession, person_id: int, session_id: int) -> SessionRow | None:
+    row = db.get(SessionRow, session_id)
+    return row if row is not None and row.person_id == person_id else None
+
+
+def list_session_rows(db: OrmSession, person_id: int) -> list[SessionRow]:
+    """The person's sessions, by start (unknown starts by import date), oldest first."""
+    when = func.coalesce(SessionRow.start_utc, SessionRow.imported_at)
+    query = (
+        select(SessionRow).where(SessionRow.person_id == person_id).order_by(when, SessionRow.id)
+    )
+    return list(db.scalars(query))
+
+
+def find_probable_duplicates(
+    db: OrmSession, person_id: int, session: Session
+) -> list[SessionRow]:
+    """Stored sessions that are probably the same activity as ``session``.
+
+    Same sport and: starts within a minute and overlapping in time; or, where either start is
+    unknown (a watch whose clock was unset, a GPX stripped of its times), first positions within
+    :data:`SAME_PLACE_M` and distances within :data:`SAME_DISTANCE_FRACTION`.
+    """
+    same_sport = select(SessionRow).where(
+        SessionRow.person_id == person_id, SessionRow.sport == session.sport
+    )
+    found: list[SessionRow] = []
+    start = session.start_utc
+    if start is not None:
+        window = timedelta(seconds=PROBABLE_DUPLICATE_WINDOW_S)
+        query = same_sport.where(
+            SessionRow.start_utc >= start - window, SessionRow.start_utc <= start + window
+        )
+        end = start + timedelta(seconds=session.elapsed_s or 0.0)
+        for row in db.scalars(query):
+            assert row.start_utc is not None
+            row_end = row.start_utc + timedelta(seconds=row.elapsed_s or 0.0)
+            if row.start_utc <= end and start <= row_end:
+                found.append(row)
+    lat, lon = first_position(session.samples)
+    if lat is None or lon is None:
+        return found
+    box_deg = SAME_PLACE_M / 111_000.0 * 2  # a generous box; the exact test follows
+    query = same_sport.where(
+        SessionRow.start_latitude_deg.between(lat - box_deg, lat + box_deg),
+        SessionRow.id.not_in([r.id for r in found]) if found else SessionRow.id.is_not(None),
+    )
+    if start is not None:
+        query = query.where(SessionRow.start_utc.is_(None))
+    for row in db.scalars(query):
+        if row.start_latitude_deg is None or row.start_longitude_deg is None:
+            continue
+        if _metres_apart(lat, lon, row.start_latitude_deg, row.start_longitude_deg) > SAME_PLACE_M:
+            continue
+        if _similar_distance(session.distance_m, row.distance_m):
+            found.append(row)
+    return found
+
+
+def _metres_apart(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Equirectangular distance [m]: exact enough below a kilometre."""
+    mean_lat = math.radians((lat1 + lat2) / 2)
+    dx = math.radians(lon2 - lon1) * math.cos(mean_lat)
+    dy = math.radians(lat2 - lat1)
+    return 6_371_008.8 * math.hypot(dx, dy)  # mean Earth radius (IUGG, Moritz 2000)
+
+
+def _similar_distance(a: float | None, b: float | None) -> bool:
+    if not a or not b:
+        return not a and not b
+    return abs(a - b) <= SAME_DISTANCE_FRACTION * max(a, b)
+
+
+def delete_session(db: OrmSession, row: SessionRow) -> None:
+    """Delete a session with its segments and samples; its source file too once unreferenced.
+
+    Forgetting the file lets the same file be imported again after its sessions are deleted.
+    """
+    source_id = row.source_file_id
+    db.execute(delete(SamplesRow).where(SamplesRow.session_id == row.id))
+    db.delete(row)
+    db.flush()
+    if source_id is not None:
+        remaining = db.scalar(
+            select(func.count()).select_from(SessionRow).where(
+                SessionRow.source_file_id == source_id
+            )
+        )
+        if not remaining:
+            db.execute(delete(SourceFileRow).where(SourceFileRow.id == source_id))

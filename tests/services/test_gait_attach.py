@@ -1,0 +1,131 @@
+"""Attaching a gait analysis to a logged session: segments get direction and cadence.
+
+The recording is the healthy adult's lab test 11 followed by its time-reversed copy, so its
+first half is forward walking and its second half backward (by construction; see the data
+README on what a reversed recording proves). Runs on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from retrostride.errors import InputError
+from retrostride.gait.pipeline import analyze
+from retrostride.gait.recording import Recording
+from retrostride.gait.result import GaitResult
+from retrostride.gait.transforms import time_reversed
+from retrostride.importers.imu import load_mobilised_mat
+from retrostride.log.model import BodyMass, Segment, Session
+from retrostride.science.locomotion import Direction
+from retrostride.services import log as log_service
+from retrostride.services.gait_attach import attach_gait_result
+from retrostride.store.db import Database, open_database
+
+START = datetime(2026, 5, 1, 7, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def lab(shared_data: Path) -> tuple[Recording, float]:
+    """HA lab test 11 and its INDIP reference cadence (steps/min, stride-weighted over bouts)."""
+    mat = shared_data / "imu" / "mobgap-lab" / "HA" / "001" / "data.mat"
+    rec = max(load_mobilised_mat(mat), key=len)
+    bouts = rec.reference["indip"]
+    weights = np.array([b["n_strides"] for b in bouts], dtype=float)
+    cadence = float(np.average([b["cadence_spm"] for b in bouts], weights=weights))
+    return rec, cadence
+
+
+@pytest.fixture(scope="module")
+def forward_then_backward(lab: tuple[Recording, float]) -> tuple[GaitResult, float]:
+    rec, _ = lab
+    rev = time_reversed(rec)
+    assert isinstance(rev, Recording) and rec.gyr_rad_s is not None and rev.gyr_rad_s is not None
+    both = dataclasses.replace(
+        rec,
+        acc_m_s2=np.concatenate([rec.acc_m_s2, rev.acc_m_s2]),
+        gyr_rad_s=np.concatenate([rec.gyr_rad_s, rev.gyr_rad_s]),
+        reference={},
+    )
+    return analyze(both), rec.duration_s
+
+
+@pytest.fixture
+def database(database_url: str) -> Database:
+    db = open_database(database_url)
+    log_service.update_profile(
+        db, log_service.ProfileChanges(add_mass=BodyMass(date(2026, 1, 1), 70.0))
+    )
+    return db
+
+
+def _log_session(database: Database, half_s: float, extra: Segment | None = None) -> int:
+    segments = [
+        Segment(0.0, elapsed_s=half_s, speed_m_s=0.8),
+        Segment(half_s, elapsed_s=half_s, speed_m_s=0.8),
+    ]
+    if extra is not None:
+        segments.append(extra)
+    total = sum(s.elapsed_s or 0.0 for s in segments)
+    session = Session(sport="walking", start_utc=START, elapsed_s=total, segments=segments)
+    stored = log_service.add_session(database, session)
+    assert stored.id is not None
+    return stored.id
+
+
+def test_segments_get_direction_and_cadence(
+    database: Database,
+    forward_then_backward: tuple[GaitResult, float],
+    lab: tuple[Recording, float],
+) -> None:
+    result, half = forward_then_backward
+    _, reference_cadence = lab
+    manual = Segment(2 * half, elapsed_s=60.0, speed_m_s=0.8, direction=Direction.BACKWARD)
+    session_id = _log_session(database, half, manual)
+    before = log_service.get_session(database, session_id)
+    outcome = attach_gait_result(database, session_id, result, recording_start_utc=START)
+    assert outcome.offset_s == 0.0 and not outcome.offset_assumed
+    stored = log_service.get_session(database, session_id)
+    directions = [s.direction for s in stored.segments]
+    assert directions == [Direction.FORWARD, Direction.BACKWARD, Direction.BACKWARD]
+    for seg in stored.segments[:2]:
+        assert seg.cadence_spm is not None
+        # against the INDIP reference of the same walking (the reversed half has the same cadence)
+        assert abs(seg.cadence_spm - reference_cadence) / reference_cadence < 0.10
+    assert stored.segments[2].cadence_spm is None  # no recording there: left as it was
+    # backward walking costs more than forward at the same speed: the energy was re-estimated
+    assert before.energy_kcal is not None and stored.energy_kcal is not None
+    assert stored.energy_kcal > before.energy_kcal
+
+
+def test_offset_from_start_times(
+    database: Database, forward_then_backward: tuple[GaitResult, float]
+) -> None:
+    result, half = forward_then_backward
+    session_id = _log_session(database, half)
+    # the recording started 2 minutes before the session: its walking lies 120 s earlier
+    early = START - timedelta(seconds=120)
+    outcome = attach_gait_result(database, session_id, result, recording_start_utc=early)
+    assert outcome.offset_s == -120.0
+    walked = [d.walking_s for d in outcome.segments]
+    expected = [
+        sum(max(0.0, min(b.end_s - 120, w1) - max(b.start_s - 120, w0)) for b in result.bouts)
+        for w0, w1 in ((0.0, half), (half, 2 * half))
+    ]
+    assert walked == pytest.approx(expected)
+
+
+def test_refusals(database: Database, forward_then_backward: tuple[GaitResult, float]) -> None:
+    result, half = forward_then_backward
+    session_id = _log_session(database, half)
+    with pytest.raises(log_service.SessionNotFound):
+        attach_gait_result(database, session_id + 1000, result)
+    with pytest.raises(InputError, match="--session"):
+        attach_gait_result(database, session_id, result, offset_s=10_000.0)
+    untouched = log_service.get_session(database, session_id)
+    assert [s.direction for s in untouched.segments] == [Direction.UNKNOWN] * 2
+    assert all(s.cadence_spm is None for s in untouched.segments)

@@ -1,0 +1,121 @@
+"""Opening the database: URL, connection settings, automatic migrations, concurrency."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
+
+from retrostride.store.db import (
+    ENV_DATABASE_URL,
+    database_url,
+    normalise_url,
+    open_database,
+)
+from retrostride.store.models import PersonRow, SegmentRow
+
+LOG_TABLES = {"person", "body_mass", "source_file", "session", "segment", "samples", "import_log"}
+
+
+def test_open_creates_the_schema_and_reopening_changes_nothing(database_url: str) -> None:
+    db = open_database(database_url)
+    try:
+        tables = set(inspect(db.engine).get_table_names())
+        assert LOG_TABLES <= tables
+        with db.engine.connect() as conn:
+            versions = {r[0] for r in conn.execute(text("SELECT version_num FROM alembic_version"))}
+        assert versions  # at the head of the chain that starts at 0001_log
+    finally:
+        db.close()
+    again = open_database(database_url)
+    try:
+        with again.engine.connect() as conn:
+            assert {r[0] for r in conn.execute(text("SELECT version_num FROM alembic_version"))} \
+                == versions
+    finally:
+        again.close()
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout(tmp_path: Path) -> None:
+    db = open_database(f"sqlite:///{tmp_path / 'log.sqlite'}")
+    try:
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 10_000
+    finally:
+        db.close()
+
+
+def test_foreign_keys_are_enforced(database_url: str) -> None:
+    db = open_database(database_url)
+    try:
+        with pytest.raises(IntegrityError), db.transaction() as s:
+            s.add(SegmentRow(session_id=12345, position=0, start_offset_s=0.0, direction="unknown"))
+    finally:
+        db.close()
+
+
+def test_times_are_stored_as_utc_and_come_back_aware(database_url: str) -> None:
+    db = open_database(database_url)
+    moment = datetime(2024, 3, 31, 1, 30, tzinfo=UTC)
+    try:
+        with db.transaction() as s:
+            s.add(PersonRow(name="t", home_time_zone="UTC", created_at=moment))
+        with db.transaction() as s:
+            row = s.query(PersonRow).one()
+            assert row.created_at == moment and row.created_at.tzinfo is not None
+        with pytest.raises(Exception, match="naive"), db.transaction() as s:
+            s.add(PersonRow(name="u", home_time_zone="UTC", created_at=datetime(2024, 1, 1)))
+    finally:
+        db.close()
+
+
+def test_database_url_comes_from_the_environment_else_the_user_data_dir(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv(ENV_DATABASE_URL, "postgresql://u@h:5432/x")
+    assert database_url() == "postgresql://u@h:5432/x"
+    monkeypatch.delenv(ENV_DATABASE_URL)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    url = database_url()
+    assert url.startswith("sqlite:///") and "retrostride" in url
+    if sys.platform.startswith("linux"):
+        assert url == f"sqlite:///{tmp_path / 'retrostride' / 'retrostride.sqlite'}"
+
+
+def test_postgresql_urls_use_psycopg_3() -> None:
+    assert normalise_url("postgresql://a@b/c") == "postgresql+psycopg://a@b/c"
+    assert normalise_url("postgres://a@b/c") == "postgresql+psycopg://a@b/c"
+    assert normalise_url("postgresql+psycopg://a@b/c") == "postgresql+psycopg://a@b/c"
+    assert normalise_url("sqlite:///x") == "sqlite:///x"
+
+
+_OPEN = """
+import sys
+from retrostride.store.db import open_database
+from retrostride.services.log import get_person
+db = open_database(sys.argv[1])
+get_person(db, "me")
+"""
+
+
+def test_processes_opening_a_new_database_at_once_all_succeed(database_url: str) -> None:
+    """Migrations are serialised: several processes creating the schema at once all succeed."""
+    procs = [
+        subprocess.Popen([sys.executable, "-c", _OPEN, database_url], stderr=subprocess.PIPE)
+        for _ in range(3)
+    ]
+    errors = [p.communicate()[1].decode() for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], errors
+    db = open_database(database_url)
+    try:
+        with db.transaction() as s:
+            assert s.query(PersonRow).count() == 1
+    finally:
+        db.close()
