@@ -26,16 +26,16 @@ class Caller:
         return int(self.account["id"])
 
     def get(self, url: str, **kw: Any) -> Any:
-        return self.client.get(url, headers=self.headers, **kw)
+        return self.client.get(url, headers=self.headers | kw.pop("headers", {}), **kw)
 
     def post(self, url: str, **kw: Any) -> Any:
-        return self.client.post(url, headers=self.headers, **kw)
+        return self.client.post(url, headers=self.headers | kw.pop("headers", {}), **kw)
 
     def patch(self, url: str, **kw: Any) -> Any:
-        return self.client.patch(url, headers=self.headers, **kw)
+        return self.client.patch(url, headers=self.headers | kw.pop("headers", {}), **kw)
 
     def delete(self, url: str, **kw: Any) -> Any:
-        return self.client.delete(url, headers=self.headers, **kw)
+        return self.client.delete(url, headers=self.headers | kw.pop("headers", {}), **kw)
 
 
 def signup(client: TestClient, email: str, role: str = "athlete") -> Caller:
@@ -80,3 +80,13 @@ WALK = {
     "pain_before": 3,
     "pain_after": 2,
 }
+
+
+SCREENING_NO = {
+    q: False
+    for q in (
+        "heart", "chest-pain", "dizziness", "falls", "balance", "recent-surgery",
+        "vision-hearing", "joint-worse", "pregnant", "other-condition",
+    )
+}
+"""Every screening question answered no (see GET /api/programs/screening)."""

@@ -10,6 +10,8 @@ from typing import Any
 
 from api_helpers import TestClient, signup
 
+from retrostride.api.uploads.receive import client_label
+
 
 def _files(*items: tuple[str, bytes]) -> list[tuple[str, tuple[str, bytes, str]]]:
     return [("files", (name, data, "application/octet-stream")) for name, data in items]
@@ -73,11 +75,18 @@ def test_zip_archive_and_client_names(client: TestClient, shared_data: Path) -> 
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.write(shared_data / "activity" / "fit" / "garmin-fenix-5-run.fit", "a/run.fit")
         archive.write(shared_data / "activity" / "fit" / "garmin-fenix-5-bike.fit", "b/bike.fit")
-    r = _upload(ada, ("../../etc/export\x00.zip", buffer.getvalue()))
+    r = _upload(ada, ("../../etc/export.zip", buffer.getvalue()))
     assert r.status_code == 200, r.text
     results = r.json()["results"]
     assert sorted(x["outcome"] for x in results) == ["imported", "imported"]
     assert all(x["name"].startswith("export.zip/") for x in results), results
+
+
+def test_client_labels_never_carry_paths_or_control_characters() -> None:
+    assert client_label(b"..\\..\\x\\a\x00b\x1b.fit", 0) == "ab.fit"
+    assert client_label(b"/etc/passwd", 3) == "passwd"
+    assert client_label(b"../", 3) == "file-4"
+    assert len(client_label(b"x" * 1000, 0)) == 200
 
 
 def test_limits_and_malformed_uploads(app_factory: Any, shared_data: Path) -> None:

@@ -23,16 +23,20 @@ SYNTHETIC_POINTS = 60_000
 def synthetic_gpx(path: Path, points: int, start: datetime) -> Path:
     """A long GPX walk made here: a point a second with position, elevation and heart rate."""
     with path.open("w", encoding="utf-8") as out:
-        out.write('<?xml version="1.0" encoding="UTF-8"?>\n<gpx version="1.1" creator="test" '
-                  'xmlns="http://www.topografix.com/GPX/1/1" xmlns:gpxtpx='
-                  '"http://www.garmin.com/xmlschemas/TrackPointExtension/v1">\n'
-                  '<trk><type>walking</type><trkseg>\n')
+        out.write(
+            '<?xml version="1.0" encoding="UTF-8"?>\n<gpx version="1.1" creator="test" '
+            'xmlns="http://www.topografix.com/GPX/1/1" xmlns:gpxtpx='
+            '"http://www.garmin.com/xmlschemas/TrackPointExtension/v1">\n'
+            "<trk><type>walking</type><trkseg>\n"
+        )
         for i in range(points):
             moment = (start + timedelta(seconds=i)).strftime("%Y-%m-%dT%H:%M:%SZ")
-            out.write(f'<trkpt lat="{46.0 + i * 1e-5:.7f}" lon="{14.5 + (i % 500) * 1e-5:.7f}">'
-                      f'<ele>{300 + (i % 100) * 0.1:.1f}</ele><time>{moment}</time><extensions>'
-                      f'<gpxtpx:TrackPointExtension><gpxtpx:hr>{90 + i % 40}</gpxtpx:hr>'
-                      '</gpxtpx:TrackPointExtension></extensions></trkpt>\n')
+            out.write(
+                f'<trkpt lat="{46.0 + i * 1e-5:.7f}" lon="{14.5 + (i % 500) * 1e-5:.7f}">'
+                f"<ele>{300 + (i % 100) * 0.1:.1f}</ele><time>{moment}</time><extensions>"
+                f"<gpxtpx:TrackPointExtension><gpxtpx:hr>{90 + i % 40}</gpxtpx:hr>"
+                "</gpxtpx:TrackPointExtension></extensions></trkpt>\n"
+            )
         out.write("</trkseg></trk></gpx>\n")
     return path
 
@@ -70,8 +74,9 @@ sys.exit(3)
 def test_sigkill_half_way_through_an_import_leaves_no_half_session(
     database_url: str, tmp_path: Path
 ) -> None:
-    big = synthetic_gpx(tmp_path / "long-walk.gpx", SYNTHETIC_POINTS, datetime(2024, 4, 1, 6,
-                                                                              tzinfo=UTC))
+    big = synthetic_gpx(
+        tmp_path / "long-walk.gpx", SYNTHETIC_POINTS, datetime(2024, 4, 1, 6, tzinfo=UTC)
+    )
     db = open_database(database_url)
     log.get_person(db)  # the schema and the person exist before the crash
     db.close()
@@ -83,7 +88,9 @@ def test_sigkill_half_way_through_an_import_leaves_no_half_session(
     try:
         while not marker.exists():
             if child.poll() is not None:
-                pytest.fail(f"child ended early: {child.stderr.read().decode() if child.stderr else ''}")
+                pytest.fail(
+                    f"child ended early: {child.stderr.read().decode() if child.stderr else ''}"
+                )
             time.sleep(0.05)
         os.kill(child.pid, signal.SIGKILL)
         child.wait()
@@ -126,16 +133,33 @@ def test_two_processes_importing_into_one_database_at_once_both_succeed(
     database_url: str, tmp_path: Path, shared_data: Path
 ) -> None:
     fit = shared_data / "activity" / "fit"
-    first = [fit / n for n in ("activity-small-fenix2-run.fit", "developer-types-sample.fit",
-                               "elevate-treadmill.fit", "jk-garmin-stamina.fit")]
-    second = [fit / n for n in ("elevate-flagged-speed.fit", "jk-running-with-developer-data.fit",
-                                "sample_mulitple_header.fit", "null_compressed_speed_dist.fit")]
+    first = [
+        fit / n
+        for n in (
+            "activity-small-fenix2-run.fit",
+            "developer-types-sample.fit",
+            "elevate-treadmill.fit",
+            "jk-garmin-stamina.fit",
+        )
+    ]
+    second = [
+        fit / n
+        for n in (
+            "elevate-flagged-speed.fit",
+            "jk-running-with-developer-data.fit",
+            "sample_mulitple_header.fit",
+            "null_compressed_speed_dist.fit",
+        )
+    ]
     first.append(synthetic_gpx(tmp_path / "a.gpx", 20_000, datetime(2024, 1, 1, tzinfo=UTC)))
     second.append(synthetic_gpx(tmp_path / "b.gpx", 20_000, datetime(2024, 2, 1, tzinfo=UTC)))
     # Both start on a database that does not exist yet: both also create the schema.
     procs = [
-        subprocess.Popen([sys.executable, "-c", _IMPORTER, database_url, *map(str, files)],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        subprocess.Popen(
+            [sys.executable, "-c", _IMPORTER, database_url, *map(str, files)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         for files in (first, second)
     ]
     outputs = [p.communicate() for p in procs]
@@ -156,8 +180,11 @@ def test_two_processes_importing_the_same_file_store_it_once(
     log.get_person(db)
     db.close()
     procs = [
-        subprocess.Popen([sys.executable, "-c", _IMPORTER, database_url, str(path)],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        subprocess.Popen(
+            [sys.executable, "-c", _IMPORTER, database_url, str(path)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         for _ in range(2)
     ]
     outputs = [p.communicate()[0].decode() for p in procs]

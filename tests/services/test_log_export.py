@@ -22,36 +22,69 @@ from retrostride.store.db import Database, open_database
 
 def fill(db: Database, shared_data: Path) -> None:
     """A log with real imports (multisport, unknown start, salvaged), manual entries, a profile."""
-    log.update_profile(db, log.ProfileChanges(
-        add_mass=BodyMass(date(2016, 1, 1), 71.25), height_m=1.72, birth_year=1981,
-        sex=Sex.MALE, home_time_zone="America/Los_Angeles"))
+    log.update_profile(
+        db,
+        log.ProfileChanges(
+            add_mass=BodyMass(date(2016, 1, 1), 71.25),
+            height_m=1.72,
+            birth_year=1981,
+            sex=Sex.MALE,
+            home_time_zone="America/Los_Angeles",
+        ),
+    )
     log.update_profile(db, log.ProfileChanges(add_mass=BodyMass(date(2018, 3, 4), 69.5)))
     act = shared_data / "activity"
-    report = import_files(db, [
-        act / "fit" / "garmin-fenix-5-walk.fit",
-        act / "fit" / "sample_mulitple_header.fit",
-        act / "fit" / "antfs-dump.63.fit",
-        act / "gpx" / "gpxpy-track-with-less-sec-time.gpx",
-        act / "tcx" / "tcxparser-test.tcx",
-    ], options=ImportOptions(direction=Direction.BACKWARD))
+    report = import_files(
+        db,
+        [
+            act / "fit" / "garmin-fenix-5-walk.fit",
+            act / "fit" / "sample_mulitple_header.fit",
+            act / "fit" / "antfs-dump.63.fit",
+            act / "gpx" / "gpxpy-track-with-less-sec-time.gpx",
+            act / "tcx" / "tcxparser-test.tcx",
+        ],
+        options=ImportOptions(direction=Direction.BACKWARD),
+    )
     assert report.ok, [r.message for r in report.results]
-    salvaged = import_files(db, [act / "broken" / "strava-android-app-201.10-b1218918.fit"],
-                            options=ImportOptions(salvage=True))
+    salvaged = import_files(
+        db,
+        [act / "broken" / "strava-android-app-201.10-b1218918.fit"],
+        options=ImportOptions(salvage=True),
+    )
     assert salvaged.results[0].outcome is Outcome.SALVAGED
     skipped = import_files(db, [act / "tcx" / "tcxparser-no_hr.tcx"])
     assert skipped.results[0].outcome is Outcome.PROBABLE_DUPLICATE
     weird = np.array([0.0, -0.0, 1e-300, np.nan, 1 / 3, 123456789.123456789])
-    log.add_session(db, Session(
-        sport="sled_drag", start_utc=datetime(2024, 2, 29, 23, 59, 59, 999999, tzinfo=UTC),
-        utc_offset_s=-34200, offset_assumed=True, elapsed_s=1 / 3, moving_s=None,
-        distance_m=0.1, setting=Setting.DEADMILL, terrain="grass", title="Schlitten «ü»",
-        notes="line 1\nline 2, \"quoted\"", rpe=7.5, pain_before=0.0, pain_after=10.0,
-        device_kcal=None, warnings=["w, with comma", "w2"],
-        segments=[Segment(0.0, 0.2, None, 0.05, Direction.MIXED, 0.25, -3.5, 10.0, 40.0, 120.0,
-                          88.5, 1.25),
-                  Segment(0.2, 0.1333, None, None, Direction.UNKNOWN)],
-        samples=Samples(time_s=np.arange(6.0), heart_rate_bpm=weird, incline_percent=weird[::-1]),
-    ))
+    log.add_session(
+        db,
+        Session(
+            sport="sled_drag",
+            start_utc=datetime(2024, 2, 29, 23, 59, 59, 999999, tzinfo=UTC),
+            utc_offset_s=-34200,
+            offset_assumed=True,
+            elapsed_s=1 / 3,
+            moving_s=None,
+            distance_m=0.1,
+            setting=Setting.DEADMILL,
+            terrain="grass",
+            title="Schlitten «ü»",
+            notes='line 1\nline 2, "quoted"',
+            rpe=7.5,
+            pain_before=0.0,
+            pain_after=10.0,
+            device_kcal=None,
+            warnings=["w, with comma", "w2"],
+            segments=[
+                Segment(
+                    0.0, 0.2, None, 0.05, Direction.MIXED, 0.25, -3.5, 10.0, 40.0, 120.0, 88.5, 1.25
+                ),
+                Segment(0.2, 0.1333, None, None, Direction.UNKNOWN),
+            ],
+            samples=Samples(
+                time_s=np.arange(6.0), heart_rate_bpm=weird, incline_percent=weird[::-1]
+            ),
+        ),
+    )
     log.edit_session(db, 1, log.SessionChanges(direction=Direction.FORWARD, segment=0))
 
 
@@ -130,7 +163,9 @@ def test_restore_refuses_a_non_empty_log_unless_merging(
     assert len(log.list_sessions(db)) == count + 1
 
 
-def test_json_bundle_is_plain_documented_json(db: Database, shared_data: Path, tmp_path: Path) -> None:
+def test_json_bundle_is_plain_documented_json(
+    db: Database, shared_data: Path, tmp_path: Path
+) -> None:
     fill(db, shared_data)
     export_json(db, tmp_path / "log.json")
     raw = (tmp_path / "log.json").read_text(encoding="utf-8")

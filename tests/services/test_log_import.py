@@ -8,9 +8,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
-from sqlalchemy import inspect, select, text
+from sqlalchemy import inspect, text
 
 from retrostride.importers.activity import parse_activity_file
 from retrostride.science.locomotion import Direction
@@ -44,15 +43,25 @@ def test_a_batch_of_every_shared_file_does_what_the_data_readme_says(
     act = shared_data / ACTIVITY
     files = sorted((act / "fit").glob("*.fit")) + sorted((act / "gpx").glob("*.gpx"))
     tcx = act / "tcx"
-    files += [tcx / "tcxparser-test.tcx", tcx / "tcxparser-no_hr.tcx",
-              tcx / "elevate-20181021_run_3106033902-garmin.tcx", tcx / "tcxreader-sup_activity_1.tcx"]
+    files += [
+        tcx / "tcxparser-test.tcx",
+        tcx / "tcxparser-no_hr.tcx",
+        tcx / "elevate-20181021_run_3106033902-garmin.tcx",
+        tcx / "tcxreader-sup_activity_1.tcx",
+    ]
     files += [act / "broken" / "elevate-empty.fit"]
     report = import_files(db, files)
     by_name = {Path(r.name).name: r for r in report.results}
-    refused = {"gpxpy-gpx-with-node-with-comments.gpx", "gpxpy-unicode_with_bom.gpx",
-               "elevate-empty.fit"}
-    duplicates = {"tcxparser-no_hr.tcx", "gpxpy-cerknicko-jezero.gpx",
-                  "gpxpy-cerknicko-without-times.gpx"}
+    refused = {
+        "gpxpy-gpx-with-node-with-comments.gpx",
+        "gpxpy-unicode_with_bom.gpx",
+        "elevate-empty.fit",
+    }
+    duplicates = {
+        "tcxparser-no_hr.tcx",
+        "gpxpy-cerknicko-jezero.gpx",
+        "gpxpy-cerknicko-without-times.gpx",
+    }
     for name, result in by_name.items():
         if name in refused:
             assert result.outcome is Outcome.REFUSED, name
@@ -84,8 +93,17 @@ def test_stored_session_equals_the_parsed_file_samples_included(
     assert stored.utc_offset_s == -7 * 3600
     assert stored.elapsed_s == pytest.approx(46, abs=1)
     assert stored.distance_m == pytest.approx(68, abs=1)
-    for name in ("sport", "start_utc", "utc_offset_s", "elapsed_s", "moving_s", "distance_m",
-                 "device", "device_kcal", "setting"):
+    for name in (
+        "sport",
+        "start_utc",
+        "utc_offset_s",
+        "elapsed_s",
+        "moving_s",
+        "distance_m",
+        "device",
+        "device_kcal",
+        "setting",
+    ):
         assert getattr(stored, name) == getattr(parsed, name), name
     assert stored.samples is not None and parsed.samples is not None
     for name, values in parsed.samples.channels().items():
@@ -134,10 +152,14 @@ def _broken(shared_data: Path, name: str) -> Path:
     return shared_data / ACTIVITY / "broken" / name
 
 
-@pytest.mark.parametrize("name", [
-    "elevate-empty.fit", "elevate-appledouble-._empty.fit",
-    "handcrafted/activity_parser-tcx-no_activity.tcx",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "elevate-empty.fit",
+        "elevate-appledouble-._empty.fit",
+        "handcrafted/activity_parser-tcx-no_activity.tcx",
+    ],
+)
 def test_unreadable_files_are_refused_and_change_nothing(
     db: Database, shared_data: Path, name: str
 ) -> None:
@@ -185,7 +207,9 @@ def test_truncated_and_checksum_damaged_copies(
 
 
 def test_device_quirk_imports_with_a_warning(db: Database, shared_data: Path) -> None:
-    result = one(db, _broken(shared_data, "elemnt-bolt-no-application-id-inside-developer-data-id.fit"))
+    result = one(
+        db, _broken(shared_data, "elemnt-bolt-no-application-id-inside-developer-data-id.fit")
+    )
     assert result.outcome is Outcome.IMPORTED and result.warnings
     stored = log.get_session(db, result.session_ids[0], with_samples=False)
     assert stored.warnings == result.warnings

@@ -17,25 +17,44 @@ from retrostride.store.db import Database
 def _walk(start: datetime | None, minutes: float = 30.0, **kw: object) -> Session:
     seconds = minutes * 60
     return Session(
-        sport="walking", start_utc=start, utc_offset_s=3600 if start else None,
-        elapsed_s=seconds, moving_s=seconds, distance_m=seconds * 0.8,
-        segments=[Segment(0.0, seconds / 2, seconds / 2, seconds * 0.4, Direction.BACKWARD),
-                  Segment(seconds / 2, seconds / 2, seconds / 2, seconds * 0.4, Direction.FORWARD)],
+        sport="walking",
+        start_utc=start,
+        utc_offset_s=3600 if start else None,
+        elapsed_s=seconds,
+        moving_s=seconds,
+        distance_m=seconds * 0.8,
+        segments=[
+            Segment(0.0, seconds / 2, seconds / 2, seconds * 0.4, Direction.BACKWARD),
+            Segment(seconds / 2, seconds / 2, seconds / 2, seconds * 0.4, Direction.FORWARD),
+        ],
         **kw,  # type: ignore[arg-type]
     )
 
 
 def test_profile_keeps_a_mass_history_and_settings(db: Database) -> None:
     log.update_profile(db, log.ProfileChanges(add_mass=BodyMass(date(2024, 1, 1), 82.0)))
-    log.update_profile(db, log.ProfileChanges(add_mass=BodyMass(date(2024, 6, 1), 78.5),
-                                              height_m=1.8, birth_year=1970, sex=Sex.FEMALE,
-                                              home_time_zone="Europe/Ljubljana"))
+    log.update_profile(
+        db,
+        log.ProfileChanges(
+            add_mass=BodyMass(date(2024, 6, 1), 78.5),
+            height_m=1.8,
+            birth_year=1970,
+            sex=Sex.FEMALE,
+            home_time_zone="Europe/Ljubljana",
+        ),
+    )
     person = log.get_person(db)
     assert [(m.on, m.mass_kg) for m in person.body_mass] == [
-        (date(2024, 1, 1), 82.0), (date(2024, 6, 1), 78.5)]
+        (date(2024, 1, 1), 82.0),
+        (date(2024, 6, 1), 78.5),
+    ]
     assert person.mass_on(date(2024, 3, 1)) == 82.0
     assert (person.height_m, person.birth_year, person.sex, person.home_time_zone) == (
-        1.8, 1970, Sex.FEMALE, "Europe/Ljubljana")
+        1.8,
+        1970,
+        Sex.FEMALE,
+        "Europe/Ljubljana",
+    )
     log.update_profile(db, log.ProfileChanges(remove_mass_on=date(2024, 1, 1)))
     assert [m.on for m in log.get_person(db).body_mass] == [date(2024, 6, 1)]
     with pytest.raises(InputError, match="time-zone"):
@@ -54,15 +73,28 @@ def test_people_have_separate_logs(db: Database) -> None:
 
 
 def test_manual_session_round_trips_every_field(db: Database) -> None:
-    session = _walk(datetime(2024, 5, 1, 7, 30, tzinfo=UTC), setting=Setting.TREADMILL,
-                    notes="belt 3 km/h", rpe=4.0, pain_before=2.0, pain_after=1.0,
-                    title="retro", terrain=None, device_kcal=99.0)
+    session = _walk(
+        datetime(2024, 5, 1, 7, 30, tzinfo=UTC),
+        setting=Setting.TREADMILL,
+        notes="belt 3 km/h",
+        rpe=4.0,
+        pain_before=2.0,
+        pain_after=1.0,
+        title="retro",
+        terrain=None,
+        device_kcal=99.0,
+    )
     stored = log.add_session(db, session)
     back = log.get_session(db, stored.id or 0)
     assert back.start_utc == datetime(2024, 5, 1, 7, 30, tzinfo=UTC)
     assert back.utc_offset_s == 3600
     assert (back.setting, back.notes, back.rpe, back.pain_before, back.pain_after) == (
-        Setting.TREADMILL, "belt 3 km/h", 4.0, 2.0, 1.0)
+        Setting.TREADMILL,
+        "belt 3 km/h",
+        4.0,
+        2.0,
+        1.0,
+    )
     assert [s.direction for s in back.segments] == [Direction.BACKWARD, Direction.FORWARD]
     assert back.segments == session.segments
 
@@ -79,7 +111,10 @@ def test_device_energy_is_kept_and_labelled_when_the_engine_cannot_answer(db: Da
     # No body mass in the profile: the engine cannot answer, the device's figure is kept.
     stored = log.add_session(db, _walk(datetime(2024, 5, 1, tzinfo=UTC), device_kcal=123.0))
     assert (stored.energy_kcal, stored.energy_source, stored.energy_model_version) == (
-        123.0, "device", None)
+        123.0,
+        "device",
+        None,
+    )
     rowing = log.add_session(db, Session(sport="rowing", start_utc=None, elapsed_s=600.0))
     assert rowing.energy_kcal is None and rowing.energy_source is None
 
@@ -89,7 +124,9 @@ def test_direction_is_set_per_session_or_per_segment(db: Database) -> None:
     sid = stored.id or 0
     log.set_direction(db, sid, Direction.MIXED, segment=1)
     assert [s.direction for s in log.get_session(db, sid).segments] == [
-        Direction.BACKWARD, Direction.MIXED]
+        Direction.BACKWARD,
+        Direction.MIXED,
+    ]
     log.set_direction(db, sid, Direction.BACKWARD)
     assert {s.direction for s in log.get_session(db, sid).segments} == {Direction.BACKWARD}
     with pytest.raises(InputError, match="segment"):
@@ -107,12 +144,20 @@ def test_a_session_without_segments_gets_one_to_hold_its_direction(db: Database)
 
 def test_edit_changes_fields_and_sets_an_unknown_start(db: Database) -> None:
     stored = log.add_session(db, _walk(None))
-    changes = log.SessionChanges(notes="felt good", rpe=3.0, setting=Setting.CURVED_TREADMILL,
-                                 start_utc=datetime(2024, 2, 3, 9, tzinfo=UTC), utc_offset_s=3600,
-                                 grade_percent=4.0)
+    changes = log.SessionChanges(
+        notes="felt good",
+        rpe=3.0,
+        setting=Setting.CURVED_TREADMILL,
+        start_utc=datetime(2024, 2, 3, 9, tzinfo=UTC),
+        utc_offset_s=3600,
+        grade_percent=4.0,
+    )
     edited = log.edit_session(db, stored.id or 0, changes)
-    assert (edited.notes, edited.rpe, edited.setting) == ("felt good", 3.0,
-                                                          Setting.CURVED_TREADMILL)
+    assert (edited.notes, edited.rpe, edited.setting) == (
+        "felt good",
+        3.0,
+        Setting.CURVED_TREADMILL,
+    )
     assert edited.start_utc == datetime(2024, 2, 3, 9, tzinfo=UTC)
     assert all(s.grade_percent == 4.0 for s in edited.segments)
 
@@ -140,4 +185,7 @@ def test_weekly_and_monthly_totals(db: Database) -> None:
     months = log_totals(db, Period.MONTH)
     assert [(m.period, m.sessions) for m in months[:2]] == [("2024-04", 1), ("2024-05", 2)]
     undated = [p for p in weeks if p.undated]
-    assert len(undated) == 1 and undated[0].period == period_of(datetime.now(UTC).date(), Period.WEEK)[0]
+    assert (
+        len(undated) == 1
+        and undated[0].period == period_of(datetime.now(UTC).date(), Period.WEEK)[0]
+    )

@@ -27,7 +27,9 @@ def assert_samples_equal(a: Samples, b: Samples) -> None:
 
 @settings(max_examples=50, deadline=None)
 @given(
-    arrays(np.float64, st.integers(0, 300), elements=st.floats(allow_nan=True, allow_infinity=True)),
+    arrays(
+        np.float64, st.integers(0, 300), elements=st.floats(allow_nan=True, allow_infinity=True)
+    ),
     st.booleans(),
 )
 def test_encoding_is_lossless(values: np.ndarray, with_hr: bool) -> None:
@@ -55,8 +57,9 @@ def test_a_long_session_round_trips_through_the_database(database_url: str) -> N
     try:
         with db.transaction() as s:
             person = repo.get_or_create_person(s, "me")
-            session = Session(sport="walking", start_utc=datetime(2024, 1, 1, tzinfo=UTC),
-                              samples=samples)
+            session = Session(
+                sport="walking", start_utc=datetime(2024, 1, 1, tzinfo=UTC), samples=samples
+            )
             repo.add_session(s, person.id, session)
         with db.transaction() as s:
             loaded = repo.load_samples(s, session.id or -1)

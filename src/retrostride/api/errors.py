@@ -7,6 +7,7 @@ Bodies are ``{"detail": "...", "code": "..."}``; toolkit input errors add ``fiel
 from __future__ import annotations
 
 import logging
+from pathlib import PurePath
 
 from fastapi import FastAPI, Request
 
@@ -20,6 +21,7 @@ from retrostride.services.accounts import (
     WrongPassword,
 )
 from retrostride.services.log import SessionNotFound
+from retrostride.services.programs import NotEnrolled, ScreeningStop
 from retrostride.services.sharing import SharingRefused
 
 log = logging.getLogger("retrostride.api")
@@ -93,10 +95,10 @@ def _input_error(_request: Request, exc: Exception) -> JsonResponse:
 def _file_refused(_request: Request, exc: Exception) -> JsonResponse:
     assert isinstance(exc, FileRefused)
     return JsonResponse(
-        {
-            "detail": str(exc),
+        {  # never the server's path: only the reason and the file's own name
+            "detail": exc.reason,
             "code": "file_refused",
-            "file": exc.path,
+            "file": PurePath(exc.path).name,
             "salvageable": exc.salvageable,
         },
         status_code=422,
@@ -114,6 +116,8 @@ _DOMAIN_STATUS: dict[type[RetrostrideError], tuple[int, str]] = {
     SharingRefused: (403, "sharing_refused"),
     InvalidToken: (400, "invalid_token"),
     SessionNotFound: (404, "not_found"),
+    NotEnrolled: (404, "not_enrolled"),
+    ScreeningStop: (409, "screening_stop"),
 }
 
 

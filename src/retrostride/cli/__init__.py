@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import typer
 
+from retrostride.cli import admin, energy, gait_batch, gait_session, serve
 from retrostride.cli import assess as assess_commands
-from retrostride.cli import energy
 from retrostride.cli import gait as gait_commands
 from retrostride.cli import log as log_commands
 from retrostride.cli import program as program_commands
@@ -27,7 +27,11 @@ def _root() -> None:
     """Backward walking (retro walking): energy cost, training log, programs, gait."""
 
 
-for _module in (energy, log_commands, program_commands, assess_commands, gait_commands):
+for _module in (
+    energy, log_commands, program_commands, assess_commands, gait_commands,
+    gait_batch, gait_session,  # after gait_commands: they extend its sub-app
+    admin, serve,
+):
     _module.register(app)
 
 

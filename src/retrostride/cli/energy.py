@@ -13,8 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from retrostride.errors import InputError
-from retrostride.science import energy
-from retrostride.science import units
+from retrostride.science import energy, units
 from retrostride.science.energy.body import Profile
 from retrostride.science.locomotion import Direction, Gait, Setting
 
@@ -47,7 +46,9 @@ def _refusals() -> Iterator[None]:
         yield
     except InputError as exc:
         option = _OPTION_OF_FIELD.get(exc.field, exc.field)
-        typer.echo(f"error: {option}: {exc.value!r} is not valid; expected {exc.expected}", err=True)
+        typer.echo(
+            f"error: {option}: {exc.value!r} is not valid; expected {exc.expected}", err=True
+        )
         raise typer.Exit(2) from None
 
 
@@ -134,8 +135,9 @@ def _print_estimate(console: Console, payload: dict[str, Any], title: str) -> No
     table.add_row("MET", _fmt(payload["met"]))
     if payload["met_corrected"] is not None:
         table.add_row("MET corrected (Kozey 2010)", _fmt(payload["met_corrected"]))
-    table.add_row("VO2", f"{_fmt(payload['vo2_ml_kg_min'], 1)} mL/kg/min, "
-                  f"{_fmt(payload['vo2_l_min'])} L/min")
+    table.add_row(
+        "VO2", f"{_fmt(payload['vo2_ml_kg_min'], 1)} mL/kg/min, {_fmt(payload['vo2_l_min'])} L/min"
+    )
     minutes = payload["duration_s"] / 60.0
     table.add_row(
         f"kcal in {minutes:g} min ({payload['kcal_met_used']} MET)",
@@ -144,8 +146,8 @@ def _print_estimate(console: Console, payload: dict[str, Any], title: str) -> No
     )
     if payload["kcal_gross_corrected"] is not None:
         table.add_row(
-            "kcal with standard MET", f"gross {payload['kcal_gross_standard']:.0f}, "
-            f"net {payload['kcal_net_standard']:.0f}"
+            "kcal with standard MET",
+            f"gross {payload['kcal_gross_standard']:.0f}, net {payload['kcal_net_standard']:.0f}",
         )
     if payload["forward_met"] is not None and payload["direction"] == "backward":
         table.add_row("forward MET (baseline)", _fmt(payload["forward_met"]))
@@ -361,5 +363,3 @@ def compare_command(
         "retrostride --help",
     ):
         console.print(f"  {command}")
-
-

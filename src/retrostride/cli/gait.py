@@ -39,14 +39,30 @@ def _fmt(value: float, digits: int = 2) -> str:
 def _print_result(console: Console, result: GaitResult) -> None:
     totals = result.totals()
     table = Table(title=f"{result.source or 'recording'}: {len(result.bouts)} walking bouts")
-    for col in ("start s", "end s", "direction", "conf.", "steps", "cadence /min",
-                "stride m", "speed m/s", "CV %", "symmetry"):
+    for col in (
+        "start s",
+        "end s",
+        "direction",
+        "conf.",
+        "steps",
+        "cadence /min",
+        "stride m",
+        "speed m/s",
+        "CV %",
+        "symmetry",
+    ):
         table.add_column(col, justify="right")
     for b in result.bouts:
         table.add_row(
-            _fmt(b.start_s, 1), _fmt(b.end_s, 1), b.direction.value,
-            _fmt(b.direction_confidence), str(b.n_steps), _fmt(b.cadence_spm, 1),
-            _fmt(b.stride_length_m), _fmt(b.speed_m_s), _fmt(b.stride_time_cv_percent, 1),
+            _fmt(b.start_s, 1),
+            _fmt(b.end_s, 1),
+            b.direction.value,
+            _fmt(b.direction_confidence),
+            str(b.n_steps),
+            _fmt(b.cadence_spm, 1),
+            _fmt(b.stride_length_m),
+            _fmt(b.speed_m_s),
+            _fmt(b.stride_time_cv_percent, 1),
             _fmt(b.symmetry_step_time_ratio),
         )
     console.print(table)
@@ -67,15 +83,21 @@ def analyze_command(
     ] = "lower-back",
     mounting: Annotated[
         str | None,
-        typer.Option(help="Device axes pointing anterior, left, up, e.g. '+z,-x,+y' "
-                     "(needed for direction when the format's axes are the device's)."),
+        typer.Option(
+            help="Device axes pointing anterior, left, up, e.g. '+z,+x,+y' "
+            "(needed for direction when the format's axes are the device's)."
+        ),
     ] = None,
     sensor_height: Annotated[
         float | None, typer.Option(help="Sensor height above the ground [m] (lower back).")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print totals and bouts as JSON.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print totals and bouts as JSON.")
+    ] = False,
     strides: Annotated[bool, typer.Option(help="Include per-stride arrays in --json.")] = False,
-    plot: Annotated[Path | None, typer.Option(help="Write a plot of signal, bouts and contacts.")] = None,
+    plot: Annotated[
+        Path | None, typer.Option(help="Write a plot of signal, bouts and contacts.")
+    ] = None,
     session: Annotated[
         str | None, typer.Option(help="Attach the result to this logged session.")
     ] = None,
@@ -106,7 +128,11 @@ def analyze_command(
     console = Console()
     out = []
     for rec in recordings:
-        if isinstance(rec, Recording) and place is not Placement.FOOT and rec.placement is not place:
+        if (
+            isinstance(rec, Recording)
+            and place is not Placement.FOOT
+            and rec.placement is not place
+        ):
             rec.placement = place
         try:
             result = analyze(rec, **params) if place is Placement.LOWER_BACK else analyze(rec)
@@ -128,10 +154,11 @@ def analyze_command(
         typer.echo(json.dumps(out[0] if len(out) == 1 else out, indent=2))
 
 
-def _plot(rec: Recording | FootPair, result: GaitResult, path: Path, n: int, i: int,
-          console: Console) -> None:
+def _plot(
+    rec: Recording | FootPair, result: GaitResult, path: Path, n: int, i: int, console: Console
+) -> None:
     try:
-        from retrostride.plots.gait import plot_gait_analysis  # type: ignore[import-not-found]
+        from retrostride.plots.gait import plot_gait_analysis
     except ImportError:
         Console(stderr=True).print("note: plotting is not available yet; --plot skipped")
         return
@@ -144,8 +171,9 @@ def _plot(rec: Recording | FootPair, result: GaitResult, path: Path, n: int, i: 
 def validate_command(
     data: Annotated[
         Path | None,
-        typer.Option(help="Shared data folder holding imu/ (default: ../shared/data next to "
-                     "the repository)."),
+        typer.Option(
+            help="Shared data folder holding imu/ (default: ../shared/data next to the repository)."
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     variants: Annotated[
@@ -181,8 +209,10 @@ def validate_command(
     console.print(table)
     for k, v in report.summary.items():
         console.print(f"{k}: {_fmt(v, 3) if isinstance(v, float) else v}")
-    console.print("Reversal and perturbation checks prove the bookkeeping (time, sign and frame "
-                  "conventions), not accuracy on real backward walking.")
+    console.print(
+        "Reversal and perturbation checks prove the bookkeeping (time, sign and frame "
+        "conventions), not accuracy on real backward walking."
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -135,8 +135,10 @@ def batch(
     )
     console.print(table)
     for path, error in failures[:20]:
-        err_console.print(f"[yellow]failed:[/yellow] {path}: {error}", highlight=False)
-    console.print(f"results: {out}")
+        err_console.print(
+            f"[yellow]failed:[/yellow] {path}: {error}", highlight=False, soft_wrap=True
+        )
+    console.print(f"results: {out}", highlight=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

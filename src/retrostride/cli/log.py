@@ -29,13 +29,15 @@ err_console = Console(stderr=True)
 
 DatabaseOption = Annotated[
     str | None,
-    typer.Option("--database", envvar=ENV_DATABASE_URL, show_envvar=True,
-                 help="Database URL (sqlite:///path or postgresql://...); default: a SQLite "
-                      "file in your user data folder."),
+    typer.Option(
+        "--database",
+        envvar=ENV_DATABASE_URL,
+        show_envvar=True,
+        help="Database URL (sqlite:///path or postgresql://...); default: a SQLite "
+        "file in your user data folder.",
+    ),
 ]
-PersonOption = Annotated[
-    str, typer.Option("--person", help="Whose log (created on first use).")
-]
+PersonOption = Annotated[str, typer.Option("--person", help="Whose log (created on first use).")]
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -51,8 +53,10 @@ def opened(url: str | None) -> Iterator[Database]:
     except RetrostrideError as exc:
         fail(str(exc))
     except Exception as exc:  # a wrong URL or an unreachable server
-        fail(f"--database: cannot open {url or 'the default database'} ({exc.__class__.__name__}: "
-             f"{str(exc).splitlines()[0] if str(exc) else ''})")
+        fail(
+            f"--database: cannot open {url or 'the default database'} ({exc.__class__.__name__}: "
+            f"{str(exc).splitlines()[0] if str(exc) else ''})"
+        )
     try:
         yield database
     except InputError as exc:
@@ -73,8 +77,9 @@ def parse_when(text: str, zone_name: str, option: str = "--start") -> tuple[date
     try:
         moment = datetime.fromisoformat(text.strip().replace(" ", "T", 1))
     except ValueError as exc:
-        raise InputError(option, text, "a date and time like 2024-05-01T07:30 or "
-                                        "2024-05-01 07:30+02:00") from exc
+        raise InputError(
+            option, text, "a date and time like 2024-05-01T07:30 or 2024-05-01 07:30+02:00"
+        ) from exc
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ZoneInfo(zone_name))
     offset = moment.utcoffset()
@@ -129,17 +134,25 @@ def register(app: typer.Typer) -> None:
 
 def log_session(
     duration: Annotated[str, typer.Option(help="Duration, e.g. 30min, 1:15:00, 45 (minutes).")],
-    sport: Annotated[str, typer.Option(help="walking, running, sled_drag, stairs or any.")] = "walking",
-    direction: Annotated[Direction, typer.Option(help="Which way you walked.")] = Direction.BACKWARD,
+    sport: Annotated[
+        str, typer.Option(help="walking, running, sled_drag, stairs or any.")
+    ] = "walking",
+    direction: Annotated[
+        Direction, typer.Option(help="Which way you walked.")
+    ] = Direction.BACKWARD,
     distance: Annotated[str | None, typer.Option(help="Distance, e.g. 2km, 1.2mi, 800m.")] = None,
     speed: Annotated[str | None, typer.Option(help="Speed or pace: 3km/h, 2mph, 12:00/km.")] = None,
     grade: Annotated[str | None, typer.Option(help="Grade or incline, e.g. 5%.")] = None,
     load: Annotated[str | None, typer.Option(help="Carried load, e.g. 10kg, 20lb.")] = None,
-    sled: Annotated[str | None, typer.Option(help="Sled with plates (sled_drag), e.g. 40kg.")] = None,
+    sled: Annotated[
+        str | None, typer.Option(help="Sled with plates (sled_drag), e.g. 40kg.")
+    ] = None,
     setting: Annotated[Setting, typer.Option(help="Where.")] = Setting.OVERGROUND,
     terrain: Annotated[str | None, typer.Option(help="road, track, trail, grass, ...")] = None,
-    start: Annotated[str | None, typer.Option(help="Local start, e.g. '2024-05-01 07:30' "
-                                                   "(your home zone); default now.")] = None,
+    start: Annotated[
+        str | None,
+        typer.Option(help="Local start, e.g. '2024-05-01 07:30' (your home zone); default now."),
+    ] = None,
     rpe: Annotated[float | None, typer.Option(help="Effort, CR-10 (0-10).")] = None,
     pain_before: Annotated[float | None, typer.Option(help="Pain before, 0-10.")] = None,
     pain_after: Annotated[float | None, typer.Option(help="Pain after, 0-10.")] = None,
@@ -162,21 +175,37 @@ def log_session(
             parse_when(start, home) if start else parse_when(datetime.now().isoformat(), home)
         )
         segment = Segment(
-            start_offset_s=0.0, elapsed_s=duration_s, moving_s=duration_s, distance_m=distance_m,
-            direction=direction, speed_m_s=speed_m_s,
+            start_offset_s=0.0,
+            elapsed_s=duration_s,
+            moving_s=duration_s,
+            distance_m=distance_m,
+            direction=direction,
+            speed_m_s=speed_m_s,
             grade_percent=parsed(units.parse_grade_percent, grade, "--grade"),
             load_kg=parsed(units.parse_mass_kg, load, "--load"),
             sled_kg=parsed(units.parse_mass_kg, sled, "--sled"),
         )
         session = Session(
-            sport=sport, start_utc=start_utc, utc_offset_s=offset_s, elapsed_s=duration_s,
-            moving_s=duration_s, distance_m=distance_m, setting=setting, terrain=terrain,
-            title=title, notes=notes, rpe=rpe, pain_before=pain_before, pain_after=pain_after,
+            sport=sport,
+            start_utc=start_utc,
+            utc_offset_s=offset_s,
+            elapsed_s=duration_s,
+            moving_s=duration_s,
+            distance_m=distance_m,
+            setting=setting,
+            terrain=terrain,
+            title=title,
+            notes=notes,
+            rpe=rpe,
+            pain_before=pain_before,
+            pain_after=pain_after,
             segments=[segment],
         )
         stored = log_service.add_session(db, session, person)
-        console.print(f"logged session {stored.id}: {sport} {direction.value}, "
-                      f"{units.format_duration(duration_s)}, energy {energy_text(stored)}")
+        console.print(
+            f"logged session {stored.id}: {sport} {direction.value}, "
+            f"{units.format_duration(duration_s)}, energy {energy_text(stored)}"
+        )
 
 
 def sessions(
@@ -191,18 +220,39 @@ def sessions(
         typer.echo(json.dumps([session_json(s) for s in found], ensure_ascii=False))
         return
     table = Table(title=f"{len(found)} session(s)")
-    for column in ("id", "start (local)", "sport", "setting", "direction", "time", "distance",
-                   "kcal", "notes"):
-        table.add_column(column, justify="right" if column in {"id", "time", "distance"} else "left")
+    for column in (
+        "id",
+        "start (local)",
+        "sport",
+        "setting",
+        "direction",
+        "time",
+        "distance",
+        "kcal",
+        "notes",
+    ):
+        table.add_column(
+            column, justify="right" if column in {"id", "time", "distance"} else "left"
+        )
     for s in found:
-        flags = " ".join(f for f in (
-            "recovered" if s.recovered else "", f"{len(s.warnings)} warning(s)" if s.warnings else ""
-        ) if f)
+        flags = " ".join(
+            f
+            for f in (
+                "recovered" if s.recovered else "",
+                f"{len(s.warnings)} warning(s)" if s.warnings else "",
+            )
+            if f
+        )
         table.add_row(
-            str(s.id), local_text(s), s.sport, s.setting.value, session_directions(s),
-            units.format_duration(s.moving_s or s.elapsed_s) if (s.moving_s or s.elapsed_s) else "-",
+            str(s.id),
+            local_text(s),
+            s.sport,
+            s.setting.value,
+            session_directions(s),
+            _duration_text(s.moving_s or s.elapsed_s),
             units.format_distance(s.distance_m) if s.distance_m is not None else "-",
-            energy_text(s), flags,
+            energy_text(s),
+            flags,
         )
     console.print(table)
 
@@ -219,22 +269,35 @@ def show(
     if as_json:
         typer.echo(json.dumps(session_json(s, with_samples=True), ensure_ascii=False))
         return
-    console.print(f"[bold]session {s.id}[/bold]: {s.sport}"
-                  f"{' / ' + s.sub_sport if s.sub_sport else ''}, {s.setting.value}"
-                  f"{', ' + s.terrain if s.terrain else ''}")
+    console.print(
+        f"[bold]session {s.id}[/bold]: {s.sport}"
+        f"{' / ' + s.sub_sport if s.sub_sport else ''}, {s.setting.value}"
+        f"{', ' + s.terrain if s.terrain else ''}"
+    )
     console.print(f"start: {local_text(s)}")
     for label, value in (
         ("elapsed", units.format_duration(s.elapsed_s) if s.elapsed_s else None),
         ("moving", units.format_duration(s.moving_s) if s.moving_s else None),
         ("distance", units.format_distance(s.distance_m) if s.distance_m is not None else None),
-        ("energy", energy_text(s) + (f", model {s.energy_model_version}"
-                                     if s.energy_model_version else "")),
+        (
+            "energy",
+            energy_text(s)
+            + (f", model {s.energy_model_version}" if s.energy_model_version else ""),
+        ),
         ("device kcal", f"{s.device_kcal:.0f}" if s.device_kcal is not None else None),
         ("file", f"{s.source.name} ({s.source.format})" if s.source else None),
-        ("device", s.device), ("title", s.title), ("notes", s.notes or None),
-        ("RPE", s.rpe), ("pain before/after", f"{s.pain_before} / {s.pain_after}"
-                         if s.pain_before is not None or s.pain_after is not None else None),
-        ("recovered", s.recovered), ("multisport group", s.group),
+        ("device", s.device),
+        ("title", s.title),
+        ("notes", s.notes or None),
+        ("RPE", s.rpe),
+        (
+            "pain before/after",
+            f"{s.pain_before} / {s.pain_after}"
+            if s.pain_before is not None or s.pain_after is not None
+            else None,
+        ),
+        ("recovered", s.recovered),
+        ("multisport group", s.group),
     ):
         if value is not None:
             console.print(f"{label}: {value}", highlight=False)
@@ -245,7 +308,8 @@ def show(
         table.add_column(column)
     for i, seg in enumerate(s.segments, start=1):
         table.add_row(
-            str(i), units.format_duration(seg.start_offset_s),
+            str(i),
+            units.format_duration(seg.start_offset_s),
             units.format_duration(seg.moving_s or seg.elapsed_s or 0.0),
             units.format_distance(seg.distance_m) if seg.distance_m is not None else "-",
             seg.direction.value,
@@ -258,12 +322,18 @@ def show(
 
 def edit(
     session_id: Annotated[int, typer.Argument(help="Session id.")],
-    direction: Annotated[Direction | None, typer.Option(help="Direction of the session, or of "
-                                                        "--segment N only.")] = None,
-    segment: Annotated[int | None, typer.Option(help="Segment number (1 = first, as `show` "
-                                                     "lists them).")] = None,
-    start: Annotated[str | None, typer.Option(help="Set the local start, e.g. '2024-05-01 "
-                                                   "07:30' (for a watch whose clock was unset).")] = None,
+    direction: Annotated[
+        Direction | None, typer.Option(help="Direction of the session, or of --segment N only.")
+    ] = None,
+    segment: Annotated[
+        int | None, typer.Option(help="Segment number (1 = first, as `show` lists them).")
+    ] = None,
+    start: Annotated[
+        str | None,
+        typer.Option(
+            help="Set the local start, e.g. '2024-05-01 07:30' (for a watch whose clock was unset)."
+        ),
+    ] = None,
     sport: Annotated[str | None, typer.Option(help="Sport.")] = None,
     setting: Annotated[Setting | None, typer.Option(help="Setting.")] = None,
     terrain: Annotated[str | None, typer.Option(help="Terrain.")] = None,
@@ -283,9 +353,16 @@ def edit(
         if segment is not None and segment < 1:
             raise InputError("--segment", segment, "a segment number from 1")
         changes = log_service.SessionChanges(
-            direction=direction, segment=None if segment is None else segment - 1,
-            sport=sport, setting=setting, terrain=terrain, title=title, notes=notes, rpe=rpe,
-            pain_before=pain_before, pain_after=pain_after,
+            direction=direction,
+            segment=None if segment is None else segment - 1,
+            sport=sport,
+            setting=setting,
+            terrain=terrain,
+            title=title,
+            notes=notes,
+            rpe=rpe,
+            pain_before=pain_before,
+            pain_after=pain_after,
             speed_m_s=parsed(units.parse_speed_m_s, speed, "--speed"),
             grade_percent=parsed(units.parse_grade_percent, grade, "--grade"),
             load_kg=parsed(units.parse_mass_kg, load, "--load"),
@@ -294,8 +371,9 @@ def edit(
             home = log_service.get_person(db, person).home_time_zone
             changes.start_utc, changes.utc_offset_s = parse_when(start, home)
         s = log_service.edit_session(db, session_id, changes, person)
-        console.print(f"session {s.id}: {s.sport}, direction {session_directions(s)}, "
-                      f"energy {energy_text(s)}")
+        console.print(
+            f"session {s.id}: {s.sport}, direction {session_directions(s)}, energy {energy_text(s)}"
+        )
 
 
 def delete(
@@ -314,13 +392,19 @@ def delete(
 
 
 def profile(
-    mass: Annotated[str | None, typer.Option(help="Record a body mass, e.g. 70kg or 154lb.")] = None,
-    on: Annotated[str | None, typer.Option(help="Date of --mass (YYYY-MM-DD); default today.")] = None,
+    mass: Annotated[
+        str | None, typer.Option(help="Record a body mass, e.g. 70kg or 154lb.")
+    ] = None,
+    on: Annotated[
+        str | None, typer.Option(help="Date of --mass (YYYY-MM-DD); default today.")
+    ] = None,
     remove_mass: Annotated[str | None, typer.Option(help="Remove the mass of a date.")] = None,
     height: Annotated[str | None, typer.Option(help="Height, e.g. 1.75m, 175cm, 5ft9in.")] = None,
     birth_year: Annotated[int | None, typer.Option(help="Year of birth.")] = None,
     sex: Annotated[Sex | None, typer.Option(help="Sex (for the energy engine).")] = None,
-    time_zone: Annotated[str | None, typer.Option(help="Home time zone, e.g. Europe/Berlin.")] = None,
+    time_zone: Annotated[
+        str | None, typer.Option(help="Home time zone, e.g. Europe/Berlin.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     database: DatabaseOption = None,
     person: PersonOption = log_service.DEFAULT_PERSON,
@@ -328,7 +412,9 @@ def profile(
     """Show or change your profile: body-mass history, height, birth year, sex, home zone."""
     with opened(database) as db:
         changes = log_service.ProfileChanges(
-            home_time_zone=time_zone, birth_year=birth_year, sex=sex,
+            home_time_zone=time_zone,
+            birth_year=birth_year,
+            sex=sex,
             height_m=parsed(units.parse_length_m, height, "--height"),
             remove_mass_on=_day(remove_mass, "--remove-mass") if remove_mass else None,
         )
@@ -341,14 +427,22 @@ def profile(
 
         typer.echo(json.dumps(person_to_json(who)))
         return
-    console.print(f"[bold]{who.name}[/bold]: home zone {who.home_time_zone}, height "
-                  f"{who.height_m if who.height_m is not None else '-'} m, born "
-                  f"{who.birth_year or '-'}, sex {who.sex.value if who.sex else '-'}")
+    console.print(
+        f"[bold]{who.name}[/bold]: home zone {who.home_time_zone}, height "
+        f"{who.height_m if who.height_m is not None else '-'} m, born "
+        f"{who.birth_year or '-'}, sex {who.sex.value if who.sex else '-'}"
+    )
     for m in who.body_mass:
         console.print(f"  {m.on.isoformat()}: {units.format_mass(m.mass_kg)}")
     if not who.body_mass:
-        console.print("  no body mass yet: energy falls back to the device's figure "
-                      "(add one with --mass 70kg)")
+        console.print(
+            "  no body mass yet: energy falls back to the device's figure "
+            "(add one with --mass 70kg)"
+        )
+
+
+def _duration_text(seconds: float | None) -> str:
+    return units.format_duration(seconds) if seconds else "-"
 
 
 def _day(text: str, option: str) -> date:

@@ -23,8 +23,21 @@ from retrostride.services.stats import Period, log_totals
 from .log import DatabaseOption, PersonOption, console, err_console, fail, opened
 
 _SIZE = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([kmgt]?i?b?)\s*$", re.IGNORECASE)
-_SIZE_FACTORS = {"": 1e6, "b": 1, "k": 1e3, "kb": 1e3, "m": 1e6, "mb": 1e6, "g": 1e9, "gb": 1e9,
-                 "kib": 1024, "mib": 1024**2, "gib": 1024**3, "tb": 1e12, "tib": 1024**4}
+_SIZE_FACTORS = {
+    "": 1e6,
+    "b": 1,
+    "k": 1e3,
+    "kb": 1e3,
+    "m": 1e6,
+    "mb": 1e6,
+    "g": 1e9,
+    "gb": 1e9,
+    "kib": 1024,
+    "mib": 1024**2,
+    "gib": 1024**3,
+    "tb": 1e12,
+    "tib": 1024**4,
+}
 
 
 def parse_size_bytes(text: str, option: str = "--max-size") -> int:
@@ -37,22 +50,36 @@ def parse_size_bytes(text: str, option: str = "--max-size") -> int:
 
 
 _STYLE = {
-    Outcome.IMPORTED: "green", Outcome.SALVAGED: "yellow", Outcome.PROBABLE_DUPLICATE: "cyan",
-    Outcome.DUPLICATE: "red", Outcome.REFUSED: "red",
+    Outcome.IMPORTED: "green",
+    Outcome.SALVAGED: "yellow",
+    Outcome.PROBABLE_DUPLICATE: "cyan",
+    Outcome.DUPLICATE: "red",
+    Outcome.REFUSED: "red",
 }
 
 
 def import_command(
-    files: Annotated[list[Path], typer.Argument(help="FIT, GPX, TCX or CSV files, or zip "
-                                                     "archives of them (Garmin, Strava).")],
-    direction: Annotated[Direction | None, typer.Option(
-        help="Direction of every segment (default: unknown, to set later with `edit`).")] = None,
-    salvage: Annotated[bool, typer.Option(
-        help="Import the valid part of a damaged file (marked as recovered).")] = False,
-    allow_duplicate: Annotated[bool, typer.Option(
-        help="Import files that look like a session already in the log.")] = False,
-    max_size: Annotated[str, typer.Option(help="Refuse files larger than this, e.g. 50MB.")]
-    = f"{DEFAULT_MAX_FILE_BYTES // 1024**2}MiB",
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="FIT, GPX, TCX or CSV files, or zip archives of them (Garmin, Strava)."
+        ),
+    ],
+    direction: Annotated[
+        Direction | None,
+        typer.Option(
+            help="Direction of every segment (default: unknown, to set later with `edit`)."
+        ),
+    ] = None,
+    salvage: Annotated[
+        bool, typer.Option(help="Import the valid part of a damaged file (marked as recovered).")
+    ] = False,
+    allow_duplicate: Annotated[
+        bool, typer.Option(help="Import files that look like a session already in the log.")
+    ] = False,
+    max_size: Annotated[
+        str, typer.Option(help="Refuse files larger than this, e.g. 50MB.")
+    ] = f"{DEFAULT_MAX_FILE_BYTES // 1024**2}MiB",
     database: DatabaseOption = None,
     person: PersonOption = log_service.DEFAULT_PERSON,
 ) -> None:
@@ -62,19 +89,30 @@ def import_command(
     probable duplicates are skipped and reported, which is not a failure.
     """
     with opened(database) as db:
-        options = ImportOptions(direction=direction, salvage=salvage,
-                                allow_duplicate=allow_duplicate, max_bytes=parse_size_bytes(max_size))
+        options = ImportOptions(
+            direction=direction,
+            salvage=salvage,
+            allow_duplicate=allow_duplicate,
+            max_bytes=parse_size_bytes(max_size),
+        )
         if len(files) > 1:
-            with Progress(TextColumn("importing"), BarColumn(), MofNCompleteColumn(),
-                          TimeRemainingColumn(), TextColumn("{task.description}"),
-                          console=err_console, transient=True) as bar:
+            with Progress(
+                TextColumn("importing"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                TextColumn("{task.description}"),
+                console=err_console,
+                transient=True,
+            ) as bar:
                 task = bar.add_task("", total=len(files))
 
                 def advance(name: str) -> None:
                     bar.update(task, advance=1, description=Path(name).name)
 
-                report = import_files(db, files, person_name=person, options=options,
-                                      progress=advance)
+                report = import_files(
+                    db, files, person_name=person, options=options, progress=advance
+                )
         else:
             report = import_files(db, files, person_name=person, options=options)
     for result in report.results:
@@ -106,13 +144,24 @@ def stats(
     with opened(database) as db:
         rows = log_totals(db, period, person)
     if as_json:
-        typer.echo(json.dumps([
-            {"period": r.period, "first_day": r.first_day.isoformat(), "sessions": r.sessions,
-             "undated": r.undated, "time_s": r.time_s, "distance_m": r.distance_m,
-             "energy_kcal": r.energy_kcal, "energy_unknown": r.energy_unknown,
-             "backward_share": r.backward_share}
-            for r in rows
-        ]))
+        typer.echo(
+            json.dumps(
+                [
+                    {
+                        "period": r.period,
+                        "first_day": r.first_day.isoformat(),
+                        "sessions": r.sessions,
+                        "undated": r.undated,
+                        "time_s": r.time_s,
+                        "distance_m": r.distance_m,
+                        "energy_kcal": r.energy_kcal,
+                        "energy_unknown": r.energy_unknown,
+                        "backward_share": r.backward_share,
+                    }
+                    for r in rows
+                ]
+            )
+        )
         return
     table = Table(title=f"totals per {period.value}")
     for column in ("period", "sessions", "time", "distance", "kcal", "backward"):
@@ -121,8 +170,11 @@ def stats(
         share = r.backward_share
         table.add_row(
             r.period + (" *" if r.undated else ""),
-            str(r.sessions), units.format_duration(r.time_s), units.format_distance(r.distance_m),
-            f"{r.energy_kcal:.0f}" + (f" (+{r.energy_unknown} unknown)" if r.energy_unknown else ""),
+            str(r.sessions),
+            units.format_duration(r.time_s),
+            units.format_distance(r.distance_m),
+            f"{r.energy_kcal:.0f}"
+            + (f" (+{r.energy_unknown} unknown)" if r.energy_unknown else ""),
             f"{share:.0%}" if share is not None else "-",
         )
     console.print(table)
@@ -136,9 +188,12 @@ class BundleFormat(StrEnum):
 
 
 def export(
-    target: Annotated[Path, typer.Argument(help="JSON file to write, or a folder for --format csv.")],
-    format: Annotated[BundleFormat, typer.Option(help="json: one file; csv: a folder of CSVs.")]
-    = BundleFormat.JSON,
+    target: Annotated[
+        Path, typer.Argument(help="JSON file to write, or a folder for --format csv.")
+    ],
+    format: Annotated[
+        BundleFormat, typer.Option(help="json: one file; csv: a folder of CSVs.")
+    ] = BundleFormat.JSON,
     database: DatabaseOption = None,
     person: PersonOption = log_service.DEFAULT_PERSON,
 ) -> None:
@@ -156,11 +211,17 @@ def export(
 
 def restore(
     source: Annotated[Path, typer.Argument(help="A JSON bundle or a CSV export folder.")],
-    merge: Annotated[bool, typer.Option(help="Add to a log that already has sessions (new "
-                                             "ids; files already in it are skipped).")] = False,
+    merge: Annotated[
+        bool,
+        typer.Option(
+            help="Add to a log that already has sessions (new "
+            "ids; files already in it are skipped)."
+        ),
+    ] = False,
     database: DatabaseOption = None,
-    person: Annotated[str | None, typer.Option(
-        "--person", help="Whose log (default: the bundle's person).")] = None,
+    person: Annotated[
+        str | None, typer.Option("--person", help="Whose log (default: the bundle's person).")
+    ] = None,
 ) -> None:
     """Restore an exported log."""
     from retrostride.services.export import restore as restore_bundle

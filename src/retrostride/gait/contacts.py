@@ -59,7 +59,8 @@ class VerticalJerkContacts:
         self.fc_window_s = fc_window_s
 
     def detect(self, a_v_m_s2: FloatArray, sampling_rate_hz: float) -> Self:
-        """Find contacts; results in ``ic_``, ``fc_`` (sample indices), ``v_z_m_s_``."""
+        """Find contacts; results in ``ic_``, ``fc_`` (sample indices), ``v_z_m_s_`` and the
+        band-passed vertical acceleration ``a_v_band_m_s2_``."""
         fs = sampling_rate_hz
         n = a_v_m_s2.shape[0]
         s = bandpass(a_v_m_s2, *self.band_hz, fs)
@@ -69,13 +70,14 @@ class VerticalJerkContacts:
         dist = max(1, int(self.min_step_s * fs))
         vmin, _ = find_peaks(-v, distance=dist, prominence=self.min_prominence_m_s)
         vmax, _ = find_peaks(v, distance=dist, prominence=self.min_prominence_m_s)
-        lo, hi = (int(round(w * fs)) for w in self.ic_window_s)
+        lo, hi = (round(w * fs) for w in self.ic_window_s)
         ic = self._refine(vmin, jerk, lo, hi, n, np.argmax)
-        lo, hi = (int(round(w * fs)) for w in self.fc_window_s)
+        lo, hi = (round(w * fs) for w in self.fc_window_s)
         fc = self._refine(vmax, jerk, lo, hi, n, np.argmin)
         self.ic_: IntArray = np.unique(ic)
         self.fc_: IntArray = np.unique(fc)
         self.v_z_m_s_: FloatArray = v
+        self.a_v_band_m_s2_: FloatArray = s
         self.step_prominence_m_s_: FloatArray = (
             np.interp(self.ic_, vmin, -v[vmin]) if vmin.size else np.empty(0)
         )

@@ -47,8 +47,9 @@ class PendulumPhaseDirection:
     (+1 forward, -1 backward, 0 unknown), ``correlation_`` per bout.
     """
 
-    def __init__(self, *, r_full: float = 0.5, min_confidence: float = 0.2,
-                 min_stride_r: float = 0.1) -> None:
+    def __init__(
+        self, *, r_full: float = 0.5, min_confidence: float = 0.2, min_stride_r: float = 0.1
+    ) -> None:
         self.r_full = r_full
         self.min_confidence = min_confidence
         self.min_stride_r = min_stride_r
@@ -56,6 +57,7 @@ class PendulumPhaseDirection:
     @staticmethod
     def _corr(a: FloatArray, b: FloatArray, starts: IntArray, ends: IntArray) -> FloatArray:
         """Pearson correlation of a and b on each segment [start, end), via cumulative sums."""
+
         def csum(x: FloatArray) -> FloatArray:
             return np.concatenate(([0.0], np.cumsum(x)))
 
@@ -81,8 +83,9 @@ class PendulumPhaseDirection:
         ranges [start, end); ``stride_bout`` gives each stride's bout index."""
         r_bout = self._corr(a_ap_m_s2, v_z_m_s, bout_bounds[:, 0], bout_bounds[:, 1])
         r_stride = self._corr(a_ap_m_s2, v_z_m_s, stride_bounds[:, 0], stride_bounds[:, 1])
-        sign = np.where(r_stride < -self.min_stride_r, 1.0,
-                        np.where(r_stride > self.min_stride_r, -1.0, 0.0))
+        sign = np.where(
+            r_stride < -self.min_stride_r, 1.0, np.where(r_stride > self.min_stride_r, -1.0, 0.0)
+        )
         directions: list[Direction] = []
         confidence = np.zeros(bout_bounds.shape[0])
         for k in range(bout_bounds.shape[0]):  # one iteration per bout, not per sample

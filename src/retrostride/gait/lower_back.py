@@ -101,16 +101,20 @@ class LowerBackPipeline:
             or [np.empty((0, 2), np.intp)]
         ).astype(np.intp)
         stride_bout = np.repeat(np.arange(len(bout_ic)), np.maximum(step_counts - 1, 0))
-        stride_bounds = np.column_stack(
-            [step_bounds[stride_steps[:, 0], 0], step_bounds[stride_steps[:, 1], 1]]
-        ) if stride_steps.size else np.empty((0, 2), np.intp)
+        stride_bounds = (
+            np.column_stack(
+                [step_bounds[stride_steps[:, 0], 0], step_bounds[stride_steps[:, 1], 1]]
+            )
+            if stride_steps.size
+            else np.empty((0, 2), np.intp)
+        )
 
         sl = (self.stride_length or InvertedPendulumStrideLength()).estimate(
-            contacts.v_z_m_s_, fs, step_bounds, stride_steps, height
+            contacts.a_v_band_m_s2_, fs, step_bounds, stride_steps, height
         )
-        bout_bounds = np.array(
-            [[x[0], min(x[-1] + 1, n)] for x in bout_ic], dtype=np.intp
-        ).reshape(-1, 2)
+        bout_bounds = np.array([[x[0], min(x[-1] + 1, n)] for x in bout_ic], dtype=np.intp).reshape(
+            -1, 2
+        )
         if body and a_ap is not None and len(bout_ic):
             ap = bandpass(a_ap, 0.5, 3.0, fs)
             dirs = (self.direction or PendulumPhaseDirection()).estimate(
@@ -131,7 +135,7 @@ class LowerBackPipeline:
             length = sl.stride_length_m_[sel]
             ic_s = ics / fs
             fc_s = fc[(fc > ics[0]) & (fc < ics[-1])] / fs
-            sides = list(step_side[step_offset[k] : step_offset[k + 1]]) + [""]
+            sides = [*list(step_side[step_offset[k] : step_offset[k + 1]]), ""]
             stride_fc = self._first_after(fc, bs[:, 0], bs[:, 1]) / fs
             strides = StrideTable(
                 start_s=bs[:, 0] / fs,
@@ -146,8 +150,12 @@ class LowerBackPipeline:
             )
             bouts.append(
                 bout_result(
-                    ic_s=ic_s, fc_s=fc_s, ic_side=sides, strides=strides,
-                    direction=bout_dir[k], confidence=float(bout_conf[k]),
+                    ic_s=ic_s,
+                    fc_s=fc_s,
+                    ic_side=sides,
+                    strides=strides,
+                    direction=bout_dir[k],
+                    confidence=float(bout_conf[k]),
                 )
             )
         params: dict[str, Any] = {"sensor_height_m": height, "frame": recording.frame.value}

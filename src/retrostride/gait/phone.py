@@ -93,14 +93,24 @@ class PhonePipeline:
             starts, ends = ic[:-2], ic[2:]
             nan = np.full(starts.size, math.nan)
             strides = StrideTable(
-                start_s=starts, end_s=ends, initial_contact_s=starts, final_contact_s=nan,
-                side=[""] * starts.size, duration_s=ends - starts, length_m=nan, speed_m_s=nan,
+                start_s=starts,
+                end_s=ends,
+                initial_contact_s=starts,
+                final_contact_s=nan,
+                side=[""] * starts.size,
+                duration_s=ends - starts,
+                length_m=nan,
+                speed_m_s=nan,
                 direction_sign=np.zeros(starts.size),
             )
             bouts.append(
                 bout_result(
-                    ic_s=ic, fc_s=np.empty(0), ic_side=[""] * ic.size, strides=strides,
-                    direction=Direction.UNKNOWN, confidence=0.0,
+                    ic_s=ic,
+                    fc_s=np.empty(0),
+                    ic_side=[""] * ic.size,
+                    strides=strides,
+                    direction=Direction.UNKNOWN,
+                    confidence=0.0,
                 )
             )
         self.result_ = GaitResult(

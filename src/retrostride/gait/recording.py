@@ -111,7 +111,9 @@ class FootPair:
     def __post_init__(self) -> None:
         for side, rec in (("left", self.left), ("right", self.right)):
             if rec.placement is not Placement.FOOT:
-                raise ValueError(f"{side} recording must have placement 'foot', got {rec.placement}")
+                raise ValueError(
+                    f"{side} recording must have placement 'foot', got {rec.placement}"
+                )
             if rec.gyr_rad_s is None:
                 raise ValueError(f"{side} foot recording needs a gyroscope")
         if self.left.sampling_rate_hz != self.right.sampling_rate_hz:

@@ -51,7 +51,12 @@ def bout_result(
     steps = np.diff(ic_s)
     left = np.array([s for s, side in zip(steps, ic_side[1:], strict=False) if side == "left"])
     right = np.array([s for s, side in zip(steps, ic_side[1:], strict=False) if side == "right"])
-    cadence = 60.0 / float(np.mean(steps)) if steps.size else math.nan
+    # cadence as Mobilise-D/INDIP define it: 2 steps per stride, 120 / mean stride time
+    finite = strides.duration_s[np.isfinite(strides.duration_s)]
+    if finite.size:
+        cadence = 120.0 / float(np.mean(finite))
+    else:
+        cadence = 60.0 / float(np.mean(steps)) if steps.size else math.nan
     return BoutResult(
         start_s=float(ic_s[0]) if start_s is None else start_s,
         end_s=float(ic_s[-1]) if end_s is None else end_s,

@@ -19,9 +19,9 @@ strides; Laufer 2005, J Gerontol A 60:627).
 from __future__ import annotations
 
 import dataclasses
+import itertools
 
 import numpy as np
-
 from scipy.interpolate import PchipInterpolator
 
 from retrostride.gait._signal import GRAVITY_CUTOFF_HZ, highpass, integrate, lowpass
@@ -111,7 +111,7 @@ def stance_knots(
     """
     orig: list[float] = []
     new: list[float] = []
-    for a, b in zip(ic_s[:-1], ic_s[1:], strict=True):
+    for a, b in itertools.pairwise(ic_s):
         inside = event_s[(event_s > a) & (event_s < b)]
         orig.append(float(a))
         new.append(float(a))

@@ -31,14 +31,44 @@ FORMAT_NAME = "retrostride-log"
 FORMAT_VERSION = 1
 
 SESSION_FIELDS = (
-    "id", "sport", "sub_sport", "start_utc", "utc_offset_s", "offset_assumed", "imported_at",
-    "elapsed_s", "moving_s", "distance_m", "setting", "terrain", "device", "title", "notes",
-    "rpe", "pain_before", "pain_after", "device_kcal", "energy_kcal", "energy_source",
-    "energy_model_version", "group", "recovered",
+    "id",
+    "sport",
+    "sub_sport",
+    "start_utc",
+    "utc_offset_s",
+    "offset_assumed",
+    "imported_at",
+    "elapsed_s",
+    "moving_s",
+    "distance_m",
+    "setting",
+    "terrain",
+    "device",
+    "title",
+    "notes",
+    "rpe",
+    "pain_before",
+    "pain_after",
+    "device_kcal",
+    "energy_kcal",
+    "energy_source",
+    "energy_model_version",
+    "group",
+    "recovered",
 )
 SEGMENT_FIELDS = (
-    "start_offset_s", "elapsed_s", "moving_s", "distance_m", "direction", "speed_m_s",
-    "grade_percent", "load_kg", "sled_kg", "heart_rate_bpm", "cadence_spm", "device_kcal",
+    "start_offset_s",
+    "elapsed_s",
+    "moving_s",
+    "distance_m",
+    "direction",
+    "speed_m_s",
+    "grade_percent",
+    "load_kg",
+    "sled_kg",
+    "heart_rate_bpm",
+    "cadence_spm",
+    "device_kcal",
 )
 TIME_FIELDS = frozenset({"start_utc", "imported_at"})
 
@@ -67,8 +97,12 @@ def read_bundle(database: Database, person_name: str = DEFAULT_PERSON) -> Bundle
         ]
         log = [
             {
-                "at": _time_text(r.at), "file_name": r.file_name, "sha256": r.sha256,
-                "outcome": r.outcome, "message": r.message, "session_ids": r.session_ids,
+                "at": _time_text(r.at),
+                "file_name": r.file_name,
+                "sha256": r.sha256,
+                "outcome": r.outcome,
+                "message": r.message,
+                "session_ids": r.session_ids,
             }
             for r in db.scalars(
                 select(ImportLogRow)
@@ -99,16 +133,21 @@ def session_to_json(session: Session) -> dict[str, Any]:
     out: dict[str, Any] = {name: _scalar(getattr(session, name)) for name in SESSION_FIELDS}
     out["warnings"] = list(session.warnings)
     out["source"] = (
-        None if session.source is None else {
-            "name": session.source.name, "format": session.source.format,
-            "sha256": session.source.sha256, "size_bytes": session.source.size_bytes,
+        None
+        if session.source is None
+        else {
+            "name": session.source.name,
+            "format": session.source.format,
+            "sha256": session.source.sha256,
+            "size_bytes": session.source.size_bytes,
         }
     )
     out["segments"] = [
         {name: _scalar(getattr(seg, name)) for name in SEGMENT_FIELDS} for seg in session.segments
     ]
     out["samples"] = (
-        None if session.samples is None
+        None
+        if session.samples is None
         else {name: _array(values) for name, values in session.samples.channels().items()}
     )
     return out
@@ -116,8 +155,10 @@ def session_to_json(session: Session) -> dict[str, Any]:
 
 def person_to_json(person: Person) -> dict[str, Any]:
     return {
-        "name": person.name, "home_time_zone": person.home_time_zone,
-        "height_m": person.height_m, "birth_year": person.birth_year,
+        "name": person.name,
+        "home_time_zone": person.home_time_zone,
+        "height_m": person.height_m,
+        "birth_year": person.birth_year,
         "sex": person.sex.value if person.sex else None,
         "body_mass": [{"on": m.on.isoformat(), "mass_kg": m.mass_kg} for m in person.body_mass],
     }
@@ -173,15 +214,21 @@ def session_from_json(data: dict[str, Any]) -> Session:
         samples = Samples(**channels)
     source = SourceFile(**data["source"]) if data.get("source") else None
     return Session(
-        **fields, segments=segments, samples=samples, source=source,
+        **fields,
+        segments=segments,
+        samples=samples,
+        source=source,
         warnings=list(data.get("warnings", [])),
     )
 
 
 def person_from_json(data: dict[str, Any]) -> Person:
     return Person(
-        name=data["name"], home_time_zone=data["home_time_zone"], height_m=data["height_m"],
-        birth_year=data["birth_year"], sex=Sex(data["sex"]) if data["sex"] else None,
+        name=data["name"],
+        home_time_zone=data["home_time_zone"],
+        height_m=data["height_m"],
+        birth_year=data["birth_year"],
+        sex=Sex(data["sex"]) if data["sex"] else None,
         body_mass=[BodyMass(date.fromisoformat(m["on"]), m["mass_kg"]) for m in data["body_mass"]],
     )
 
@@ -240,10 +287,12 @@ def restore(
         for entry in bundle.import_log:
             db.add(ImportLogRow(person_id=row.id, **{**entry, "at": _time(entry["at"])}))
         if keep_ids and db.bind is not None and db.bind.dialect.name == "postgresql":
-            db.execute(text(
-                "SELECT setval(pg_get_serial_sequence('session', 'id'), "
-                "(SELECT COALESCE(MAX(id), 1) FROM session))"
-            ))
+            db.execute(
+                text(
+                    "SELECT setval(pg_get_serial_sequence('session', 'id'), "
+                    "(SELECT COALESCE(MAX(id), 1) FROM session))"
+                )
+            )
         return restored
 
 
@@ -275,7 +324,11 @@ def _restore_sessions(
         wanted_id = session.id if keep_ids else None
         session.id = None
         row = repo.add_session(
-            db, person_id, session, source_file_id=source_id, imported_at=session.imported_at,
+            db,
+            person_id,
+            session,
+            source_file_id=source_id,
+            imported_at=session.imported_at,
             session_id=wanted_id,
         )
         if source_id is not None:

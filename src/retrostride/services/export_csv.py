@@ -26,14 +26,41 @@ from retrostride.services.export import (
 from retrostride.services.log import DEFAULT_PERSON
 from retrostride.store.db import Database, utc_now
 
-_INT_FIELDS = frozenset({"id", "utc_offset_s", "birth_year", "size_bytes", "session_id", "position"})
+_INT_FIELDS = frozenset(
+    {"id", "utc_offset_s", "birth_year", "size_bytes", "session_id", "position"}
+)
 _BOOL_FIELDS = frozenset({"offset_assumed"})
-_TEXT_FIELDS = frozenset({
-    "sport", "sub_sport", "start_utc", "imported_at", "setting", "terrain", "device", "title",
-    "notes", "energy_source", "energy_model_version", "group", "recovered", "direction", "name",
-    "home_time_zone", "sex", "on", "at", "file_name", "sha256", "outcome", "message",
-    "session_ids", "format", "warnings", "channels",
-})
+_TEXT_FIELDS = frozenset(
+    {
+        "sport",
+        "sub_sport",
+        "start_utc",
+        "imported_at",
+        "setting",
+        "terrain",
+        "device",
+        "title",
+        "notes",
+        "energy_source",
+        "energy_model_version",
+        "group",
+        "recovered",
+        "direction",
+        "name",
+        "home_time_zone",
+        "sex",
+        "on",
+        "at",
+        "file_name",
+        "sha256",
+        "outcome",
+        "message",
+        "session_ids",
+        "format",
+        "warnings",
+        "channels",
+    }
+)
 SOURCE_FIELDS = ("name", "format", "sha256", "size_bytes")
 LOG_FIELDS = ("at", "file_name", "sha256", "outcome", "message", "session_ids")
 
@@ -84,15 +111,27 @@ def export_csv(database: Database, folder: Path, person_name: str = DEFAULT_PERS
 
 
 def write_csv_bundle(bundle: Bundle, folder: Path) -> None:
-    manifest = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "layout": "csv",
-                "exported_at": utc_now().isoformat()}
+    manifest = {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "layout": "csv",
+        "exported_at": utc_now().isoformat(),
+    }
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     person = person_to_json(bundle.person)
     person_cols = ["name", "home_time_zone", "height_m", "birth_year", "sex"]
     _write(folder / "person.csv", person_cols, [[person[c] for c in person_cols]])
-    _write(folder / "body_mass.csv", ["on", "mass_kg"],
-           [[m["on"], m["mass_kg"]] for m in person["body_mass"]])
-    session_cols = [*SESSION_FIELDS, "warnings", "channels", *(f"source_{f}" for f in SOURCE_FIELDS)]
+    _write(
+        folder / "body_mass.csv",
+        ["on", "mass_kg"],
+        [[m["on"], m["mass_kg"]] for m in person["body_mass"]],
+    )
+    session_cols = [
+        *SESSION_FIELDS,
+        "warnings",
+        "channels",
+        *(f"source_{f}" for f in SOURCE_FIELDS),
+    ]
     session_rows, segment_rows = [], []
     samples_path = folder / "samples.csv"
     channel_names = ["time_s", *_all_channels()]
@@ -103,24 +142,29 @@ def write_csv_bundle(bundle: Bundle, folder: Path) -> None:
             data = session_to_json(session)
             source = data["source"] or {}
             samples = data["samples"]
-            session_rows.append([
-                *(data[f] for f in SESSION_FIELDS),
-                json.dumps(data["warnings"], ensure_ascii=False),
-                ",".join(samples) if samples is not None else None,
-                *(source.get(f) for f in SOURCE_FIELDS),
-            ])
+            session_rows.append(
+                [
+                    *(data[f] for f in SESSION_FIELDS),
+                    json.dumps(data["warnings"], ensure_ascii=False),
+                    ",".join(samples) if samples is not None else None,
+                    *(source.get(f) for f in SOURCE_FIELDS),
+                ]
+            )
             for position, seg in enumerate(data["segments"]):
                 segment_rows.append([data["id"], position, *(seg[f] for f in SEGMENT_FIELDS)])
             if samples is not None:
                 columns = [samples.get(name) for name in channel_names]
                 for i in range(len(samples["time_s"])):
-                    samples_writer.writerow([
-                        data["id"], *(_cell(c[i]) if c is not None else "" for c in columns)
-                    ])
+                    samples_writer.writerow(
+                        [data["id"], *(_cell(c[i]) if c is not None else "" for c in columns)]
+                    )
     _write(folder / "sessions.csv", session_cols, session_rows)
     _write(folder / "segments.csv", ["session_id", "position", *SEGMENT_FIELDS], segment_rows)
-    _write(folder / "import_log.csv", list(LOG_FIELDS),
-           [[e[f] for f in LOG_FIELDS] for e in bundle.import_log])
+    _write(
+        folder / "import_log.csv",
+        list(LOG_FIELDS),
+        [[e[f] for f in LOG_FIELDS] for e in bundle.import_log],
+    )
 
 
 def _all_channels() -> tuple[str, ...]:
@@ -163,12 +207,16 @@ def read_csv_bundle(folder: Path) -> Bundle:
             for seg in sorted(segments.get(sid, []), key=lambda s: s["position"])
         ]
         session["samples"] = (
-            None if wanted is None
+            None
+            if wanted is None
             else {name: samples.get(sid, {}).get(name, []) for name in wanted}
         )
         sessions.append(session)
     document = {
-        "format": manifest.get("format"), "version": manifest.get("version"),
-        "person": person, "sessions": sessions, "import_log": _read(folder / "import_log.csv"),
+        "format": manifest.get("format"),
+        "version": manifest.get("version"),
+        "person": person,
+        "sessions": sessions,
+        "import_log": _read(folder / "import_log.csv"),
     }
     return bundle_from_json(document, str(folder))

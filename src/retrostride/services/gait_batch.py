@@ -4,14 +4,14 @@
 processes bound to 127.0.0.1 by default, or an existing scheduler), collects one row per recording
 (a Mobilise-D ``data.mat`` holds several tests, so several rows), and writes them to a parquet file.
 
-Restarting is cheap: a file is known by its resolved path, size and modification time
-(``mtime_ns``); whatever the output parquet or its sidecar journal already holds for that key is
-skipped. Each finished file is appended to the journal (``<out>.journal.jsonl``, one JSON line per
-row, flushed at once), so a crash loses at most the files in flight; the parquet is rewritten
-atomically at the end and the journal then removed; the rows of a file that changed since
-they were written are replaced by the new ones. A file that fails is recorded with
-``status="failed"`` and its error; the others go on. Failed files are skipped on restart too
-(unchanged, they would fail again), unless ``retry_failed`` is set.
+Restarting is cheap: a file is known by its absolute path (links not followed), size and
+modification time (``mtime_ns``); whatever the output parquet or its sidecar journal already
+holds for that key is skipped. Each finished file is appended to the journal
+(``<out>.journal.jsonl``, one JSON line per row, flushed at once), so a crash loses at most the
+files in flight; the parquet is rewritten atomically at the end and the journal then removed.
+The rows of a file that changed since they were written are replaced by the new ones. A file
+that fails is recorded with ``status="failed"`` and its error; the others go on. Failed files are
+skipped on restart too (unchanged, they would fail again), unless ``retry_failed`` is set.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ a single-recording file), ``status`` (``ok`` or ``failed``), the error text, the
 
 @dataclass(frozen=True, slots=True)
 class FileKey:
-    """Identity of one file's contents for resuming: resolved path, size [bytes], mtime [ns]."""
+    """Identity of one file's contents for resuming: absolute path, size [bytes], mtime [ns]."""
 
     path: str
     size_bytes: int
@@ -70,7 +70,7 @@ class FileKey:
     @classmethod
     def of(cls, path: Path) -> FileKey:
         stat = path.stat()
-        return cls(str(path.resolve()), int(stat.st_size), int(stat.st_mtime_ns))
+        return cls(str(path.absolute()), int(stat.st_size), int(stat.st_mtime_ns))
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,8 +266,11 @@ def _run_on_dask(
                 if future.status == "finished":
                     file_rows = future.result()
                 else:  # the worker died or the task was lost: still a row, still going on
-                    error = future.exception()
-                    file_rows = [failed_row(key, f"{type(error).__name__}: {error}")]
+                    try:
+                        error = future.exception()
+                    except Exception as exc:  # cancelled futures raise instead of returning
+                        error = exc
+                    file_rows = [failed_row(key, f"{type(error).__name__}: {error}", placement)]
                 for row in file_rows:
                     handle.write(json.dumps(row, default=str) + "\n")
                 handle.flush()

@@ -78,12 +78,11 @@ class ValidationReport:
 
 
 def _strides_in(result: GaitResult, start_s: float, end_s: float) -> tuple[np.ndarray, ...]:
-    """IC times, stride lengths and stride speeds of strides starting in [start, end]."""
+    """Durations, lengths and speeds of our strides lying in [start, end] (0.1 s slack)."""
     ics, lengths, speeds = [], [], []
     for b in result.bouts:
-        ic = b.initial_contacts_s
-        ics.append(ic[(ic >= start_s - 0.1) & (ic <= end_s + 0.1)])
-        sel = (b.strides.start_s >= start_s - 0.1) & (b.strides.start_s <= end_s)
+        sel = (b.strides.start_s >= start_s - 0.1) & (b.strides.end_s <= end_s + 0.1)
+        ics.append(b.strides.duration_s[sel])
         lengths.append(b.strides.length_m[sel])
         speeds.append(b.strides.speed_m_s[sel])
     cat = [np.concatenate(x) if x else np.empty(0) for x in (ics, lengths, speeds)]
@@ -100,8 +99,9 @@ def validate_mobgap(folder: Path, report: ValidationReport) -> list[Recording]:
         res = analyze(rec)
         cohort = Path(str(rec.source).split("#")[0]).parent.parent.name
         for wb in rec.reference.get("indip", []):
-            ic, sl, sp = _strides_in(res, wb["start_s"], wb["end_s"])
-            cad = 60.0 / float(np.mean(np.diff(ic))) if ic.size > 2 else math.nan
+            dur, sl, sp = _strides_in(res, wb["start_s"], wb["end_s"])
+            # INDIP's cadence is 2 x its stride frequency: 120 / mean stride time
+            cad = 120.0 / float(np.mean(dur)) if dur.size else math.nan
             item = f"{cohort} {rec.reference['test']} {wb['start_s']:.1f}-{wb['end_s']:.1f}s"
             e_cad = 100.0 * (cad - wb["cadence_spm"]) / wb["cadence_spm"]
             e_sl = float(np.nanmean(sl)) - wb["stride_length_m"] if sl.size else math.nan
@@ -109,12 +109,15 @@ def validate_mobgap(folder: Path, report: ValidationReport) -> list[Recording]:
             cad_err.append(e_cad)
             sl_err.append(e_sl)
             sp_err.append(e_sp)
-            report.checks.append(Check("mobgap-lab", item, "cadence error %", e_cad,
-                                       wb["cadence_spm"]))
-            report.checks.append(Check("mobgap-lab", item, "stride length error m", e_sl,
-                                       wb["stride_length_m"]))
-            report.checks.append(Check("mobgap-lab", item, "speed error m/s", e_sp,
-                                       wb["speed_m_s"]))
+            report.checks.append(
+                Check("mobgap-lab", item, "cadence error %", e_cad, wb["cadence_spm"])
+            )
+            report.checks.append(
+                Check("mobgap-lab", item, "stride length error m", e_sl, wb["stride_length_m"])
+            )
+            report.checks.append(
+                Check("mobgap-lab", item, "speed error m/s", e_sp, wb["speed_m_s"])
+            )
     summary = {
         "cadence_mae_percent": float(np.nanmean(np.abs(cad_err))),
         "stride_length_mae_m": float(np.nanmean(np.abs(sl_err))),
@@ -126,9 +129,19 @@ def validate_mobgap(folder: Path, report: ValidationReport) -> list[Recording]:
         ("stride_length_mae_m", "stride_length_m", MOBGAP_ERRORS["stride_length_m"]),
         ("speed_mae_m_s", "speed_m_s", MOBGAP_ERRORS["speed_m_s"]),
     ):
-        report.checks.append(Check("mobgap-lab", "all INDIP bouts", key, summary[key], goal,
-                                   f"<= mobgap's {goal} ({goal_key})", summary[key] <= goal))
+        report.checks.append(
+            Check(
+                "mobgap-lab",
+                "all INDIP bouts",
+                key,
+                summary[key],
+                goal,
+                f"<= mobgap's {goal} ({goal_key})",
+                summary[key] <= goal,
+            )
+        )
         report.summary[f"mobgap_lab_{key}"] = summary[key]
+    report.summary["n_reference_bouts"] = summary["n_reference_bouts"]
     return recordings
 
 
@@ -146,9 +159,15 @@ def validate_foot(folder: Path, report: ValidationReport) -> FootPair | None:
             continue
         ref_len = dict(zip(lengths["s_id"], lengths["length_m"], strict=True))
         ours = [
-            (ic, tc, ln) for b in res.bouts
-            for ic, tc, ln, s in zip(b.strides.initial_contact_s, b.strides.final_contact_s,
-                                     b.strides.length_m, b.strides.side, strict=True)
+            (ic, tc, ln)
+            for b in res.bouts
+            for ic, tc, ln, s in zip(
+                b.strides.initial_contact_s,
+                b.strides.final_contact_s,
+                b.strides.length_m,
+                b.strides.side,
+                strict=True,
+            )
             if s == side
         ]
         if not ours:
@@ -177,18 +196,51 @@ def validate_foot(folder: Path, report: ValidationReport) -> FootPair | None:
     }
     report.summary.update(summary)
     report.checks += [
-        Check("gaitmap-foot", "mocap heel displacement", "stride length MAE m",
-              summary["foot_stride_length_mae_m"], None, "<= 0.10",
-              summary["foot_stride_length_mae_m"] <= 0.10),
-        Check("gaitmap-foot", "mocap events", "IC MAE s", summary["foot_ic_mae_s"], None,
-              "<= 0.05", summary["foot_ic_mae_s"] <= 0.05),
-        Check("gaitmap-foot", "mocap events", "TC MAE s", summary["foot_tc_mae_s"], None,
-              "<= 0.05", summary["foot_tc_mae_s"] <= 0.05),
-        Check("gaitmap-foot", "strides found", "matched / reference",
-              f"{len(sl_err)}/{n_ref}", None, ">= 80 %", len(sl_err) >= 0.8 * n_ref),
-        Check("gaitmap-foot", "direction", "bouts forward",
-              ", ".join(b.direction.value for b in res.bouts), "forward", "all forward",
-              all(b.direction is Direction.FORWARD for b in res.bouts)),
+        Check(
+            "gaitmap-foot",
+            "mocap heel displacement",
+            "stride length MAE m",
+            summary["foot_stride_length_mae_m"],
+            None,
+            "<= 0.10",
+            summary["foot_stride_length_mae_m"] <= 0.10,
+        ),
+        Check(
+            "gaitmap-foot",
+            "mocap events",
+            "IC MAE s",
+            summary["foot_ic_mae_s"],
+            None,
+            "<= 0.05",
+            summary["foot_ic_mae_s"] <= 0.05,
+        ),
+        Check(
+            "gaitmap-foot",
+            "mocap events",
+            "TC MAE s",
+            summary["foot_tc_mae_s"],
+            None,
+            "<= 0.05",
+            summary["foot_tc_mae_s"] <= 0.05,
+        ),
+        Check(
+            "gaitmap-foot",
+            "strides found",
+            "matched / reference",
+            f"{len(sl_err)}/{n_ref}",
+            None,
+            ">= 80 %",
+            len(sl_err) >= 0.8 * n_ref,
+        ),
+        Check(
+            "gaitmap-foot",
+            "direction",
+            "bouts forward",
+            ", ".join(b.direction.value for b in res.bouts),
+            "forward",
+            "all forward",
+            all(b.direction is Direction.FORWARD for b in res.bouts),
+        ),
     ]
     return pair
 
@@ -205,18 +257,43 @@ def validate_phone(folder: Path, report: ValidationReport) -> None:
         if hw is not None:
             hw_errors.append(100.0 * (hw - gt) / gt)
             own_on_hw.append(err)
-        report.checks.append(Check("phone-oxford", path.name, "step count error %", err, gt,
-                                   f"<= {APP_STEP_ERROR_PERCENT}", abs(err) <= APP_STEP_ERROR_PERCENT * 1.5))
+        report.checks.append(
+            Check(
+                "phone-oxford",
+                path.name,
+                "step count error %",
+                err,
+                gt,
+                f"<= {APP_STEP_ERROR_PERCENT}",
+                abs(err) <= APP_STEP_ERROR_PERCENT * 1.5,
+            )
+        )
     mae = float(np.mean(np.abs(errors)))
     report.summary["phone_step_mae_percent"] = mae
     report.summary["phone_step_mae_percent_on_hardware_files"] = float(np.mean(np.abs(own_on_hw)))
     report.summary["hardware_counter_mae_percent"] = float(np.mean(np.abs(hw_errors)))
-    report.checks.append(Check("phone-oxford", "all files", "step count MAE %", mae,
-                               APP_STEP_ERROR_PERCENT, f"< app's {APP_STEP_ERROR_PERCENT}",
-                               mae < APP_STEP_ERROR_PERCENT))
-    report.checks.append(Check("phone-oxford", "user2 files", "vs hardware counter MAE %",
-                               float(np.mean(np.abs(own_on_hw))),
-                               float(np.mean(np.abs(hw_errors))), "information only", None))
+    report.checks.append(
+        Check(
+            "phone-oxford",
+            "all files",
+            "step count MAE %",
+            mae,
+            APP_STEP_ERROR_PERCENT,
+            f"< app's {APP_STEP_ERROR_PERCENT}",
+            mae < APP_STEP_ERROR_PERCENT,
+        )
+    )
+    report.checks.append(
+        Check(
+            "phone-oxford",
+            "user2 files",
+            "vs hardware counter MAE %",
+            float(np.mean(np.abs(own_on_hw))),
+            float(np.mean(np.abs(hw_errors))),
+            "information only",
+            None,
+        )
+    )
 
 
 def _confident(res: GaitResult, min_conf: float = 0.5) -> list[Direction]:
@@ -234,31 +311,66 @@ def _means(res: GaitResult) -> tuple[float, float]:
 
 
 def _variant_checks(
-    report: ValidationReport, name: str, original: Recording | FootPair,
+    report: ValidationReport,
+    name: str,
+    original: Recording | FootPair,
     variants: list[tuple[str, Recording | FootPair, Direction, float]],
 ) -> None:
     base = analyze(original)
     cad0, sl0 = _means(base)
     dirs0 = _confident(base)
-    report.checks.append(Check("reversal", name, "original confident bouts",
-                               f"{sum(d is Direction.FORWARD for d in dirs0)}/{len(dirs0)} forward",
-                               "forward", "all forward",
-                               bool(dirs0) and all(d is Direction.FORWARD for d in dirs0)))
+    report.checks.append(
+        Check(
+            "reversal",
+            name,
+            "original confident bouts",
+            f"{sum(d is Direction.FORWARD for d in dirs0)}/{len(dirs0)} forward",
+            "forward",
+            "all forward",
+            bool(dirs0) and all(d is Direction.FORWARD for d in dirs0),
+        )
+    )
     for tag, rec, expected, cad_factor in variants:
         res = analyze(rec)
         cad, sl = _means(res)
         dirs = _confident(res)
         section = "reversal" if "reversed" in tag else "perturbation"
         ok_dir = bool(dirs) and all(d is expected for d in dirs)
-        report.checks.append(Check(section, f"{name} {tag}", "confident bouts",
-                                   f"{sum(d is expected for d in dirs)}/{len(dirs)} {expected.value}",
-                                   expected.value, f"all {expected.value}", ok_dir))
+        report.checks.append(
+            Check(
+                section,
+                f"{name} {tag}",
+                "confident bouts",
+                f"{sum(d is expected for d in dirs)}/{len(dirs)} {expected.value}",
+                expected.value,
+                f"all {expected.value}",
+                ok_dir,
+            )
+        )
         e_cad = 100.0 * (cad / (cad0 * cad_factor) - 1.0)
         e_sl = 100.0 * (sl / sl0 - 1.0)
-        report.checks.append(Check(section, f"{name} {tag}", "cadence change vs expected %",
-                                   e_cad, None, "|x| <= 3", abs(e_cad) <= 3.0))
-        report.checks.append(Check(section, f"{name} {tag}", "stride length change %", e_sl,
-                                   None, "|x| <= 5", abs(e_sl) <= 5.0))
+        report.checks.append(
+            Check(
+                section,
+                f"{name} {tag}",
+                "cadence change vs expected %",
+                e_cad,
+                None,
+                "|x| <= 3",
+                abs(e_cad) <= 3.0,
+            )
+        )
+        report.checks.append(
+            Check(
+                section,
+                f"{name} {tag}",
+                "stride length change %",
+                e_sl,
+                None,
+                "|x| <= 5",
+                abs(e_sl) <= 5.0,
+            )
+        )
 
 
 def _stance_variant(rec: Recording, delta_pp: float) -> Recording:
@@ -279,8 +391,12 @@ def validate_variants(
         ("time-reversed", time_reversed, Direction.BACKWARD, 1.0),
         ("speed x0.8", lambda r: time_scaled(r, 0.8), Direction.FORWARD, 0.8),
         ("speed x1.2", lambda r: time_scaled(r, 1.2), Direction.FORWARD, 1.2),
-        ("reversed speed x1.2", lambda r: time_reversed(time_scaled(r, 1.2)),
-         Direction.BACKWARD, 1.2),
+        (
+            "reversed speed x1.2",
+            lambda r: time_reversed(time_scaled(r, 1.2)),
+            Direction.BACKWARD,
+            1.2,
+        ),
     ]
     for rec in recordings:
         name = f"{Path(str(rec.source).split('#')[0]).parent.parent.name} {rec.reference['test']}"
@@ -288,8 +404,12 @@ def validate_variants(
         variants += [
             ("stance +10 pp", _stance_variant(rec, 10.0), Direction.FORWARD, 1.0),
             ("stance -10 pp", _stance_variant(rec, -10.0), Direction.FORWARD, 1.0),
-            ("reversed stance +10 pp", time_reversed(_stance_variant(rec, 10.0)),
-             Direction.BACKWARD, 1.0),
+            (
+                "reversed stance +10 pp",
+                time_reversed(_stance_variant(rec, 10.0)),
+                Direction.BACKWARD,
+                1.0,
+            ),
         ]
         _variant_checks(report, name, rec, variants)
     if pair is not None:
@@ -317,6 +437,9 @@ def validate(data_dir: Path, *, variants: bool = True) -> ValidationReport:
     if not report.checks:
         from retrostride.errors import InputError
 
-        raise InputError("--data", str(data_dir), "a folder holding imu/mobgap-lab, "
-                         "imu/gaitmap-foot or imu/phone-oxford")
+        raise InputError(
+            "--data",
+            str(data_dir),
+            "a folder holding imu/mobgap-lab, imu/gaitmap-foot or imu/phone-oxford",
+        )
     return report

@@ -119,7 +119,9 @@ def whole_session_segment(session: Session) -> Segment:
     )
 
 
-def prepare_session(session: Session, parsed: ParsedFile, person: Person, options: ImportOptions) -> None:
+def prepare_session(
+    session: Session, parsed: ParsedFile, person: Person, options: ImportOptions
+) -> None:
     """Direction, recovery mark, file warnings and energy, before the session is stored."""
     if not session.segments:
         session.segments.append(whole_session_segment(session))
@@ -218,19 +220,27 @@ def _store(
             for session in parsed.sessions:
                 twins = repo.find_probable_duplicates(db, person_row.id, session)
                 if twins:
-                    ids = ", ".join(str(t.id) for t in twins)
+                    twin_ids = ", ".join(str(t.id) for t in twins)
                     by_time = session.start_utc is not None and all(
                         t.start_utc is not None for t in twins
                     )
-                    why = ("start within a minute, overlapping" if by_time
-                           else "start time unknown; same start place and distance")
+                    why = (
+                        "start within a minute, overlapping"
+                        if by_time
+                        else "start time unknown; same start place and distance"
+                    )
                     message = (
-                        f"probably the same activity ({session.sport}) as session {ids} ({why}):"
+                        f"probably the same activity ({session.sport}) as session {twin_ids} "
+                        f"({why}):"
                         " skipped (use --allow-duplicate to import it)"
                     )
                     repo.log_import(
-                        db, person_row.id, display_name, Outcome.PROBABLE_DUPLICATE,
-                        sha256=parsed.source.sha256, message=message,
+                        db,
+                        person_row.id,
+                        display_name,
+                        Outcome.PROBABLE_DUPLICATE,
+                        sha256=parsed.source.sha256,
+                        message=message,
                     )
                     return FileResult(display_name, Outcome.PROBABLE_DUPLICATE, message)
         person = repo.person_to_domain(person_row)
@@ -247,8 +257,13 @@ def _store(
         outcome = Outcome.SALVAGED if parsed.recovered else Outcome.IMPORTED
         message = parsed.recovered or ""
         repo.log_import(
-            db, person_row.id, display_name, outcome,
-            sha256=parsed.source.sha256, message=message, session_ids=ids,
+            db,
+            person_row.id,
+            display_name,
+            outcome,
+            sha256=parsed.source.sha256,
+            message=message,
+            session_ids=ids,
         )
     return FileResult(display_name, outcome, message, session_ids=ids, warnings=warnings)
 
@@ -291,7 +306,9 @@ def import_archive(
     person = _person(database, person_name)
     try:
         archive = parse_archive(
-            path, salvage=options.salvage, home_time_zone=person.home_time_zone,
+            path,
+            salvage=options.salvage,
+            home_time_zone=person.home_time_zone,
             max_bytes=options.max_bytes,
         )
     except FileRefused as exc:
@@ -300,10 +317,14 @@ def import_archive(
     for entry in archive.entries:
         name = entry.name.replace("!", "/")
         if entry.error is not None:
-            results.append(FileResult(
-                name, Outcome.REFUSED, _refusal_text(entry.error),
-                salvageable=entry.error.salvageable,
-            ))
+            results.append(
+                FileResult(
+                    name,
+                    Outcome.REFUSED,
+                    _refusal_text(entry.error),
+                    salvageable=entry.error.salvageable,
+                )
+            )
         elif entry.parsed is not None:
             results.append(store_parsed(database, entry.parsed, person_name, options, name))
     if not results:

@@ -134,8 +134,11 @@ def list_sessions(database: Database, person_name: str = DEFAULT_PERSON) -> list
 
 
 def get_session(
-    database: Database, session_id: int, person_name: str = DEFAULT_PERSON,
-    *, with_samples: bool = True,
+    database: Database,
+    session_id: int,
+    person_name: str = DEFAULT_PERSON,
+    *,
+    with_samples: bool = True,
 ) -> Session:
     with database.transaction() as db:
         person = repo.get_or_create_person(db, person_name)
@@ -171,7 +174,9 @@ class SessionChanges:
 
 
 def edit_session(
-    database: Database, session_id: int, changes: SessionChanges,
+    database: Database,
+    session_id: int,
+    changes: SessionChanges,
     person_name: str = DEFAULT_PERSON,
 ) -> Session:
     """Change a stored session (or one of its segments) and re-estimate its energy."""
@@ -186,7 +191,8 @@ def edit_session(
         if changes.segment is not None:
             if not 0 <= changes.segment < len(segments):
                 raise InputError(
-                    "--segment", changes.segment,
+                    "--segment",
+                    changes.segment,
                     f"a segment number from 0 to {len(segments) - 1} (session {session_id})",
                 )
             segments = [segments[changes.segment]]
@@ -215,8 +221,12 @@ def edit_session(
 
 
 def set_direction(
-    database: Database, session_id: int, direction: Direction, *,
-    segment: int | None = None, person_name: str = DEFAULT_PERSON,
+    database: Database,
+    session_id: int,
+    direction: Direction,
+    *,
+    segment: int | None = None,
+    person_name: str = DEFAULT_PERSON,
 ) -> Session:
     """Mark the direction of a whole session or of one segment (0-based); energy re-estimated."""
     changes = SessionChanges(direction=direction, segment=segment)
@@ -242,9 +252,7 @@ def recompute_energy(database: Database, person_name: str = DEFAULT_PERSON) -> i
         return len(rows)
 
 
-def delete_session(
-    database: Database, session_id: int, person_name: str = DEFAULT_PERSON
-) -> None:
+def delete_session(database: Database, session_id: int, person_name: str = DEFAULT_PERSON) -> None:
     with database.transaction() as db:
         person = repo.get_or_create_person(db, person_name)
         row = repo.get_session_row(db, person.id, session_id)

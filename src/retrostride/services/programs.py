@@ -249,7 +249,9 @@ def plan_for(
         logged = logged_sessions(db, person_row.id)
     rules = catalogue().rule_sets[enrolment.program.rules]
     day = today or date.today()
-    plan = build_plan(enrolment.program, rules, enrolment.start, logged, day)
+    plan = build_plan(
+        enrolment.program, rules, enrolment.start, logged, day, enrolment.restrictions
+    )
     return EnrolmentPlan(enrolment, plan, tuple(logged))
 
 

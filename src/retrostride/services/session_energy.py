@@ -79,9 +79,14 @@ def model_kcal(session: Session, person: Person) -> tuple[float, str] | None:
     for direction in ("forward", "backward"):
         try:
             result = estimate_arrays(
-                np.array(speeds), np.array(grades), direction=direction,
-                gait=_GAIT_OF_SPORT[session.sport], setting=Setting(session.setting).value,
-                surface=surface, load_kg=np.array(loads), sled_kg=np.array(sleds),
+                np.array(speeds),
+                np.array(grades),
+                direction=direction,
+                gait=_GAIT_OF_SPORT[session.sport],
+                setting=Setting(session.setting).value,
+                surface=surface,
+                load_kg=np.array(loads),
+                sled_kg=np.array(sleds),
                 body_mass_kg=mass_kg,
             )
         except (RetrostrideError, ValueError):  # outside the model's range: not answered

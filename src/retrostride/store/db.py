@@ -148,7 +148,9 @@ def migrate(engine: Engine) -> None:
 
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
-            connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK_KEY})
+            connection.execute(
+                text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK_KEY}
+            )
         command.upgrade(_alembic_config(connection), "heads")
 
 

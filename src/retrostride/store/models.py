@@ -1,4 +1,5 @@
-"""Tables of the training log: person, body mass, source file, session, segment, samples, import log.
+"""Tables of the training log: person, body mass, source file, session, segment, samples,
+import log.
 
 Units are SI and named in the column names; times are UTC (:class:`UTCDateTime`) with the local
 offset in seconds beside them. A session whose device clock was never set has ``start_utc``

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as OrmSession
 
 from retrostride.log.model import (
@@ -52,12 +53,23 @@ def find_person(db: OrmSession, name: str) -> PersonRow | None:
 
 
 def get_or_create_person(db: OrmSession, name: str) -> PersonRow:
-    """The person called ``name``, created with default settings on first use."""
+    """The person called ``name``, created with default settings on first use.
+
+    Safe when two processes create the same person at once: the loser's insert is undone by a
+    savepoint and it reads the winner's row.
+    """
     row = find_person(db, name)
-    if row is None:
-        row = PersonRow(name=name, home_time_zone="UTC", created_at=utc_now())
-        db.add(row)
-        db.flush()
+    if row is not None:
+        return row
+    row = PersonRow(name=name, home_time_zone="UTC", created_at=utc_now())
+    try:
+        with db.begin_nested():
+            db.add(row)
+    except IntegrityError:
+        existing = find_person(db, name)
+        if existing is None:
+            raise
+        return existing
     return row
 
 
@@ -257,9 +269,7 @@ def load_samples(db: OrmSession, session_id: int) -> Samples | None:
     return decode_samples(row.n_points, row.channels, row.codec, row.data)
 
 
-def session_to_domain(
-    db: OrmSession, row: SessionRow, *, with_samples: bool = True
-) -> Session:
+def session_to_domain(db: OrmSession, row: SessionRow, *, with_samples: bool = True) -> Session:
     """The domain session of ``row`` (samples decoded when ``with_samples``)."""
     source = row.source_file
     session = Session(
@@ -267,7 +277,9 @@ def session_to_domain(
         segments=[_segment_to_domain(s) for s in row.segments],
         samples=load_samples(db, row.id) if with_samples else None,
         source=SourceFile(
-            name=source.name, format=source.format, sha256=source.sha256,
+            name=source.name,
+            format=source.format,
+            sha256=source.sha256,
             size_bytes=source.size_bytes,
         )
         if source is not None
@@ -294,9 +306,7 @@ def list_session_rows(db: OrmSession, person_id: int) -> list[SessionRow]:
     return list(db.scalars(query))
 
 
-def find_probable_duplicates(
-    db: OrmSession, person_id: int, session: Session
-) -> list[SessionRow]:
+def find_probable_duplicates(db: OrmSession, person_id: int, session: Session) -> list[SessionRow]:
     """Stored sessions that are probably the same activity as ``session``.
 
     Same sport and: starts within a minute and overlapping in time; or, where either start is
@@ -364,9 +374,9 @@ def delete_session(db: OrmSession, row: SessionRow) -> None:
     db.flush()
     if source_id is not None:
         remaining = db.scalar(
-            select(func.count()).select_from(SessionRow).where(
-                SessionRow.source_file_id == source_id
-            )
+            select(func.count())
+            .select_from(SessionRow)
+            .where(SessionRow.source_file_id == source_id)
         )
         if not remaining:
             db.execute(delete(SourceFileRow).where(SourceFileRow.id == source_id))

@@ -37,7 +37,7 @@ def encode_samples(samples: Samples) -> tuple[int, str, bytes]:
         array = np.asarray(values, dtype="<f8")
         if array.shape != (n_points,):
             raise ValueError(f"samples channel {name}: shape {array.shape}, expected ({n_points},)")
-        packed = zlib.compress(memoryview(np.ascontiguousarray(array)).cast("B"), _ZLIB_LEVEL)
+        packed = zlib.compress(np.ascontiguousarray(array).view(np.uint8).data, _ZLIB_LEVEL)
         parts.append(_LENGTH.pack(len(packed)))
         parts.append(packed)
     return n_points, ",".join(channels), b"".join(parts)
@@ -57,7 +57,9 @@ def decode_samples(n_points: int, channel_names: str, codec: str, blob: bytes) -
         offset += length
         array = np.frombuffer(raw, dtype="<f8").astype(np.float64, copy=True)
         if array.shape != (n_points,):
-            raise ValueError(f"samples channel {name}: {array.shape[0]} values, expected {n_points}")
+            raise ValueError(
+                f"samples channel {name}: {array.shape[0]} values, expected {n_points}"
+            )
         arrays[name] = array
     time_s = arrays.pop("time_s")
     return Samples(time_s=time_s, **arrays)

@@ -8,12 +8,13 @@ plan. A week is judged once it has ended; its summary decides the next week's pr
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from statistics import fmean
 
 from retrostride.training.program import Prescription, Program
 from retrostride.training.rules import Decision, RuleSet, WeekSummary, decide
+from retrostride.training.safety import allowed
 from retrostride.training.schedule import (
     LoggedSession,
     Match,
@@ -164,8 +165,12 @@ def build_plan(
     start: date,
     logged: Sequence[LoggedSession],
     today: date,
+    restrictions: tuple[str, ...] = (),
 ) -> ProgramPlan:
-    """The whole plan as of ``today``: prescriptions decided week by week from the log."""
+    """The whole plan as of ``today``: prescriptions decided week by week from the log.
+
+    ``restrictions`` (from the safety screening) keep the person off levels they forbid.
+    """
     schedule = generate_schedule(program, start)
     direction = program.first_prescription.direction
     matches, unmatched = match_sessions(
@@ -209,6 +214,16 @@ def build_plan(
             continue
         skipped_run = int(summary.metrics["consecutive_skipped_weeks"] or 0)
         decision = decide(program, rule_set, prescription, summary)
+        broken = allowed(decision.prescription, restrictions)
+        if broken and decision.prescription.level != prescription.level:
+            # the screening's restrictions forbid the next level: stay, and say why
+            note = (
+                f"level {decision.prescription.level + 1} needs clearance by a health "
+                f"professional ({', '.join(broken)}): staying on this level"
+            )
+            decision = replace(
+                decision, prescription=prescription, messages=(*decision.messages, note)
+            )
         weeks_at = 0 if decision.prescription != prescription else weeks_at + 1
         prescription = decision.prescription
         paused = decision.paused

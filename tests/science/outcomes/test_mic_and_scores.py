@@ -80,8 +80,13 @@ def test_tug_in_knee_oa_has_only_a_minimal_detectable_change() -> None:
 
 @pytest.mark.parametrize(
     ("measure", "better"),
-    [("six_minute_walk", Better.HIGHER), ("quadriceps_strength", Better.HIGHER),
-     ("womac_total", Better.LOWER), ("shuttle_run", Better.HIGHER), ("body_fat", Better.NEITHER)],
+    [
+        ("six_minute_walk", Better.HIGHER),
+        ("quadriceps_strength", Better.HIGHER),
+        ("womac_total", Better.LOWER),
+        ("shuttle_run", Better.HIGHER),
+        ("body_fat", Better.NEITHER),
+    ],
 )
 def test_measures_without_a_published_mic_say_so(measure: str, better: Better) -> None:
     r = interpret_change(measure, 100, 110, better, "knee_oa")
@@ -92,18 +97,21 @@ def test_measures_without_a_published_mic_say_so(measure: str, better: Better) -
 def test_six_minute_walk_after_arthroplasty_uses_naylor() -> None:
     r = interpret_change("six_minute_walk", 300, 340, Better.HIGHER, "knee_arthroplasty")
     assert r.verdict == "within-range"
-    assert interpret_change(
-        "six_minute_walk", 300, 380, Better.HIGHER, "knee_arthroplasty"
-    ).verdict == "important"
+    assert (
+        interpret_change("six_minute_walk", 300, 380, Better.HIGHER, "knee_arthroplasty").verdict
+        == "important"
+    )
 
 
 def test_womac_totals_ranges_and_sum() -> None:
     w = WomacTotals(pain=8, stiffness=3, function=30)
     assert w.total == 41
     assert w.normalised("function") == pytest.approx(100 * 30 / 68)
-    for kwargs in ({"pain": 21, "stiffness": 0, "function": 0},
-                   {"pain": 0, "stiffness": 9, "function": 0},
-                   {"pain": 0, "stiffness": 0, "function": 69}):
+    for kwargs in (
+        {"pain": 21, "stiffness": 0, "function": 0},
+        {"pain": 0, "stiffness": 9, "function": 0},
+        {"pain": 0, "stiffness": 0, "function": 69},
+    ):
         with pytest.raises(InputError):
             WomacTotals(**kwargs)
 

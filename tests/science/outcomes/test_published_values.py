@@ -101,8 +101,13 @@ def test_enright_warns_outside_40_to_80_years() -> None:
 
 @pytest.mark.parametrize(
     ("age", "mean", "low", "high"),
-    [(60, 8.1, 7.1, 9.0), (69, 8.1, 7.1, 9.0), (70, 9.2, 8.2, 10.2), (85, 11.3, 10.0, 12.7),
-     (99, 11.3, 10.0, 12.7)],
+    [
+        (60, 8.1, 7.1, 9.0),
+        (69, 8.1, 7.1, 9.0),
+        (70, 9.2, 8.2, 10.2),
+        (85, 11.3, 10.0, 12.7),
+        (99, 11.3, 10.0, 12.7),
+    ],
 )
 def test_bohannon_means_and_confidence_limits(
     age: int, mean: float, low: float, high: float

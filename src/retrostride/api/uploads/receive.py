@@ -51,8 +51,11 @@ def client_label(raw: bytes | None, index: int) -> str:
 
 
 class _Receiver:
-    def __init__(self, folder: Path, max_file_bytes: int, max_files: int) -> None:
+    def __init__(
+        self, folder: Path, max_file_bytes: int, max_files: int, sniff: bool = True
+    ) -> None:
         self.folder = folder
+        self.sniff = sniff
         self.max_file_bytes = max_file_bytes
         self.max_files = max_files
         self.files: list[ReceivedFile] = []
@@ -63,6 +66,7 @@ class _Receiver:
         self._current: ReceivedFile | None = None
         self._handle: IO[bytes] | None = None
         self._head = b""
+        self.complete = False
 
     def callbacks(self) -> Any:  # python-multipart's MultipartCallbacks (a TypedDict)
         return {
@@ -73,7 +77,11 @@ class _Receiver:
             "on_header_value": lambda d, s, e: self._value.append(d[s:e]),
             "on_header_end": self.header_end,
             "on_headers_finished": self.headers_finished,
+            "on_end": self.end,
         }
+
+    def end(self) -> None:
+        self.complete = True
 
     def part_begin(self) -> None:
         self._headers = {}
@@ -122,6 +130,9 @@ class _Receiver:
         assert self._handle is not None
         self._handle.close()
         self._handle = None
+        if not self.sniff:
+            self._current = None
+            return
         try:
             sniff_format(Path(self._current.label), self._head)
         except FileRefused as exc:
@@ -135,9 +146,12 @@ class _Receiver:
 
 
 async def receive_files(
-    request: Request, folder: Path, *, max_file_bytes: int, max_files: int
+    request: Request, folder: Path, *, max_file_bytes: int, max_files: int, sniff: bool = True
 ) -> list[ReceivedFile]:
-    """Stream the request's multipart body into ``folder``; the files received, in order."""
+    """Stream the request's multipart body into ``folder``; the files received, in order.
+
+    ``sniff``: check each file's first bytes as an activity file (FIT, GPX, TCX, CSV, zip).
+    """
     content_type, params = parse_options_header(request.headers.get("content-type", ""))
     boundary = params.get(b"boundary")
     if content_type != b"multipart/form-data" or not boundary:
@@ -146,7 +160,7 @@ async def receive_files(
     limit = max_files * (max_file_bytes + 64 * 1024) + MAX_FIELD_BYTES
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge(f"upload of {int(declared) / 1e6:.1f} MB is over the limit")
-    receiver = _Receiver(folder, max_file_bytes, max_files)
+    receiver = _Receiver(folder, max_file_bytes, max_files, sniff)
     parser = MultipartParser(boundary, receiver.callbacks())
     try:
         async for chunk in request.stream():
@@ -161,6 +175,8 @@ async def receive_files(
         raise BadUpload(f"malformed multipart body ({exc.__class__.__name__})") from None
     finally:
         receiver.close()
+    if not receiver.complete:
+        raise BadUpload("the multipart body ended before its closing boundary (cut short?)")
     if not receiver.files:
         raise BadUpload("no file in the upload (send one or more parts named 'files')")
     return receiver.files

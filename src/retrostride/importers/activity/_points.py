@@ -10,7 +10,6 @@ duration is unknown and positions are kept.
 
 from __future__ import annotations
 
-from array import array
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -31,32 +30,87 @@ NAIVE = 1e9
 _MIN_EPOCH = MIN_VALID_TIME.timestamp()
 
 
+COLUMNS = ("lat", "lon", "ele", "dist", "hr", "cad", "speed", "power", "group", "segment", "line")
+"""Order of the per-point tuples the parsers collect."""
+
+
+def _empty() -> FloatArray:
+    return np.zeros(0, dtype=np.float64)
+
+
 @dataclass(slots=True)
 class PointTable:
-    """One row per track point; NaN where a value is missing."""
+    """One row per track point; NaN where a value is missing (built by ``from_rows``)."""
 
-    lat: array[float] = field(default_factory=lambda: array("d"))
-    lon: array[float] = field(default_factory=lambda: array("d"))
-    ele: array[float] = field(default_factory=lambda: array("d"))
-    dist: array[float] = field(default_factory=lambda: array("d"))
-    hr: array[float] = field(default_factory=lambda: array("d"))
-    cad: array[float] = field(default_factory=lambda: array("d"))
-    speed: array[float] = field(default_factory=lambda: array("d"))
-    power: array[float] = field(default_factory=lambda: array("d"))
-    epoch: array[float] = field(default_factory=lambda: array("d"))
-    """Seconds since 1970 UTC (naive times: as if UTC); NaN when missing or unreadable."""
-    offset: array[float] = field(default_factory=lambda: array("d"))
-    """UTC offset [s] written in the time, NAIVE when it had none, NaN without a time."""
-    group: array[int] = field(default_factory=lambda: array("l"))
+    lat: FloatArray = field(default_factory=_empty)
+    lon: FloatArray = field(default_factory=_empty)
+    ele: FloatArray = field(default_factory=_empty)
+    dist: FloatArray = field(default_factory=_empty)
+    hr: FloatArray = field(default_factory=_empty)
+    cad: FloatArray = field(default_factory=_empty)
+    speed: FloatArray = field(default_factory=_empty)
+    power: FloatArray = field(default_factory=_empty)
+    group: FloatArray = field(default_factory=_empty)
     """Track (GPX) or lap (TCX) index."""
-    segment: array[int] = field(default_factory=lambda: array("l"))
+    segment: FloatArray = field(default_factory=_empty)
     """Segment index across the file: distance is not summed across segments."""
-    line: array[int] = field(default_factory=lambda: array("l"))
+    line: FloatArray = field(default_factory=_empty)
+    epoch: FloatArray = field(default_factory=_empty)
+    """Seconds since 1970 UTC (naive times: as if UTC); NaN when missing or unreadable."""
+    offset: FloatArray = field(default_factory=_empty)
+    """UTC offset [s] written in the time, NAIVE when it had none, NaN without a time."""
     bad_times: list[str] = field(default_factory=list)
     bad_values: list[str] = field(default_factory=list)
 
     def __len__(self) -> int:
-        return len(self.lat)
+        return int(self.lat.shape[0])
+
+    def fill(self, rows: list[tuple[float, ...]], times: list[str | None]) -> None:
+        """Set the columns from per-point tuples (``COLUMNS`` order) and time texts."""
+        matrix = np.array(rows, dtype=np.float64).reshape(-1, len(COLUMNS))
+        for i, name in enumerate(COLUMNS):
+            setattr(self, name, np.ascontiguousarray(matrix[:, i]))
+        self.epoch, self.offset = parse_times(times, self.line, self.bad_times)
+
+
+def parse_times(
+    texts: list[str | None], lines: FloatArray, bad: list[str]
+) -> tuple[FloatArray, FloatArray]:
+    """(epoch [s], offset [s] or NAIVE) per time text; NaN where missing or unreadable.
+
+    Fast path: when every time ends in ``Z`` (or one same ``+hh:mm``), numpy parses them all
+    at once; anything else goes through ``datetime.fromisoformat`` point by point.
+    """
+    n = len(texts)
+    if n and None not in texts:
+        suffixes = {t[-6:] if t[-1] != "Z" else "Z" for t in texts}  # type: ignore[index]
+        if len(suffixes) == 1:
+            (suffix,) = suffixes
+            cut = 1 if suffix == "Z" else 6
+            offset_s = 0.0
+            if cut == 6:
+                if not (suffix[0] in "+-" and suffix[3] == ":" and suffix[1:3].isdigit()
+                        and suffix[4:].isdigit()):
+                    cut = 0
+                else:
+                    sign = -1.0 if suffix[0] == "-" else 1.0
+                    offset_s = sign * (int(suffix[1:3]) * 3600 + int(suffix[4:]) * 60)
+            if cut:
+                try:
+                    stamps = np.array([t[:-cut] for t in texts], dtype="datetime64[us]")  # type: ignore[index]
+                except ValueError:
+                    stamps = None
+                if stamps is not None and not np.isnat(stamps).any():
+                    epoch = stamps.astype(np.int64) / 1e6 - offset_s
+                    return epoch, np.full(n, offset_s)
+    epoch = np.full(n, NAN)
+    offset = np.full(n, NAN)
+    for i, text in enumerate(texts):
+        e, o = parse_time(text)
+        epoch[i], offset[i] = e, o
+        if text and text.strip() and e != e:
+            bad.append(f"{text.strip()!r} at line {int(lines[i])}")
+    return epoch, offset
 
 
 def parse_time(text: str | None) -> tuple[float, float]:
@@ -108,8 +162,8 @@ def resolve_times(table: PointTable, home_time_zone: str, what: str = "point") -
     """Apply the time rules (module docstring) to every point."""
     warns: list[str] = []
     n = len(table)
-    epoch = np.frombuffer(table.epoch, dtype=np.float64).copy()
-    offset = np.frombuffer(table.offset, dtype=np.float64).copy()
+    epoch = table.epoch.copy()
+    offset = table.offset.copy()
     lines = np.asarray(table.line, dtype=np.int64)
     naive = offset == NAIVE
     utc = np.where(naive, np.nan, epoch)

@@ -36,7 +36,7 @@ def check_fault(path: Path, fault: str | None, n_points: int, salvage: bool) -> 
 
 
 def _col(values: object) -> FloatArray:
-    return np.frombuffer(values, dtype=np.float64)  # type: ignore[call-overload, no-any-return]
+    return np.asarray(values, dtype=np.float64)
 
 
 def _mean(values: FloatArray) -> float | None:

@@ -20,7 +20,7 @@ from lxml import etree
 from retrostride.errors import FileRefused
 from retrostride.importers.activity import _xml
 from retrostride.importers.activity._common import NAN, STEP_SPORTS
-from retrostride.importers.activity._points import PointTable, number, parse_time
+from retrostride.importers.activity._points import PointTable
 from retrostride.log.model import Session
 
 # Strava writes numeric <type> codes in its GPX exports (a Run is 9 in the file shared here).
@@ -37,12 +37,25 @@ _EXT_CHANNEL = {
     "speed": "speed",
     "power": "power", "powerinwatts": "power", "watts": "power",
 }
+"""Extension elements read, by lower-case local name (TrackPointExtension v1/v2 and others)."""
 
 
 def _local(tag: Any) -> str:
     if not isinstance(tag, str):
         return ""
     return tag[tag.rfind("}") + 1 :]
+
+
+_CODES = {"time": 1, "ele": 2, "hr": 10, "cad": 11, "speed": 12, "power": 13}
+
+
+def _code(tag: Any) -> int:
+    """A small code for a child element's tag (cached per full tag by the caller)."""
+    local = _local(tag).lower()
+    channel = _EXT_CHANNEL.get(local)
+    if channel is not None:
+        return _CODES[channel]
+    return _CODES.get(local, 0)
 
 
 def _read_points(path: Path, stream: Path | io.BytesIO, table: PointTable) -> dict[str, Any]:
@@ -59,52 +72,57 @@ def _read_points(path: Path, stream: Path | io.BytesIO, table: PointTable) -> di
         no_network=True,
         huge_tree=True,
     )
-    lat_a, lon_a, ele_a = table.lat.append, table.lon.append, table.ele.append
-    hr_a, cad_a, spd_a, pow_a = table.hr.append, table.cad.append, table.speed.append, table.power.append
-    ep_a, off_a = table.epoch.append, table.offset.append
-    grp_a, seg_a, line_a = table.group.append, table.segment.append, table.line.append
+    rows: list[tuple[float, ...]] = []
+    times: list[str | None] = []
+    add_row, add_time = rows.append, times.append
+    codes: dict[Any, int] = {}
+    names: dict[Any, str] = {}
     try:
         for _event, el in ctx:
             tag = el.tag
-            name = tag[tag.rfind("}") + 1 :]
+            name = names.get(tag)
+            if name is None:
+                name = names[tag] = _local(tag)
             if name == "trkpt":
                 lat_t, lon_t = el.get("lat"), el.get("lon")
-                lat, lon = number(lat_t), number(lon_t)
-                if lat != lat or lon != lon or abs(lat) > 90 or abs(lon) > 180:
+                try:
+                    lat, lon = float(lat_t), float(lon_t)  # type: ignore[arg-type]
+                except (TypeError, ValueError):
+                    lat = lon = NAN
+                if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
                     table.bad_values.append(f"position ({lat_t}, {lon_t}) at line {el.sourceline}")
                     lat = lon = NAN
                 ele = hr = cad = spd = pw = NAN
                 time_text = None
-                for child in el:
-                    ctag = child.tag
-                    cname = ctag[ctag.rfind("}") + 1 :]
-                    if cname == "time":
-                        time_text = child.text
-                    elif cname == "ele":
-                        ele = number(child.text)
-                    elif cname == "extensions":
-                        for sub in child.iter():
-                            channel = _EXT_CHANNEL.get(_local(sub.tag).lower())
-                            if channel is None:
-                                continue
-                            value = number(sub.text)
-                            if value != value:
-                                table.bad_values.append(
-                                    f"{_local(sub.tag)} {sub.text!r} at line {sub.sourceline}"
-                                )
-                            elif channel == "hr":
-                                hr = value
-                            elif channel == "cad":
-                                cad = value
-                            elif channel == "speed":
-                                spd = value
-                            else:
-                                pw = value
-                epoch, offset = parse_time(time_text)
-                if time_text and epoch != epoch:
-                    table.bad_times.append(f"{time_text.strip()!r} at line {el.sourceline}")
-                lat_a(lat), lon_a(lon), ele_a(ele), hr_a(hr), cad_a(cad), spd_a(spd), pow_a(pw)
-                ep_a(epoch), off_a(offset), grp_a(group), seg_a(segment), line_a(el.sourceline or 0)
+                for sub in el.iterdescendants():
+                    stag = sub.tag
+                    code = codes.get(stag)
+                    if code is None:
+                        code = codes[stag] = _code(stag)
+                    if code == 0:
+                        continue
+                    if code == 1:
+                        time_text = sub.text
+                        continue
+                    try:
+                        value = float(sub.text)  # type: ignore[arg-type]
+                    except (TypeError, ValueError):
+                        table.bad_values.append(
+                            f"{_local(stag)} {sub.text!r} at line {sub.sourceline}"
+                        )
+                        continue
+                    if code == 2:
+                        ele = value
+                    elif code == 10:
+                        hr = value
+                    elif code == 11:
+                        cad = value
+                    elif code == 12:
+                        spd = value
+                    else:
+                        pw = value
+                add_row((lat, lon, ele, NAN, hr, cad, spd, pw, group, segment, el.sourceline or 0))
+                add_time(time_text)
                 seg_has_points = True
                 el.clear(keep_tail=False)
                 parent = el.getparent()
@@ -130,6 +148,7 @@ def _read_points(path: Path, stream: Path | io.BytesIO, table: PointTable) -> di
                 el.clear(keep_tail=False)
     except etree.XMLSyntaxError as exc:
         meta["fault"] = f"XML ends or breaks part-way (line {exc.lineno}: {exc.msg})"
+    table.fill(rows, times)
     return meta
 
 
@@ -163,7 +182,7 @@ def parse(
             if raw_type
             else "the file names no sport: set it by editing the session"
         )
-    if sport not in STEP_SPORTS and np.isfinite(np.frombuffer(table.cad)).any():
+    if sport not in STEP_SPORTS and np.isfinite(table.cad).any():
         warns.append("cadence kept as written (sport unknown, so not converted to steps)")
     session, more = _xml.build_session(
         path, table, sport=sport, home_time_zone=home_time_zone,

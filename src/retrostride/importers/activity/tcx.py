@@ -26,7 +26,7 @@ from retrostride.log.model import Session
 _SPORTS = {"running": "running", "biking": "cycling", "walking": "walking", "hiking": "hiking"}
 _POINT_FIELDS = {
     "LatitudeDegrees": 0, "LongitudeDegrees": 1, "AltitudeMeters": 2, "DistanceMeters": 3,
-    "Value": 4, "Cadence": 5, "RunCadence": 5, "Speed": 6, "Watts": 7,
+    "Value": 4, "Cadence": 5, "RunCadence": 5, "Speed": 6, "Watts": 7, "Time": 8,
 }
 
 
@@ -68,7 +68,7 @@ def _lap_totals(lap: Any) -> _xml.GroupTotals:
 def _activities(stream: Path | io.BytesIO) -> tuple[list[dict[str, Any]], int, str | None]:
     """Per Activity: sport, point table and lap totals; also the Course count and any fault."""
     acts: list[dict[str, Any]] = []
-    table, laps = PointTable(), []
+    laps: list[_xml.GroupTotals] = []
     courses = 0
     fault = None
     ctx = etree.iterparse(
@@ -81,6 +81,21 @@ def _activities(stream: Path | io.BytesIO) -> tuple[list[dict[str, Any]], int, s
         huge_tree=True,
     )
     segment = 0
+    codes: dict[Any, int] = {}
+    rows: list[tuple[float, ...]] = []
+    times: list[str | None] = []
+    table_bad: list[str] = []
+    add_row, add_time = rows.append, times.append
+
+    def finish() -> PointTable:
+        done = PointTable()
+        done.fill(rows, times)
+        done.bad_values.extend(table_bad)
+        rows.clear()
+        times.clear()
+        table_bad.clear()
+        return done
+
     try:
         for _event, el in ctx:
             name = _local(el.tag)
@@ -88,32 +103,22 @@ def _activities(stream: Path | io.BytesIO) -> tuple[list[dict[str, Any]], int, s
                 row = [NAN] * 8
                 time_text = None
                 for sub in el.iter():
-                    sname = _local(sub.tag)
-                    if sname == "Time":
+                    stag = sub.tag
+                    code = codes.get(stag)
+                    if code is None:
+                        code = codes[stag] = _POINT_FIELDS.get(_local(stag), -1)
+                    if code < 0:
+                        continue
+                    if code == 8:
                         time_text = sub.text
                         continue
-                    i = _POINT_FIELDS.get(sname)
-                    if i is not None:
-                        value = number(sub.text)
-                        if value != value and sub.text and sub.text.strip():
-                            table.bad_values.append(f"{sname} {sub.text!r} at line {sub.sourceline}")
-                        row[i] = value
-                epoch, offset = parse_time(time_text)
-                if time_text and epoch != epoch:
-                    table.bad_times.append(f"{time_text.strip()!r} at line {el.sourceline}")
-                table.lat.append(row[0])
-                table.lon.append(row[1])
-                table.ele.append(row[2])
-                table.dist.append(row[3])
-                table.hr.append(row[4])
-                table.cad.append(row[5])
-                table.speed.append(row[6])
-                table.power.append(row[7])
-                table.epoch.append(epoch)
-                table.offset.append(offset)
-                table.group.append(len(laps))
-                table.segment.append(segment)
-                table.line.append(el.sourceline or 0)
+                    try:
+                        row[code] = float(sub.text)  # type: ignore[arg-type]
+                    except (TypeError, ValueError):
+                        if sub.text and sub.text.strip():
+                            table_bad.append(f"{_local(stag)} {sub.text!r} at line {sub.sourceline}")
+                add_row((*row, len(laps), segment, el.sourceline or 0))
+                add_time(time_text)
                 el.clear(keep_tail=False)
                 parent = el.getparent()
                 if parent is not None:
@@ -126,16 +131,16 @@ def _activities(stream: Path | io.BytesIO) -> tuple[list[dict[str, Any]], int, s
                 laps.append(_lap_totals(el))
                 el.clear(keep_tail=False)
             elif name == "Activity":
-                acts.append({"sport": el.get("Sport"), "table": table, "laps": laps})
-                table, laps = PointTable(), []
+                acts.append({"sport": el.get("Sport"), "table": finish(), "laps": laps})
+                laps = []
                 el.clear(keep_tail=False)
             elif name == "Course":
                 courses += 1
                 el.clear(keep_tail=False)
     except etree.XMLSyntaxError as exc:
         fault = f"XML ends or breaks part-way (line {exc.lineno}: {exc.msg})"
-        if len(table):
-            acts.append({"sport": None, "table": table, "laps": laps, "partial": True})
+        if rows:
+            acts.append({"sport": None, "table": finish(), "laps": laps, "partial": True})
     return acts, courses, fault
 
 

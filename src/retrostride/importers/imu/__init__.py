@@ -30,9 +30,9 @@ from retrostride.errors import FileRefused
 from retrostride.gait.recording import FootPair, Placement, Recording
 from retrostride.importers.imu._common import check_size, mounting_matrix
 from retrostride.importers.imu.gaitmap_foot import load_gaitmap_foot, looks_like_gaitmap_foot
-from retrostride.importers.imu.generic_csv import MAGIC, load_generic_csv, write_generic_csv
 from retrostride.importers.imu.geneactiv import SIGNATURE as GENEACTIV_SIGNATURE
 from retrostride.importers.imu.geneactiv import load_geneactiv_csv
+from retrostride.importers.imu.generic_csv import MAGIC, load_generic_csv, write_generic_csv
 from retrostride.importers.imu.mobilised import MAT_SIGNATURE, load_mobilised_mat
 from retrostride.importers.imu.phone_oxford import load_phone_oxford, looks_like_phone_oxford
 from retrostride.importers.imu.phyphox import is_phyphox, load_phyphox
@@ -41,8 +41,8 @@ from retrostride.importers.imu.sensor_logger import _reader, is_sensor_logger, l
 __all__ = [
     "detect_format",
     "load_gaitmap_foot",
-    "load_generic_csv",
     "load_geneactiv_csv",
+    "load_generic_csv",
     "load_mobilised_mat",
     "load_phone_oxford",
     "load_phyphox",
@@ -53,7 +53,12 @@ __all__ = [
 ]
 
 FORMATS = (
-    "retrostride-csv", "phone-oxford", "sensor-logger", "phyphox", "geneactiv", "mobilise-d",
+    "retrostride-csv",
+    "phone-oxford",
+    "sensor-logger",
+    "phyphox",
+    "geneactiv",
+    "mobilise-d",
     "gaitmap-foot",
 )
 
@@ -98,7 +103,8 @@ def detect_format(path: str | Path) -> str:
         return "phone-oxford"
     raise FileRefused(
         path,
-        "unrecognised IMU file: expected one of " + ", ".join(FORMATS)
+        "unrecognised IMU file: expected one of "
+        + ", ".join(FORMATS)
         + " (see docs/imu-csv-layout.md for retrostride's own CSV layout)",
     )
 

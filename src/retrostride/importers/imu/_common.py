@@ -20,12 +20,12 @@ def mounting_matrix(mounting: str) -> FloatArray:
     """The 3x3 matrix taking device axes to body axes, from a mounting string.
 
     ``mounting`` names, for body x (anterior), y (left) and z (up) in turn, the device axis
-    that points that way, with a sign: ``"+z,-x,+y"`` means body x = device +z, body y =
-    device -x, body z = device +y. It must describe a rotation (a right-handed frame).
+    that points that way, with a sign: ``"+z,+x,+y"`` means body x = device +z, body y =
+    device +x, body z = device +y. It must describe a rotation (a right-handed frame).
     """
     parts = [p for p in mounting.split(",")]
     if len(parts) != 3:
-        raise ValueError(f"mounting {mounting!r}: expected three signed axes like '+z,-x,+y'")
+        raise ValueError(f"mounting {mounting!r}: expected three signed axes like '+z,+x,+y'")
     m = np.zeros((3, 3))
     for row, part in enumerate(parts):
         match = _AXIS.match(part.lower())
@@ -102,4 +102,6 @@ def require_finite(path: Path, name: str, values: FloatArray) -> None:
     bad = ~np.isfinite(values)
     if bad.any():
         row = int(np.argmax(bad.any(axis=1) if values.ndim == 2 else bad))
-        raise FileRefused(path, f"{name} holds a missing or non-numeric value at data row {row + 1}")
+        raise FileRefused(
+            path, f"{name} holds a missing or non-numeric value at data row {row + 1}"
+        )

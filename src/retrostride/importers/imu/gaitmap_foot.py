@@ -72,9 +72,9 @@ def _reference(folder: Path, rate_hz: float) -> dict[str, Any]:
         b = pd.read_csv(borders)
         for side in ("left", "right"):
             s = b[b["foot"] == side].sort_values("start")
-            ref[f"{side}_stride_borders_s"] = np.column_stack(
-                [s["start"].to_numpy(float), s["end"].to_numpy(float)]
-            ) / rate_hz
+            ref[f"{side}_stride_borders_s"] = (
+                np.column_stack([s["start"].to_numpy(float), s["end"].to_numpy(float)]) / rate_hz
+            )
     return ref
 
 

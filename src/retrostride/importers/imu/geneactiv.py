@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -41,7 +41,7 @@ def _start_utc(stamp: str, tz_text: str | None) -> datetime | None:
         return None
     sign = -1 if m.group(1) == "-" else 1
     offset = timedelta(hours=int(m.group(2)), minutes=int(m.group(3) or 0)) * sign
-    return (local - offset).replace(tzinfo=timezone.utc)
+    return (local - offset).replace(tzinfo=UTC)
 
 
 def load_geneactiv_csv(
@@ -73,7 +73,9 @@ def load_geneactiv_csv(
     try:
         rate = float(freq_text.split()[0])
     except (IndexError, ValueError):
-        raise FileRefused(path, f"'Measurement Frequency' {freq_text!r} is not a rate in Hz") from None
+        raise FileRefused(
+            path, f"'Measurement Frequency' {freq_text!r} is not a rate in Hz"
+        ) from None
     rows = lines[first_data:]
     try:
         xyz = pd.read_csv(

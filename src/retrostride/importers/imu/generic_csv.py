@@ -45,8 +45,14 @@ MAGIC = "# retrostride-imu-csv"
 _ACC_UNITS = {"m_s2": 1.0, "g": STANDARD_GRAVITY_M_S2}
 _GYR_UNITS = {"rad_s": 1.0, "deg_s": np.pi / 180.0}
 _KNOWN_KEYS = {
-    "placement", "frame", "sampling_rate_hz", "side", "sensor_height_m", "person_height_m",
-    "start_utc", "mounting",
+    "placement",
+    "frame",
+    "sampling_rate_hz",
+    "side",
+    "sensor_height_m",
+    "person_height_m",
+    "start_utc",
+    "mounting",
 }
 
 
@@ -112,7 +118,9 @@ def load_generic_csv(
     if gyr_idx:
         gyr = data[:, 3:6] * gyr_factor
         require_finite(path, "angular rate", gyr)
-    rate = sampling_rate_hz or (float(meta["sampling_rate_hz"]) if "sampling_rate_hz" in meta else None)
+    rate = sampling_rate_hz or (
+        float(meta["sampling_rate_hz"]) if "sampling_rate_hz" in meta else None
+    )
     if t_idx is not None:
         t = data[:, -1]
         measured = uniform_rate_hz(path, t)
@@ -127,8 +135,11 @@ def load_generic_csv(
     try:
         place = Placement(placement or meta.get("placement", "lower-back"))
     except ValueError:
-        raise FileRefused(path, f"placement {meta.get('placement')!r} is not one of "
-                          f"{', '.join(p.value for p in Placement)}") from None
+        raise FileRefused(
+            path,
+            f"placement {meta.get('placement')!r} is not one of "
+            f"{', '.join(p.value for p in Placement)}",
+        ) from None
     mounting = mounting or meta.get("mounting")
     frame = Frame.BODY if mounting else Frame(meta.get("frame", "body"))
     acc = apply_mounting(acc, mounting)

@@ -84,7 +84,7 @@ def _sensor_height_m(folder: Path) -> float | None:
 
     try:
         data = loadmat(info, simplify_cells=True)["infoForAlgo"]
-    except Exception:  # noqa: BLE001 - participant data is optional
+    except Exception:
         return None
     for tm in data.values():
         if isinstance(tm, dict) and "SensorHeight" in tm:
@@ -108,8 +108,10 @@ def load_mobilised_mat(path: str | Path, *, sensor: str = "LowerBack") -> list[R
             raise FileRefused(path, "not a MATLAB 5 MAT-file")
     try:
         mat = loadmat(path, simplify_cells=True)
-    except Exception as exc:  # noqa: BLE001 - scipy raises many types on damaged files
-        raise FileRefused(path, f"cannot read the MAT-file ({exc.__class__.__name__}: {exc})") from None
+    except Exception as exc:
+        raise FileRefused(
+            path, f"cannot read the MAT-file ({exc.__class__.__name__}: {exc})"
+        ) from None
     if "data" not in mat or not isinstance(mat["data"], dict):
         raise FileRefused(path, "no 'data' struct: not the Mobilise-D data.mat layout")
     height = _sensor_height_m(path.parent)
@@ -127,9 +129,13 @@ def load_mobilised_mat(path: str | Path, *, sensor: str = "LowerBack") -> list[R
                     fs = su["Fs"]
                     rate = float(fs["Acc"] if isinstance(fs, dict) else fs)
                 except (KeyError, TypeError, ValueError) as exc:
-                    raise FileRefused(path, f"{key}: sensor {sensor} lacks Acc/Gyr/Fs ({exc})") from None
+                    raise FileRefused(
+                        path, f"{key}: sensor {sensor} lacks Acc/Gyr/Fs ({exc})"
+                    ) from None
                 if acc.ndim != 2 or acc.shape[1] != 3 or gyr.shape != acc.shape:
-                    raise FileRefused(path, f"{key}: Acc and Gyr must be (n, 3) arrays of one length")
+                    raise FileRefused(
+                        path, f"{key}: Acc and Gyr must be (n, 3) arrays of one length"
+                    )
                 require_finite(path, f"{key} Acc", acc)
                 require_finite(path, f"{key} Gyr", gyr)
                 reference: dict[str, Any] = {"test": key}

@@ -51,7 +51,9 @@ def load_phone_oxford(path: str | Path) -> Recording:
     try:
         data = np.loadtxt(path, delimiter=",", ndmin=2, dtype=np.float64)
     except ValueError as exc:
-        raise FileRefused(path, f"not the phone-oxford layout: a row is not 7 numbers ({exc})") from None
+        raise FileRefused(
+            path, f"not the phone-oxford layout: a row is not 7 numbers ({exc})"
+        ) from None
     if data.shape[1] != N_COLUMNS:
         raise FileRefused(path, f"expected {N_COLUMNS} columns, found {data.shape[1]}")
     t_s = (data[:, 0] - data[0, 0]) * 1e-9
@@ -59,7 +61,9 @@ def load_phone_oxford(path: str | Path) -> Recording:
     require_finite(path, "acceleration", acc)
     rate = uniform_rate_hz(path, t_s)
     if not 10.0 <= rate <= 1000.0:
-        raise FileRefused(path, f"sampling rate {rate:.1f} Hz is implausible (timestamps not in ns?)")
+        raise FileRefused(
+            path, f"sampling rate {rate:.1f} Hz is implausible (timestamps not in ns?)"
+        )
     _, acc_u = resample_uniform(t_s, acc, rate)
     steps = data[:, 4:7]
     totals = steps[-1] - steps[0]

@@ -45,7 +45,8 @@ def _read_table(blob: bytes) -> pd.DataFrame:
 
 def is_phyphox(first_line: str) -> bool:
     return "Time (s)" in first_line and (
-        "Acceleration x (m/s^2)" in first_line or "Gyroscope x (rad/s)" in first_line
+        "Acceleration x (m/s^2)" in first_line
+        or "Gyroscope x (rad/s)" in first_line
         or "Linear Acceleration x (m/s^2)" in first_line
     )
 
@@ -77,8 +78,11 @@ def load_phyphox(
     acc_t = next((t for t in tables if all(c in t.columns for c in ACC_COLUMNS)), None)
     if acc_t is None:
         if any("Linear Acceleration x (m/s^2)" in t.columns for t in tables):
-            raise FileRefused(path, "phyphox 'Linear Acceleration' excludes gravity; export the "
-                              "'Acceleration with g' experiment instead")
+            raise FileRefused(
+                path,
+                "phyphox 'Linear Acceleration' excludes gravity; export the "
+                "'Acceleration with g' experiment instead",
+            )
         raise FileRefused(path, f"no phyphox columns {', '.join(ACC_COLUMNS)}")
     t = acc_t[TIME_COLUMN].to_numpy(dtype=np.float64)
     acc = acc_t[ACC_COLUMNS].to_numpy(dtype=np.float64)

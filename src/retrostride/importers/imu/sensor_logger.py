@@ -66,7 +66,9 @@ def _xyz(path: Path, name: str, blob: bytes) -> tuple[FloatArray, FloatArray, Fl
         t = df["seconds_elapsed"].to_numpy(dtype=np.float64)
         v = df[["x", "y", "z"]].to_numpy(dtype=np.float64)
     except (KeyError, ValueError, pd.errors.ParserError) as exc:
-        raise FileRefused(path, f"{name}: expected columns time, seconds_elapsed, z, y, x ({exc})") from None
+        raise FileRefused(
+            path, f"{name}: expected columns time, seconds_elapsed, z, y, x ({exc})"
+        ) from None
     require_finite(path, name, v)
     return t, v, t_ns
 
@@ -83,8 +85,11 @@ def load_sensor_logger(
     check_size(path)
     files = _reader(path)
     if not is_sensor_logger(files):
-        raise FileRefused(path, "not a Sensor Logger export: no TotalAcceleration.csv or "
-                          "Accelerometer.csv with columns time, seconds_elapsed, z, y, x")
+        raise FileRefused(
+            path,
+            "not a Sensor Logger export: no TotalAcceleration.csv or "
+            "Accelerometer.csv with columns time, seconds_elapsed, z, y, x",
+        )
     platform = "android"
     if "Metadata.csv" in files or "metadata.csv" in files:
         meta = pd.read_csv(io.BytesIO(files.get("Metadata.csv") or files["metadata.csv"]))
@@ -95,7 +100,9 @@ def load_sensor_logger(
     else:
         t, acc, t_ns = _xyz(path, "Accelerometer.csv", files["Accelerometer.csv"])
         if "Gravity.csv" not in files:
-            raise FileRefused(path, "Accelerometer.csv excludes gravity and there is no Gravity.csv")
+            raise FileRefused(
+                path, "Accelerometer.csv excludes gravity and there is no Gravity.csv"
+            )
         tg, grav, _ = _xyz(path, "Gravity.csv", files["Gravity.csv"])
         acc = acc + np.column_stack([np.interp(t, tg, grav[:, k]) for k in range(3)])
     if platform == "ios" and not standardised:

@@ -79,7 +79,7 @@ def anchors(edition: int) -> BackwardAnchors:
     forward_level_net = level_walk_met(speed, curve) - 1.0
     scaled_net = level_walk_met(speed / BACKWARD_SPEED_SCALE, curve) - 1.0
     level_scale = float(((level_row.met - 1.0) / scaled_net)[0])
-    grade_term = walk_grade_met(speed, grade)
+    grade_term = walk_grade_met(speed, grade, forward_level_net)
     uphill_ratio = float(((uphill_row.met - 1.0) / (forward_level_net + grade_term))[0])
     backward_level_net = level_row.met - 1.0
     meet = uphill_ratio * (forward_level_net + grade_term) - backward_level_net
@@ -102,9 +102,7 @@ def backward_walk_net(
     fit = anchors(edition)
     level_net = fit.level_scale * scaled_level_net
     forward_net = forward_level_net + forward_grade_met
-    uphill = np.maximum(
-        level_net + fit.kappa * forward_grade_met, fit.uphill_ratio * forward_net
-    )
+    uphill = np.maximum(level_net + fit.kappa * forward_grade_met, fit.uphill_ratio * forward_net)
     if not np.any(grade_percent < 0):
         return uphill
     ratio = level_net / np.maximum(forward_level_net, 1e-9)

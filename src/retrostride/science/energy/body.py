@@ -62,7 +62,9 @@ def rmr_kcal_day(profile: Profile) -> float:
     """
     mass, height_cm, age = profile.body_mass_kg, profile.height_m * 100.0, profile.age_years
     if profile.equation == "mifflin-st-jeor":
-        return 10.0 * mass + 6.25 * height_cm - 5.0 * age + (5.0 if profile.sex == "male" else -161.0)
+        return (
+            10.0 * mass + 6.25 * height_cm - 5.0 * age + (5.0 if profile.sex == "male" else -161.0)
+        )
     if profile.sex == "male":
         return 66.473 + 13.7516 * mass + 5.0033 * height_cm - 6.7550 * age
     return 655.0955 + 9.5634 * mass + 1.8496 * height_cm - 4.6756 * age

@@ -20,9 +20,10 @@ a deadmill ``very-low``. Any level above ``high`` is flagged ``extrapolated``.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
+from numpy.typing import NDArray
 
 from retrostride.science.energy.forward import FloatArray
 
@@ -54,7 +55,9 @@ MEASURED: Final[dict[tuple[str, str], tuple[Box, ...]]] = {
 }
 
 
-def distance(speed_m_s: FloatArray, grade_percent: FloatArray, boxes: tuple[Box, ...]) -> FloatArray:
+def distance(
+    speed_m_s: FloatArray, grade_percent: FloatArray, boxes: tuple[Box, ...]
+) -> FloatArray:
     """Normalised distance from each condition to the nearest of ``boxes`` (0 inside)."""
     nearest = np.full(speed_m_s.shape, np.inf)
     for v_min, v_max, g_min, g_max, _source in boxes:
@@ -67,8 +70,48 @@ def distance(speed_m_s: FloatArray, grade_percent: FloatArray, boxes: tuple[Box,
     return nearest
 
 
-def level_codes(distance_units: FloatArray) -> FloatArray:
+def level_codes(distance_units: FloatArray) -> NDArray[np.int8]:
     """0 (high), 1 (medium), 2 (low), 3 (very-low) from the distance."""
-    return np.searchsorted(np.array([0.02, 1.0, 2.0]), distance_units, side="left").astype(
-        np.int8
+    level = (distance_units > 0.02).astype(np.int8)
+    level += distance_units > 1.0
+    level += distance_units > 2.0
+    return level
+
+
+GROUPS: Final = (("forward", "walk"), ("forward", "run"), ("backward", "walk"), ("backward", "run"))
+_SLOTS: Final = max(len(boxes) for boxes in MEASURED.values())
+# Bounds [slot, bound, group] (group = 2 x backward + run); short lists repeat their first box.
+_BOUNDS: Final = np.array(
+    [
+        [
+            [MEASURED[key][min(slot, len(MEASURED[key]) - 1)][bound] for key in GROUPS]
+            for bound in range(4)
+        ]
+        for slot in range(_SLOTS)
+    ],
+    dtype=np.float64,
+)
+
+
+def group_distance(
+    speed_m_s: FloatArray, grade_percent: FloatArray, group: NDArray[np.integer[Any]]
+) -> FloatArray:
+    """Like :func:`distance` with each condition's own boxes (``group`` 0-3, see ``GROUPS``)."""
+    speed_m_s, grade_percent, group = np.broadcast_arrays(
+        np.atleast_1d(speed_m_s), np.atleast_1d(grade_percent), np.atleast_1d(group)
     )
+    nearest: FloatArray | None = None
+    for slot in range(_SLOTS):
+        v_min, v_max, g_min, g_max = (_BOUNDS[slot, bound].take(group) for bound in range(4))
+        dv = np.maximum(v_min - speed_m_s, speed_m_s - v_max)
+        np.maximum(dv, 0.0, out=dv)
+        dv *= 1.0 / SPEED_UNIT_M_S
+        dg = np.maximum(g_min - grade_percent, grade_percent - g_max)
+        np.maximum(dg, 0.0, out=dg)
+        dg *= 1.0 / GRADE_UNIT_PERCENT
+        dv *= dv
+        dg *= dg
+        dv += dg
+        nearest = dv if nearest is None else np.minimum(nearest, dv, out=nearest)
+    assert nearest is not None
+    return np.sqrt(nearest)

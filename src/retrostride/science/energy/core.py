@@ -186,7 +186,10 @@ def _validate(
         "a grade from -100% to 100% (negative downhill), e.g. '5' or '-3 %'",
     )
     _check(
-        (mass > 0) & (mass <= MAX_BODY_MASS_KG), mass, "mass", "a body mass above 0 and up to 650 kg"
+        (mass > 0) & (mass <= MAX_BODY_MASS_KG),
+        mass,
+        "mass",
+        "a body mass above 0 and up to 650 kg",
     )
     _check(
         (load >= 0) & (load <= 2 * mass),
@@ -195,6 +198,18 @@ def _validate(
         "a carried load from 0 kg to twice body mass, e.g. '10 kg'",
     )
     _check((sled >= 0) & (sled <= MAX_SLED_KG), sled, "sled", "a sled mass from 0 to 1000 kg")
+
+
+CHUNK: Final = 16384  # elements per pass: temporaries stay in the CPU cache
+
+
+def _flat(values: NDArray[Any], shape: tuple[int, ...]) -> NDArray[Any]:
+    """A 0-d array stays 0-d (numpy broadcasts it); anything else becomes 1-d of full size."""
+    if values.ndim == 0:
+        return values
+    if values.shape == shape:
+        return values.reshape(-1)
+    return np.broadcast_to(values, shape).reshape(-1)
 
 
 def estimate_arrays(
@@ -211,50 +226,60 @@ def estimate_arrays(
 ) -> EnergyArrays:
     """Energy cost of every condition (inputs broadcast together; see the module docstring)."""
     edition = check_edition(edition)
-    direction_code = _codes(direction, DIRECTION_CODES, "direction")
-    gait_code = _codes(gait, GAIT_CODES, "gait", none_code=0)
-    setting_code = _codes(setting, SETTING_CODES, "setting")
-    surface_code = _codes(surface, SURFACE_NAMES, "surface", none_code=0)
-    (speed, grade, mass, load, sled, direction_code, gait_code, setting_code, surface_code) = (
-        np.broadcast_arrays(
-            np.asarray(speed_m_s, dtype=np.float64),
-            np.asarray(grade_percent, dtype=np.float64),
-            np.asarray(body_mass_kg, dtype=np.float64),
-            np.asarray(0.0 if load_kg is None else load_kg, dtype=np.float64),
-            np.asarray(0.0 if sled_kg is None else sled_kg, dtype=np.float64),
-            direction_code,
-            gait_code,
-            setting_code,
-            surface_code,
-        )
-    )
-    shape = speed.shape
-    speed, grade, mass, load, sled = (a.ravel() for a in (speed, grade, mass, load, sled))
-    direction_code, gait_code, setting_code, surface_code = (
-        a.ravel() for a in (direction_code, gait_code, setting_code, surface_code)
-    )
-    _validate(speed, grade, mass, load, sled)
-    result = _compute(
-        speed, grade, mass, load, sled, direction_code, gait_code, setting_code, surface_code,
-        edition,
-    )
-    if shape != speed.shape:
-        result = _reshape(result, shape)
-    return result
-
-
-def _reshape(result: EnergyArrays, shape: tuple[int, ...]) -> EnergyArrays:
-    fields = {
-        name: getattr(result, name).reshape(shape)
-        for name in (
-            "met", "vo2_ml_kg_min", "vo2_l_min", "kcal_per_min", "kcal_per_min_o2",
-            "forward_met", "ratio_to_forward", "gait", "direction", "extrapolated",
-            "certainty", "certainty_distance",
-        )
+    inputs = [
+        np.asarray(speed_m_s, dtype=np.float64),
+        np.asarray(grade_percent, dtype=np.float64),
+        np.asarray(body_mass_kg, dtype=np.float64),
+        np.asarray(0.0 if load_kg is None else load_kg, dtype=np.float64),
+        np.asarray(0.0 if sled_kg is None else sled_kg, dtype=np.float64),
+        np.asarray(_codes(direction, DIRECTION_CODES, "direction")),
+        np.asarray(_codes(gait, GAIT_CODES, "gait", none_code=0)),
+        np.asarray(_codes(setting, SETTING_CODES, "setting")),
+        np.asarray(_codes(surface, SURFACE_NAMES, "surface", none_code=0)),
+    ]
+    shape = np.broadcast_shapes(*(a.shape for a in inputs))
+    flat = [_flat(a, shape) for a in inputs]
+    _validate(*flat[:5])
+    size = int(np.prod(shape))
+    out: dict[str, NDArray[Any]] = {
+        name: np.empty(size, dtype=dtype) for name, dtype in _OUTPUTS.items()
     }
-    return EnergyArrays(
-        **fields, sources=result.sources, warnings=result.warnings, edition=result.edition
+    used: set[str] = set()
+    warnings: list[str] = []
+    for start in range(0, size, CHUNK):
+        stop = min(start + CHUNK, size)
+        part = [a if a.ndim == 0 else a[start:stop] for a in flat]
+        chunk, chunk_used, chunk_warnings = _compute(*part, edition=edition)
+        for name, values in chunk.items():
+            out[name][start:stop] = values
+        used |= chunk_used
+        warnings.extend(w for w in chunk_warnings if w not in warnings)
+    sources = tuple(
+        EDITION_SOURCES[edition] if key == "edition" else SOURCES[key]
+        for key in ("edition", *sorted(used - {"edition"}))
     )
+    return EnergyArrays(
+        **{name: values.reshape(shape) for name, values in out.items()},  # type: ignore[arg-type]
+        sources=sources,
+        warnings=tuple(warnings),
+        edition=edition,
+    )
+
+
+_OUTPUTS: Final[dict[str, type]] = {
+    "met": np.float64,
+    "vo2_ml_kg_min": np.float64,
+    "vo2_l_min": np.float64,
+    "kcal_per_min": np.float64,
+    "kcal_per_min_o2": np.float64,
+    "forward_met": np.float64,
+    "ratio_to_forward": np.float64,
+    "gait": np.int8,
+    "direction": np.int8,
+    "extrapolated": np.bool_,
+    "certainty": np.int8,
+    "certainty_distance": np.float64,
+}
 
 
 def _compute(
@@ -267,21 +292,27 @@ def _compute(
     gait_code: NDArray[np.int8],
     setting_code: NDArray[np.int8],
     surface_code: NDArray[np.int8],
+    *,
     edition: int,
-) -> EnergyArrays:
+) -> tuple[dict[str, NDArray[Any]], set[str], list[str]]:
+    """One chunk (1-d arrays of one length, or 0-d arrays broadcast against them)."""
     used = {"edition"}
     warnings: list[str] = []
     backward = direction_code == 1
-    any_backward = bool(backward.any())
-    transition = np.where(backward, bw.BACKWARD_TRANSITION_M_S, bw.FORWARD_TRANSITION_M_S)
-    run = np.where(gait_code == 0, speed >= transition, gait_code == 2)
-    walk = ~run
-    any_run, any_walk = bool(run.any()), bool(walk.any())
-    if bool(np.any(gait_code == 0)):
+    any_backward = bool(np.any(backward))
+    auto = gait_code == 0
+    transition: Any = bw.FORWARD_TRANSITION_M_S
+    if any_backward:
+        transition = np.where(backward, bw.BACKWARD_TRANSITION_M_S, bw.FORWARD_TRANSITION_M_S)
+    run = np.where(auto, speed >= transition, gait_code == 2) if np.any(auto) else gait_code == 2
+    any_run = bool(np.any(run))
+    any_walk = not bool(np.all(run))
+    if bool(np.any(auto)):
         used.add("transition")
+    walk_ok = run | (speed <= MAX_WALK_SPEED_M_S)
     _check(
-        run | (speed <= MAX_WALK_SPEED_M_S),
-        speed,
+        walk_ok,
+        np.broadcast_to(speed, walk_ok.shape),
         "speed",
         "a walking speed up to 4.5 m/s (choose running above it)",
     )
@@ -289,31 +320,32 @@ def _compute(
     # Forward terms of the same model.
     treadmill = setting_code == 1
     walk_curve = walking_curve(edition)
-    scale = bw.BACKWARD_SPEED_SCALE
-    if edition == 2024 and bool(treadmill.any()):
+    scaled_speed = speed / bw.BACKWARD_SPEED_SCALE
+    if edition == 2024 and bool(np.any(treadmill)):
         tm_curve = walking_curve(edition, treadmill=True)
         walk_level = np.where(
             treadmill, level_walk_met(speed, tm_curve), level_walk_met(speed, walk_curve)
         )
         scaled_level = np.where(
             treadmill,
-            level_walk_met(speed / scale, tm_curve),
-            level_walk_met(speed / scale, walk_curve),
+            level_walk_met(scaled_speed, tm_curve),
+            level_walk_met(scaled_speed, walk_curve),
         )
     else:
         walk_level = level_walk_met(speed, walk_curve)
-        scaled_level = level_walk_met(speed / scale, walk_curve) if any_backward else walk_level
-    if any_walk:
-        used.add("acsm" if bool(np.any(walk & (grade > 0))) else "edition")
-        if bool(np.any(walk & (grade < 0))):
-            used.add("minetti")
+        scaled_level = level_walk_met(scaled_speed, walk_curve) if any_backward else walk_level
+    walk_level_net = walk_level - 1.0
+    if any_walk and bool(np.any(grade > 0)):
+        used.add("acsm")
+    if any_walk and bool(np.any(grade < 0)):
+        used.add("minetti")
+    grade_met = walk_grade_met(speed, grade, walk_level_net)
     level = walk_level
-    grade_met = walk_grade_met(speed, grade) if any_walk else np.zeros_like(speed)
     if any_run:
         run_level = running_curve(edition).met(speed)
         level = np.where(run, run_level, walk_level)
-        grade_met = np.where(run, run_grade_met(speed, grade), grade_met)
-        if bool(np.any(run & (grade != 0))):
+        grade_met = np.where(run, run_grade_met(grade, run_level - 1.0), grade_met)
+        if bool(np.any(grade != 0)):
             used.add("minetti")
     forward_net = level - 1.0 + grade_met
 
@@ -321,27 +353,29 @@ def _compute(
     net = forward_net
     if any_backward:
         walk_back = bw.backward_walk_net(
-            speed, grade, walk_level - 1.0, grade_met, scaled_level - 1.0, edition
+            speed, grade, walk_level_net, grade_met, scaled_level - 1.0, edition
         )
-        run_back = bw.BACKWARD_RUN_RATIO * forward_net
-        net = np.where(backward, np.where(run, run_back, walk_back), forward_net)
-        if bool(np.any(backward & walk)):
+        if any_run:
+            walk_back = np.where(run, bw.BACKWARD_RUN_RATIO * forward_net, walk_back)
+        net = np.where(backward, walk_back, forward_net)
+        if any_walk:
             used.add("backward-walk")
-        if bool(np.any(backward & run)):
+        if any_run:
             used.add("backward-run")
-    ratio_base = np.where(forward_net > 0, net / np.where(forward_net > 0, forward_net, 1.0), 1.0)
 
-    floor = np.zeros(speed.shape, dtype=np.int8)  # minimum certainty level from components
+    floor: Any = np.int8(0)  # minimum certainty level from components
 
     # Settings.
     if bool(np.any(setting_code != 0)):
         if bool(np.any(treadmill & run)):
-            saving = np.where(treadmill & run, machines.treadmill_run_saving_met(speed), 0.0)
+            saving = np.where(
+                treadmill & run, machines.treadmill_run_saving_met(speed, level - 1.0), 0.0
+            )
             forward_net = forward_net - saving
             net = net - saving
             used.add("treadmill-run")
         curved = setting_code == 3
-        if bool(curved.any()):
+        if bool(np.any(curved)):
             walk_factor, run_factor = machines.curved_factors()
             factor = np.where(curved, np.where(run, run_factor, walk_factor), 1.0)
             forward_net = forward_net * factor
@@ -349,7 +383,7 @@ def _compute(
             floor = np.maximum(floor, np.where(curved & backward, 2, np.where(curved, 1, 0)))
             used.add("curved")
         dead = setting_code == 2
-        if bool(dead.any()):
+        if bool(np.any(dead)):
             added = np.where(dead, machines.deadmill_met(speed), 0.0)
             forward_net = forward_net + added
             net = net + added
@@ -357,24 +391,27 @@ def _compute(
             used.add("deadmill")
             warnings.append("deadmill: belt friction is an assumption (no published figure)")
 
-    # Terrain and load.
-    terrain = _TERRAIN[surface_code]
+    # Terrain and load: backward adds them in proportion to its base cost.
+    terrain = _TERRAIN.take(surface_code)
     rough = terrain != 1.0
-    if bool(rough.any()):
+    loaded = load > 0
+    if bool(np.any(rough)) or bool(np.any(loaded)):
+        base_ratio = net / np.where(forward_net > 0, forward_net, 1.0)
+        base_ratio = np.where(forward_net > 0, base_ratio, 1.0)
+    if bool(np.any(rough)):
         walk_added = terrain_walk_met(speed, grade, terrain)
         run_factor_t = 1.0 + (terrain - 1.0) * RUN_TERRAIN_SCALE
         forward_net = np.where(run, forward_net * run_factor_t, forward_net + walk_added)
-        net = np.where(run, net * run_factor_t, net + ratio_base * walk_added)
+        net = np.where(run, net * run_factor_t, net + base_ratio * walk_added)
         floor = np.maximum(floor, np.where(rough & (run | backward), 1, 0))
         used.add("terrain")
         if bool(np.any(rough & run)):
             used.add("terrain-run")
-    loaded = load > 0
-    if bool(loaded.any()):
+    if bool(np.any(loaded)):
         walk_added = load_walk_met(mass, load, speed, grade, terrain)
         run_factor_l = 1.0 + load / mass
         forward_net = np.where(run, forward_net * run_factor_l, forward_net + walk_added)
-        net = np.where(run, net * run_factor_l, net + ratio_base * walk_added)
+        net = np.where(run, net * run_factor_l, net + base_ratio * walk_added)
         outside = loaded & (
             run | backward | (load > PANDOLF_MAX_LOAD_KG) | (speed > PANDOLF_MAX_SPEED_M_S)
         )
@@ -387,55 +424,49 @@ def _compute(
 
     # Sled.
     dragging = sled > 0
-    if bool(dragging.any()):
-        added = machines.sled_met(sled, mass, speed, grade, _FRICTION[surface_code])
+    if bool(np.any(dragging)):
+        added = machines.sled_met(sled, mass, speed, grade, _FRICTION.take(surface_code))
         forward_net = forward_net + added
         net = net + added
         floor = np.maximum(floor, np.where(dragging, 2, 0))
         used.add("sled")
-        if bool(np.any(dragging & ~_FRICTION_MEASURED[surface_code])):
+        if bool(np.any(dragging & ~_FRICTION_MEASURED.take(surface_code))):
             warnings.append("sled friction 0.33 assumed: no published figure for this surface")
 
     rest_net = STANDING_MET - 1.0
-    met = 1.0 + np.maximum(net, rest_net)
-    forward_met = 1.0 + np.maximum(forward_net, rest_net)
+    met = np.maximum(net, rest_net)
+    met += 1.0
+    forward_met = np.maximum(forward_net, rest_net)
+    forward_met += 1.0
 
-    # Certainty.
-    distance_units = np.zeros_like(speed)
-    for (direction_name, gait_name), boxes in cert.MEASURED.items():
-        mask = (backward if direction_name == "backward" else ~backward) & (
-            run if gait_name == "run" else walk
-        )
-        if mask is not None and bool(mask.any()):
-            if bool(mask.all()):
-                distance_units = cert.distance(speed, grade, boxes)
-            else:
-                distance_units[mask] = cert.distance(speed[mask], grade[mask], boxes)
-    level_code = np.maximum(cert.level_codes(distance_units), floor).astype(np.int8)
-    if bool(np.any(walk & (speed > bw.FORWARD_TRANSITION_M_S) & (gait_code == 1))):
+    # Certainty: distance to the measured boxes of the same direction and gait.
+    group = direction_code * 2 + run
+    distance_units = cert.group_distance(speed, grade, group)
+    level_code = cert.level_codes(distance_units)
+    level_code = np.maximum(level_code, floor) if np.ndim(floor) or floor else level_code
+    if bool(np.any((gait_code == 1) & (speed > bw.FORWARD_TRANSITION_M_S))):
         warnings.append("walking asked for above the walk-run transition speed")
     if bool(np.any(np.abs(grade) > 45.0)):
         warnings.append("grade beyond the measured +-45% (Minetti 2002): extrapolated")
 
     vo2 = met * VO2_ML_KG_MIN_PER_MET
-    sources = tuple(
-        EDITION_SOURCES[edition] if key == "edition" else SOURCES[key]
-        for key in ("edition", *sorted(used - {"edition"}))
-    )
-    return EnergyArrays(
-        met=met,
-        vo2_ml_kg_min=vo2,
-        vo2_l_min=vo2 * mass / 1000.0,
-        kcal_per_min=met * mass / 60.0,
-        kcal_per_min_o2=vo2 * mass / 1000.0 * 5.0,
-        forward_met=forward_met,
-        ratio_to_forward=met / forward_met,
-        gait=np.where(run, 2, 1).astype(np.int8),
-        direction=direction_code.astype(np.int8),
-        extrapolated=level_code > 0,
-        certainty=level_code,
-        certainty_distance=distance_units,
-        sources=sources,
-        warnings=tuple(warnings),
-        edition=edition,
+    vo2_l_min = vo2 * mass
+    vo2_l_min *= 1e-3
+    return (
+        {
+            "met": met,
+            "vo2_ml_kg_min": vo2,
+            "vo2_l_min": vo2_l_min,
+            "kcal_per_min": met * mass / 60.0,
+            "kcal_per_min_o2": vo2_l_min * 5.0,
+            "forward_met": forward_met,
+            "ratio_to_forward": met / forward_met,
+            "gait": run + 1,
+            "direction": direction_code,
+            "extrapolated": level_code > 0,
+            "certainty": level_code,
+            "certainty_distance": distance_units,
+        },
+        used,
+        warnings,
     )

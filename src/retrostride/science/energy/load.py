@@ -59,11 +59,23 @@ def load_walk_met(
     grade_percent: FloatArray,
     terrain_factor: FloatArray | float,
 ) -> FloatArray:
-    """MET added by carrying ``load_kg`` while walking (Pandolf/Santee, loaded minus unloaded)."""
-    zero = np.zeros_like(load_kg)
-    loaded = pandolf_watts(body_mass_kg, load_kg, speed_m_s, grade_percent, terrain_factor)
-    unloaded = pandolf_watts(body_mass_kg, zero, speed_m_s, grade_percent, terrain_factor)
-    return np.maximum(loaded - unloaded, 0.0) / body_mass_kg / W_PER_KG_PER_MET
+    """MET added by carrying ``load_kg`` while walking: Pandolf/Santee loaded minus unloaded.
+
+    Expanded, the standing term 1.5 W and Santee's (25 - V^2) cancel::
+
+        2 (W + L) (L / W)^2 + eta L (1.5 V^2 + 0.35 V G)
+        - [G < 0] eta (G L V / 3.5 - L (G + 6)^2 / W)
+    """
+    share = load_kg / body_mass_kg
+    added_w = 2.0 * (body_mass_kg + load_kg) * share * share
+    added_w += terrain_factor * load_kg * speed_m_s * (1.5 * speed_m_s + 0.35 * grade_percent)
+    downhill = np.minimum(grade_percent, 0.0)
+    added_w -= (
+        terrain_factor
+        * (downhill * load_kg * speed_m_s / 3.5 - load_kg * (downhill + 6.0) ** 2 / body_mass_kg)
+        * (grade_percent < 0)
+    )
+    return np.maximum(added_w, 0.0) / body_mass_kg / W_PER_KG_PER_MET
 
 
 def terrain_walk_met(

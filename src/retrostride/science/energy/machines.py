@@ -3,8 +3,9 @@
 Motorised treadmill. Walking: the edition's own treadmill rows (2024: 17340-17367) anchor a
 treadmill curve; 2011 has none and uses the overground curve. Running: no air to push, so a
 treadmill at 1% grade costs what running outdoors does (Jones & Doust 1996, J Sports Sci 14:321,
-2.92-5.0 m/s); the model removes a 1%-grade increment (Minetti 2002) from treadmill running,
-scaled by ``(v / 2.92)^2`` below 2.92 m/s since air drag power grows with the cube of speed.
+2.92-5.0 m/s); the model removes a 1%-grade increment (Minetti 2002's ratio C(1%)/C(0)) from
+treadmill running, scaled by ``(v / 2.92)^2`` below 2.92 m/s (air drag power grows with the
+cube of speed).
 
 Deadmill (a motorised treadmill switched off, its belt pushed by the legs). No published energy
 figure exists (BRIEF.md). ASSUMPTION: the belt resists with a force of 0.10 x body weight
@@ -51,11 +52,11 @@ CURVED_WALK_CODE: Final = "17455"
 CURVED_RUN_CODES: Final = ("12410", "12412", "12414", "12416")
 
 
-def treadmill_run_saving_met(speed_m_s: FloatArray) -> FloatArray:
+def treadmill_run_saving_met(speed_m_s: FloatArray, level_net_met: FloatArray) -> FloatArray:
     """MET saved running on a motorised treadmill rather than outdoors (Jones & Doust 1996)."""
-    one_percent_j_kg_m = minetti_run_j_kg_m(JONES_DOUST_GRADE_PERCENT / 100.0) - MINETTI_RUN[-1]
+    one_percent = float(minetti_run_j_kg_m(JONES_DOUST_GRADE_PERCENT / 100.0)) / MINETTI_RUN[-1]
     scale = np.minimum(1.0, (speed_m_s / JONES_DOUST_MIN_SPEED_M_S) ** 2)
-    return one_percent_j_kg_m * speed_m_s * scale / W_PER_KG_PER_MET
+    return level_net_met * (one_percent - 1.0) * scale
 
 
 def deadmill_met(speed_m_s: FloatArray) -> FloatArray:
@@ -87,8 +88,8 @@ def sled_met(
     friction: FloatArray,
 ) -> FloatArray:
     """MET added by dragging a sled of ``sled_kg`` at ``speed_m_s`` on ``grade_percent``."""
-    theta = np.arctan(grade_percent / 100.0)
-    force_n = sled_kg * GRAVITY_M_S2 * (friction * np.cos(theta) + np.sin(theta))
+    rise = grade_percent / 100.0  # tan(theta): cos = 1 / hypot, sin = rise / hypot
+    force_n = sled_kg * GRAVITY_M_S2 * (friction + rise) / np.sqrt(1.0 + rise * rise)
     power_w = force_n * speed_m_s
     metabolic_w = np.where(
         power_w >= 0, power_w / POSITIVE_WORK_EFFICIENCY, -power_w / NEGATIVE_WORK_EFFICIENCY

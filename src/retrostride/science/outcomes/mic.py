@@ -148,6 +148,10 @@ NO_MIC_NOTES: dict[str, str] = {
 }
 
 
+_EPS = 1e-9
+"""Tolerance for rounding when a change equals its threshold."""
+
+
 def find_mic(measure: str, population: str) -> MinimalImportantChange | None:
     """The MIC for ``measure`` in ``population``, or None where none is published (found)."""
     for mic in MIC_TABLE:
@@ -199,7 +203,7 @@ def interpret_change(
     meets_rel = (
         mic.relative_percent is not None
         and rel_improvement is not None
-        and rel_improvement >= mic.relative_percent
+        and rel_improvement >= mic.relative_percent - _EPS
     )
     threshold = f"{mic.kind} {mic.absolute:.2f}"
     if mic.absolute_upper is not None:
@@ -208,17 +212,17 @@ def interpret_change(
         threshold += f" or {mic.relative_percent:.0f}%"
     where = f"{threshold}, {mic.source}"
     if mic.kind == "MDC":
-        beyond = abs(change) >= mic.absolute
+        beyond = abs(change) >= mic.absolute - _EPS
         verdict = "beyond-error" if beyond else "within-error"
         state = "larger than" if beyond else "within"
         text = f"{head}; {state} measurement error ({where}); {mic.note}"
     elif improvement < 0:
         verdict = "worse"
         text = f"{head}; worse than baseline ({where})"
-    elif improvement >= (mic.absolute_upper or mic.absolute) or meets_rel:
+    elif improvement >= (mic.absolute_upper or mic.absolute) - _EPS or meets_rel:
         verdict = "important"
         text = f"{head}; reaches the minimal important change ({where})"
-    elif improvement >= mic.absolute:
+    elif improvement >= mic.absolute - _EPS:
         verdict = "within-range"
         text = f"{head}; within the published range of minimal important change ({where})"
     else:

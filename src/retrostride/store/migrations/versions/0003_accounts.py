@@ -17,7 +17,10 @@ depends_on = None
 
 def _account_fk(name: str) -> sa.Column[int]:
     return sa.Column(
-        name, sa.Integer, sa.ForeignKey("account.id", ondelete="CASCADE"), nullable=False,
+        name,
+        sa.Integer,
+        sa.ForeignKey("account.id", ondelete="CASCADE"),
+        nullable=False,
         index=True,
     )
 
@@ -32,8 +35,11 @@ def upgrade() -> None:
         sa.Column("role", sa.String(16), nullable=False),
         sa.Column("is_admin", sa.Boolean, nullable=False),
         sa.Column(
-            "person_id", sa.Integer, sa.ForeignKey("person.id", ondelete="SET NULL"),
-            nullable=True, unique=True,
+            "person_id",
+            sa.Integer,
+            sa.ForeignKey("person.id", ondelete="SET NULL"),
+            nullable=True,
+            unique=True,
         ),
         sa.Column("created_at", sa.DateTime(timezone=False), nullable=False),
     )
@@ -111,8 +117,11 @@ def upgrade() -> None:
         "upload_job",
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column(
-            "person_id", sa.Integer, sa.ForeignKey("person.id", ondelete="CASCADE"),
-            nullable=False, index=True,
+            "person_id",
+            sa.Integer,
+            sa.ForeignKey("person.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
         ),
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("files_total", sa.Integer, nullable=False),

@@ -1,0 +1,1 @@
+"""Assessments: outcome measures recorded over time and read against their minimal change."""

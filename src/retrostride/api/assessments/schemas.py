@@ -1,0 +1,41 @@
+"""Request and response bodies of the assessments domain."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class MeasureOut(BaseModel):
+    id: str
+    label: str
+    unit: str
+    better: str
+    needs_method: bool
+
+
+class AssessmentIn(BaseModel):
+    """One measurement in the measure's unit (see GET /api/assessments/measures)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    measure: str = Field(min_length=1, max_length=64, examples=["six_minute_walk"])
+    on: date
+    value: float = Field(allow_inf_nan=False)
+    unit: str | None = Field(default=None, max_length=32)
+    method: str | None = Field(default=None, max_length=64)
+    detail: str | None = Field(default=None, max_length=200)
+    notes: str = Field(default="", max_length=2000)
+
+
+class AssessmentOut(BaseModel):
+    id: int
+    measure: str
+    on: date
+    value: float
+    unit: str
+    method: str | None
+    detail: str | None
+    raw: dict[str, float | str]
+    notes: str

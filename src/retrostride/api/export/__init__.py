@@ -1,0 +1,1 @@
+"""Export of everything an account holds: the log's bundle, programs, assessments, the account."""

@@ -1,0 +1,1 @@
+"""Gait analyses: upload a wearable recording, get bouts, strides, cadence and direction."""

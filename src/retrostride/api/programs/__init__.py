@@ -1,0 +1,1 @@
+"""Programs: the catalogue, screening, enrolment, today's prescription, status, calendar."""

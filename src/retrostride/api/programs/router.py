@@ -1,0 +1,118 @@
+"""Routes of the programs domain: ``/api/programs...`` (the catalogue) and
+``/api/athletes/{athlete_id}/program...`` (enrolment, today, status, calendar)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, status
+from fastapi.responses import Response
+
+from retrostride.api.database import AppDatabase
+from retrostride.api.policy import ReadSubject, WriteSubject
+from retrostride.api.principal import CurrentPrincipal
+from retrostride.api.programs.schemas import EnrolIn, ProgramSummary, StoppedOut
+from retrostride.api.serialize import to_jsonable
+from retrostride.services import programs as service
+
+router = APIRouter(tags=["programs"])
+
+SKIP = frozenset({"source_text"})
+ProgramId = Annotated[str | None, Query(max_length=100, description="Default: the latest.")]
+Day = Annotated[date | None, Query(description="Default: today.")]
+
+
+@router.get("/api/programs")
+def list_programs(_principal: CurrentPrincipal) -> list[ProgramSummary]:
+    """The programs shipped with retrostride."""
+    return [
+        ProgramSummary(
+            id=p.id,
+            version=str(p.version),
+            title=p.title,
+            summary=p.summary,
+            population=str(p.population),
+            weeks=p.weeks,
+            sport=str(p.sport),
+        )
+        for p in service.list_programs()
+    ]
+
+
+@router.get("/api/programs/screening")
+def screening(_principal: CurrentPrincipal) -> list[dict[str, Any]]:
+    """The screening questions asked before a program starts (PAR-Q+ style)."""
+    result: list[dict[str, Any]] = to_jsonable(service.screening_questions())
+    return result
+
+
+@router.get("/api/programs/{program_id}")
+def get_program(program_id: str, _principal: CurrentPrincipal) -> dict[str, Any]:
+    """One program: its weeks, levels, rules, exercises, sources and what is evidence."""
+    result: dict[str, Any] = to_jsonable(service.get_program(program_id), skip=SKIP)
+    return result
+
+
+@router.post("/api/athletes/{athlete_id}/enrolments", status_code=status.HTTP_201_CREATED)
+def enrol(body: EnrolIn, subject: WriteSubject, database: AppDatabase) -> dict[str, Any]:
+    """Screen, then enrol the athlete; a screening that says stop answers 409 with its reasons."""
+    enrolment, screening_result, forbidden = service.enrol(
+        database,
+        body.program_id,
+        body.start,
+        body.answers,
+        person=subject.person_name,
+        cleared_by=body.cleared_by,
+        replace=body.replace,
+    )
+    return {
+        "enrolment": to_jsonable(enrolment, skip=SKIP | {"person"}),
+        "screening": to_jsonable(screening_result),
+        "forbidden_levels": forbidden,
+    }
+
+
+@router.post("/api/athletes/{athlete_id}/program/stop")
+def stop(subject: WriteSubject, database: AppDatabase, program_id: ProgramId = None) -> StoppedOut:
+    """Stop the athlete's active enrolment (or the one on ``program_id``)."""
+    return StoppedOut(
+        stopped=service.stop(database, person=subject.person_name, program_id=program_id)
+    )
+
+
+@router.get("/api/athletes/{athlete_id}/program/today")
+def today(
+    subject: ReadSubject, database: AppDatabase, program_id: ProgramId = None, day: Day = None
+) -> dict[str, Any]:
+    """The day's prescription with its fall-risk guidance."""
+    result = service.today(database, person=subject.person_name, program_id=program_id, day=day)
+    out: dict[str, Any] = to_jsonable(result, skip=SKIP)
+    return out
+
+
+@router.get("/api/athletes/{athlete_id}/program/status")
+def program_status(
+    subject: ReadSubject, database: AppDatabase, program_id: ProgramId = None, day: Day = None
+) -> dict[str, Any]:
+    """Weeks so far, adherence, and the prescription the rules give next."""
+    result = service.status(
+        database, person=subject.person_name, program_id=program_id, today=day
+    )
+    out: dict[str, Any] = to_jsonable(result, skip=SKIP | {"person"})
+    return out
+
+
+@router.get(
+    "/api/athletes/{athlete_id}/program/calendar.ics",
+    response_class=Response,
+    responses={200: {"content": {"text/calendar": {}}}},
+)
+def calendar(subject: ReadSubject, database: AppDatabase, program_id: ProgramId = None) -> Response:
+    """The plan as an iCalendar file (in the athlete's home time zone)."""
+    body = service.export_ics(database, person=subject.person_name, program_id=program_id)
+    return Response(
+        body,
+        media_type="text/calendar",
+        headers={"Content-Disposition": 'attachment; filename="retrostride-program.ics"'},
+    )

@@ -1,0 +1,108 @@
+"""The vectorised API equals the single-value API; refusals; certainty levels."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from retrostride.errors import InputError
+from retrostride.science import energy
+from retrostride.science.energy import SETTING_CODES, SURFACE_NAMES
+
+
+def test_arrays_equal_single_values_with_every_option() -> None:
+    rng = np.random.default_rng(7)
+    n = 400
+    speed = rng.uniform(0.0, 4.4, n)
+    grade = rng.uniform(-30, 30, n)
+    direction = rng.integers(0, 2, n)
+    gait = rng.integers(0, 3, n)
+    setting = rng.integers(0, 4, n)
+    surface = rng.integers(0, len(SURFACE_NAMES), n)
+    mass = rng.uniform(45, 120, n)
+    load = np.where(rng.random(n) < 0.5, rng.uniform(0, 40, n), 0.0)
+    sled = np.where(rng.random(n) < 0.3, rng.uniform(0, 60, n), 0.0)
+    for edition in energy.EDITIONS:
+        arrays = energy.estimate_arrays(
+            speed, grade, direction, gait, setting, surface, load, sled, mass, edition=edition
+        )
+        for i in range(n):
+            single = energy.estimate(
+                energy.Conditions(
+                    speed_m_s=float(speed[i]),
+                    grade_percent=float(grade[i]),
+                    direction=energy.DIRECTION_CODES[direction[i]],
+                    gait=None if gait[i] == 0 else energy.GAIT_CODES[gait[i]],
+                    setting=SETTING_CODES[setting[i]],
+                    surface=SURFACE_NAMES[surface[i]],
+                    load_kg=float(load[i]),
+                    sled_kg=float(sled[i]),
+                    body_mass_kg=float(mass[i]),
+                    edition=edition,
+                )
+            )
+            assert single.met == arrays.met[i]
+            assert single.forward_met == arrays.forward_met[i]
+            assert single.vo2_l_min == arrays.vo2_l_min[i]
+            assert single.kcal_per_min == arrays.kcal_per_min[i]
+            assert single.extrapolated == bool(arrays.extrapolated[i])
+            assert single.certainty == energy.CERTAINTY_LEVELS[arrays.certainty[i]]
+            assert (2 if single.gait == "run" else 1) == arrays.gait[i]
+
+
+def test_strings_and_codes_and_shapes() -> None:
+    by_code = energy.estimate_arrays([1.0, 1.5], 0, [1, 0])
+    by_name = energy.estimate_arrays(np.array([1.0, 1.5]), 0, np.array(["backward", "forward"]))
+    np.testing.assert_array_equal(by_code.met, by_name.met)
+    grid = energy.estimate_arrays(np.full((3, 4), 1.2), np.zeros((3, 4)))
+    assert grid.met.shape == (3, 4)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"speed_m_s": -0.1}, "speed"),
+        ({"speed_m_s": math.nan}, "speed"),
+        ({"speed_m_s": 13.0}, "speed"),
+        ({"speed_m_s": 5.0, "gait": "walk"}, "speed"),
+        ({"speed_m_s": 1.0, "grade_percent": 300}, "grade"),
+        ({"speed_m_s": 1.0, "grade_percent": math.inf}, "grade"),
+        ({"speed_m_s": 1.0, "body_mass_kg": 0}, "mass"),
+        ({"speed_m_s": 1.0, "load_kg": -5}, "load"),
+        ({"speed_m_s": 1.0, "load_kg": 200}, "load"),
+        ({"speed_m_s": 1.0, "sled_kg": -1}, "sled"),
+        ({"speed_m_s": 1.0, "direction": "mixed"}, "direction"),
+        ({"speed_m_s": 1.0, "setting": "escalator"}, "setting"),
+        ({"speed_m_s": 1.0, "surface": "lava"}, "surface"),
+        ({"speed_m_s": 1.0, "edition": 2019}, "edition"),
+    ],
+)
+def test_meaningless_input_is_refused(kwargs: dict[str, object], field: str) -> None:
+    with pytest.raises(InputError) as info:
+        energy.estimate(energy.Conditions(**kwargs))  # type: ignore[arg-type]
+    assert info.value.field == field
+
+
+def test_plausible_but_unmeasured_input_is_answered_and_flagged() -> None:
+    far = energy.estimate(energy.Conditions(2.8, 20, direction="backward", gait="walk"))
+    assert far.extrapolated and far.certainty in {"low", "very-low"}
+    near = energy.estimate(energy.Conditions(1.5646 + 0.3, 0, direction="backward"))
+    assert near.extrapolated is False  # inside Myatt 1995's 0.89-1.79 m/s
+    steep = energy.estimate(energy.Conditions(1.0, 60, direction="forward"))
+    assert steep.extrapolated and steep.warnings
+
+
+def test_certainty_levels_grow_with_distance() -> None:
+    speeds = np.array([1.5646, 1.5646, 1.5646, 1.5646])
+    grades = np.array([5.0, 9.0, 14.0, 30.0])
+    result = energy.estimate_arrays(speeds, grades, "backward", "walk")
+    assert list(result.certainty) == sorted(result.certainty)
+    assert result.certainty[0] == 0 and result.certainty[-1] == 3
+    assert np.all(np.diff(result.certainty_distance) > 0)
+
+
+def test_model_version_is_exported() -> None:
+    assert energy.MODEL_VERSION.startswith("retrostride-energy")
+    assert energy.estimate(energy.Conditions(1.0)).model == energy.MODEL_VERSION

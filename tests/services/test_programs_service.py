@@ -1,0 +1,143 @@
+"""Enrolment, today's dose, status, adherence and the calendar on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import icalendar
+import pytest
+
+from retrostride.errors import InputError
+from retrostride.log.model import Segment, Session
+from retrostride.science.locomotion import Direction, Setting
+from retrostride.services import log as log_service
+from retrostride.services import programs as service
+from retrostride.store.db import Database
+
+START = date(2026, 3, 2)  # a Monday
+NO = {q.id: False for q in service.screening_questions()}
+
+
+def log_backward(
+    db: Database,
+    day: date,
+    *,
+    minutes: float = 10,
+    pain: tuple[float, float] = (1, 1),
+    rpe: float = 4,
+    person: str = "me",
+    direction: Direction = Direction.BACKWARD,
+) -> None:
+    start = datetime(day.year, day.month, day.day, 9, 0, tzinfo=UTC)
+    session = Session(
+        sport="walking",
+        start_utc=start,
+        utc_offset_s=0,
+        elapsed_s=minutes * 60,
+        moving_s=minutes * 60,
+        setting=Setting.TREADMILL,
+        rpe=rpe,
+        pain_before=pain[0],
+        pain_after=pain[1],
+        segments=[
+            Segment(
+                start_offset_s=0,
+                elapsed_s=minutes * 60,
+                moving_s=minutes * 60,
+                direction=direction,
+                speed_m_s=0.6,
+            )
+        ],
+    )
+    log_service.add_session(db, session, person)
+
+
+def test_enrol_log_and_progress(db: Database) -> None:
+    _, result, blocked = service.enrol(db, "knee-oa", START, NO)
+    assert result.status == "cleared" and blocked == []
+    for day in (2, 4, 6):
+        log_backward(db, date(2026, 3, day))
+    status = service.status(db, today=date(2026, 3, 10))
+    assert status.adherence.completed == 3 and status.adherence.due == 4
+    assert status.plan.weeks[1].decision is not None
+    assert status.plan.weeks[1].decision.rule == "progress-comfortable"
+    assert status.next_prescription.speed_m_s == pytest.approx(2.2 / 3.6)
+    today = service.today(db, day=date(2026, 3, 9))
+    assert today.match is not None and today.match.planned.on == date(2026, 3, 9)
+    assert today.prescription.speed_m_s == pytest.approx(2.2 / 3.6)
+    assert any("fall" in g for g in today.guidance)
+    off = service.today(db, day=date(2026, 3, 10))
+    assert off.match is None and off.next_session == date(2026, 3, 11)
+
+
+def test_forward_sessions_do_not_count_and_rising_pain_steps_back(db: Database) -> None:
+    service.enrol(db, "knee-oa", START, NO)
+    log_backward(db, date(2026, 3, 2), direction=Direction.FORWARD)
+    for day in (4, 6):
+        log_backward(db, date(2026, 3, day), pain=(2, 6))
+    status = service.status(db, today=date(2026, 3, 10))
+    assert status.adherence.completed == 2
+    assert len(status.plan.unmatched) == 1
+    assert status.next_decision is not None and status.next_decision.rule == "step-back-pain-rise"
+    assert status.next_prescription.duration_s == pytest.approx(480)
+
+
+def test_screening_stop_needs_a_clearance_and_is_recorded(db: Database) -> None:
+    answers = {**NO, "recent-surgery": True}
+    with pytest.raises(service.ScreeningStop):
+        service.enrol(db, "knee-oa", START, answers)
+    with pytest.raises(service.NotEnrolled):
+        service.active_enrolment(db)
+    enrolment, result, _ = service.enrol(
+        db, "knee-oa", START, answers, cleared_by="Dr A. Example, orthopaedic surgeon"
+    )
+    assert result.status == "stop"
+    assert enrolment.cleared_by == "Dr A. Example, orthopaedic surgeon"
+
+
+def test_restrictions_travel_with_the_enrolment(db: Database) -> None:
+    _, _, blocked = service.enrol(db, "beginner", START, {**NO, "falls": True})
+    assert any("deadmill" in line for line in blocked)
+    enrolment = service.active_enrolment(db)
+    assert "handrails-or-spotter" in enrolment.restrictions
+    guidance = service.today(db, day=START).guidance
+    assert any("spotter" in g for g in guidance)
+
+
+def test_one_active_enrolment_per_program_unless_replaced(db: Database) -> None:
+    service.enrol(db, "knee-oa", START, NO)
+    with pytest.raises(InputError, match="replace"):
+        service.enrol(db, "knee-oa", date(2026, 4, 6), NO)
+    service.enrol(db, "knee-oa", date(2026, 4, 6), NO, replace=True)
+    assert service.active_enrolment(db).start == date(2026, 4, 6)
+    service.enrol(db, "fitness", START, NO)
+    assert service.active_enrolment(db, program_id="knee-oa").program.id == "knee-oa"
+    assert service.stop(db, program_id="fitness") == 1
+    assert service.active_enrolment(db).program.id == "knee-oa"
+
+
+def test_people_are_kept_apart(db: Database) -> None:
+    service.enrol(db, "knee-oa", START, NO, person="ann")
+    log_backward(db, START, person="bob")
+    with pytest.raises(service.NotEnrolled):
+        service.active_enrolment(db, person="bob")
+    assert service.status(db, person="ann", today=date(2026, 3, 3)).adherence.completed == 0
+
+
+def test_calendar_export_parses_back(db: Database) -> None:
+    service.enrol(db, "balance", START, NO)
+    stamp = datetime(2026, 3, 1, tzinfo=UTC)
+    cal = icalendar.Calendar.from_ical(service.export_ics(db, today=START, stamp=stamp))
+    events = list(cal.walk("VEVENT"))
+    assert len(events) == 24  # 12 weeks x 2 sessions
+    assert all("UID" in e and "DTSTAMP" in e and "DTSTART" in e for e in events)
+
+
+def test_weekly_volume_by_direction(db: Database) -> None:
+    service.enrol(db, "knee-oa", START, NO)
+    log_backward(db, START, minutes=12)
+    log_backward(db, date(2026, 3, 3), minutes=20, direction=Direction.FORWARD)
+    weeks = service.weekly_volume(service.plan_for(db, today=date(2026, 3, 10)))
+    assert weeks[0]["backward"] == pytest.approx(12)
+    assert weeks[0]["forward"] == pytest.approx(20)
+    assert weeks[1] == {"backward": 0.0, "forward": 0.0, "other": 0.0}

@@ -1,0 +1,177 @@
+"""The progression rules against scripted six-week histories (deliverable 8)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from retrostride.training.loader import Catalogue, load_catalogue
+from retrostride.training.plan import ProgramPlan, build_plan
+from retrostride.training.program import Program
+
+from .histories import COMFORTABLE, SKIPPED, Week, history
+
+START = date(2026, 1, 5)  # a Monday
+AFTER = date(2026, 3, 30)  # every week of a 6-week plan has ended
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> Catalogue:
+    return load_catalogue()
+
+
+def run(
+    catalogue: Catalogue, program_id: str, weeks: list[Week], today: date = AFTER
+) -> ProgramPlan:
+    program = catalogue.program(program_id)
+    logged = history(program, START, weeks)
+    return build_plan(program, catalogue.rules_for(program), START, logged, today)
+
+
+def kmh(plan: ProgramPlan, week: int) -> float:
+    speed = plan.weeks[week].prescription.speed_m_s
+    assert speed is not None
+    return round(speed * 3.6, 2)
+
+
+def minutes(plan: ProgramPlan, week: int) -> float:
+    return round(plan.weeks[week].prescription.duration_s / 60, 2)
+
+
+def rules(plan: ProgramPlan) -> list[str]:
+    return [w.decision.rule if w.decision else "start" for w in plan.weeks]
+
+
+def test_everything_done_comfortably_progresses_every_week(catalogue: Catalogue) -> None:
+    plan = run(catalogue, "knee-oa", [COMFORTABLE] * 6)
+    assert rules(plan) == ["start"] + ["progress-comfortable"] * 5
+    assert [kmh(plan, w) for w in range(6)] == [2.0, 2.2, 2.4, 2.6, 2.8, 3.0]
+    # Alghadir 2019: 10 minutes a session throughout (the limit keeps it there)
+    assert all(minutes(plan, w) == 10 for w in range(6))
+    assert plan.adherence().fraction == 1.0
+
+
+def test_comfortable_unloading_program_lengthens_and_unloads(catalogue: Catalogue) -> None:
+    plan = run(catalogue, "knee-oa-lbpp", [COMFORTABLE] * 6)
+    assert [minutes(plan, w) for w in range(6)] == [15, 17, 19, 21, 23, 25]
+    support = [plan.weeks[w].prescription.body_weight_support_percent for w in range(6)]
+    assert support == [40, 30, 20, 10, 0, 0]  # never below the limit of 0
+
+
+def test_rising_pain_is_stepped_back_then_progresses_again(catalogue: Catalogue) -> None:
+    flare = Week(pain_before=2, pain_after=6)
+    plan = run(catalogue, "knee-oa", [COMFORTABLE, COMFORTABLE, flare, COMFORTABLE, COMFORTABLE])
+    assert rules(plan)[3] == "step-back-pain-rise"
+    assert minutes(plan, 2) == 10 and minutes(plan, 3) == 8  # 10 min x 0.8
+    assert kmh(plan, 3) == pytest.approx(kmh(plan, 2) - 0.3)
+    assert rules(plan)[4] == "progress-comfortable"
+    assert minutes(plan, 4) == 10 and kmh(plan, 4) == pytest.approx(kmh(plan, 3) + 0.2)
+
+
+def test_pain_that_keeps_rising_keeps_stepping_back_to_the_floor(catalogue: Catalogue) -> None:
+    rising = [Week(pain_before=3, pain_after=3 + 2.5 + i * 0.1) for i in range(6)]
+    plan = run(catalogue, "knee-oa", rising)
+    assert rules(plan)[1:] == ["step-back-pain-rise"] * 5
+    assert minutes(plan, 5) == 6  # the program's lower limit
+    assert kmh(plan, 5) < kmh(plan, 0)
+
+
+def test_severe_pain_pauses_the_program_for_review(catalogue: Catalogue) -> None:
+    plan = run(
+        catalogue, "knee-oa", [COMFORTABLE, Week(pain_before=2, pain_after=7)] + [COMFORTABLE] * 4
+    )
+    assert plan.paused
+    assert [w.status for w in plan.weeks][2:] == ["paused"] * 4
+    decision = plan.pause_decision
+    assert decision is not None and decision.rule == "pause-severe-pain"
+    assert any("physiotherapist" in m for m in decision.messages)
+
+
+def test_a_skipped_week_repeats_the_dose_then_progress_resumes(catalogue: Catalogue) -> None:
+    plan = run(catalogue, "knee-oa", [COMFORTABLE, COMFORTABLE, SKIPPED, COMFORTABLE, COMFORTABLE])
+    assert rules(plan)[3] == "repeat-after-missed-week"
+    assert kmh(plan, 3) == kmh(plan, 2) == 2.4
+    assert rules(plan)[4] == "progress-comfortable" and kmh(plan, 4) == 2.6
+    adherence = plan.adherence()
+    assert (adherence.completed, adherence.due) == (12, 18)
+
+
+def test_two_skipped_weeks_restart_below_the_last_dose(catalogue: Catalogue) -> None:
+    plan = run(catalogue, "fitness", [COMFORTABLE, COMFORTABLE, SKIPPED, SKIPPED, COMFORTABLE])
+    assert rules(plan)[3] == "repeat-after-missed-week"
+    assert rules(plan)[4] == "resume-after-break"
+    assert minutes(plan, 2) == 21
+    assert minutes(plan, 4) == pytest.approx(21 * 0.8)
+    assert kmh(plan, 4) == pytest.approx(kmh(plan, 2) - 0.5)
+
+
+def test_an_incomplete_week_holds(catalogue: Catalogue) -> None:
+    plan = run(catalogue, "knee-oa", [Week(sessions=1), COMFORTABLE])
+    assert rules(plan)[1] == "hold-incomplete-week"
+    assert kmh(plan, 1) == 2.0
+
+
+def test_no_pain_reports_hold_a_pain_guided_program(catalogue: Catalogue) -> None:
+    plan = run(catalogue, "knee-oa", [Week(pain_before=None, pain_after=None)] * 2)
+    assert rules(plan)[1] == "hold-without-pain-reports"
+
+
+def test_effort_guided_program_follows_rpe(catalogue: Catalogue) -> None:
+    easy = run(catalogue, "fitness", [COMFORTABLE] * 6)
+    assert [minutes(easy, w) for w in range(6)] == [15, 18, 21, 24, 27, 30]
+    hard = run(catalogue, "fitness", [Week(rpe=8)] * 2)
+    assert rules(hard)[1] == "ease-very-hard" and kmh(hard, 1) == pytest.approx(3.7)
+
+
+def test_beginner_path_moves_up_a_level_from_the_top_of_the_last(catalogue: Catalogue) -> None:
+    plan = run(catalogue, "beginner", [COMFORTABLE] * 12, today=date(2026, 6, 1))
+    levels = [w.prescription.level for w in plan.weeks[:12]]
+    assert levels[:5] == [0, 0, 0, 0, 1]
+    assert [minutes(plan, w) for w in range(4)] == [5, 7, 9, 11]
+    assert plan.weeks[4].prescription.setting == "overground"
+    assert rules(plan)[4] == "move-up-a-level"
+    assert max(levels) >= 2
+
+
+def test_beginner_steps_back_a_level_on_pain(catalogue: Catalogue) -> None:
+    weeks = [COMFORTABLE] * 4 + [Week(pain_before=1, pain_after=6)]
+    plan = run(catalogue, "beginner", weeks, today=date(2026, 6, 1))
+    assert plan.weeks[4].prescription.level == 1
+    assert plan.weeks[5].prescription.level == 0
+    assert rules(plan)[5] == "step-back-a-level"
+
+
+def test_weeks_not_yet_ended_are_not_decided(catalogue: Catalogue) -> None:
+    program: Program = catalogue.program("knee-oa")
+    logged = history(program, START, [COMFORTABLE])
+    plan = build_plan(program, catalogue.rules_for(program), START, logged, date(2026, 1, 14))
+    assert [w.status for w in plan.weeks] == [
+        "done",
+        "current",
+        "future",
+        "future",
+        "future",
+        "future",
+    ]
+    assert plan.weeks[1].decision is not None and plan.weeks[2].decision is None
+    assert plan.adherence().due == 5  # Mon, Wed, Fri of week 1; Mon, Wed of week 2
+
+
+def test_screening_restrictions_keep_a_person_off_forbidden_levels(catalogue: Catalogue) -> None:
+    program = catalogue.program("beginner")
+    logged = history(program, START, [COMFORTABLE] * 20)
+    restricted = build_plan(
+        program,
+        catalogue.rules_for(program),
+        START,
+        logged,
+        date(2026, 8, 1),
+        ("handrails-or-spotter", "no-deadmill", "no-sled"),
+    )
+    free = build_plan(program, catalogue.rules_for(program), START, logged, date(2026, 8, 1))
+    assert max(w.prescription.level for w in free.weeks) == 4  # reaches the sled
+    levels = [w.prescription.level for w in restricted.weeks]
+    assert max(levels) == 2  # incline on the treadmill with handrails, never the deadmill
+    blocked = [w.decision for w in restricted.weeks if w.decision and w.decision.messages]
+    assert any("needs clearance" in m for d in blocked for m in d.messages)
