@@ -46,7 +46,12 @@ def _figures(result: object) -> GaitFigures:
         total = sum(w for _, w in pairs)
         return sum(v * w for v, w in pairs) / total if total else math.nan
 
-    return GaitFigures(mean("cadence_spm"), mean("stride_length_m"), mean("speed_m_s"), len(bouts))
+    table = tuple(
+        (b.start_s, b.end_s, b.cadence_spm, b.stride_length_m, b.speed_m_s) for b in bouts
+    )
+    return GaitFigures(
+        mean("cadence_spm"), mean("stride_length_m"), mean("speed_m_s"), len(bouts), table
+    )
 
 
 def run_ours(data_root: Path, tests: list[MobgapTest], repeat: int) -> dict[str, OursTest]:
@@ -130,6 +135,41 @@ def accuracy_table(tests: list[MobgapTest], ours: dict[str, OursTest]) -> dict[s
     return overall
 
 
+def _iou(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    overlap = max(0.0, min(a[1], b[1]) - max(a[0], b[0]))
+    union = max(a[1], b[1]) - min(a[0], b[0])
+    return overlap / union if union > 0 else 0.0
+
+
+def matched_bout_table(
+    tests: list[MobgapTest], ours: dict[str, OursTest], min_iou: float = 0.5
+) -> None:
+    """Errors per reference walking bout matched to a detected bout (time IoU >= ``min_iou``)."""
+    print(f"per matched walking bout (each reference bout vs the detected one of best IoU >= "
+          f"{min_iou}):")
+    print(f"  {'pipeline':<12} {'matched':>9} {'cad %':>7} {'SL m':>7} {'v m/s':>7}")
+    for name in ("retrostride", "mobgap"):
+        errors: list[tuple[float, float, float]] = []
+        n_ref = 0
+        for t in tests:
+            result = ours[t.key.label()].result if name == "retrostride" else t.result
+            detected = result.bouts if result is not None else ()
+            for ref in t.reference.bouts:
+                n_ref += 1
+                best = max(detected, key=lambda d, r=ref: _iou(d, r), default=None)
+                if best is None or _iou(best, ref) < min_iou:
+                    continue
+                errors.append(
+                    (100 * abs(best[2] - ref[2]) / ref[2], abs(best[3] - ref[3]),
+                     abs(best[4] - ref[4]))
+                )
+        means = [_mean([e[i] for e in errors]) for i in range(3)]
+        print(
+            f"  {name:<12} {len(errors):>4}/{n_ref:<4} {means[0]:>7.1f} {means[1]:>7.3f} "
+            f"{means[2]:>7.3f}"
+        )
+
+
 def throughput(tests: list[MobgapTest], ours: dict[str, OursTest]) -> float:
     """Print seconds per recording-minute for both and the ratio; returns the ratio."""
     minutes = sum(t.minutes for t in tests)
@@ -158,6 +198,8 @@ def main(argv: list[str] | None = None) -> None:
     run_mobgap(tests, repeat=args.repeat)
     ours = run_ours(args.data, tests, args.repeat)
     accuracy_table(tests, ours)
+    print()
+    matched_bout_table(tests, ours)
     print()
     print("== throughput ==")
     throughput(tests, ours)

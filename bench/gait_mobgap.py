@@ -33,6 +33,10 @@ class TestKey:
         return f"{self.cohort}/{self.participant} {self.test} {self.trial}"
 
 
+Bout = tuple[float, float, float, float, float]
+"""(start [s], end [s], cadence [steps/min], stride length [m], speed [m/s]) of one bout."""
+
+
 @dataclass(frozen=True, slots=True)
 class GaitFigures:
     """Recording-level walking figures: stride-weighted means over the walking bouts."""
@@ -41,6 +45,7 @@ class GaitFigures:
     stride_length_m: float
     speed_m_s: float
     n_bouts: int
+    bouts: tuple[Bout, ...] = ()
 
 
 @dataclass(slots=True)
@@ -61,18 +66,24 @@ def _weighted(values: Any, weights: Any) -> float:
 
 
 def figures_from_table(
-    table: Any, cadence: str, stride_length: str, speed: str, strides: str
+    table: Any, cadence: str, stride_length: str, speed: str, strides: str, rate_hz: float
 ) -> GaitFigures:
-    """Stride-weighted means of a per-bout table (pandas DataFrame)."""
+    """Stride-weighted means of a per-bout table (pandas DataFrame; start/end in samples)."""
     if len(table) == 0:
         nan = float("nan")
         return GaitFigures(nan, nan, nan, 0)
     weights = table[strides]
+    bouts = tuple(
+        (float(r["start"]) / rate_hz, float(r["end"]) / rate_hz, float(r[cadence]),
+         float(r[stride_length]), float(r[speed]))
+        for _, r in table.iterrows()
+    )
     return GaitFigures(
         cadence_spm=_weighted(table[cadence], weights),
         stride_length_m=_weighted(table[stride_length], weights),
         speed_m_s=_weighted(table[speed], weights),
         n_bouts=len(table),
+        bouts=bouts,
     )
 
 
@@ -100,7 +111,8 @@ def load_tests(data_root: Path) -> list[MobgapTest]:
         if len(ref_wbs) == 0:
             continue
         reference = figures_from_table(
-            ref_wbs, "avg_cadence_spm", "avg_stride_length_m", "avg_walking_speed_mps", "n_strides"
+            ref_wbs, "avg_cadence_spm", "avg_stride_length_m", "avg_walking_speed_mps",
+            "n_strides", dp.sampling_rate_hz,
         )
         data = dp.data_ss.copy()
         in_memory = GaitDatasetFromData(
@@ -136,4 +148,5 @@ def run_mobgap(tests: list[MobgapTest], repeat: int = 1) -> None:
             "stride_length_m",
             "walking_speed_mps",
             "n_strides",
+            test.datapoint.sampling_rate_hz,
         )

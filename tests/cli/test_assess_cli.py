@@ -34,6 +34,7 @@ def test_add_list_report_with_plots(env: dict[str, str], tmp_path: Path) -> None
     assert report.exit_code == 0, report.output
     assert "reaches the minimal important change" in report.stdout
     assert "Salaffi" in report.stdout
+    assert "Minimal important changes for: knee osteoarthritis" in report.stdout
     for measure in ("nrs_pain", "tug"):
         assert (tmp_path / f"p-{measure}.png").read_bytes()[:4] == b"\x89PNG"
 

@@ -154,3 +154,10 @@ def test_compare_shows_both_editions_the_model_and_next_steps() -> None:
         "retrostride energy",
     ):
         assert text in result.stdout
+
+
+def test_stairs_from_the_stair_rows() -> None:
+    assert _json("--stairs", "fast")["met"] == 9.3  # 2024 17134
+    assert _json("--stairs", "general", "--edition", "2011")["met"] == 8.0  # 2011 17130
+    refused = runner.invoke(app, ["energy", "--stairs", "sideways"])
+    assert refused.exit_code == 2 and "--stairs" in refused.stderr

@@ -41,6 +41,24 @@ def test_batch_runs_and_resumes(folder: Path, tmp_path: Path) -> None:
     assert len(pd.read_parquet(out)) == 2
 
 
+def test_existing_scheduler(folder: Path, tmp_path: Path) -> None:
+    """``--scheduler`` connects to a running cluster (here one of threads, in this process)."""
+    from distributed import LocalCluster
+
+    out = tmp_path / "results.parquet"
+    with LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster:
+        result = runner.invoke(
+            app,
+            ["gait", "batch", str(folder), "--out", str(out), "--scheduler",
+             cluster.scheduler_address],
+        )
+    assert result.exit_code == 0, result.output
+    frame = pd.read_parquet(out)
+    assert sorted(frame["status"]) == ["failed", "ok"]
+
+
 @pytest.mark.parametrize(
     ("args", "option"),
     [

@@ -17,7 +17,7 @@ from retrostride.services import log
 from retrostride.services.importing import Outcome, import_files
 from retrostride.store.db import open_database
 
-SYNTHETIC_POINTS = 60_000
+SYNTHETIC_POINTS = 30_000
 
 
 def synthetic_gpx(path: Path, points: int, start: datetime) -> Path:
@@ -175,7 +175,7 @@ def test_two_processes_importing_into_one_database_at_once_both_succeed(
 def test_two_processes_importing_the_same_file_store_it_once(
     database_url: str, shared_data: Path
 ) -> None:
-    path = shared_data / "activity" / "fit" / "jk-garmin-stamina.fit"
+    path = shared_data / "activity" / "fit" / "2013-02-06-12-11-14.fit"
     db = open_database(database_url)
     log.get_person(db)
     db.close()

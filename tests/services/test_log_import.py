@@ -279,3 +279,20 @@ def test_sessions_with_equal_start_but_other_sport_are_not_duplicates(db: Databa
         assert repository.find_probable_duplicates(s, person.id, later) == []
         close = Session(sport="walking", start_utc=start + timedelta(seconds=59), elapsed_s=600.0)
         assert len(repository.find_probable_duplicates(s, person.id, close)) == 1
+
+
+def test_a_folder_imports_its_files_and_a_missing_file_is_refused(
+    db: Database, shared_data: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "export"
+    (folder / "sub").mkdir(parents=True)
+    fit = shared_data / ACTIVITY / "fit"
+    shutil.copyfile(fit / "garmin-fenix-5-walk.fit", folder / "walk.fit")
+    shutil.copyfile(fit / "garmin-fenix-5-run.fit", folder / "sub" / "run.fit")
+    (folder / ".hidden.fit").write_bytes(b"junk")
+    report = import_files(db, [folder, tmp_path / "missing.fit"])
+    outcomes = {Path(r.name).name: r.outcome for r in report.results}
+    assert outcomes == {"walk.fit": Outcome.IMPORTED, "run.fit": Outcome.IMPORTED,
+                        "missing.fit": Outcome.REFUSED}
+    missing = next(r for r in report.results if r.name.endswith("missing.fit"))
+    assert "No such file" in missing.message

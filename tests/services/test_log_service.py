@@ -189,3 +189,90 @@ def test_weekly_and_monthly_totals(db: Database) -> None:
         len(undated) == 1
         and undated[0].period == period_of(datetime.now(UTC).date(), Period.WEEK)[0]
     )
+
+
+def test_energy_comes_from_the_engine_with_the_mass_of_that_date(db: Database) -> None:
+    from retrostride.science.energy import MODEL_VERSION, Conditions, estimate
+
+    log.update_profile(db, log.ProfileChanges(add_mass=BodyMass(date(2024, 1, 1), 90.0)))
+    log.update_profile(db, log.ProfileChanges(add_mass=BodyMass(date(2024, 6, 1), 80.0)))
+    segment = Segment(
+        0.0,
+        1200.0,
+        1200.0,
+        1200.0,
+        Direction.BACKWARD,
+        speed_m_s=1.0,
+        grade_percent=5.0,
+        load_kg=5.0,
+    )
+    session = Session(
+        sport="walking",
+        start_utc=datetime(2024, 5, 1, 7, tzinfo=UTC),
+        elapsed_s=1200.0,
+        moving_s=1200.0,
+        distance_m=1200.0,
+        setting=Setting.TREADMILL,
+        segments=[segment],
+        device_kcal=50.0,
+    )
+    stored = log.add_session(db, session)
+    expected = estimate(
+        Conditions(
+            speed_m_s=1.0,
+            grade_percent=5.0,
+            direction="backward",
+            gait="walk",
+            setting="treadmill",
+            load_kg=5.0,
+            body_mass_kg=90.0,
+        )
+    )  # May: the January mass
+    assert stored.energy_source == "model" and stored.energy_model_version == MODEL_VERSION
+    assert stored.energy_kcal == pytest.approx(expected.kcal_per_min * 20.0)
+    assert log.get_session(db, stored.id or 0).energy_kcal == pytest.approx(stored.energy_kcal)
+    # Marking it forward later re-estimates it: forward costs less here.
+    forward = log.set_direction(db, stored.id or 0, Direction.FORWARD)
+    assert forward.energy_kcal is not None and forward.energy_kcal < stored.energy_kcal
+    # A new mass for that date changes the figure too.
+    log.update_profile(db, log.ProfileChanges(add_mass=BodyMass(date(2024, 4, 1), 60.0)))
+    lighter = log.get_session(db, stored.id or 0)
+    assert lighter.energy_kcal is not None and lighter.energy_kcal < forward.energy_kcal
+
+
+def test_energy_outside_the_engine_falls_back_to_the_device(db: Database) -> None:
+    log.update_profile(db, log.ProfileChanges(add_mass=BodyMass(date(2024, 1, 1), 70.0)))
+    cycling = log.add_session(
+        db,
+        Session(
+            sport="cycling",
+            start_utc=datetime(2024, 5, 1, tzinfo=UTC),
+            elapsed_s=600.0,
+            device_kcal=80.0,
+        ),
+    )
+    assert (cycling.energy_kcal, cycling.energy_source) == (80.0, "device")
+    no_speed = log.add_session(
+        db, Session(sport="walking", start_utc=datetime(2024, 5, 2, tzinfo=UTC), elapsed_s=600.0)
+    )
+    assert no_speed.energy_kcal is None and no_speed.energy_source is None
+
+
+def test_treadmill_incline_samples_give_the_segment_grade() -> None:
+    import numpy as np
+
+    from retrostride.log.model import Samples
+    from retrostride.services.importing import fill_grade_from_incline
+
+    session = Session(
+        sport="walking",
+        start_utc=None,
+        elapsed_s=4.0,
+        segments=[Segment(0.0, 1.5), Segment(2.0, 2.0, grade_percent=1.0)],
+        samples=Samples(
+            time_s=np.arange(5.0), incline_percent=np.array([4.0, 6.0, np.nan, 10.0, 12.0])
+        ),
+    )
+    fill_grade_from_incline(session)
+    assert session.segments[0].grade_percent == 5.0  # samples at 0 s and 1 s
+    assert session.segments[1].grade_percent == 1.0  # its own figure is kept

@@ -19,11 +19,12 @@ from sqlalchemy.orm import Session as OrmSession
 
 from retrostride.api.database import ReadDb
 from retrostride.api.errors import Forbidden, NotFound
+from retrostride.api.params import MAX_ID
 from retrostride.api.principal import CurrentPrincipal, Principal
 from retrostride.store.accounts import AccountRow, ShareGrantRow
 from retrostride.store.models import PersonRow
 
-ATHLETE_ID_PATTERN = r"^(me|[1-9][0-9]{0,17})$"
+ATHLETE_ID_PATTERN = r"^(me|[1-9][0-9]{0,9})$"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +53,7 @@ def resolve_subject(
         return Subject(
             principal.account_id, principal.person_id, principal.person_name, True, True
         )
-    if not athlete_id.isdigit():
+    if not athlete_id.isdigit() or int(athlete_id) > MAX_ID:
         raise NotFound(f"no athlete {athlete_id!r}")
     row = db.execute(
         select(PersonRow.id, PersonRow.name, ShareGrantRow.can_write)

@@ -131,11 +131,14 @@ def list_(
 @assess_app.command("report")
 def report(
     population: Annotated[
-        str,
+        str | None,
         typer.Option(
-            "--population", help="Whose minimal important change applies: " + ", ".join(POPULATIONS)
+            "--population",
+            help="Whose minimal important change applies: "
+            + ", ".join(POPULATIONS)
+            + " (default: your active program's, else knee_oa).",
         ),
-    ] = "knee_oa",
+    ] = None,
     plot: Annotated[
         Path | None,
         typer.Option(
@@ -151,7 +154,9 @@ def report(
     from retrostride.plots import plot_outcome
 
     with opened(database) as db:
+        population = population or service.default_population(db, person=person)
         reports = service.report(db, person=person, population=population)
+        console.print(f"Minimal important changes for: {POPULATIONS.get(population, population)}")
         if not reports:
             console.print("No assessments recorded yet: `retrostride assess add ...`.")
             return

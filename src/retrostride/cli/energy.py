@@ -6,6 +6,7 @@ import json
 import math
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
@@ -35,7 +36,8 @@ _OPTION_OF_FIELD = {
     "sex": "--sex",
     "height": "--height",
     "duration": "--duration",
-    "pace": "--pace",
+    "pace": "--stairs",
+    "equation": "--rmr-equation",
 }
 
 
@@ -65,9 +67,10 @@ def _profile(
         )
     assert age is not None and sex is not None and height is not None
     height_m = units.parse_length_m(height, field="--height")
+    sex_name = {"m": "male", "f": "female"}.get(sex.strip().lower(), sex.strip().lower())
     return Profile(
         age_years=age,
-        sex=sex.lower(),  # type: ignore[arg-type]
+        sex=sex_name,  # type: ignore[arg-type]
         height_m=height_m,
         body_mass_kg=mass_kg,
         equation=equation,  # type: ignore[arg-type]
@@ -165,6 +168,13 @@ def _print_estimate(console: Console, payload: dict[str, Any], title: str) -> No
         console.print(f"  - {source}")
 
 
+class WalkDirection(StrEnum):
+    """The two directions the energy model answers (the log also knows mixed and unknown)."""
+
+    BACKWARD = "backward"
+    FORWARD = "forward"
+
+
 def register(app: typer.Typer) -> None:
     """Add ``energy``, ``compendium`` and ``compare`` to ``app``."""
     app.command(name="energy")(energy_command)
@@ -180,8 +190,8 @@ def energy_command(
         str | None, typer.Option(help='Speed: "3.5 mph", "5.6 km/h", "1.5 m/s", "10:00 min/km".')
     ] = None,
     direction: Annotated[
-        Direction, typer.Option(help="backward or forward.", case_sensitive=False)
-    ] = Direction.BACKWARD,
+        WalkDirection, typer.Option(help="backward or forward.", case_sensitive=False)
+    ] = WalkDirection.BACKWARD,
     gait: Annotated[
         Gait | None, typer.Option(help="walk or run (chosen by speed if omitted).")
     ] = None,
@@ -211,6 +221,13 @@ def energy_command(
     code: Annotated[
         str | None, typer.Option(help="Answer a Compendium code instead, e.g. 17320.")
     ] = None,
+    stairs: Annotated[
+        str | None,
+        typer.Option(
+            help="Stair climbing from the Compendium's stair rows: general, slow, fast, "
+            "descending (2024 also two-steps, up-and-down)."
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Energy cost of walking or running, backward or forward, with its forward baseline."""
@@ -218,10 +235,16 @@ def energy_command(
         mass_kg = units.parse_mass_kg(mass, field="--mass")
         duration_s = units.parse_duration_s(duration, field="--duration")
         profile = _profile(age, sex, height, mass_kg, rmr_equation)
-        if code is not None:
+        conditions: dict[str, Any]
+        if stairs is not None:
+            result = energy.stairs(stairs, body_mass_kg=mass_kg, edition=edition)
+            row = energy.lookup(result.code or "", edition)
+            conditions = {"stairs": stairs, "code": row.code, "description": row.description}
+            title = f"Stairs ({stairs}): Compendium {row.edition} {row.code}, {row.description}"
+        elif code is not None:
             row = energy.lookup(code, edition)
             result = energy.from_row(row, mass_kg)
-            conditions: dict[str, Any] = {"code": row.code, "description": row.description}
+            conditions = {"code": row.code, "description": row.description}
             title = f"Compendium {row.edition} {row.code}: {row.description}"
         else:
             if speed is None:
@@ -280,9 +303,9 @@ def compendium_show(
 
 
 ARTICLE = (
-    ("forward, brisk, 3.5 mph", "17200", Direction.FORWARD, 0.0),
-    ("backward, level, 3.5 mph", "17320", Direction.BACKWARD, 0.0),
-    ("backward, 3.5 mph, 5% uphill", "17325", Direction.BACKWARD, 5.0),
+    ("forward brisk 3.5 mph", "17200", Direction.FORWARD, 0.0),
+    ("backward 3.5 mph", "17320", Direction.BACKWARD, 0.0),
+    ("backward 3.5 mph 5% up", "17325", Direction.BACKWARD, 5.0),
 )
 
 
@@ -316,39 +339,46 @@ def compare_command(
         data = compare_rows(mass_kg)
     console = Console()
     table = Table(
-        title=f"What walking backward costs a {mass_kg:g} kg person (MET; kcal per 30 min)",
-        title_justify="left",
+        title=f"Walking backward vs forward, {mass_kg:g} kg person (MET)", title_justify="left"
     )
-    table.add_column("activity")
-    table.add_column("code")
+    table.add_column("activity (code)")
     for edition in energy.EDITIONS:
-        table.add_column(f"Compendium {edition}", justify="right")
-    table.add_column("model (2024)", justify="right")
+        table.add_column(f"row {edition}", justify="right")
+    for edition in energy.EDITIONS:
+        table.add_column(f"model {edition}", justify="right")
     table.add_column("kcal/30 min", justify="right")
-    table.add_column("x forward brisk\n2011 / 2024 / model", justify="right")
-    brisk = data[0]
     for item in data:
-        model = item["model"][2024]
-        ratios = [item["rows"][e] / brisk["rows"][e] for e in energy.EDITIONS]
-        ratios.append(model.met / brisk["model"][2024].met)
         table.add_row(
-            item["label"],
-            item["code"],
+            f"{item['label']} ({item['code']})",
             *(f"{item['rows'][e]:.1f}" for e in energy.EDITIONS),
-            f"{model.met:.1f}",
-            f"{model.met * mass_kg * 0.5:.0f}",
-            " / ".join(f"{r:.2f}" for r in ratios),
+            *(f"{item['model'][e].met:.1f}" for e in energy.EDITIONS),
+            f"{item['model'][2024].met * mass_kg * 0.5:.0f}",
         )
     console.print(table)
-    level, uphill = data[1]["model"][2024], data[2]["model"][2024]
-    console.print(
-        "Baseline of the last column: forward brisk walking at 3.5 mph on level ground "
-        "(Compendium 17200 for the editions; the model's own forward walking for the model)."
+    middle = energy.estimate(
+        energy.Conditions(3.7 * MPH, direction=Direction.FORWARD, body_mass_kg=mass_kg)
     )
     console.print(
-        f"Against the model's forward walking under the same conditions: level "
+        "row: the Compendium's value; model: retrostride's continuous model anchored on that "
+        "edition; kcal from the 2024 model. Row 17200 of 2024 covers 3.5-3.9 mph: the model "
+        f"gives {middle.met:.1f} at its middle (3.7 mph)."
+    )
+    brisk = data[0]
+    console.print(
+        "\nTimes forward brisk walking (baseline: 3.5 mph, level; row 17200 for the rows, "
+        "the model's own forward walking for the model):"
+    )
+    for item in data[1:]:
+        rows = " / ".join(f"{item['rows'][e] / brisk['rows'][e]:.2f}" for e in energy.EDITIONS)
+        model = " / ".join(
+            f"{item['model'][e].met / brisk['model'][e].met:.2f}" for e in energy.EDITIONS
+        )
+        console.print(f"  {item['label']}: rows {rows}, model {model} (2011 / 2024)")
+    level, uphill = data[1]["model"][2024], data[2]["model"][2024]
+    console.print(
+        f"Against forward walking at the same speed and grade (model 2024): level "
         f"{level.ratio_to_forward:.2f} x, 5% uphill {uphill.ratio_to_forward:.2f} x. "
-        "The article's '40% more' holds only against the 2011 row (6.0 / 4.3)."
+        "The article's '40% more' holds against the 2011 row only (6.0 / 4.3)."
     )
     console.print(
         "kcal = MET x kg x h (1 MET = 1 kcal/kg/h); apps using 5 kcal per litre O2 give 5% more."

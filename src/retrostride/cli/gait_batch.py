@@ -55,8 +55,9 @@ def batch(
         str | None,
         typer.Option(
             "--scheduler",
-            help="Address of a running Dask scheduler (tcp://host:8786); default: a local "
-            "cluster of worker processes on 127.0.0.1.",
+            help="Address of a running Dask scheduler (tcp://host:8786), whose workers see "
+            "the same paths and have retrostride installed; default: a local cluster of worker "
+            "processes on 127.0.0.1.",
         ),
     ] = None,
     workers: Annotated[

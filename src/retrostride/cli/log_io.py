@@ -17,7 +17,7 @@ from retrostride.importers.activity import DEFAULT_MAX_FILE_BYTES
 from retrostride.science import units
 from retrostride.science.locomotion import Direction
 from retrostride.services import log as log_service
-from retrostride.services.importing import ImportOptions, Outcome, import_files
+from retrostride.services.importing import ImportOptions, Outcome, expand_paths, import_files
 from retrostride.services.stats import Period, log_totals
 
 from .log import DatabaseOption, PersonOption, console, err_console, fail, opened
@@ -62,7 +62,7 @@ def import_command(
     files: Annotated[
         list[Path],
         typer.Argument(
-            help="FIT, GPX, TCX or CSV files, or zip archives of them (Garmin, Strava)."
+            help="FIT, GPX, TCX or CSV files, zip archives of them (Garmin, Strava), or folders."
         ),
     ],
     direction: Annotated[
@@ -95,6 +95,7 @@ def import_command(
             allow_duplicate=allow_duplicate,
             max_bytes=parse_size_bytes(max_size),
         )
+        files = expand_paths(files)
         if len(files) > 1:
             with Progress(
                 TextColumn("importing"),

@@ -21,6 +21,11 @@ from retrostride.gait.stride_length import (
 from retrostride.gait.summary import bout_result
 from retrostride.science.locomotion import Direction
 
+LOWER_BACK_BOUTS = {"max_step_s": 2.0, "max_step_ratio": 3.0}
+"""Bout rules for a trunk sensor: steps up to 2 s (slow pathological gait, 30 steps/min) and
+irregular steps in turns (up to 3x the local median) still belong to the bout; at the trunk
+the contact detector already rejects non-walking movement by its pendular vertical motion."""
+
 MIN_RATE_HZ = 20.0
 """Lowest sampling rate accepted [Hz]: contacts need the 8 Hz band of the vertical jerk."""
 
@@ -82,7 +87,7 @@ class LowerBackPipeline:
         a_v, a_ap, a_ml = gravity_components(recording.acc_m_s2, fs, with_horizontal=body)
         contacts = (self.contacts or VerticalJerkContacts()).detect(a_v, fs)
         ic, fc = contacts.ic_, contacts.fc_
-        finder = (self.bouts or StepSequenceBouts()).detect(ic / fs)
+        finder = (self.bouts or StepSequenceBouts(**LOWER_BACK_BOUTS)).detect(ic / fs)
         height = self._height(recording, warnings)
         n = a_v.shape[0]
 

@@ -59,7 +59,10 @@ class NormPeakSteps:
         s = bandpass(norm, *self.band_hz, fs)
         env = np.sqrt(np.maximum(lowpass(s * s, 0.3, fs), 0.0))
         peaks, props = find_peaks(
-            s, distance=max(1, int(self.min_step_s * fs)), prominence=self.min_prominence_m_s2
+            s,
+            distance=max(1, int(self.min_step_s * fs)),
+            prominence=self.min_prominence_m_s2,
+            wlen=max(3, int(4.0 * fs)),  # local prominence: chunked == whole analysis
         )
         peaks = peaks[props["prominences"] > self.prominence_ratio * env[peaks]]
         bouts = (self.bouts or StepSequenceBouts()).detect(peaks / fs).bouts_

@@ -254,7 +254,11 @@ def _settle(
 
 @dataclass(slots=True)
 class StreamTotals:
-    """Running totals over a stream of bouts, in constant memory (SI units)."""
+    """Running totals over a stream of bouts, in constant memory (SI units).
+
+    ``step_count`` counts the steps inside bouts (a whole-recording ``GaitResult.step_count``
+    may also count isolated steps outside bouts).
+    """
 
     n_bouts: int = 0
     step_count: int = 0

@@ -7,7 +7,7 @@
 - :func:`time_scaled`: the same motion ``factor`` times faster: cadence and speed x factor,
   stride length unchanged; accelerations (gravity removed) scale by ``factor**2`` and angular
   rates by ``factor``.
-- :func:`phase_warped`: a piecewise-linear time warp with fixed knots at chosen events (for
+- :func:`phase_warped`: a smooth (PCHIP) time warp with fixed knots at chosen events (for
   example the ICs) and moved knots inside (for example the FCs): changes the stance share
   while keeping stride times.
 
@@ -83,32 +83,49 @@ def time_scaled(rec: Recording | FootPair, factor: float) -> Recording | FootPai
     return _warp(rec, t_orig, np.full(n_new, factor), f"speed x{factor:g}")
 
 
+def warp_map(
+    duration_s: float, knots_orig_s: FloatArray, knots_new_s: FloatArray
+) -> PchipInterpolator:
+    """The time map ``new time -> original time`` of :func:`phase_warped`: smooth and monotone
+    (PCHIP) through the knots, fixed at 0 and at ``duration_s``."""
+    inner = (knots_new_s > 0) & (knots_new_s < duration_s) & (knots_orig_s > 0)
+    inner &= knots_orig_s < duration_s
+    new = np.concatenate(([0.0], knots_new_s[inner], [duration_s]))
+    orig = np.concatenate(([0.0], knots_orig_s[inner], [duration_s]))
+    if np.any(np.diff(new) <= 0) or np.any(np.diff(orig) <= 0):
+        raise ValueError("warp knots must be strictly increasing")
+    return PchipInterpolator(new, orig)
+
+
 def phase_warped(
     rec: Recording, knots_orig_s: FloatArray, knots_new_s: FloatArray, tag: str = "warped"
 ) -> Recording:
-    """Piecewise-linear time warp: the moment ``knots_orig_s[i]`` of the original happens at
-    ``knots_new_s[i]`` in the result (both increasing; outside them time is unchanged)."""
+    """Smooth time warp: the moment ``knots_orig_s[i]`` of the original happens at
+    ``knots_new_s[i]`` in the result (both increasing); see :func:`warp_map`."""
     fs = rec.sampling_rate_hz
     t = np.arange(len(rec)) / fs
-    end = t[-1]
-    new = np.concatenate(([0.0], knots_new_s, [end]))
-    orig = np.concatenate(([0.0], knots_orig_s, [end]))
-    if np.any(np.diff(new) <= 0) or np.any(np.diff(orig) <= 0):
-        raise ValueError("warp knots must be strictly increasing")
-    warp = PchipInterpolator(new, orig)  # smooth and monotone
+    warp = warp_map(float(t[-1]), knots_orig_s, knots_new_s)
     t_orig = warp(t)
     slope = warp.derivative()(t)
     return _warp(rec, t_orig, slope, tag)
 
 
 def stance_knots(
-    ic_s: FloatArray, event_s: FloatArray, delta_fraction: float
+    ic_s: FloatArray,
+    event_s: FloatArray,
+    delta_fraction: float,
+    *,
+    plausible: tuple[float, float] = (0.05, 0.45),
 ) -> tuple[FloatArray, FloatArray]:
     """Knots that move each event after an IC by ``delta_fraction`` of the IC-to-IC interval.
 
     For every consecutive pair of ICs with one event between them, the ICs stay and the event
-    moves by ``delta_fraction`` of the interval (clipped to 10-90 % of it). Returns (orig, new).
+    moves by ``delta_fraction`` of the interval. Only events lying at a ``plausible`` fraction of
+    the step (double support: 5-45 % of a step) are moved, and not beyond that range, so that
+    the variant is still walking; a step with a misplaced event is left unwarped.
+    Returns (orig, new).
     """
+    lo, hi = plausible
     orig: list[float] = []
     new: list[float] = []
     for a, b in itertools.pairwise(ic_s):
@@ -117,7 +134,9 @@ def stance_knots(
         new.append(float(a))
         if inside.size == 1:
             frac = (inside[0] - a) / (b - a)
-            moved = min(max(frac + delta_fraction, 0.1), 0.9)
+            if not lo <= frac <= hi:
+                continue
+            moved = min(max(frac + delta_fraction, lo), hi)
             orig.append(float(inside[0]))
             new.append(float(a + moved * (b - a)))
     if ic_s.size:

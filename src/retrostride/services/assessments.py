@@ -233,6 +233,16 @@ def _reading(person: Person, a: Assessment) -> tuple[str, list[str]]:
     return f"{a.value:g} {a.unit}", notes
 
 
+def default_population(database: Database, *, person: str = DEFAULT_PERSON) -> str:
+    """The population of the person's active program, else knee osteoarthritis."""
+    from retrostride.services import programs
+
+    try:
+        return programs.active_enrolment(database, person=person).program.population
+    except programs.NotEnrolled:
+        return "knee_oa"
+
+
 def report(
     database: Database, *, person: str = DEFAULT_PERSON, population: str = "knee_oa"
 ) -> list[MeasureReport]:

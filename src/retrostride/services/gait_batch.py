@@ -171,9 +171,10 @@ def run_batch(
     ``foot`` or ``phone``); ``scheduler`` the address of an existing Dask scheduler (else a
     ``LocalCluster`` of ``workers`` processes, default 2, on 127.0.0.1; ``processes=False`` runs
     the workers as threads, for tests). ``on_start(total, skipped)`` is called once the work is
-    known; ``on_file_done(path, rows)`` after each file.
+    known and the workers are ready (modules imported); ``on_file_done(path, rows)`` after each
+    file.
     """
-    from retrostride.services.gait_batch_worker import analyze_file, check_placement
+    from retrostride.services.gait_batch_worker import analyze_file, check_placement, warm_up
 
     started = time.perf_counter()
     placement = check_placement(placement)
@@ -194,14 +195,17 @@ def run_batch(
         if current[key.path] not in done:
             todo.append((path, key))
     skipped = len(files) - len(todo)
-    if on_start is not None:
-        on_start(len(todo), skipped)
+
+    def ready() -> None:
+        if on_start is not None:
+            on_start(len(todo), skipped)
 
     new_rows: list[dict[str, Any]] = []
     if todo:
-        new_rows = _run_on_dask(
-            todo, out, placement, scheduler, workers, processes, analyze_file, on_file_done
-        )
+        tasks = _Tasks(analyze_file, warm_up, ready, on_file_done)
+        new_rows = _run_on_dask(todo, out, placement, scheduler, workers, processes, tasks)
+    else:
+        ready()
     # rows of a file that has changed since are stale: only its current version's rows stay
     rows = [r for r in read_rows(out) if current.get(str(r["path"]), _key_of(r)) == _key_of(r)]
     write_parquet(rows, out)
@@ -217,6 +221,16 @@ def run_batch(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Tasks:
+    """What runs on the workers (the file task, a warm-up) and the client-side callbacks."""
+
+    analyze_file: Callable[..., list[dict[str, Any]]]
+    warm_up: Callable[[], None]
+    ready: Callable[[], None]
+    on_file_done: Callable[[str, list[dict[str, Any]]], None] | None
+
+
 def _run_on_dask(
     todo: list[tuple[Path, FileKey]],
     out: Path,
@@ -224,8 +238,7 @@ def _run_on_dask(
     scheduler: str | None,
     workers: int | None,
     processes: bool,
-    analyze_file: Callable[..., list[dict[str, Any]]],
-    on_file_done: Callable[[str, list[dict[str, Any]]], None] | None,
+    tasks: _Tasks,
 ) -> list[dict[str, Any]]:
     import distributed
 
@@ -246,10 +259,12 @@ def _run_on_dask(
         client = dd.Client(cluster)
     rows: list[dict[str, Any]] = []
     try:
+        client.run(tasks.warm_up)  # import the loaders and pipelines once on every worker
+        tasks.ready()
         futures = {}
         for path, key in todo:
             future = client.submit(
-                analyze_file,
+                tasks.analyze_file,
                 key.path,
                 key.size_bytes,
                 key.mtime_ns,
@@ -276,8 +291,8 @@ def _run_on_dask(
                 handle.flush()
                 os.fsync(handle.fileno())
                 rows.extend(file_rows)
-                if on_file_done is not None:
-                    on_file_done(str(path), file_rows)
+                if tasks.on_file_done is not None:
+                    tasks.on_file_done(str(path), file_rows)
     finally:
         client.close()
         if cluster is not None:

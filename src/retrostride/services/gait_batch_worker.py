@@ -77,6 +77,14 @@ def summary_row(result: GaitResult) -> dict[str, Any]:
     }
 
 
+def warm_up() -> None:
+    """Import the loaders and every pipeline, so that the first file's timing is the file's."""
+    import retrostride.gait.foot
+    import retrostride.gait.lower_back
+    import retrostride.gait.phone
+    import retrostride.importers.imu  # noqa: F401
+
+
 def analyze_file(
     path: str, size_bytes: int, mtime_ns: int, placement: str | None
 ) -> list[dict[str, Any]]:

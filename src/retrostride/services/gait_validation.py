@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,13 +25,13 @@ import numpy as np
 from retrostride.gait.pipeline import analyze
 from retrostride.gait.recording import FootPair, Recording
 from retrostride.gait.result import GaitResult
-from retrostride.gait.transforms import phase_warped, stance_knots, time_reversed, time_scaled
 from retrostride.importers.imu import (
     load_gaitmap_foot,
     load_mobilised_mat,
     load_phone_oxford,
 )
 from retrostride.science.locomotion import Direction
+from retrostride.services.gait_variants import run_variants
 
 APP_STEP_ERROR_PERCENT = 3.7
 """Mean absolute step-count error of the Oxford data set's own app on these six files [%]."""
@@ -296,127 +295,81 @@ def validate_phone(folder: Path, report: ValidationReport) -> None:
     )
 
 
-def _confident(res: GaitResult, min_conf: float = 0.5) -> list[Direction]:
-    return [b.direction for b in res.bouts if b.direction_confidence >= min_conf]
-
-
-def _means(res: GaitResult) -> tuple[float, float]:
-    """Step-weighted mean cadence [steps/min] and mean stride length [m] over the bouts."""
-    steps = np.concatenate([np.diff(b.initial_contacts_s) for b in res.bouts] or [np.empty(0)])
-    lengths = np.concatenate([b.strides.length_m for b in res.bouts] or [np.empty(0)])
-    # medians: a variant may find or lose one slow step at a bout's edge
-    cad = 60.0 / float(np.median(steps)) if steps.size else math.nan
-    sl = float(np.nanmedian(lengths)) if np.isfinite(lengths).any() else math.nan
-    return cad, sl
-
-
-def _variant_checks(
-    report: ValidationReport,
-    name: str,
-    original: Recording | FootPair,
-    variants: list[tuple[str, Recording | FootPair, Direction, float]],
-) -> None:
-    base = analyze(original)
-    cad0, sl0 = _means(base)
-    dirs0 = _confident(base)
-    report.checks.append(
-        Check(
-            "reversal",
-            name,
-            "original confident bouts",
-            f"{sum(d is Direction.FORWARD for d in dirs0)}/{len(dirs0)} forward",
-            "forward",
-            "all forward",
-            bool(dirs0) and all(d is Direction.FORWARD for d in dirs0),
-        )
-    )
-    for tag, rec, expected, cad_factor in variants:
-        res = analyze(rec)
-        cad, sl = _means(res)
-        dirs = _confident(res)
-        section = "reversal" if "reversed" in tag else "perturbation"
-        ok_dir = bool(dirs) and all(d is expected for d in dirs)
-        report.checks.append(
-            Check(
-                section,
-                f"{name} {tag}",
-                "confident bouts",
-                f"{sum(d is expected for d in dirs)}/{len(dirs)} {expected.value}",
-                expected.value,
-                f"all {expected.value}",
-                ok_dir,
-            )
-        )
-        e_cad = 100.0 * (cad / (cad0 * cad_factor) - 1.0)
-        e_sl = 100.0 * (sl / sl0 - 1.0)
-        report.checks.append(
-            Check(
-                section,
-                f"{name} {tag}",
-                "cadence change vs expected %",
-                e_cad,
-                None,
-                "|x| <= 3",
-                abs(e_cad) <= 3.0,
-            )
-        )
-        report.checks.append(
-            Check(
-                section,
-                f"{name} {tag}",
-                "stride length change %",
-                e_sl,
-                None,
-                "|x| <= 5",
-                abs(e_sl) <= 5.0,
-            )
-        )
-
-
-def _stance_variant(rec: Recording, delta_pp: float) -> Recording:
-    """Stance share +/- ``delta_pp`` percentage points: FCs moved within each step."""
-    res = analyze(rec)
-    ics = np.concatenate([b.initial_contacts_s for b in res.bouts] or [np.empty(0)])
-    fcs = np.concatenate([b.final_contacts_s for b in res.bouts] or [np.empty(0)])
-    # stance share of a stride = (step + double support) / stride: +d of a stride is +2d of a step
-    orig, new = stance_knots(ics, fcs, 2.0 * delta_pp / 100.0)
-    return phase_warped(rec, orig, new, f"stance {delta_pp:+g} pp")
-
-
 def validate_variants(
     recordings: list[Recording], pair: FootPair | None, report: ValidationReport
 ) -> None:
-    """Reversal, speed and stance-share variants of every reference recording."""
-    factory: list[tuple[str, Callable[[Any], Any], Direction, float]] = [
-        ("time-reversed", time_reversed, Direction.BACKWARD, 1.0),
-        ("speed x0.8", lambda r: time_scaled(r, 0.8), Direction.FORWARD, 0.8),
-        ("speed x1.2", lambda r: time_scaled(r, 1.2), Direction.FORWARD, 1.2),
-        (
-            "reversed speed x1.2",
-            lambda r: time_reversed(time_scaled(r, 1.2)),
-            Direction.BACKWARD,
-            1.2,
-        ),
+    """Reversal, speed and stance-share variants of every reference recording, compared stride
+    by stride with the original (:mod:`retrostride.services.gait_variants`)."""
+    items: list[tuple[str, Recording | FootPair]] = [
+        (f"{Path(str(r.source).split('#')[0]).parent.parent.name} {r.reference['test']}", r)
+        for r in recordings
     ]
-    for rec in recordings:
-        name = f"{Path(str(rec.source).split('#')[0]).parent.parent.name} {rec.reference['test']}"
-        variants = [(t, f(rec), d, c) for t, f, d, c in factory]
-        variants += [
-            ("stance +10 pp", _stance_variant(rec, 10.0), Direction.FORWARD, 1.0),
-            ("stance -10 pp", _stance_variant(rec, -10.0), Direction.FORWARD, 1.0),
-            (
-                "reversed stance +10 pp",
-                time_reversed(_stance_variant(rec, 10.0)),
-                Direction.BACKWARD,
-                1.0,
-            ),
-        ]
-        _variant_checks(report, name, rec, variants)
     if pair is not None:
-        # foot: reversal only; speed and stance warps need the foot's orientation to separate
-        # gravity from motion, which the trunk-sensor warp of transforms.py does not do
-        variants = [(t, f(pair), d, c) for t, f, d, c in factory[:1]]
-        _variant_checks(report, "gaitmap-foot", pair, variants)
+        items.append(("gaitmap-foot", pair))
+    all_outcomes = []
+    for name, rec in items:
+        base, outcomes = run_variants(rec)
+        confident = [b for b in base.bouts if b.direction_confidence >= 0.5]
+        report.checks.append(
+            Check(
+                "reversal",
+                name,
+                "original confident bouts forward",
+                f"{sum(b.direction is Direction.FORWARD for b in confident)}/{len(confident)}",
+                "forward",
+                "all forward",
+                bool(confident) and all(b.direction is Direction.FORWARD for b in confident),
+            )
+        )
+        for o in outcomes:
+            section = "reversal" if "reversed" in o.tag else "perturbation"
+            ok = o.passed
+            item = f"{name} {o.tag}"
+            report.checks += [
+                Check(
+                    section,
+                    item,
+                    "strides matched %",
+                    100.0 * o.matched_fraction,
+                    None,
+                    ">= 80",
+                    ok["matched"],
+                ),
+                Check(
+                    section,
+                    item,
+                    f"direction {o.expected.value} / wrong %",
+                    f"{o.direction_right_percent:.0f} / {o.direction_wrong_percent:.0f}",
+                    o.expected.value,
+                    ">= 80 / <= 5",
+                    ok["direction"],
+                ),
+                Check(
+                    section,
+                    item,
+                    "stride time x speed change %",
+                    o.duration_change_percent,
+                    None,
+                    "|x| <= 3",
+                    ok["cadence"],
+                ),
+                Check(
+                    section,
+                    item,
+                    "stride length change %",
+                    o.length_change_percent,
+                    None,
+                    "|x| <= 5",
+                    ok["length"],
+                ),
+            ]
+            all_outcomes.append(o)
+    if all_outcomes:
+        report.summary["variants"] = len(all_outcomes)
+        report.summary["variants_direction_wrong_percent_max"] = max(
+            o.direction_wrong_percent for o in all_outcomes
+        )
+        report.summary["variants_all_passed"] = sum(all(o.passed.values()) for o in all_outcomes)
 
 
 def validate(data_dir: Path, *, variants: bool = True) -> ValidationReport:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+import numpy as np
 from sqlalchemy.exc import IntegrityError
 
 from retrostride.errors import FileRefused
@@ -119,12 +120,30 @@ def whole_session_segment(session: Session) -> Segment:
     )
 
 
+def fill_grade_from_incline(session: Session) -> None:
+    """A treadmill's recorded incline [%] becomes the mean grade of segments that have none."""
+    samples = session.samples
+    if samples is None or samples.incline_percent is None:
+        return
+    for segment in session.segments:
+        if segment.grade_percent is not None:
+            continue
+        inside = samples.time_s >= segment.start_offset_s
+        if segment.elapsed_s is not None:
+            inside &= samples.time_s <= segment.start_offset_s + segment.elapsed_s
+        values = samples.incline_percent[inside]
+        values = values[np.isfinite(values)]
+        if values.size:
+            segment.grade_percent = float(values.mean())
+
+
 def prepare_session(
     session: Session, parsed: ParsedFile, person: Person, options: ImportOptions
 ) -> None:
     """Direction, recovery mark, file warnings and energy, before the session is stored."""
     if not session.segments:
         session.segments.append(whole_session_segment(session))
+    fill_grade_from_incline(session)
     if options.direction is not None:
         for segment in session.segments:
             segment.direction = options.direction
@@ -150,7 +169,10 @@ def import_one(
             f"file is {size / 1e6:.1f} MB, over the size limit of {options.max_bytes / 1e6:.1f} MB"
             " (raise it with --max-size)",
         )
-    sha = sha256_of(path)
+    try:
+        sha = sha256_of(path)
+    except OSError as exc:
+        return FileResult(display_name, Outcome.REFUSED, f"cannot read the file ({exc.strerror})")
     with database.transaction() as db:
         person_row = repo.get_or_create_person(db, person_name)
         person = repo.person_to_domain(person_row)
@@ -279,7 +301,7 @@ def import_files(
     """Import files and zip archives; each file in its own transaction. Never raises for a file."""
     options = options or ImportOptions()
     report = ImportReport()
-    for path in paths:
+    for path in expand_paths(paths):
         try:
             archive = is_archive(path)
         except OSError:
@@ -297,6 +319,23 @@ def import_files(
         if progress is not None:
             progress(str(path))
     return report
+
+
+def expand_paths(paths: Sequence[Path]) -> list[Path]:
+    """Files as given; a folder becomes its files (recursively, sorted, hidden ones skipped)."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out.extend(
+                sorted(
+                    p for p in path.rglob("*")
+                    if p.is_file()
+                    and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                )
+            )
+        else:
+            out.append(path)
+    return out
 
 
 def import_archive(

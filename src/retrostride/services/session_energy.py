@@ -1,10 +1,10 @@
 """A session's energy: the energy engine where it models the sport, else the device's own figure.
 
 The engine (:mod:`retrostride.science.energy`) models walking, running and sled drag on segments
-(stairs only as Compendium rows, which a session's segments cannot be mapped onto: stairs keep
-the device's figure). Each segment is estimated from its direction, mean speed, grade, load and
-sled, the session's setting and terrain (where it names one of the engine's surfaces) and the
-person's body mass on the session's date, over the segment's moving (else elapsed) time.
+(stairs from the Compendium's general stair row, forward only). Each segment is estimated from
+its direction, mean speed, grade, load and sled, the session's setting and terrain (where it
+names one of the engine's surfaces) and the person's body mass on the session's date, over the
+segment's moving (else elapsed) time.
 Where the engine cannot answer (another sport, no body mass, no speed or duration, a condition
 outside the model's range), the device's own figure is kept and labelled ``device``; where there
 is neither, the energy stays unknown. Model figures carry the engine's ``MODEL_VERSION``.
@@ -52,7 +52,7 @@ _GAIT_OF_SPORT = {"walking": "walk", "running": "run", "sled_drag": None}
 
 def model_kcal(session: Session, person: Person) -> tuple[float, str] | None:
     """``(kcal, MODEL_VERSION)`` from the energy engine, or None where it cannot answer."""
-    if session.sport not in _GAIT_OF_SPORT or not session.segments:
+    if session.sport not in (*_GAIT_OF_SPORT, "stairs") or not session.segments:
         return None
     day = session_day(session)
     mass_kg = person.mass_on(day) if day is not None else None
@@ -62,6 +62,8 @@ def model_kcal(session: Session, person: Person) -> tuple[float, str] | None:
         from retrostride.science.energy import MODEL_VERSION, estimate_arrays
     except ImportError:  # the engine is not part of this build
         return None
+    if session.sport == "stairs":
+        return _stairs_kcal(session, mass_kg)
     speeds, grades, loads, sleds, minutes, backward_weight = [], [], [], [], [], []
     for segment in session.segments:
         duration_s = _segment_duration_s(segment)
@@ -97,6 +99,23 @@ def model_kcal(session: Session, person: Person) -> tuple[float, str] | None:
     return float(np.sum(kcal_per_min * np.array(minutes))), str(MODEL_VERSION)
 
 
+def _stairs_kcal(session: Session, mass_kg: float) -> tuple[float, str] | None:
+    """Stair climbing from the Compendium's general stair row (forward only: the Compendium
+    has no backward stair row, so backward or mixed stairs keep the device's figure)."""
+    from retrostride.science.energy import MODEL_VERSION, stairs
+
+    if any(seg.direction in (Direction.BACKWARD, Direction.MIXED) for seg in session.segments):
+        return None
+    seconds = [_segment_duration_s(seg) for seg in session.segments]
+    if not all(seconds):
+        return None
+    try:
+        per_min = stairs("general", body_mass_kg=mass_kg).kcal_per_min
+    except (RetrostrideError, ValueError):
+        return None
+    return float(per_min) * sum(s or 0.0 for s in seconds) / 60.0, str(MODEL_VERSION)
+
+
 _BACKWARD_WEIGHT = {
     Direction.FORWARD: 0.0,
     Direction.UNKNOWN: 0.0,
@@ -107,10 +126,8 @@ _BACKWARD_WEIGHT = {
 
 
 def _surface_names() -> tuple[str, ...]:
-    try:
-        from retrostride.science.energy.surfaces import SURFACE_NAMES
-    except ImportError:
-        return ()
+    from retrostride.science.energy import SURFACE_NAMES
+
     return tuple(SURFACE_NAMES)
 
 

@@ -34,8 +34,8 @@ class PersonRow(Base):
     __table_args__ = (UniqueConstraint("name", name="uq_person_name"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
-    home_time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
+    name: Mapped[str] = mapped_column(Text)
+    home_time_zone: Mapped[str] = mapped_column(Text, default="UTC")
     height_m: Mapped[float | None] = mapped_column(Float)
     birth_year: Mapped[int | None] = mapped_column(Integer)
     sex: Mapped[str | None] = mapped_column(String(16))
@@ -68,7 +68,7 @@ class SourceFileRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
-    name: Mapped[str] = mapped_column(String(500))
+    name: Mapped[str] = mapped_column(Text)
     format: Mapped[str] = mapped_column(String(16))
     sha256: Mapped[str] = mapped_column(String(64))
     size_bytes: Mapped[int] = mapped_column(Integer)
@@ -89,9 +89,9 @@ class SessionRow(Base):
     source_file_id: Mapped[int | None] = mapped_column(
         ForeignKey("source_file.id", ondelete="SET NULL")
     )
-    group: Mapped[str | None] = mapped_column("group_key", String(64))
-    sport: Mapped[str] = mapped_column(String(64))
-    sub_sport: Mapped[str | None] = mapped_column(String(64))
+    group: Mapped[str | None] = mapped_column("group_key", Text)
+    sport: Mapped[str] = mapped_column(Text)
+    sub_sport: Mapped[str | None] = mapped_column(Text)
     start_utc: Mapped[datetime | None] = mapped_column(UTCDateTime())
     utc_offset_s: Mapped[int | None] = mapped_column(Integer)
     offset_assumed: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -103,9 +103,9 @@ class SessionRow(Base):
     """First recorded position (from the samples), to match files whose start is unknown."""
     start_longitude_deg: Mapped[float | None] = mapped_column(Float)
     setting: Mapped[str] = mapped_column(String(32))
-    terrain: Mapped[str | None] = mapped_column(String(64))
-    device: Mapped[str | None] = mapped_column(String(200))
-    title: Mapped[str | None] = mapped_column(String(500))
+    terrain: Mapped[str | None] = mapped_column(Text)
+    device: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[str] = mapped_column(Text, default="")
     rpe: Mapped[float | None] = mapped_column(Float)
     pain_before: Mapped[float | None] = mapped_column(Float)
@@ -114,7 +114,7 @@ class SessionRow(Base):
     energy_kcal: Mapped[float | None] = mapped_column(Float)
     energy_source: Mapped[str | None] = mapped_column(String(16))
     """``model`` (the energy engine), ``device`` (the file's own figure) or NULL (none)."""
-    energy_model_version: Mapped[str | None] = mapped_column(String(64))
+    energy_model_version: Mapped[str | None] = mapped_column(Text)
     recovered: Mapped[str | None] = mapped_column(Text)
     warnings_json: Mapped[str] = mapped_column(Text, default="[]")
 
@@ -175,7 +175,7 @@ class ImportLogRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
-    file_name: Mapped[str] = mapped_column(String(500))
+    file_name: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str | None] = mapped_column(String(64))
     outcome: Mapped[str] = mapped_column(String(32))
     message: Mapped[str] = mapped_column(Text, default="")

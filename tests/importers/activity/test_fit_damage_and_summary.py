@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -116,3 +117,39 @@ def test_summary_of_truncated_file_falls_back(activity_dir: Path, tmp_path: Path
     summary = read_summary(cut)
     assert summary.start_utc is not None and summary.elapsed_s is not None
     assert summary.elapsed_s < 2832.0
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "fit/2013-02-06-12-11-14.fit",
+        "fit/garmin-fenix-5-walk.fit",
+        "gpx/gpxpy-korita-zbevnica.gpx",
+        "tcx/tcxparser-test.tcx",
+    ],
+)
+def test_random_damage_only_ever_refuses(activity_dir: Path, tmp_path: Path, name: str) -> None:
+    """Cut, overwritten or deleted bytes: the file parses or is refused, never anything else."""
+    import random
+
+    rng = random.Random(7)
+    data = (activity_dir / name).read_bytes()
+    for k in range(24):
+        damaged = bytearray(data)
+        if k % 3 == 0:
+            damaged = damaged[: rng.randrange(1, len(damaged))]
+        elif k % 3 == 1:
+            for _ in range(3):
+                damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        else:
+            start = rng.randrange(len(damaged) - 10)
+            del damaged[start : start + rng.randrange(1, 10)]
+        path = tmp_path / f"damaged{Path(name).suffix}"
+        path.write_bytes(bytes(damaged))
+        for salvage in (False, True):
+            try:
+                parse_activity_file(path, salvage=salvage)
+            except FileRefused as exc:
+                assert "please report" not in exc.reason
+        with contextlib.suppress(FileRefused):
+            read_summary(path)

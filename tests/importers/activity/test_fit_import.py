@@ -38,8 +38,9 @@ def test_every_fit_file_imports_with_its_own_totals(activity_dir: Path, name: st
     parsed = parse_activity_file(path)
     own = _own_sessions(path)
     assert len(parsed.sessions) == len(own)
-    for session, msg in zip(parsed.sessions, sorted(own, key=lambda m: str(m["start_time"])),
-                            strict=True):
+    for session, msg in zip(
+        parsed.sessions, sorted(own, key=lambda m: str(m["start_time"])), strict=True
+    ):
         start = msg["start_time"]
         if isinstance(start, datetime):
             assert session.start_utc == start
@@ -167,7 +168,9 @@ def test_strava_fault_refused_then_salvaged(activity_dir: Path) -> None:
     path = activity_dir / "broken" / "strava-android-app-201.10-b1218918.fit"
     with pytest.raises(FileRefused) as info:
         parse_activity_file(path)
-    assert info.value.salvageable and "--salvage" in str(info.value) and path.name in str(info.value)
+    assert (
+        info.value.salvageable and "--salvage" in str(info.value) and path.name in str(info.value)
+    )
     parsed = parse_activity_file(path, salvage=True)
     (session,) = parsed.sessions
     assert parsed.recovered and session.recovered

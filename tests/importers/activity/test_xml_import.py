@@ -130,7 +130,9 @@ def test_bad_speed_value_dropped_with_warning(activity_dir: Path) -> None:
 
 
 def test_points_without_time_dropped_with_warning(activity_dir: Path) -> None:
-    parsed = parse_activity_file(activity_dir / "broken/handcrafted/activity_parser-gpx-no_time.gpx")
+    parsed = parse_activity_file(
+        activity_dir / "broken/handcrafted/activity_parser-gpx-no_time.gpx"
+    )
     samples = parsed.sessions[0].samples
     assert samples is not None and len(samples) == 2
     assert samples.heart_rate_bpm is not None and 999 not in samples.heart_rate_bpm

@@ -94,3 +94,20 @@ def test_curved_treadmill_running_rows_within_15_percent(code: str) -> None:
         speed_m_s=row.speed_mid_m_s, direction="forward", gait="run", setting="curved-treadmill"
     )
     assert curved.met == pytest.approx(row.met, rel=0.15)
+
+
+def test_load_increment_is_pandolf_loaded_minus_unloaded() -> None:
+    from retrostride.science.energy.load import load_walk_met
+
+    rng = np.random.default_rng(3)
+    size = 2000
+    body = rng.uniform(40, 120, size)
+    load = rng.uniform(0, 70, size)
+    speed = rng.uniform(0.3, 2.0, size)
+    grade = rng.uniform(-30, 30, size)
+    eta = rng.choice([1.0, 1.1, 1.5, 2.1], size)
+    difference = pandolf_watts(body, load, speed, grade, eta) - pandolf_watts(
+        body, np.zeros(size), speed, grade, eta
+    )
+    expected = np.maximum(difference, 0.0) / body / (4184 / 3600)
+    np.testing.assert_allclose(load_walk_met(body, load, speed, grade, eta), expected, atol=1e-12)

@@ -74,6 +74,8 @@ def test_tug_in_knee_oa_has_only_a_minimal_detectable_change() -> None:
     assert beyond.verdict == "beyond-error"
     assert "no MCID" in beyond.text
     assert interpret_change("tug", 10.0, 9.5, Better.LOWER, "knee_oa").verdict == "within-error"
+    slower = interpret_change("tug", 10.0, 11.5, Better.LOWER, "knee_oa")
+    assert slower.verdict == "beyond-error" and "worse" in slower.text
     hip = interpret_change("tug", 10.0, 8.5, Better.LOWER, "hip_oa")
     assert hip.verdict == "important" and "Wright" in hip.text
 

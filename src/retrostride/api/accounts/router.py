@@ -30,6 +30,7 @@ from retrostride.api.accounts.schemas import (
 )
 from retrostride.api.database import Db
 from retrostride.api.errors import NotFound
+from retrostride.api.params import ObjectId
 from retrostride.api.principal import CSRF_COOKIE, SESSION_COOKIE, CurrentPrincipal
 from retrostride.services import accounts as service
 from retrostride.store.accounts import AccountRow, ApiTokenRow
@@ -194,7 +195,7 @@ def create_token(body: ApiTokenIn, principal: CurrentPrincipal, db: Db) -> ApiTo
 
 
 @router.delete("/api/account/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT)
-def revoke_token(token_id: int, principal: CurrentPrincipal, db: Db) -> None:
+def revoke_token(token_id: ObjectId, principal: CurrentPrincipal, db: Db) -> None:
     """Revoke one of the account's API tokens, at once."""
     if not service.revoke_api_token(db, principal.account_id, token_id):
         raise NotFound(f"no API token {token_id}")

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from retrostride.api.body import Body
 
 Role = Literal["athlete", "clinician"]
 
 
-class RegisterIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class RegisterIn(Body):
     email: str = Field(max_length=320, examples=["ada@example.org"])
     password: str = Field(max_length=1024, description="10 to 1024 characters")
     role: Role = "athlete"
@@ -22,9 +22,7 @@ class RegisterIn(BaseModel):
     )
 
 
-class LoginIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class LoginIn(Body):
     email: str = Field(max_length=320)
     password: str = Field(max_length=1024)
 
@@ -47,35 +45,25 @@ class LoginOut(BaseModel):
     )
 
 
-class AccountPatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class AccountPatch(Body):
     display_name: str | None = Field(default=None, max_length=200)
 
 
-class PasswordChangeIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class PasswordChangeIn(Body):
     current_password: str = Field(max_length=1024)
     new_password: str = Field(max_length=1024)
 
 
-class PasswordResetIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class PasswordResetIn(Body):
     email: str = Field(max_length=320)
 
 
-class PasswordResetConfirmIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class PasswordResetConfirmIn(Body):
     token: str = Field(max_length=200)
     new_password: str = Field(max_length=1024)
 
 
-class AccountDeleteIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class AccountDeleteIn(Body):
     password: str = Field(max_length=1024, description="The account's password, to confirm.")
 
 
@@ -83,9 +71,7 @@ class MessageOut(BaseModel):
     detail: str
 
 
-class ApiTokenIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ApiTokenIn(Body):
     name: str = Field(min_length=1, max_length=100, examples=["my export script"])
     expires_in_days: int | None = Field(default=None, ge=1, le=3650)
 
@@ -102,9 +88,7 @@ class ApiTokenCreated(ApiTokenOut):
     token: str = Field(description="Shown once: send it as 'Authorization: Bearer <token>'.")
 
 
-class SignupCodeIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class SignupCodeIn(Body):
     role: Role | None = None
 
 

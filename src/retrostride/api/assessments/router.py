@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, status
 
 from retrostride.api.assessments.schemas import AssessmentIn, AssessmentOut, MeasureOut
 from retrostride.api.database import AppDatabase
+from retrostride.api.params import ObjectId
 from retrostride.api.policy import ReadSubject, WriteSubject
 from retrostride.api.principal import CurrentPrincipal
 from retrostride.api.serialize import to_jsonable
@@ -93,6 +94,6 @@ def report(
     "/api/athletes/{athlete_id}/assessments/{assessment_id}",
     status_code=status.HTTP_204_NO_CONTENT,
 )
-def delete(assessment_id: int, subject: WriteSubject, database: AppDatabase) -> None:
+def delete(assessment_id: ObjectId, subject: WriteSubject, database: AppDatabase) -> None:
     """Delete one measurement."""
     service.delete_assessment(database, assessment_id, person=subject.person_name)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from retrostride.api.body import Body
 
 
 class MeasureOut(BaseModel):
@@ -15,10 +17,8 @@ class MeasureOut(BaseModel):
     needs_method: bool
 
 
-class AssessmentIn(BaseModel):
+class AssessmentIn(Body):
     """One measurement in the measure's unit (see GET /api/assessments/measures)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     measure: str = Field(min_length=1, max_length=64, examples=["six_minute_walk"])
     on: date

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from retrostride.api.body import Body
 
 Text = Field(default=None, max_length=64)
 
 
-class EnergyIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class EnergyIn(Body):
     speed: str | None = Field(default=None, max_length=64, examples=["5 km/h", "3 mph"])
     speed_m_s: float | None = Field(default=None, ge=0, le=15, allow_inf_nan=False)
     grade: str | None = Field(default=None, max_length=64, examples=["5%"])

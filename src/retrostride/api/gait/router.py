@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from retrostride.api.accounts.dependencies import AppSettings
 from retrostride.api.database import AppDatabase, ReadDb
 from retrostride.api.errors import ApiError
+from retrostride.api.params import MAX_ID
 from retrostride.api.policy import ReadSubject, Subject, resolve_subject
 from retrostride.api.principal import CurrentPrincipal
 from retrostride.api.responses import JsonResponse
@@ -97,7 +98,7 @@ async def analyse_recording(
     placement: Literal["lower-back", "foot", "phone"] | None = None,
     mounting: Annotated[str | None, Query(max_length=64)] = None,
     strides: bool = False,
-    session_id: Annotated[int | None, Query(ge=1)] = None,
+    session_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     offset_s: Annotated[float | None, Query(ge=-86400, le=86400)] = None,
 ) -> JsonResponse:
     """Analyse one wearable recording: walking bouts, strides, cadence, direction per bout.

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from retrostride.api.body import Body
 
 
 class BodyMassOut(BaseModel):
@@ -21,17 +23,13 @@ class ProfileOut(BaseModel):
     body_mass: list[BodyMassOut]
 
 
-class BodyMassIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class BodyMassIn(Body):
     on: date
     mass_kg: float = Field(ge=20, le=400)
 
 
-class ProfilePatch(BaseModel):
+class ProfilePatch(Body):
     """Fields to change (absent or null: unchanged)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     home_time_zone: str | None = Field(default=None, max_length=64, examples=["Europe/Berlin"])
     height_m: float | None = Field(default=None, ge=0.5, le=2.6)

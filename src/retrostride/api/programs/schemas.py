@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from retrostride.api.body import Body
 
 
 class ProgramSummary(BaseModel):
@@ -17,10 +19,8 @@ class ProgramSummary(BaseModel):
     sport: str
 
 
-class EnrolIn(BaseModel):
+class EnrolIn(Body):
     """Start a program: the screening answers (question id -> yes/no) come first."""
-
-    model_config = ConfigDict(extra="forbid")
 
     program_id: str = Field(min_length=1, max_length=100, examples=["knee-oa-alghadir-2019"])
     start: date

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, status
 
 from retrostride.api.database import AppDatabase, ReadDb
 from retrostride.api.errors import NotFound
+from retrostride.api.params import ObjectId
 from retrostride.api.policy import ReadSubject, WriteSubject
 from retrostride.api.responses import JsonResponse
 from retrostride.api.sessions import queries
@@ -45,7 +46,7 @@ def list_sessions(
 
 @router.get("/{session_id}", response_model=SessionDetail)
 def get_session(
-    session_id: int, subject: ReadSubject, db: ReadDb, samples: bool = True
+    session_id: ObjectId, subject: ReadSubject, db: ReadDb, samples: bool = True
 ) -> JsonResponse:
     """One session with its segments and (unless ``samples=false``) its samples."""
     detail = queries.session_detail(db, subject.person_id, session_id, with_samples=samples)
@@ -97,7 +98,7 @@ def _mean_speed(distance_m: float | None, duration_s: float) -> float | None:
 
 @router.patch("/{session_id}", response_model=SessionDetail)
 def edit_session(
-    session_id: int, body: SessionPatch, subject: WriteSubject, database: AppDatabase
+    session_id: ObjectId, body: SessionPatch, subject: WriteSubject, database: AppDatabase
 ) -> JsonResponse:
     """Change a session or one of its segments; its energy is re-estimated."""
     changes = log_service.SessionChanges(
@@ -120,6 +121,6 @@ def edit_session(
 
 
 @router.delete("/{session_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_session(session_id: int, subject: WriteSubject, database: AppDatabase) -> None:
+def delete_session(session_id: ObjectId, subject: WriteSubject, database: AppDatabase) -> None:
     """Delete a session with its segments and samples."""
     log_service.delete_session(database, session_id, subject.person_name)

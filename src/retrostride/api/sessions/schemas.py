@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from retrostride.api.body import Body
+
 DirectionName = Literal["forward", "backward", "mixed", "unknown"]
 SettingName = Literal["overground", "treadmill", "deadmill", "curved-treadmill"]
 SportName = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_\-]+$", examples=["walking"])
@@ -82,10 +84,8 @@ class SessionDetail(BaseModel):
     warnings: list[str]
 
 
-class SessionIn(BaseModel):
+class SessionIn(Body):
     """A session entered by hand: one segment with its direction, speed, grade and load."""
-
-    model_config = ConfigDict(extra="forbid")
 
     sport: str = SportName
     start_utc: AwareDatetime | None = Field(default=None, description="With its zone (ISO 8601).")
@@ -107,11 +107,9 @@ class SessionIn(BaseModel):
     sled_kg: float | None = Field(default=None, ge=0, le=1000)
 
 
-class SessionPatch(BaseModel):
+class SessionPatch(Body):
     """Fields to change (absent or null: unchanged). ``direction``, ``grade_percent``,
     ``load_kg`` and ``speed_m_s`` apply to segment ``segment`` (0-based), or to all."""
-
-    model_config = ConfigDict(extra="forbid")
 
     direction: DirectionName | None = None
     segment: int | None = Field(default=None, ge=0, le=100_000)

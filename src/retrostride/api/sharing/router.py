@@ -8,6 +8,7 @@ from sqlalchemy import select
 from retrostride.api.accounts.dependencies import Rules
 from retrostride.api.database import Db
 from retrostride.api.errors import NotFound
+from retrostride.api.params import ObjectId
 from retrostride.api.principal import CurrentPrincipal
 from retrostride.api.sharing.dependencies import AthleteAccount, ClinicianAccount
 from retrostride.api.sharing.schemas import (
@@ -67,7 +68,7 @@ def list_invites(athlete: AthleteAccount, db: Db) -> list[InviteOut]:
 
 
 @router.delete("/invites/{invite_id}", status_code=status.HTTP_204_NO_CONTENT)
-def revoke_invite(invite_id: int, athlete: AthleteAccount, db: Db) -> None:
+def revoke_invite(invite_id: ObjectId, athlete: AthleteAccount, db: Db) -> None:
     """Withdraw an invitation before it is accepted."""
     if not service.revoke_invite(db, athlete.id, invite_id):
         raise NotFound(f"no invitation {invite_id}")
@@ -89,7 +90,7 @@ def list_grants(principal: CurrentPrincipal, db: Db) -> list[GrantOut]:
 
 
 @router.patch("/grants/{grant_id}")
-def patch_grant(grant_id: int, body: GrantPatch, athlete: AthleteAccount, db: Db) -> GrantOut:
+def patch_grant(grant_id: ObjectId, body: GrantPatch, athlete: AthleteAccount, db: Db) -> GrantOut:
     """The athlete makes a grant read-only or lets the clinician change data."""
     if not service.set_grant_write(db, athlete.id, grant_id, body.can_write):
         raise NotFound(f"no grant {grant_id}")
@@ -100,7 +101,7 @@ def patch_grant(grant_id: int, body: GrantPatch, athlete: AthleteAccount, db: Db
 
 
 @router.delete("/grants/{grant_id}", status_code=status.HTTP_204_NO_CONTENT)
-def end_grant(grant_id: int, principal: CurrentPrincipal, db: Db) -> None:
+def end_grant(grant_id: ObjectId, principal: CurrentPrincipal, db: Db) -> None:
     """Either side ends the grant; from the next request on, the clinician sees nothing."""
     if not service.end_grant(db, principal.account_id, grant_id):
         raise NotFound(f"no grant {grant_id}")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from retrostride.api.body import Body
 
 
-class InviteIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class InviteIn(Body):
     can_write: bool = Field(
         default=False, description="Let the clinician change data too (default: read-only)."
     )
@@ -27,9 +27,7 @@ class InviteCreated(InviteOut):
     link: str
 
 
-class RedeemIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class RedeemIn(Body):
     code: str = Field(min_length=1, max_length=100, examples=["ABCDE-FGHJK-LMNPQ-RSTUV"])
 
 
@@ -43,7 +41,5 @@ class GrantOut(BaseModel):
     created_at: datetime
 
 
-class GrantPatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class GrantPatch(Body):
     can_write: bool

@@ -23,6 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from retrostride.api.accounts.dependencies import AppSettings
 from retrostride.api.database import AppDatabase, ReadDb
 from retrostride.api.errors import NotFound
+from retrostride.api.params import ObjectId
 from retrostride.api.policy import ReadSubject, WriteSubject
 from retrostride.api.responses import JsonResponse
 from retrostride.api.uploads import jobs
@@ -116,7 +117,7 @@ def _load_job(
 
 
 @router.get("/{job_id}", response_model=UploadJob)
-def get_upload(job_id: int, subject: ReadSubject, db: ReadDb) -> JsonResponse:
+def get_upload(job_id: ObjectId, subject: ReadSubject, db: ReadDb) -> JsonResponse:
     """An upload job's progress (``files_done`` of ``files_total``) and each file's outcome."""
     row = jobs.get_job(db, subject.person_id, job_id)
     if row is None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import math
-from array import array
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
+import numpy.typing as npt
 
 from retrostride.errors import FileRefused, InputError
 from retrostride.log.model import FloatArray, Samples, SourceFile, Sport
@@ -74,30 +75,28 @@ def home_offset_s(zone_name: str, moment: datetime | None) -> int:
 
 def plausible_offset_s(offset_s: float) -> int | None:
     """A UTC offset rounded to 15 min, or None when outside -12 h..+14 h (not a zone)."""
-    rounded = int(round(offset_s / 900.0)) * 900
+    rounded = round(offset_s / 900.0) * 900
     if -12 * 3600 <= rounded <= 14 * 3600 and abs(offset_s - rounded) <= 120:
         return rounded
     return None
 
 
-def to_array(values: array[float] | list[float]) -> FloatArray | None:
+def to_array(values: npt.ArrayLike) -> FloatArray | None:
     """A float64 array, or None when every value is missing (NaN)."""
-    arr = np.frombuffer(values, dtype=np.float64).copy() if isinstance(values, array) else (
-        np.asarray(values, dtype=np.float64)
-    )
+    arr: FloatArray = np.asarray(values, dtype=np.float64)
     if arr.size == 0 or not np.isfinite(arr).any():
         return None
     return arr
 
 
-def make_samples(time_s: FloatArray, columns: dict[str, array[float] | list[float]]) -> Samples:
+def make_samples(time_s: FloatArray, columns: Mapping[str, npt.ArrayLike]) -> Samples:
     """Samples from ``time_s`` and named columns (Samples.CHANNELS names); empty ones dropped."""
     kwargs: dict[str, FloatArray | None] = {}
     for name, values in columns.items():
         if name not in Samples.CHANNELS:
             raise KeyError(name)
         kwargs[name] = to_array(values)
-    return Samples(time_s=time_s, **kwargs)  # type: ignore[arg-type]
+    return Samples(time_s=time_s, **kwargs)
 
 
 def haversine_steps_m(lat_deg: FloatArray, lon_deg: FloatArray) -> FloatArray:
@@ -107,7 +106,8 @@ def haversine_steps_m(lat_deg: FloatArray, lon_deg: FloatArray) -> FloatArray:
     dlat = np.diff(lat)
     dlon = np.diff(lon)
     a = np.sin(dlat / 2.0) ** 2 + np.cos(lat[:-1]) * np.cos(lat[1:]) * np.sin(dlon / 2.0) ** 2
-    return 2.0 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    out: FloatArray = 2.0 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    return out
 
 
 def cumulative_distance_m(

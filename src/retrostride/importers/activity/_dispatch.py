@@ -7,7 +7,7 @@ import io
 import zlib
 from pathlib import Path
 
-from retrostride.errors import FileRefused
+from retrostride.errors import FileRefused, InputError
 from retrostride.importers.activity import FileSummary, ParsedFile
 from retrostride.importers.activity._common import check_size, file_identity
 from retrostride.importers.activity.sniff import CSV, FIT, GPX, GZIP, TCX, ZIP, sniff_format
@@ -65,6 +65,7 @@ def parse_payload(
         sessions, warns, recovered = module.parse(
             path, stream, salvage=salvage, home_time_zone=home_time_zone
         )
+    warns = list(dict.fromkeys(warns))  # the same warning once, in order
     for session in sessions:
         if len(sessions) > 1:
             session.group = source.sha256[:16]
@@ -75,10 +76,25 @@ def parse_payload(
     return ParsedFile(source=source, sessions=sessions, warnings=list(warns), recovered=recovered)
 
 
-def parse_path(
-    path: Path, *, salvage: bool, home_time_zone: str, max_bytes: int
-) -> ParsedFile:
+def parse_path(path: Path, *, salvage: bool, home_time_zone: str, max_bytes: int) -> ParsedFile:
     """See :func:`retrostride.importers.activity.parse_activity_file`."""
+    try:
+        return _parse_path(
+            path, salvage=salvage, home_time_zone=home_time_zone, max_bytes=max_bytes
+        )
+    except (FileRefused, InputError):
+        raise
+    except (MemoryError, RecursionError) as exc:
+        raise FileRefused(path, f"too large or too deeply nested to read ({exc!r})") from exc
+    except Exception as exc:
+        # A file no rule foresaw must still fail as a refusal naming the file, so that a batch
+        # goes on with the other files; the type is kept in the message for a bug report.
+        raise FileRefused(
+            path, f"could not be read ({type(exc).__name__}: {exc}); please report this file"
+        ) from exc
+
+
+def _parse_path(path: Path, *, salvage: bool, home_time_zone: str, max_bytes: int) -> ParsedFile:
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -104,11 +120,9 @@ def parse_path(
         )
         parsed.warnings.insert(0, "decompressed from gzip")
         return parsed
-    payload = path.read_bytes() if fmt == FIT else None
-    source = file_identity(path, payload)
-    return parse_payload(
-        path, fmt, payload, source, salvage=salvage, home_time_zone=home_time_zone
-    )
+    raw = path.read_bytes() if fmt == FIT else None
+    source = file_identity(path, raw)
+    return parse_payload(path, fmt, raw, source, salvage=salvage, home_time_zone=home_time_zone)
 
 
 def summarize(parsed: ParsedFile) -> FileSummary:

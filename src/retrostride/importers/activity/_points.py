@@ -10,6 +10,7 @@ duration is unknown and positions are kept.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -89,16 +90,25 @@ def parse_times(
             cut = 1 if suffix == "Z" else 6
             offset_s = 0.0
             if cut == 6:
-                if not (suffix[0] in "+-" and suffix[3] == ":" and suffix[1:3].isdigit()
-                        and suffix[4:].isdigit()):
+                if not (
+                    suffix[0] in "+-"
+                    and suffix[3] == ":"
+                    and suffix[1:3].isdigit()
+                    and suffix[4:].isdigit()
+                ):
                     cut = 0
                 else:
                     sign = -1.0 if suffix[0] == "-" else 1.0
                     offset_s = sign * (int(suffix[1:3]) * 3600 + int(suffix[4:]) * 60)
             if cut:
                 try:
-                    stamps = np.array([t[:-cut] for t in texts], dtype="datetime64[us]")  # type: ignore[index]
-                except ValueError:
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("error")
+                        stamps = np.array(
+                            [t[:-cut] for t in texts if t is not None],
+                            dtype="datetime64[us]",
+                        )
+                except (ValueError, UserWarning, DeprecationWarning):
                     stamps = None
                 if stamps is not None and not np.isnat(stamps).any():
                     epoch = stamps.astype(np.int64) / 1e6 - offset_s
@@ -142,13 +152,13 @@ def number(text: str | None) -> float:
 class TimeResult:
     utc_s: FloatArray
     """Seconds since 1970 UTC per point; NaN for untimed points (kept only when ``timed``)."""
-    keep: np.ndarray  # type: ignore[type-arg]
+    keep: np.ndarray
     timed: bool
     """False: too few points carry a valid time, so the duration is unknown."""
     utc_offset_s: int | None
     offset_assumed: bool
     warnings: list[str]
-    warned: np.ndarray  # type: ignore[type-arg]
+    warned: np.ndarray
     """Points already named in a warning (a zone-less time that fits no zone)."""
 
 
@@ -226,8 +236,8 @@ def _place_naive(
     utc: FloatArray,
     epoch: FloatArray,
     offset: FloatArray,
-    naive: np.ndarray,  # type: ignore[type-arg]
-    lines: np.ndarray,  # type: ignore[type-arg]
+    naive: np.ndarray,
+    lines: np.ndarray,
     warns: list[str],
     what: str,
 ) -> FloatArray:

@@ -44,7 +44,7 @@ def _mean(values: FloatArray) -> float | None:
     return float(finite.mean()) if finite.size else None
 
 
-def _lines(lines: np.ndarray, limit: int = 3) -> str:  # type: ignore[type-arg]
+def _lines(lines: np.ndarray, limit: int = 3) -> str:
     shown = ", ".join(str(int(x)) for x in lines[:limit])
     return f"line {shown}" + (", ..." if lines.size > limit else "")
 
@@ -153,7 +153,7 @@ def build_session(
     return session, warns
 
 
-def _breaks(segment: np.ndarray) -> np.ndarray:  # type: ignore[type-arg]
+def _breaks(segment: np.ndarray) -> np.ndarray:
     out = np.zeros(segment.shape[0], dtype=bool)
     out[1:] = segment[1:] != segment[:-1]
     return out
@@ -163,7 +163,7 @@ def _segments(
     time_s: FloatArray,
     distance: FloatArray | None,
     samples: object,
-    keys: np.ndarray,  # type: ignore[type-arg]
+    keys: np.ndarray,
 ) -> list[Segment]:
     from retrostride.log.model import Samples
 
@@ -190,9 +190,9 @@ def _segments(
 
 def _apply_lap_totals(
     session: Session,
-    group: np.ndarray,  # type: ignore[type-arg]
-    keep: np.ndarray,  # type: ignore[type-arg]
-    idx: np.ndarray,  # type: ignore[type-arg]
+    group: np.ndarray,
+    keep: np.ndarray,
+    idx: np.ndarray,
     totals: list[GroupTotals],
     double_cadence: bool,
     warns: list[str],
@@ -204,8 +204,20 @@ def _apply_lap_totals(
     dist_total = 0.0
     dist_known = True
     kcal = 0.0
-    for seg, g in zip(session.segments, kept_groups, strict=True):
+    t0 = session.start_utc.timestamp() if session.start_utc is not None else None
+    segments = session.segments
+    for i, (seg, g) in enumerate(zip(segments, kept_groups, strict=True)):
         lap = totals[int(g)] if int(g) < len(totals) else None
+        # A lap runs from its StartTime to the next lap's (the last one: to its last point).
+        if t0 is not None and lap is not None and lap.start_utc_s is not None:
+            offset = lap.start_utc_s - t0
+            end = seg.start_offset_s + (seg.elapsed_s or 0.0)
+            nxt = totals[int(kept_groups[i + 1])] if i + 1 < len(segments) else None
+            if nxt is not None and nxt.start_utc_s is not None:
+                end = max(end, nxt.start_utc_s - t0)
+            if 0.0 <= offset <= seg.start_offset_s:
+                seg.start_offset_s = offset
+                seg.elapsed_s = end - offset
         lost = bool((~keep[group == g]).any())
         if lap is None:
             continue

@@ -59,8 +59,10 @@ def is_archive(path: Path) -> bool:
 
 def _is_junk(name: str) -> bool:
     parts = PurePosixPath(name).parts
-    return "__MACOSX" in parts or PurePosixPath(name).name.startswith("._") or (
-        PurePosixPath(name).name == ".DS_Store"
+    return (
+        "__MACOSX" in parts
+        or PurePosixPath(name).name.startswith("._")
+        or (PurePosixPath(name).name == ".DS_Store")
     )
 
 
@@ -75,9 +77,7 @@ def _unsafe_name(name: str) -> str | None:
     return None
 
 
-def _check_directory(
-    label: str, infos: list[zipfile.ZipInfo], limits: ArchiveLimits
-) -> None:
+def _check_directory(label: str, infos: list[zipfile.ZipInfo], limits: ArchiveLimits) -> None:
     if len(infos) > limits.max_entries:
         raise FileRefused(label, f"zip archive has {len(infos)} entries, over {limits.max_entries}")
     total = sum(i.file_size for i in infos)
@@ -174,8 +174,16 @@ def _walk(
                 if fmt == ZIP:
                     if depth >= limits.max_depth:
                         raise FileRefused(name, f"zip nested deeper than {limits.max_depth} levels")
-                    _walk(path, io.BytesIO(payload), name, depth + 1, limits, salvage,
-                          home_time_zone, result)
+                    _walk(
+                        path,
+                        io.BytesIO(payload),
+                        name,
+                        depth + 1,
+                        limits,
+                        salvage,
+                        home_time_zone,
+                        result,
+                    )
                     continue
                 if fmt == GZIP:
                     payload = gunzip_limited(entry_path, payload, limits.max_entry_bytes)
@@ -185,7 +193,11 @@ def _walk(
                 source = file_identity(entry_path, payload)
                 source.name = name
                 parsed = parse_payload(
-                    entry_path, fmt, payload, source, salvage=salvage,
+                    entry_path,
+                    fmt,
+                    payload,
+                    source,
+                    salvage=salvage,
                     home_time_zone=home_time_zone,
                 )
                 result.entries.append(ArchiveEntry(name, parsed=parsed))
@@ -204,8 +216,9 @@ def parse_single_entry_archive(
     path: Path, *, salvage: bool, home_time_zone: str, max_bytes: int
 ) -> ParsedFile:
     """A zip holding exactly one activity file, parsed as that file."""
-    result = parse_archive(path, salvage=salvage, home_time_zone=home_time_zone,
-                           max_bytes=max_bytes)
+    result = parse_archive(
+        path, salvage=salvage, home_time_zone=home_time_zone, max_bytes=max_bytes
+    )
     if len(result.entries) == 1:
         entry = result.entries[0]
         if entry.error is not None:

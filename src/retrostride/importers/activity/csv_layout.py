@@ -32,8 +32,14 @@ SAMPLE_COLUMNS = {
     "power_w": "power_w",
 }
 SEGMENT_NUMBERS = (
-    "duration_s", "distance_m", "speed_m_s", "incline_percent", "load_kg", "sled_kg",
-    "heart_rate_bpm", "cadence_spm",
+    "duration_s",
+    "distance_m",
+    "speed_m_s",
+    "incline_percent",
+    "load_kg",
+    "sled_kg",
+    "heart_rate_bpm",
+    "cadence_spm",
 )
 TEXT_COLUMNS = ("time", "start", "sport", "setting", "direction", "segment")
 
@@ -61,8 +67,9 @@ def _time(path: Path, row: int, column: str, text: str) -> datetime:
     return moment
 
 
-def _enum(path: Path, row: int, column: str, text: str, kind: type[Direction] | type[Setting]
-          ) -> str:
+def _enum(
+    path: Path, row: int, column: str, text: str, kind: type[Direction] | type[Setting]
+) -> str:
     values = [m.value for m in kind]
     if text not in values:
         raise _refuse(path, row, column, text, "one of " + ", ".join(values))
@@ -94,17 +101,16 @@ def parse(
             raise FileRefused(path, f"row {n}: {len(r)} fields, the header has {len(header)}")
     if not rows:
         raise FileRefused(path, "no activity in it: the CSV has a header and no rows")
-    sport = next((r[col["sport"]].strip() for r in rows if "sport" in col and r[col["sport"]].strip()),
-                 "unknown")
+    sport = next(
+        (r[col["sport"]].strip() for r in rows if "sport" in col and r[col["sport"]].strip()),
+        "unknown",
+    )
     setting = Setting.OVERGROUND
     if "setting" in col:
         first = next((r[col["setting"]].strip() for r in rows if r[col["setting"]].strip()), "")
         if first:
             setting = Setting(_enum(path, 2, "setting", first, Setting))
-    if "segment" in col:
-        session = _segments(path, rows, col)
-    else:
-        session = _samples(path, rows, col)
+    session = _segments(path, rows, col) if "segment" in col else _samples(path, rows, col)
     session.sport, session.setting = sport, setting
     if session.start_utc is None:
         warns.append("no time column: start unknown; set it by editing the session")
@@ -133,18 +139,25 @@ def _samples(path: Path, rows: list[list[str]], col: dict[str, int]) -> Session:
         start = times[0]
         t = np.array([(m - start).total_seconds() for m in times])
     else:
-        t = np.array([_number(path, n, "elapsed_s", r[col["elapsed_s"]].strip())
-                      for n, r in enumerate(rows, 2)])
+        t = np.array(
+            [
+                _number(path, n, "elapsed_s", r[col["elapsed_s"]].strip())
+                for n, r in enumerate(rows, 2)
+            ]
+        )
     bad = np.flatnonzero(~np.isfinite(t) | (np.diff(t, prepend=t[0]) < 0))
     if bad.size:
         name = "time" if "time" in col else "elapsed_s"
-        raise _refuse(path, int(bad[0]) + 2, name, rows[bad[0]][col[name]], "later than the row before")
+        raise _refuse(
+            path, int(bad[0]) + 2, name, rows[bad[0]][col[name]], "later than the row before"
+        )
     t = t - t[0]
     columns = {}
     for name in SAMPLE_COLUMNS:
         if name in col and name != "elapsed_s":
-            columns[name] = [_number(path, n, name, r[col[name]].strip())
-                             for n, r in enumerate(rows, 2)]
+            columns[name] = [
+                _number(path, n, name, r[col[name]].strip()) for n, r in enumerate(rows, 2)
+            ]
     samples = make_samples(t, columns)
     dirs = _directions(path, rows, col)
     segments: list[Segment] = []
@@ -153,14 +166,16 @@ def _samples(path: Path, rows: list[list[str]], col: dict[str, int]) -> Session:
     for i in range(1, len(rows) + 1):
         if i == len(rows) or dirs[i] != dirs[begin]:
             end = min(i, len(rows) - 1)
-            segments.append(Segment(
-                start_offset_s=float(t[begin]),
-                elapsed_s=float(t[end] - t[begin]),
-                distance_m=None if dist is None else float(dist[end] - dist[begin]),
-                direction=Direction(dirs[begin]),
-                grade_percent=_mean(samples.incline_percent, begin, end),
-                speed_m_s=_mean(samples.speed_m_s, begin, end),
-            ))
+            segments.append(
+                Segment(
+                    start_offset_s=float(t[begin]),
+                    elapsed_s=float(t[end] - t[begin]),
+                    distance_m=None if dist is None else float(dist[end] - dist[begin]),
+                    direction=Direction(dirs[begin]),
+                    grade_percent=_mean(samples.incline_percent, begin, end),
+                    speed_m_s=_mean(samples.speed_m_s, begin, end),
+                )
+            )
             begin = i
     offset = start.utcoffset() if start is not None else None
     return Session(
@@ -174,7 +189,7 @@ def _samples(path: Path, rows: list[list[str]], col: dict[str, int]) -> Session:
     )
 
 
-def _mean(values: np.ndarray | None, a: int, b: int) -> float | None:  # type: ignore[type-arg]
+def _mean(values: np.ndarray | None, a: int, b: int) -> float | None:
     if values is None:
         return None
     part = values[a : b + 1]
@@ -200,18 +215,20 @@ def _segments(path: Path, rows: list[list[str]], col: dict[str, int]) -> Session
             dist = dur * speed
         if speed != speed and dur == dur and dist == dist and dur > 0:
             speed = dist / dur
-        segments.append(Segment(
-            start_offset_s=offset_s,
-            elapsed_s=None if dur != dur else dur,
-            distance_m=None if dist != dist else dist,
-            direction=Direction(d),
-            speed_m_s=None if speed != speed else speed,
-            grade_percent=_opt(v.get("incline_percent")),
-            load_kg=_opt(v.get("load_kg")),
-            sled_kg=_opt(v.get("sled_kg")),
-            heart_rate_bpm=_opt(v.get("heart_rate_bpm")),
-            cadence_spm=_opt(v.get("cadence_spm")),
-        ))
+        segments.append(
+            Segment(
+                start_offset_s=offset_s,
+                elapsed_s=None if dur != dur else dur,
+                distance_m=None if dist != dist else dist,
+                direction=Direction(d),
+                speed_m_s=None if speed != speed else speed,
+                grade_percent=_opt(v.get("incline_percent")),
+                load_kg=_opt(v.get("load_kg")),
+                sled_kg=_opt(v.get("sled_kg")),
+                heart_rate_bpm=_opt(v.get("heart_rate_bpm")),
+                cadence_spm=_opt(v.get("cadence_spm")),
+            )
+        )
         offset_s += dur if dur == dur else 0.0
     elapsed = [s.elapsed_s for s in segments]
     dists = [s.distance_m for s in segments]

@@ -206,7 +206,8 @@ def decode_fit(path: Path, payload: bytes) -> FitData:
             if data.n_data_messages == 0:
                 raise FileRefused(path, f"not a readable FIT file ({exc})") from exc
             data.fault, data.fault_offset = _fault_text(exc), _offset(exc)
-        except (ValueError, KeyError, IndexError, TypeError, OverflowError) as exc:
+        except (ValueError, KeyError, IndexError, TypeError, OverflowError, AssertionError) as exc:
+            # fitdecode's own checks on malformed input surface as these (e.g. an assert).
             if data.n_data_messages == 0:
                 raise FileRefused(path, f"not a readable FIT file ({exc})") from exc
             data.fault, data.fault_offset = f"decoder failed: {exc}", None
@@ -252,6 +253,10 @@ def parse_fit(
             f"recovered from a damaged file ({data.fault}{where}): kept {len(data.times)} records "
             f"covering {describe_seconds(kept_s)}, the first {share:.0%} of the file"
         )
+        claimed = [m.get("total_elapsed_time") for m in data.sessions]
+        if claimed and all(isinstance(c, (int, float)) for c in claimed):
+            total = float(sum(claimed))  # type: ignore[arg-type]
+            recovered += f"; the file's own summary claims {describe_seconds(total)}"
     sessions, warns = build_sessions(
         path, data, source, salvaged=recovered is not None, home_time_zone=home_time_zone
     )

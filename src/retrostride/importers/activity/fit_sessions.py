@@ -119,9 +119,7 @@ def build_sessions(
         out[-1].source = source
     if group is not None:
         warns.append(
-            f"multisport file: {len(out)} linked sessions ("
-            + ", ".join(s.sport for s in out)
-            + ")"
+            f"multisport file: {len(out)} linked sessions (" + ", ".join(s.sport for s in out) + ")"
         )
     return out, warns
 

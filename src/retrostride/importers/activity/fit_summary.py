@@ -13,6 +13,7 @@ Files without a session message (damaged or unfinished) fall back to the full de
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -52,6 +53,13 @@ def _uint(payload: bytes, start: int, size: int, big: bool) -> int | None:
 def _walk(payload: bytes) -> list[dict[str, int]]:
     """The raw fields of every session message, across chained FIT files."""
     sessions: list[dict[str, int]] = []
+    # A file ending inside a message raises IndexError: keep the sessions read before it.
+    with contextlib.suppress(IndexError):
+        _walk_into(payload, sessions)
+    return sessions
+
+
+def _walk_into(payload: bytes, sessions: list[dict[str, int]]) -> list[dict[str, int]]:
     pos = 0
     end_of_file = len(payload)
     while pos + 12 <= end_of_file:
@@ -157,7 +165,5 @@ def scan_fit_summary(path: Path, payload: bytes, source: SourceFile) -> FileSumm
         sport=sport,
         start_utc=start_utc,
         elapsed_s=None if None in elapsed else sum(e for e in elapsed if e is not None) / 1000.0,
-        distance_m=None
-        if all(d is None for d in dist)
-        else sum(d or 0 for d in dist) / 100.0,
+        distance_m=None if all(d is None for d in dist) else sum(d or 0 for d in dist) / 100.0,
     )

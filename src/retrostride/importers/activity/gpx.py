@@ -25,17 +25,32 @@ from retrostride.log.model import Session
 
 # Strava writes numeric <type> codes in its GPX exports (a Run is 9 in the file shared here).
 _SPORTS = {
-    "run": "running", "running": "running", "9": "running", "trail_running": "running",
-    "walk": "walking", "walking": "walking", "10": "walking",
-    "hike": "hiking", "hiking": "hiking", "4": "hiking",
-    "ride": "cycling", "cycling": "cycling", "biking": "cycling", "1": "cycling",
-    "swim": "swimming", "swimming": "swimming",
+    "run": "running",
+    "running": "running",
+    "9": "running",
+    "trail_running": "running",
+    "walk": "walking",
+    "walking": "walking",
+    "10": "walking",
+    "hike": "hiking",
+    "hiking": "hiking",
+    "4": "hiking",
+    "ride": "cycling",
+    "cycling": "cycling",
+    "biking": "cycling",
+    "1": "cycling",
+    "swim": "swimming",
+    "swimming": "swimming",
 }
 _EXT_CHANNEL = {
-    "hr": "hr", "heartrate": "hr",
-    "cad": "cad", "cadence": "cad",
+    "hr": "hr",
+    "heartrate": "hr",
+    "cad": "cad",
+    "cadence": "cad",
     "speed": "speed",
-    "power": "power", "powerinwatts": "power", "watts": "power",
+    "power": "power",
+    "powerinwatts": "power",
+    "watts": "power",
 }
 """Extension elements read, by lower-case local name (TrackPointExtension v1/v2 and others)."""
 
@@ -86,7 +101,7 @@ def _read_points(path: Path, stream: Path | io.BytesIO, table: PointTable) -> di
             if name == "trkpt":
                 lat_t, lon_t = el.get("lat"), el.get("lon")
                 try:
-                    lat, lon = float(lat_t), float(lon_t)  # type: ignore[arg-type]
+                    lat, lon = float(lat_t), float(lon_t)
                 except (TypeError, ValueError):
                     lat = lon = NAN
                 if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
@@ -105,7 +120,7 @@ def _read_points(path: Path, stream: Path | io.BytesIO, table: PointTable) -> di
                         time_text = sub.text
                         continue
                     try:
-                        value = float(sub.text)  # type: ignore[arg-type]
+                        value = float(sub.text)
                     except (TypeError, ValueError):
                         table.bad_values.append(
                             f"{_local(stag)} {sub.text!r} at line {sub.sourceline}"
@@ -185,8 +200,13 @@ def parse(
     if sport not in STEP_SPORTS and np.isfinite(table.cad).any():
         warns.append("cadence kept as written (sport unknown, so not converted to steps)")
     session, more = _xml.build_session(
-        path, table, sport=sport, home_time_zone=home_time_zone,
-        group_names=names, group_word="track", double_cadence=sport in STEP_SPORTS,
+        path,
+        table,
+        sport=sport,
+        home_time_zone=home_time_zone,
+        group_names=names,
+        group_word="track",
+        double_cadence=sport in STEP_SPORTS,
     )
     session.title = next((nm for nm in names if nm), None)
     return [session], warns + more, recovered

@@ -25,8 +25,16 @@ from retrostride.log.model import Session
 
 _SPORTS = {"running": "running", "biking": "cycling", "walking": "walking", "hiking": "hiking"}
 _POINT_FIELDS = {
-    "LatitudeDegrees": 0, "LongitudeDegrees": 1, "AltitudeMeters": 2, "DistanceMeters": 3,
-    "Value": 4, "Cadence": 5, "RunCadence": 5, "Speed": 6, "Watts": 7, "Time": 8,
+    "LatitudeDegrees": 0,
+    "LongitudeDegrees": 1,
+    "AltitudeMeters": 2,
+    "DistanceMeters": 3,
+    "Value": 4,
+    "Cadence": 5,
+    "RunCadence": 5,
+    "Speed": 6,
+    "Watts": 7,
+    "Time": 8,
 }
 
 
@@ -113,10 +121,12 @@ def _activities(stream: Path | io.BytesIO) -> tuple[list[dict[str, Any]], int, s
                         time_text = sub.text
                         continue
                     try:
-                        row[code] = float(sub.text)  # type: ignore[arg-type]
+                        row[code] = float(sub.text)
                     except (TypeError, ValueError):
                         if sub.text and sub.text.strip():
-                            table_bad.append(f"{_local(stag)} {sub.text!r} at line {sub.sourceline}")
+                            table_bad.append(
+                                f"{_local(stag)} {sub.text!r} at line {sub.sourceline}"
+                            )
                 add_row((*row, len(laps), segment, el.sourceline or 0))
                 add_time(time_text)
                 el.clear(keep_tail=False)
@@ -168,9 +178,14 @@ def parse(
             warns.append(f"skipped an Activity with {len(table)} trackpoint(s)")
             continue
         session, more = _xml.build_session(
-            path, table, sport=sport, home_time_zone=home_time_zone,
-            group_names=[None] * len(act["laps"]), group_word="lap",
-            double_cadence=sport in STEP_SPORTS, group_totals=act["laps"] or None,
+            path,
+            table,
+            sport=sport,
+            home_time_zone=home_time_zone,
+            group_names=[None] * len(act["laps"]),
+            group_word="lap",
+            double_cadence=sport in STEP_SPORTS,
+            group_totals=act["laps"] or None,
         )
         sessions.append(session)
         warns.extend(more)

@@ -41,6 +41,7 @@ import numpy as np
 
 from retrostride.science.energy.compendium import lookup
 from retrostride.science.energy.forward import (
+    SLOWEST_WALK_M_S,
     FloatArray,
     level_walk_met,
     walk_grade_met,
@@ -103,8 +104,11 @@ def backward_walk_net(
     level_net = fit.level_scale * scaled_level_net
     forward_net = forward_level_net + forward_grade_met
     uphill = np.maximum(level_net + fit.kappa * forward_grade_met, fit.uphill_ratio * forward_net)
-    if not np.any(grade_percent < 0):
-        return uphill
-    ratio = level_net / np.maximum(forward_level_net, 1e-9)
-    downhill = ratio * forward_net
-    return np.where(grade_percent < 0, downhill, uphill)
+    if np.any(grade_percent < 0):
+        ratio = level_net / np.maximum(forward_level_net, 1e-9)
+        uphill = np.where(grade_percent < 0, ratio * forward_net, uphill)
+    slow = speed_m_s < SLOWEST_WALK_M_S
+    if np.any(slow):  # fade into standing still, which is the same both ways
+        weight = np.minimum(speed_m_s / SLOWEST_WALK_M_S, 1.0)
+        uphill = forward_net + (uphill - forward_net) * weight
+    return uphill

@@ -36,8 +36,10 @@ from retrostride.science.energy.forward import (
     VO2_ML_KG_MIN_PER_MET,
     FloatArray,
     level_walk_met,
+    level_walk_met_from,
     run_grade_met,
     running_curve,
+    slowest_met,
     walk_grade_met,
     walking_curve,
 )
@@ -304,7 +306,12 @@ def _compute(
     transition: Any = bw.FORWARD_TRANSITION_M_S
     if any_backward:
         transition = np.where(backward, bw.BACKWARD_TRANSITION_M_S, bw.FORWARD_TRANSITION_M_S)
-    run = np.where(auto, speed >= transition, gait_code == 2) if np.any(auto) else gait_code == 2
+    if bool(np.all(auto)):
+        run = speed >= transition
+    elif bool(np.any(auto)):
+        run = np.where(auto, speed >= transition, gait_code == 2)
+    else:
+        run = gait_code == 2
     any_run = bool(np.any(run))
     any_walk = not bool(np.all(run))
     if bool(np.any(auto)):
@@ -323,14 +330,16 @@ def _compute(
     scaled_speed = speed / bw.BACKWARD_SPEED_SCALE
     if edition == 2024 and bool(np.any(treadmill)):
         tm_curve = walking_curve(edition, treadmill=True)
-        walk_level = np.where(
-            treadmill, level_walk_met(speed, tm_curve), level_walk_met(speed, walk_curve)
-        )
-        scaled_level = np.where(
-            treadmill,
-            level_walk_met(scaled_speed, tm_curve),
-            level_walk_met(scaled_speed, walk_curve),
-        )
+        coefficients = [
+            np.where(treadmill, tm, og)
+            for tm, og in zip(
+                (*tm_curve.coefficients, slowest_met(tm_curve)),
+                (*walk_curve.coefficients, slowest_met(walk_curve)),
+                strict=True,
+            )
+        ]
+        walk_level = level_walk_met_from(speed, *coefficients)
+        scaled_level = level_walk_met_from(scaled_speed, *coefficients)
     else:
         walk_level = level_walk_met(speed, walk_curve)
         scaled_level = level_walk_met(scaled_speed, walk_curve) if any_backward else walk_level
@@ -376,8 +385,8 @@ def _compute(
             used.add("treadmill-run")
         curved = setting_code == 3
         if bool(np.any(curved)):
-            walk_factor, run_factor = machines.curved_factors()
-            factor = np.where(curved, np.where(run, run_factor, walk_factor), 1.0)
+            curved_walk, curved_run = machines.curved_factors()
+            factor = np.where(curved, np.where(run, curved_run, curved_walk), 1.0)
             forward_net = forward_net * factor
             net = net * factor
             floor = np.maximum(floor, np.where(curved & backward, 2, np.where(curved, 1, 0)))
@@ -387,7 +396,7 @@ def _compute(
             added = np.where(dead, machines.deadmill_met(speed), 0.0)
             forward_net = forward_net + added
             net = net + added
-            floor = np.maximum(floor, np.where(dead, 3, 0))
+            floor = np.maximum(floor, dead.view(np.int8) * np.int8(3))
             used.add("deadmill")
             warnings.append("deadmill: belt friction is an assumption (no published figure)")
 
@@ -395,32 +404,33 @@ def _compute(
     terrain = _TERRAIN.take(surface_code)
     rough = terrain != 1.0
     loaded = load > 0
-    if bool(np.any(rough)) or bool(np.any(loaded)):
-        base_ratio = net / np.where(forward_net > 0, forward_net, 1.0)
-        base_ratio = np.where(forward_net > 0, base_ratio, 1.0)
-    if bool(np.any(rough)):
-        walk_added = terrain_walk_met(speed, grade, terrain)
-        run_factor_t = 1.0 + (terrain - 1.0) * RUN_TERRAIN_SCALE
-        forward_net = np.where(run, forward_net * run_factor_t, forward_net + walk_added)
-        net = np.where(run, net * run_factor_t, net + base_ratio * walk_added)
-        floor = np.maximum(floor, np.where(rough & (run | backward), 1, 0))
-        used.add("terrain")
-        if bool(np.any(rough & run)):
-            used.add("terrain-run")
-    if bool(np.any(loaded)):
-        walk_added = load_walk_met(mass, load, speed, grade, terrain)
-        run_factor_l = 1.0 + load / mass
-        forward_net = np.where(run, forward_net * run_factor_l, forward_net + walk_added)
-        net = np.where(run, net * run_factor_l, net + base_ratio * walk_added)
-        outside = loaded & (
-            run | backward | (load > PANDOLF_MAX_LOAD_KG) | (speed > PANDOLF_MAX_SPEED_M_S)
-        )
-        floor = np.maximum(floor, np.where(outside, 1, 0))
-        used.add("pandolf")
-        if bool(np.any(loaded & (grade < 0))):
-            used.add("santee")
-        if bool(np.any(loaded & run)):
-            used.add("load-run")
+    any_rough, any_loaded = bool(np.any(rough)), bool(np.any(loaded))
+    if any_rough or any_loaded:
+        walk_added: Any = 0.0
+        run_factor: Any = 1.0
+        if any_rough:
+            walk_added = terrain_walk_met(speed, grade, terrain)
+            run_factor = 1.0 + (terrain - 1.0) * RUN_TERRAIN_SCALE
+            floor = np.maximum(floor, (rough & (run | backward)).view(np.int8))
+            used.add("terrain")
+            if bool(np.any(rough & run)):
+                used.add("terrain-run")
+        if any_loaded:
+            walk_added = walk_added + load_walk_met(mass, load, speed, grade, terrain)
+            run_factor = run_factor * (1.0 + load / mass)
+            outside = loaded & (
+                run | backward | (load > PANDOLF_MAX_LOAD_KG) | (speed > PANDOLF_MAX_SPEED_M_S)
+            )
+            floor = np.maximum(floor, outside.view(np.int8))
+            used.add("pandolf")
+            if bool(np.any(loaded & (grade < 0))):
+                used.add("santee")
+            if bool(np.any(loaded & run)):
+                used.add("load-run")
+        positive = forward_net > 0
+        base_ratio = np.divide(net, forward_net, out=np.ones(np.shape(net)), where=positive)
+        forward_net = np.where(run, forward_net * run_factor, forward_net + walk_added)
+        net = np.where(run, net * run_factor, net + base_ratio * walk_added)
 
     # Sled.
     dragging = sled > 0
@@ -428,7 +438,7 @@ def _compute(
         added = machines.sled_met(sled, mass, speed, grade, _FRICTION.take(surface_code))
         forward_net = forward_net + added
         net = net + added
-        floor = np.maximum(floor, np.where(dragging, 2, 0))
+        floor = np.maximum(floor, dragging.view(np.int8) * np.int8(2))
         used.add("sled")
         if bool(np.any(dragging & ~_FRICTION_MEASURED.take(surface_code))):
             warnings.append("sled friction 0.33 assumed: no published figure for this surface")

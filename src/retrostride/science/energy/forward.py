@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 from numpy.typing import NDArray
@@ -151,10 +151,27 @@ def running_curve(edition: int) -> SpeedCurve:
 
 def level_walk_met(speed_m_s: FloatArray, curve: SpeedCurve) -> FloatArray:
     """Level walking MET; below 0.2 m/s a straight line down to standing (1.3 MET) at 0."""
+    a, b, c = curve.coefficients
+    return level_walk_met_from(speed_m_s, a, b, c, slowest_met(curve))
+
+
+def slowest_met(curve: SpeedCurve) -> float:
+    """The curve's MET at 0.2 m/s, where the blend into standing starts."""
+    return float(curve.met(np.array([SLOWEST_WALK_M_S]))[0])
+
+
+def level_walk_met_from(
+    speed_m_s: FloatArray, a: Any, b: Any, c: Any, at_slowest: Any
+) -> FloatArray:
+    """:func:`level_walk_met` from coefficients ``a + b v + c v^4`` (scalars or per element)."""
+    met: FloatArray = speed_m_s * speed_m_s
+    met *= speed_m_s
+    met = np.multiply(met, c)
+    met += b
+    met *= speed_m_s
+    met += a
     slow = speed_m_s < SLOWEST_WALK_M_S
-    met = curve.met(speed_m_s)
     if np.any(slow):
-        at_slowest = float(curve.met(np.array([SLOWEST_WALK_M_S]))[0])
         blend = STANDING_MET + (at_slowest - STANDING_MET) * speed_m_s / SLOWEST_WALK_M_S
         met = np.where(slow, blend, met)
     return met

@@ -69,12 +69,11 @@ def load_walk_met(
     share = load_kg / body_mass_kg
     added_w = 2.0 * (body_mass_kg + load_kg) * share * share
     added_w += terrain_factor * load_kg * speed_m_s * (1.5 * speed_m_s + 0.35 * grade_percent)
-    downhill = np.minimum(grade_percent, 0.0)
-    added_w -= (
-        terrain_factor
-        * (downhill * load_kg * speed_m_s / 3.5 - load_kg * (downhill + 6.0) ** 2 / body_mass_kg)
-        * (grade_percent < 0)
-    )
+    if np.any(grade_percent < 0):
+        downhill = np.minimum(grade_percent, 0.0)
+        santee = downhill * load_kg * speed_m_s / 3.5
+        santee -= load_kg * (downhill + 6.0) ** 2 / body_mass_kg
+        added_w = added_w - terrain_factor * santee * (grade_percent < 0)
     return np.maximum(added_w, 0.0) / body_mass_kg / W_PER_KG_PER_MET
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from retrostride.errors import InputError
 from retrostride.science.energy import certainty as cert
@@ -15,8 +16,16 @@ from retrostride.science.energy.compendium import (
     check_edition,
     lookup,
 )
-from retrostride.science.energy.core import MODEL_VERSION, Conditions, estimate_arrays
+from retrostride.science.energy.core import (
+    DIRECTION_CODES,
+    GAIT_CODES,
+    MODEL_VERSION,
+    SETTING_CODES,
+    Conditions,
+    estimate_arrays,
+)
 from retrostride.science.energy.forward import VO2_ML_KG_MIN_PER_MET
+from retrostride.science.energy.surfaces import SURFACE_NAMES
 from retrostride.science.locomotion import Direction, Gait
 
 
@@ -51,17 +60,32 @@ class EnergyEstimate:
     code: str | None = None
 
 
+def _code(value: object, names: tuple[str, ...], field: str) -> NDArray[np.int8]:
+    """One categorical value as an int8 array of one (names, enum members or codes)."""
+    if isinstance(value, int | np.integer) and not isinstance(value, bool):
+        code = int(value)
+    else:
+        text = str(value).strip().lower()
+        code = names.index(text) if text in names else -1
+    if not 0 <= code < len(names):
+        expected = " or ".join(f"{name} ({index})" for index, name in enumerate(names))
+        raise InputError(field, value, expected)
+    return np.array([code], dtype=np.int8)
+
+
 def estimate(conditions: Conditions) -> EnergyEstimate:
     """Energy cost of ``conditions`` (the vectorised path with arrays of one)."""
     result = estimate_arrays(
         np.array([conditions.speed_m_s], dtype=np.float64),
         np.array([conditions.grade_percent], dtype=np.float64),
-        direction=np.array([str(conditions.direction)]),
-        gait=None if conditions.gait is None else np.array([str(conditions.gait)]),
-        setting=np.array([str(conditions.setting)]),
-        surface=None if conditions.surface is None else np.array([conditions.surface]),
-        load_kg=np.array([conditions.load_kg or 0.0]),
-        sled_kg=np.array([conditions.sled_kg or 0.0]),
+        direction=_code(conditions.direction, DIRECTION_CODES, "direction"),
+        gait=None if conditions.gait is None else _code(conditions.gait, GAIT_CODES, "gait"),
+        setting=_code(conditions.setting, SETTING_CODES, "setting"),
+        surface=None
+        if conditions.surface is None
+        else _code(conditions.surface, SURFACE_NAMES, "surface"),
+        load_kg=np.array([conditions.load_kg or 0.0], dtype=np.float64),
+        sled_kg=np.array([conditions.sled_kg or 0.0], dtype=np.float64),
         body_mass_kg=np.array([conditions.body_mass_kg], dtype=np.float64),
         edition=conditions.edition,
     )

@@ -214,8 +214,13 @@ def interpret_change(
     if mic.kind == "MDC":
         beyond = abs(change) >= mic.absolute - _EPS
         verdict = "beyond-error" if beyond else "within-error"
-        state = "larger than" if beyond else "within"
-        text = f"{head}; {state} measurement error ({where}); {mic.note}"
+        if not beyond:
+            state = "within measurement error"
+        elif improvement >= 0:
+            state = "an improvement larger than measurement error"
+        else:
+            state = "worse, by more than measurement error"
+        text = f"{head}; {state} ({where}); {mic.note}"
     elif improvement < 0:
         verdict = "worse"
         text = f"{head}; worse than baseline ({where})"

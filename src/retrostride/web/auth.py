@@ -1,0 +1,181 @@
+"""Who is looking at a page, and whose data it shows: the API's login and privacy policy, reused.
+
+:func:`page_principal` is the API's :func:`~retrostride.api.principal.current_principal` (same
+cookie, same CSRF check of form posts), turning "not logged in" into a redirect to the login
+page. :func:`page_subject` is the API's :func:`~retrostride.api.policy.resolve_subject`: the one
+place deciding whose data a caller may see. Pages never query another person's data otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy.orm import Session as OrmSession
+
+from retrostride.api.database import ReadDb
+from retrostride.api.errors import Forbidden, NotFound, Unauthorized
+from retrostride.api.policy import Subject, resolve_subject
+from retrostride.api.principal import (
+    CSRF_COOKIE,
+    Principal,
+    bearer_scheme,
+    cookie_scheme,
+    current_principal,
+)
+from retrostride.web.prefs import PREFS_COOKIE, Formatter, Prefs
+
+TEMPLATE_DIR = __import__("pathlib").Path(__file__).parent / "templates"
+_env = Environment(
+    loader=FileSystemLoader(TEMPLATE_DIR),
+    autoescape=select_autoescape(["html", "svg"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+templates = Jinja2Templates(env=_env)
+
+
+class LoginRequired(Exception):
+    """No valid login: the page redirects to the login form."""
+
+
+class PageError(Exception):
+    """A page that cannot be shown (404, 403, ...), rendered as an HTML page."""
+
+    def __init__(self, status_code: int, message: str) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.message = message
+
+
+async def page_principal(
+    request: Request,
+    db: ReadDb,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+    cookie: Annotated[str | None, Depends(cookie_scheme)],
+) -> Principal:
+    """The logged-in caller (form posts need the login's CSRF token), else a login redirect."""
+    try:
+        return await current_principal(request, db, bearer, cookie)
+    except Unauthorized:
+        raise LoginRequired() from None
+    except Forbidden as exc:
+        raise PageError(403, exc.detail) from None
+
+
+PagePrincipal = Annotated[Principal, Depends(page_principal)]
+
+
+def page_subject(
+    db: OrmSession, principal: Principal, athlete_id: str, *, need_write: bool = False
+) -> Subject:
+    """The athlete ``athlete_id`` (``me`` or a shared athlete's id) as the caller may reach them."""
+    try:
+        return resolve_subject(db, principal, athlete_id, need_write=need_write)
+    except NotFound as exc:
+        raise PageError(404, exc.detail) from None
+    except Forbidden as exc:
+        raise PageError(403, exc.detail) from None
+
+
+def prefs_of(request: Request) -> Prefs:
+    """The browser's display choices (defaults: km/h, kg, UTC)."""
+    return Prefs.from_cookie(request.cookies.get(PREFS_COOKIE)) or Prefs()
+
+
+@dataclass(frozen=True, slots=True)
+class Nav:
+    """Where the page's links point: ``base`` is ``/athletes/me`` or a shared athlete's."""
+
+    base: str
+    athlete_name: str | None
+    is_self: bool
+    can_write: bool
+
+
+def nav_for(subject: Subject | None) -> Nav:
+    if subject is None:
+        return Nav("/athletes/me", None, True, True)
+    return Nav(
+        f"/athletes/{'me' if subject.is_self else subject.account_id}",
+        None if subject.is_self else subject.person_name,
+        subject.is_self,
+        subject.can_write,
+    )
+
+
+def render(
+    request: Request,
+    template: str,
+    principal: Principal | None,
+    *,
+    status_code: int = 200,
+    subject: Subject | None = None,
+    title: str = "",
+    **context: Any,
+) -> HTMLResponse:
+    """Render ``template`` with what every page needs (caller, CSRF token, units, zone, nav)."""
+    prefs = prefs_of(request)
+    response = templates.TemplateResponse(
+        request,
+        template,
+        {
+            "principal": principal,
+            "csrf_token": request.cookies.get(CSRF_COOKIE, ""),
+            "fmt": Formatter(prefs),
+            "prefs": prefs,
+            "nav": nav_for(subject),
+            "subject": subject,
+            "title": title,
+            "path": request.url.path,
+            **context,
+        },
+        status_code=status_code,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+        "script-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'"
+    )
+    return response
+
+
+def safe_next(target: str | None) -> str:
+    """A local path to go to after logging in (never another site)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+def redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def _login_required(request: Request, _exc: Exception) -> Response:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return redirect(f"/login?next={quote(target, safe='')}")
+
+
+def _page_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, PageError)
+    return render(
+        request,
+        "error.html",
+        None,
+        status_code=exc.status_code,
+        title="Not available" if exc.status_code == 404 else "Refused",
+        message=exc.message,
+    )
+
+
+def install_page_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(LoginRequired, _login_required)
+    app.add_exception_handler(PageError, _page_error)

@@ -1,0 +1,110 @@
+"""Account settings: units and time zone, display name, export of everything, deletion."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from retrostride.api.accounts.dependencies import Rules
+from retrostride.api.database import AppDatabase, Db
+from retrostride.api.principal import CSRF_COOKIE, SESSION_COOKIE, Principal
+from retrostride.services import accounts as account_service
+from retrostride.services import log as log_service
+from retrostride.store.accounts import AccountRow
+from retrostride.web.auth import PageError, PagePrincipal, prefs_of, redirect, render
+from retrostride.web.prefs import MASS_UNITS, PREFS_COOKIE, SPEED_UNITS, Prefs, valid_zone, zone_names
+
+router = APIRouter(include_in_schema=False)
+ONE_YEAR_S = 365 * 24 * 3600
+
+
+def _settings_page(
+    request: Request, principal: Principal, account: AccountRow, *,
+    errors: dict[str, str] | None = None, values: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    prefs = prefs_of(request)
+    shown = {
+        "speed_unit": prefs.speed_unit, "mass_unit": prefs.mass_unit,
+        "time_zone": prefs.time_zone, "display_name": account.display_name,
+    }
+    shown.update(values or {})
+    return render(
+        request, "settings.html", principal, title="Settings", account=account, values=shown,
+        errors=errors or {}, zones=zone_names(), speed_units=SPEED_UNITS, mass_units=MASS_UNITS,
+        saved=request.query_params.get("saved") == "1", status_code=status_code,
+    )
+
+
+def _account(db: Any, principal: Principal) -> AccountRow:
+    account = db.get(AccountRow, principal.account_id)
+    if account is None:
+        raise PageError(401, "the account no longer exists")
+    assert isinstance(account, AccountRow)
+    return account
+
+
+@router.get("/settings")
+def settings_page(request: Request, principal: PagePrincipal, db: Db) -> Response:
+    return _settings_page(request, principal, _account(db, principal))
+
+
+@router.post("/settings")
+async def settings_save(
+    request: Request, principal: PagePrincipal, db: Db, database: AppDatabase
+) -> Response:
+    account = _account(db, principal)
+    form = await request.form()
+    values = {k: str(v)[:200] for k, v in form.items() if k != "csrf_token"}
+    errors: dict[str, str] = {}
+    if values.get("speed_unit") not in SPEED_UNITS:
+        errors["speed_unit"] = "Choose km/h or mph."
+    if values.get("mass_unit") not in MASS_UNITS:
+        errors["mass_unit"] = "Choose kg or lb."
+    zone = values.get("time_zone", "").strip()
+    if not valid_zone(zone):
+        errors["time_zone"] = (
+            f"{zone!r} is not a time zone: choose one from the list, such as Europe/Paris."
+        )
+    if errors:
+        return _settings_page(request, principal, account, errors=errors, values=values,
+                              status_code=422)
+    account.display_name = values.get("display_name", "").strip()
+    db.commit()
+    if principal.person_name is not None:
+        await run_in_threadpool(
+            log_service.update_profile, database,
+            log_service.ProfileChanges(home_time_zone=zone), principal.person_name,
+        )
+    prefs = Prefs(values["speed_unit"], values["mass_unit"], zone)
+    response = redirect("/settings?saved=1")
+    response.set_cookie(PREFS_COOKIE, prefs.cookie_value(), max_age=ONE_YEAR_S, path="/",
+                        samesite="lax", httponly=True,
+                        secure=request.app.state.settings.secure_cookies)
+    return response
+
+
+@router.post("/settings/delete")
+async def delete_account(
+    request: Request, principal: PagePrincipal, db: Db, rules: Rules
+) -> Response:
+    """Delete the account and all its data, once the password confirms it."""
+    account = _account(db, principal)
+    form = await request.form()
+    password = str(form.get("password", ""))
+    try:
+        await run_in_threadpool(account_service.verify_password, rules, account, password)
+    except account_service.AccountError:
+        return _settings_page(
+            request, principal, account, status_code=422,
+            errors={"password": "The password is wrong: the account was NOT deleted."},
+        )
+    account_service.delete_account(db, account)
+    db.commit()
+    response = redirect("/login?deleted=1")
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(CSRF_COOKIE, path="/")
+    return response

@@ -1,0 +1,139 @@
+"""Log in, register and log out (forms posting to the pages; the accounts service decides)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from retrostride.api.accounts.dependencies import AppSettings, Rules
+from retrostride.api.database import Db
+from retrostride.api.errors import TooManyRequests
+from retrostride.api.principal import CSRF_COOKIE, SESSION_COOKIE
+from retrostride.errors import InputError
+from retrostride.services import accounts
+from retrostride.web.auth import PagePrincipal, redirect, render, safe_next
+
+router = APIRouter(include_in_schema=False)
+
+Text = Annotated[str, Form(max_length=1024)]
+Optional = Annotated[str, Form(max_length=1024)]
+
+
+def _set_login_cookies(response: Response, token: str, csrf: str, rules: accounts.AccountRules,
+                       secure: bool) -> None:
+    """The same cookies as ``POST /api/auth/login`` (HttpOnly session, readable CSRF token)."""
+    for name, value, http_only in ((SESSION_COOKIE, token, True), (CSRF_COOKIE, csrf, False)):
+        response.set_cookie(
+            name, value, max_age=rules.session_ttl_s, path="/", secure=secure,
+            httponly=http_only, samesite="lax",
+        )
+
+
+@router.get("/login")
+def login_form(request: Request, next: str = "/") -> Response:
+    return render(request, "login.html", None, title="Log in", next=safe_next(next),
+                  errors={}, values={})
+
+
+@router.post("/login")
+async def login(
+    request: Request, db: Db, rules: Rules, settings: AppSettings,
+    email: Text = "", password: Text = "", next: Optional = "/",
+) -> Response:
+    errors: dict[str, str] = {}
+    if not email.strip():
+        errors["email"] = "Enter the e-mail address of your account."
+    if not password:
+        errors["password"] = "Enter your password."
+    if not errors:
+        try:
+            request.app.state.login_limiter.hit(request.client.host if request.client else "?")
+            account = await run_in_threadpool(accounts.authenticate, db, rules, email, password)
+        except TooManyRequests:
+            errors["form"] = "Too many login attempts from here. Wait a minute and try again."
+        except accounts.AccountLocked as exc:
+            db.commit()
+            minutes = max(1, round(exc.retry_after_s / 60))
+            errors["form"] = (
+                f"Too many failed logins for this address: try again in {minutes} min."
+            )
+        except accounts.AccountError:
+            db.commit()  # keep the failure count
+            errors["form"] = "The e-mail address or the password is wrong."
+    if errors:
+        return render(request, "login.html", None, status_code=422, title="Log in",
+                      next=safe_next(next), errors=errors, values={"email": email})
+    token, csrf = accounts.create_login(db, rules, account)
+    db.commit()
+    response = redirect(safe_next(next))
+    _set_login_cookies(response, token, csrf, rules, settings.secure_cookies)
+    return response
+
+
+@router.get("/register")
+def register_form(request: Request, settings: AppSettings) -> Response:
+    return render(request, "register.html", None, title="Create an account", errors={},
+                  values={"role": "athlete"}, invite_only=settings.registration != "open")
+
+
+@router.post("/register")
+async def register(
+    request: Request, db: Db, rules: Rules, settings: AppSettings,
+    email: Text = "", password: Text = "", password_again: Text = "",
+    display_name: Annotated[str, Form(max_length=200)] = "",
+    role: Annotated[str, Form(max_length=20)] = "athlete",
+    signup_code: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    errors: dict[str, str] = {}
+    if role not in ("athlete", "clinician"):
+        errors["role"] = "Choose athlete or clinician."
+    if "@" not in email:
+        errors["email"] = "Enter an e-mail address, such as ada@example.org."
+    if len(password) < 10:
+        errors["password"] = "Choose a password of at least 10 characters."
+    elif password != password_again:
+        errors["password_again"] = "The two passwords differ: type the same password twice."
+    account = None
+    if not errors:
+        try:
+            account = await run_in_threadpool(
+                lambda: accounts.register(
+                    db, rules, email=email, password=password, role=role,
+                    display_name=display_name, signup_code=signup_code or None,
+                )
+            )
+            db.commit()
+        except InputError as exc:
+            field = "password" if "password" in exc.field else "email"
+            errors[field] = f"{exc.value!r} is not accepted: expected {exc.expected}."
+            if field == "password":
+                errors[field] = f"This password is not accepted: expected {exc.expected}."
+        except accounts.RegistrationRefused as exc:
+            errors["form"] = str(exc).capitalize() + "."
+    if errors or account is None:
+        db.rollback()
+        return render(
+            request, "register.html", None, status_code=422, title="Create an account",
+            errors=errors, invite_only=settings.registration != "open",
+            values={"email": email, "display_name": display_name, "role": role},
+        )
+    token, csrf = accounts.create_login(db, rules, account)
+    db.commit()
+    response = redirect("/?welcome=1")
+    _set_login_cookies(response, token, csrf, rules, settings.secure_cookies)
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, principal: PagePrincipal, db: Db) -> Response:
+    token = request.cookies.get(SESSION_COOKIE)
+    if principal.via == "cookie" and token:
+        accounts.end_login(db, token)
+        db.commit()
+    response = redirect("/login")
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(CSRF_COOKIE, path="/")
+    return response

@@ -1,0 +1,209 @@
+"""The log's pages: dashboard, session list, a session with its charts, and the upload page."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Any
+
+import numpy as np
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from retrostride.api.database import AppDatabase, ReadDb
+from retrostride.api.policy import AthleteId
+from retrostride.api.sessions import queries
+from retrostride.errors import InputError
+from retrostride.science.locomotion import Direction
+from retrostride.services import log as log_service
+from retrostride.services import stats
+from retrostride.web.auth import (
+    PageError,
+    PagePrincipal,
+    page_subject,
+    prefs_of,
+    redirect,
+    render,
+)
+from retrostride.web.charts import DIRECTION_COLOURS, Band, series_svg, track_svg
+from retrostride.web.pages_program import describe, program_state
+from retrostride.web.prefs import Formatter
+
+router = APIRouter(include_in_schema=False)
+PAGE_SIZE = 25
+
+
+@router.get("/")
+def home(request: Request, principal: PagePrincipal, db: ReadDb, database: AppDatabase) -> Response:
+    """An athlete's dashboard; a clinician goes to their athletes."""
+    if principal.role != "athlete":
+        return redirect("/clinic")
+    return _dashboard(request, principal, db, database, "me")
+
+
+@router.get("/athletes/{athlete_id}")
+def overview(
+    request: Request, athlete_id: AthleteId, principal: PagePrincipal, db: ReadDb,
+    database: AppDatabase,
+) -> Response:
+    return _dashboard(request, principal, db, database, athlete_id)
+
+
+def _dashboard(
+    request: Request, principal: Any, db: Any, database: Any, athlete_id: str
+) -> Response:
+    subject = page_subject(db, principal, athlete_id)
+    fmt = Formatter(prefs_of(request))
+    today = fmt.today()
+    monday = today - timedelta(days=today.weekday())
+    weeks = stats.log_totals(database, stats.Period.WEEK, subject.person_name)
+    this_week = next((w for w in weeks if w.first_day == monday), None)
+    recent = [w for w in weeks if w.first_day > monday - timedelta(weeks=8)]
+    state = program_state(database, subject.person_name, today)
+    page = queries.session_page(db, subject.person_id, limit=5, offset=0, newest_first=True)
+    return render(
+        request, "dashboard.html", principal, subject=subject,
+        title="Dashboard" if subject.is_self else f"{subject.person_name}: overview",
+        week=this_week, monday=monday, recent_weeks=recent, program=state,
+        sessions=page["items"], total=page["total"],
+        welcome=request.query_params.get("welcome") == "1",
+        describe=lambda p: describe(p, fmt),
+    )
+
+
+@router.get("/athletes/{athlete_id}/sessions")
+def session_list(
+    request: Request, athlete_id: AthleteId, principal: PagePrincipal, db: ReadDb,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> Response:
+    subject = page_subject(db, principal, athlete_id)
+    result = queries.session_page(
+        db, subject.person_id, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, newest_first=True
+    )
+    pages = max(1, -(-result["total"] // PAGE_SIZE))
+    return render(
+        request, "sessions.html", principal, subject=subject, title="Sessions",
+        sessions=result["items"], total=result["total"], page=page, pages=pages,
+        colours=DIRECTION_COLOURS,
+    )
+
+
+def _bands(detail: dict[str, Any]) -> list[Band]:
+    bands = []
+    for seg in detail["segments"]:
+        start = float(seg["start_offset_s"] or 0.0)
+        length = seg["elapsed_s"] or seg["moving_s"]
+        if length:
+            bands.append(Band(start, start + float(length), str(seg["direction"])))
+    return bands
+
+
+def _channel(samples: dict[str, list[float | None]], name: str) -> np.ndarray | None:
+    values = samples.get(name)
+    if values is None:
+        return None
+    arr = np.array([np.nan if v is None else v for v in values], dtype=float)
+    return arr if np.isfinite(arr).any() else None
+
+
+def session_charts(detail: dict[str, Any], fmt: Formatter) -> dict[str, Any]:
+    """The session's charts (speed, heart rate, cadence, track) as inline SVG."""
+    samples = detail.get("samples") or {}
+    t = _channel(samples, "time_s")
+    out: dict[str, Any] = {"speed": "", "heart_rate": "", "cadence": "", "track": ""}
+    if t is None:
+        return out
+    bands = _bands(detail)
+    speed = _channel(samples, "speed_m_s")
+    distance = _channel(samples, "distance_m")
+    if speed is None and distance is not None and t.size > 2:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            speed = np.gradient(distance, t)
+    if speed is not None:
+        speed = np.where((speed >= 0) & (speed < 15), speed, np.nan)
+        out["speed"] = series_svg(
+            t, fmt.speed_value(1.0) * speed, title="Speed", unit=fmt.prefs.speed_unit,
+            bands=bands,
+        )
+    hr = _channel(samples, "heart_rate_bpm")
+    if hr is not None:
+        out["heart_rate"] = series_svg(
+            t, hr, title="Heart rate", unit="beats/min", bands=bands, colour="#a4002c"
+        )
+    cadence = _channel(samples, "cadence_spm")
+    if cadence is not None:
+        out["cadence"] = series_svg(
+            t, cadence, title="Cadence", unit="steps/min", bands=bands, colour="#2c5e1a"
+        )
+    lat, lon = _channel(samples, "latitude_deg"), _channel(samples, "longitude_deg")
+    if lat is not None and lon is not None:
+        out["track"] = track_svg(t, lat, lon, bands)
+    return out
+
+
+@router.get("/athletes/{athlete_id}/sessions/{session_id}")
+def session_page(
+    request: Request, athlete_id: AthleteId, session_id: int, principal: PagePrincipal,
+    db: ReadDb,
+) -> Response:
+    subject = page_subject(db, principal, athlete_id)
+    if not 1 <= session_id <= 2**31:
+        raise PageError(404, f"no session {session_id}")
+    detail = queries.session_detail(db, subject.person_id, session_id, with_samples=True)
+    if detail is None:
+        raise PageError(404, f"There is no session {session_id} here.")
+    fmt = Formatter(prefs_of(request))
+    directions = {s["direction"] for s in detail["segments"]}
+    return render(
+        request, "session.html", principal, subject=subject,
+        title=detail.get("title") or f"Session {session_id}",
+        s=detail, charts=session_charts(detail, fmt), colours=DIRECTION_COLOURS,
+        directions=sorted(directions), saved=request.query_params.get("saved") == "1",
+        direction_choices=[d.value for d in Direction if d.value != "mixed"],
+    )
+
+
+@router.post("/athletes/{athlete_id}/sessions/{session_id}")
+async def session_edit(
+    request: Request, athlete_id: AthleteId, session_id: int, principal: PagePrincipal,
+    db: ReadDb, database: AppDatabase,
+) -> Response:
+    """Set the direction of the whole session and its notes (a form on the session's page)."""
+    subject = page_subject(db, principal, athlete_id, need_write=True)
+    form = await request.form()
+    direction = str(form.get("direction", ""))
+    if direction and direction not in {d.value for d in Direction}:
+        raise PageError(422, f"direction {direction!r}: expected forward, backward or unknown")
+    notes = str(form.get("notes", ""))[:10_000]
+    rpe_text = str(form.get("rpe", "")).strip()
+    try:
+        rpe = float(rpe_text) if rpe_text else None
+    except ValueError:
+        raise PageError(422, f"effort {rpe_text!r}: expected a number from 0 to 10") from None
+    try:
+        log_service.edit_session(
+            database, session_id,
+            log_service.SessionChanges(
+                direction=Direction(direction) if direction else None, notes=notes, rpe=rpe
+            ),
+            subject.person_name,
+        )
+    except log_service.SessionNotFound:
+        raise PageError(404, f"There is no session {session_id} here.") from None
+    except InputError as exc:
+        raise PageError(422, str(exc)) from None
+    return redirect(f"{request.url.path}?saved=1")
+
+
+@router.get("/athletes/{athlete_id}/upload")
+def upload_page(
+    request: Request, athlete_id: AthleteId, principal: PagePrincipal, db: ReadDb
+) -> Response:
+    subject = page_subject(db, principal, athlete_id, need_write=True)
+    settings = request.app.state.settings
+    return render(
+        request, "upload.html", principal, subject=subject, title="Upload activities",
+        api_url=f"/api/athletes/{athlete_id}/uploads", sessions_url=f"/athletes/{athlete_id}",
+        max_mb=settings.max_upload_bytes // (1024 * 1024), max_files=settings.max_upload_files,
+    )
+
+

@@ -1,0 +1,145 @@
+"""A person's display choices (speed and mass units, time zone) and the formatting using them.
+
+The choices live in a long-lived cookie of this browser (``retrostride_prefs``); an athlete's
+time zone is also written to their log profile (where programs and calendars read it).
+Values stay SI inside; only what is shown is converted.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from urllib.parse import quote, unquote
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from retrostride.science import units
+
+PREFS_COOKIE = "retrostride_prefs"
+SPEED_UNITS = ("km/h", "mph")
+MASS_UNITS = ("kg", "lb")
+LB_PER_KG = 1 / 0.45359237
+
+
+def valid_zone(name: str) -> bool:
+    """Whether ``name`` is an IANA time zone (``Europe/Paris``, ``UTC``)."""
+    if not name or len(name) > 64:
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def zone_names() -> list[str]:
+    """Every IANA zone name, sorted (for the settings form)."""
+    return sorted(z for z in available_timezones() if "/" in z or z == "UTC")
+
+
+@dataclass(frozen=True, slots=True)
+class Prefs:
+    speed_unit: str = "km/h"
+    mass_unit: str = "kg"
+    time_zone: str = "UTC"
+
+    @property
+    def distance_unit(self) -> str:
+        return "mi" if self.speed_unit == "mph" else "km"
+
+    def cookie_value(self) -> str:
+        return quote(f"{self.speed_unit}|{self.mass_unit}|{self.time_zone}", safe="")
+
+    @classmethod
+    def from_cookie(cls, raw: str | None) -> Prefs | None:
+        """The choices in the cookie, or None when absent or not valid."""
+        if not raw:
+            return None
+        parts = unquote(raw).split("|")
+        if len(parts) != 3:
+            return None
+        speed, mass, zone = parts
+        if speed not in SPEED_UNITS or mass not in MASS_UNITS or not valid_zone(zone):
+            return None
+        return cls(speed, mass, zone)
+
+
+@dataclass(frozen=True, slots=True)
+class Formatter:
+    """Formats SI values for display in the person's units and zone (``-`` when unknown)."""
+
+    prefs: Prefs
+
+    @staticmethod
+    def _known(value: float | None) -> bool:
+        return value is not None and math.isfinite(value)
+
+    def speed(self, speed_m_s: float | None) -> str:
+        if not self._known(speed_m_s):
+            return "-"
+        assert speed_m_s is not None
+        return units.format_speed(speed_m_s, self.prefs.speed_unit)
+
+    def speed_value(self, speed_m_s: float) -> float:
+        """A speed [m/s] as a number in the chosen unit."""
+        return units.speed_in(speed_m_s, self.prefs.speed_unit)
+
+    def mass(self, mass_kg: float | None) -> str:
+        if not self._known(mass_kg):
+            return "-"
+        assert mass_kg is not None
+        return units.format_mass(mass_kg, self.prefs.mass_unit)
+
+    def mass_value(self, mass_kg: float) -> float:
+        return mass_kg * (LB_PER_KG if self.prefs.mass_unit == "lb" else 1.0)
+
+    def distance(self, distance_m: float | None) -> str:
+        if not self._known(distance_m):
+            return "-"
+        assert distance_m is not None
+        return units.format_distance(distance_m, self.prefs.distance_unit)
+
+    def duration(self, seconds: float | None) -> str:
+        if not self._known(seconds):
+            return "-"
+        assert seconds is not None
+        return units.format_duration(seconds)
+
+    def minutes(self, seconds: float | None) -> str:
+        if not self._known(seconds):
+            return "-"
+        assert seconds is not None
+        return f"{seconds / 60:.0f} min"
+
+    def kcal(self, kcal: float | None) -> str:
+        if not self._known(kcal):
+            return "-"
+        assert kcal is not None
+        return f"{kcal:.0f} kcal"
+
+    def local(self, when: datetime | str | None) -> datetime | None:
+        if when is None:
+            return None
+        if isinstance(when, str):
+            when = datetime.fromisoformat(when)
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        return when.astimezone(ZoneInfo(self.prefs.time_zone))
+
+    def when(self, when: datetime | str | None) -> str:
+        """A UTC time in the person's zone: ``Tue 3 Nov 2026, 07:45``."""
+        local = self.local(when)
+        if local is None:
+            return "time unknown"
+        return f"{local:%a} {local.day} {local:%b %Y, %H:%M}"
+
+    def day(self, day: date | str | None) -> str:
+        if day is None:
+            return "-"
+        if isinstance(day, str):
+            day = date.fromisoformat(day)
+        return f"{day:%a} {day.day} {day:%b %Y}"
+
+    def today(self) -> date:
+        """Today's date in the person's zone."""
+        return datetime.now(ZoneInfo(self.prefs.time_zone)).date()
