@@ -5,7 +5,9 @@ data, ``--copies`` times, so that there is enough work) is analysed with
 :func:`retrostride.services.gait_batch.run_batch` on a fresh ``LocalCluster`` of 1 then 2 worker
 processes (127.0.0.1), each run into a fresh output. Printed: wall time including the cluster's
 start, the processing time (from the first task submitted to the last result), files and
-recording-minutes per second, and the speed-up of 2 workers over 1.
+recording-minutes per second, the summed time of the file tasks measured on the workers
+(``task s``; it grows when the workers compete for the CPU), the parallel efficiency
+``task s / (workers x processing s)``, and the speed-up of 2 workers over 1.
 
 Run from the repository root: ``.venv/bin/python -m bench.gait_batch [--copies 4]``.
 """
@@ -64,6 +66,7 @@ def run(folder: Path, out: Path, workers: int) -> dict[str, Any]:
 
     frame = pd.read_parquet(out)
     minutes = float(frame.loc[frame["status"] == "ok", "duration_s"].sum()) / 60.0
+    busy = float(frame.drop_duplicates("path")["file_s"].sum())
     return {
         "workers": workers,
         "files": summary.analysed + summary.failed,
@@ -71,6 +74,7 @@ def run(folder: Path, out: Path, workers: int) -> dict[str, Any]:
         "wall_s": wall,
         "processing_s": marks["end"] - marks["start"],
         "recording_min": minutes,
+        "busy_s": busy,
     }
 
 
@@ -86,7 +90,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{n} files ({args.copies} copies of the phone, GENEActiv and Mobilise-D files)")
         print(
             f"{'workers':>7} {'wall s':>7} {'proc s':>7} {'files/s':>8} {'rec-min/s':>10} "
-            f"{'failed':>6}"
+            f"{'failed':>6} {'task s':>7} {'efficiency':>10}"
         )
         results = []
         for w in args.workers:
@@ -95,7 +99,8 @@ def main(argv: list[str] | None = None) -> None:
             print(
                 f"{w:>7} {r['wall_s']:>7.1f} {r['processing_s']:>7.1f} "
                 f"{r['files'] / r['processing_s']:>8.2f} "
-                f"{r['recording_min'] / r['processing_s']:>10.1f} {r['failed']:>6}"
+                f"{r['recording_min'] / r['processing_s']:>10.1f} {r['failed']:>6} "
+                f"{r['busy_s']:>7.1f} {r['busy_s'] / (w * r['processing_s']):>10.2f}"
             )
         if len(results) >= 2:
             speedup = results[0]["processing_s"] / results[-1]["processing_s"]

@@ -11,9 +11,11 @@ its own subprocess: the bare library (fitdecode for FIT; an lxml ``iterparse`` i
 GPX/TCX), the toolkit's parse (``parse_activity_file``), and the whole import
 (``services.importing.import_files``: hash, parse, duplicate checks, energy, one transaction
 writing the session, segments, samples blob and import log) into a fresh SQLite file and a
-fresh PostgreSQL database. Points/s counts the stored samples. Peak memory is the increase of
-the process's maximum resident set over its baseline taken after imports and database opening,
-per MB of file. Times are the best of ``--repeat`` runs for files under 10 MB (one run above).
+fresh PostgreSQL database. Points/s counts the stored samples, per wall-clock second and per
+CPU second of the measuring process (steadier on a shared machine; for PostgreSQL it leaves out
+the server's own work). Peak memory is the increase of the process's peak resident set
+(``VmHWM``) over its baseline taken after imports and database opening, per MB of file. Times
+are the best of ``--repeat`` runs for files under 10 MB (one run above).
 """
 
 from __future__ import annotations
@@ -50,8 +52,8 @@ def _parse(path: Path) -> int:
     return sum(len(s.samples) if s.samples is not None else 0 for s in parsed.sessions)
 
 
-def _import(path: Path, url: str, run: int) -> tuple[int, float]:
-    """(stored points, seconds of the import alone)."""
+def _import(path: Path, url: str, run: int) -> tuple[int, float, float]:
+    """(stored points, wall seconds, CPU seconds of this process) of the import alone."""
     from sqlalchemy import func, select
 
     from retrostride.services.importing import ImportOptions, Outcome, import_files
@@ -60,14 +62,14 @@ def _import(path: Path, url: str, run: int) -> tuple[int, float]:
 
     database = open_database(url)
     try:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         report = import_files(
             database,
             [path],
             person_name=f"bench-{run}",
             options=ImportOptions(max_bytes=1 << 34, allow_duplicate=True),
         )
-        seconds = time.perf_counter() - t0
+        seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
         result = report.results[0]
         if result.outcome is not Outcome.IMPORTED:
             raise RuntimeError(f"{path.name}: {result.outcome} {result.message}")
@@ -75,12 +77,24 @@ def _import(path: Path, url: str, run: int) -> tuple[int, float]:
             query = select(func.sum(SamplesRow.n_points)).where(
                 SamplesRow.session_id.in_(result.session_ids)
             )
-            return int(db.scalar(query) or 0), seconds
+            return int(db.scalar(query) or 0), seconds, cpu
     finally:
         database.close()
 
 
 def _maxrss_mb() -> float:
+    """This process's peak resident set [MB]: ``VmHWM`` of /proc/self/status.
+
+    Not ``ru_maxrss``: Linux carries the parent's peak into a child across fork and exec, so a
+    child of a large parent would start with a "peak" it never reached.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0  # kB
+    except OSError:
+        pass
     import resource
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # Linux: KiB
@@ -101,20 +115,20 @@ def child(mode: str, path: Path, url: str, repeat: int) -> None:
     if mode == "import":
         open_database(url).close()  # migrations and driver loading are not the import
     baseline = _maxrss_mb()
-    best, points, peak = float("inf"), 0, 0.0
+    best, best_cpu, points, peak = float("inf"), float("inf"), 0, 0.0
     for run in range(repeat):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         if mode == "bare":
             points = _bare(path)
         elif mode == "parse":
             points = _parse(path)
-        seconds = time.perf_counter() - t0
+        seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
         if mode == "import":
-            points, seconds = _import(path, url, run)
-        best = min(best, seconds)
+            points, seconds, cpu = _import(path, url, run)
+        best, best_cpu = min(best, seconds), min(best_cpu, cpu)
         if run == 0:
             peak = _maxrss_mb() - baseline
-    print(json.dumps({"points": points, "seconds": best, "peak_mb": peak}))
+    print(json.dumps({"points": points, "seconds": best, "cpu_seconds": best_cpu, "peak_mb": peak}))
 
 
 def run_case(mode: str, path: Path, url: str, repeat: int) -> dict[str, Any]:
@@ -306,7 +320,7 @@ def main() -> None:
         try:
             targets = [("sqlite", None), *([("postgres", pg)] if pg else [])]
             print(
-                f"{'case':<46}{'run':<16}{'points':>9}{'k pts/s':>9}{'MB/MB':>7}"
+                f"{'case':<46}{'run':<16}{'points':>9}{'k pts/s':>9}{'CPU':>7}{'MB/MB':>7}"
                 f"{'vs parse':>9}{'vs bare':>8}",
                 flush=True,
             )
@@ -322,8 +336,9 @@ def main() -> None:
                     rows[f"import {name}"] = run_case("import", path, url, repeat)
                 for name, r in rows.items():
                     rate = r["points"] / r["seconds"] / 1000
+                    cpu_rate = r["points"] / max(r["cpu_seconds"], 1e-9) / 1000
                     print(
-                        f"{label[:45]:<46}{name:<16}{r['points']:>9}{rate:>9.1f}"
+                        f"{label[:45]:<46}{name:<16}{r['points']:>9}{rate:>9.1f}{cpu_rate:>7.1f}"
                         f"{r['peak_mb'] / size_mb:>7.2f}"
                         f"{r['seconds'] / rows['parse']['seconds']:>8.2f}x"
                         f"{r['seconds'] / rows['bare']['seconds']:>7.2f}x",

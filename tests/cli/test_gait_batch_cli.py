@@ -65,6 +65,7 @@ def test_existing_scheduler(folder: Path, tmp_path: Path) -> None:
         (["--placement", "wrist"], "--placement"),
         (["--workers", "0"], "--workers"),
         (["--scheduler", "tcp://127.0.0.1:1", "--workers", "2"], "--workers"),
+        (["--scheduler", "127.0.0.1"], "--scheduler"),
     ],
 )
 def test_bad_options_exit_2_with_one_line(

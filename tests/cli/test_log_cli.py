@@ -160,3 +160,15 @@ def test_export_and_restore_through_the_cli(url: str, shared_data: Path, tmp_pat
 def test_unreachable_database_is_one_clear_line(tmp_path: Path) -> None:
     result = runner.invoke(app, ["sessions", "--database", "postgresql://nobody@127.0.0.1:1/x"])
     assert result.exit_code == 1 and "--database" in result.output
+
+
+def test_manual_entry_defaults_to_now_in_the_home_zone(url: str) -> None:
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    run(url, "profile", "--time-zone", "Asia/Kolkata")
+    run(url, "log", "--duration", "10min")
+    (s,) = sessions(url)
+    start = datetime.fromisoformat(str(s["start_utc"]))
+    assert abs(start - datetime.now(UTC)) < timedelta(minutes=5)
+    assert s["utc_offset_s"] == 19800 == datetime.now(ZoneInfo("Asia/Kolkata")).utcoffset().seconds

@@ -83,3 +83,15 @@ def test_refuses_other_formats(
     rec, result = forward_then_backward
     with pytest.raises(InputError, match=r"--plot.*\.png or \.svg"):
         plot_gait_analysis(rec, result, tmp_path / "gait.pdf")
+
+
+def test_foot_pair_marks_each_foot(shared_data: Path, tmp_path: Path) -> None:
+    from retrostride.importers.imu import load_gaitmap_foot
+
+    pair = load_gaitmap_foot(shared_data / "imu" / "gaitmap-foot" / "imu_sample.csv")
+    result = analyze(pair)
+    svg = plot_gait_analysis(pair, result, tmp_path / "feet.svg").read_text()
+    assert "left foot" in svg and "right foot" in svg
+    n_strides = sum(len(b.strides) for b in result.bouts)
+    assert n_strides > 40
+    assert svg.count("<use ") >= 2 * n_strides  # an IC and an FC marker per stride

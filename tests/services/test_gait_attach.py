@@ -92,10 +92,19 @@ def test_segments_get_direction_and_cadence(
     stored = log_service.get_session(database, session_id)
     directions = [s.direction for s in stored.segments]
     assert directions == [Direction.FORWARD, Direction.BACKWARD, Direction.BACKWARD]
-    for seg in stored.segments[:2]:
+    for seg, (w0, w1) in zip(stored.segments[:2], ((0.0, half), (half, 2 * half)), strict=True):
         assert seg.cadence_spm is not None
-        # against the INDIP reference of the same walking (the reversed half has the same cadence)
-        assert abs(seg.cadence_spm - reference_cadence) / reference_cadence < 0.10
+        # the time-weighted cadence of the bouts inside the segment
+        parts = [
+            (b.cadence_spm, min(b.end_s, w1) - max(b.start_s, w0))
+            for b in result.bouts
+            if min(b.end_s, w1) > max(b.start_s, w0)
+        ]
+        expected = sum(c * d for c, d in parts) / sum(d for _, d in parts)
+        assert seg.cadence_spm == pytest.approx(expected, abs=0.01)
+        # and a sanity check against the INDIP reference of the same walking (the reversed half
+        # has the same cadence): a steps/strides mix-up would be off by half
+        assert abs(seg.cadence_spm - reference_cadence) / reference_cadence < 0.20
     assert stored.segments[2].cadence_spm is None  # no recording there: left as it was
     # backward walking costs more than forward at the same speed: the energy was re-estimated
     assert before.energy_kcal is not None and stored.energy_kcal is not None

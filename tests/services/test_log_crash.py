@@ -172,23 +172,30 @@ def test_two_processes_importing_into_one_database_at_once_both_succeed(
         db.close()
 
 
-def test_two_processes_importing_the_same_file_store_it_once(
-    database_url: str, shared_data: Path
+@pytest.mark.parametrize(
+    ("names", "outcomes"),
+    [
+        (("fit/2013-02-06-12-11-14.fit", "fit/2013-02-06-12-11-14.fit"), ["duplicate", "imported"]),
+        (("tcx/tcxparser-test.tcx", "tcx/tcxparser-no_hr.tcx"), ["imported", "probable_duplicate"]),
+    ],
+    ids=["same-file", "same-activity"],
+)
+def test_two_processes_importing_one_activity_at_once_store_it_once(
+    database_url: str, shared_data: Path, names: tuple[str, str], outcomes: list[str]
 ) -> None:
-    path = shared_data / "activity" / "fit" / "2013-02-06-12-11-14.fit"
     db = open_database(database_url)
     log.get_person(db)
     db.close()
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", _IMPORTER, database_url, str(path)],
+            [sys.executable, "-c", _IMPORTER, database_url, str(shared_data / "activity" / name)],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
-        for _ in range(2)
+        for name in names
     ]
     outputs = [p.communicate()[0].decode() for p in procs]
-    assert sorted(o.split()[0] for o in outputs) == ["duplicate", "imported"], outputs
+    assert sorted(o.split()[0] for o in outputs) == outcomes, outputs
     db = open_database(database_url)
     try:
         assert len(log.list_sessions(db)) == 1

@@ -292,7 +292,10 @@ def test_a_folder_imports_its_files_and_a_missing_file_is_refused(
     (folder / ".hidden.fit").write_bytes(b"junk")
     report = import_files(db, [folder, tmp_path / "missing.fit"])
     outcomes = {Path(r.name).name: r.outcome for r in report.results}
-    assert outcomes == {"walk.fit": Outcome.IMPORTED, "run.fit": Outcome.IMPORTED,
-                        "missing.fit": Outcome.REFUSED}
+    assert outcomes == {
+        "walk.fit": Outcome.IMPORTED,
+        "run.fit": Outcome.IMPORTED,
+        "missing.fit": Outcome.REFUSED,
+    }
     missing = next(r for r in report.results if r.name.endswith("missing.fit"))
     assert "No such file" in missing.message

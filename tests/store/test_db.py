@@ -132,8 +132,11 @@ def test_the_migration_creates_exactly_the_models_tables(database_url: str) -> N
     try:
         with db.engine.connect() as conn:
             context = MigrationContext.configure(conn, opts={"compare_type": True})
-            diff = [d for d in compare_metadata(context, Base.metadata)
-                    if any(f"'{t}'" in repr(d) for t in LOG_TABLES)]
+            diff = [
+                d
+                for d in compare_metadata(context, Base.metadata)
+                if any(f"'{t}'" in repr(d) for t in LOG_TABLES)
+            ]
         assert diff == []
     finally:
         db.close()
@@ -146,8 +149,12 @@ def test_long_texts_from_files_fit(database_url: str) -> None:
     db = open_database(database_url)
     try:
         long = "x" * 5000
-        stored = log.add_session(db, Session(sport=long, start_utc=None, title=long, device=long,
-                                             terrain=long, sub_sport=long))
+        stored = log.add_session(
+            db,
+            Session(
+                sport=long, start_utc=None, title=long, device=long, terrain=long, sub_sport=long
+            ),
+        )
         back = log.get_session(db, stored.id or 0)
         assert (back.title, back.device, back.sport) == (long, long, long)
     finally:

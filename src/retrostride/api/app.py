@@ -82,6 +82,9 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     router: APIRouter
     for router in routers.all_routers():
         app.include_router(router)
+    from retrostride import web  # the pages, after the API's routes (imports the API)
+
+    web.mount(app)
     return app
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -38,20 +39,17 @@ def _fmt(value: float, digits: int = 2) -> str:
 
 def _print_result(console: Console, result: GaitResult) -> None:
     totals = result.totals()
-    table = Table(title=f"{result.source or 'recording'}: {len(result.bouts)} walking bouts")
-    for col in (
-        "start s",
-        "end s",
-        "direction",
-        "conf.",
-        "steps",
-        "cadence /min",
-        "stride m",
-        "speed m/s",
-        "CV %",
-        "symmetry",
-    ):
-        table.add_column(col, justify="right")
+    name = Path(str(result.source or "recording").split("#")[0]).name
+    part = str(result.source).split("#")[1] if "#" in str(result.source) else ""
+    table = Table(
+        title=f"{name} {part}: {len(result.bouts)} walking bouts",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        caption="start/end s, n steps, cadence steps/min, stride m, speed m/s, "
+        "stride-time CV %, step-time symmetry ratio",
+    )
+    for col in ("start", "end", "dir.", "conf", "n", "cad.", "stride", "speed", "CV", "sym"):
+        table.add_column(col, justify="right", no_wrap=True)
     for b in result.bouts:
         table.add_row(
             _fmt(b.start_s, 1),
@@ -79,8 +77,13 @@ def _print_result(console: Console, result: GaitResult) -> None:
 def analyze_command(
     file: Annotated[Path, typer.Argument(help="IMU file or export (format found by content).")],
     placement: Annotated[
-        str, typer.Option(help="Sensor placement: lower-back, foot or phone.")
-    ] = "lower-back",
+        str | None,
+        typer.Option(
+            help="Sensor placement: lower-back, foot or phone (default: what the format "
+            "implies: phone apps -> phone, GENEActiv and Mobilise-D -> lower-back, "
+            "two-foot CSV -> foot)."
+        ),
+    ] = None,
     mounting: Annotated[
         str | None,
         typer.Option(
@@ -106,11 +109,13 @@ def analyze_command(
     from retrostride.gait.pipeline import analyze
     from retrostride.importers.imu import load_recording
 
-    try:
-        place = Placement(placement)
-    except ValueError:
-        _fail(f"--placement: {placement!r} is not valid; expected lower-back, foot or phone")
-        return
+    place: Placement | None = None
+    if placement is not None:
+        try:
+            place = Placement(placement)
+        except ValueError:
+            _fail(f"--placement: {placement!r} is not valid; expected lower-back, foot or phone")
+            return
     try:
         loaded = load_recording(file, placement=place, mounting=mounting)
     except (FileRefused, InputError) as exc:
@@ -128,14 +133,11 @@ def analyze_command(
     console = Console()
     out = []
     for rec in recordings:
-        if (
-            isinstance(rec, Recording)
-            and place is not Placement.FOOT
-            and rec.placement is not place
-        ):
+        if isinstance(rec, Recording) and place is not None and place is not Placement.FOOT:
             rec.placement = place
+        lower_back = isinstance(rec, Recording) and rec.placement is Placement.LOWER_BACK
         try:
-            result = analyze(rec, **params) if place is Placement.LOWER_BACK else analyze(rec)
+            result = analyze(rec, **params) if lower_back else analyze(rec)
         except (RetrostrideError, ValueError) as exc:
             _fail(f"{file}: {exc}")
             return
@@ -179,6 +181,9 @@ def validate_command(
     variants: Annotated[
         bool, typer.Option(help="Also run time-reversed, speed and stance variants.")
     ] = True,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="List every check, not only those not passed.")
+    ] = False,
 ) -> None:
     """Validate against INDIP, motion capture and phone step counts, and check reversal."""
     from retrostride.services.gait_validation import validate
@@ -198,17 +203,26 @@ def validate_command(
         typer.echo(json.dumps(report.to_dict(), indent=2))
         return
     console = Console()
-    table = Table(title="Gait validation")
-    for col in ("section", "item", "metric", "value", "reference", "goal", "ok"):
+    summary = Table(title="Gait validation: summary")
+    summary.add_column("figure")
+    summary.add_column("value", justify="right")
+    for k, v in report.summary.items():
+        summary.add_row(k, _fmt(v, 3) if isinstance(v, float) else str(v))
+    console.print(summary)
+    shown = report.checks if show_all else [c for c in report.checks if c.passed is False]
+    passed = sum(c.passed is True for c in report.checks)
+    table = Table(
+        title=f"{'All checks' if show_all else 'Checks not passed'} "
+        f"({passed} of {len(report.checks)} passed)"
+    )
+    for col in ("section", "item", "metric", "value", "ref", "goal", "ok"):
         table.add_column(col)
-    for c in report.checks:
+    for c in shown:
         value = _fmt(c.value, 3) if isinstance(c.value, float) else str(c.value)
         ref = _fmt(c.reference, 3) if isinstance(c.reference, float) else str(c.reference or "")
         ok = {True: "[green]yes[/green]", False: "[red]no[/red]", None: ""}[c.passed]
         table.add_row(c.section, c.item, c.metric, value, ref, c.goal, ok)
     console.print(table)
-    for k, v in report.summary.items():
-        console.print(f"{k}: {_fmt(v, 3) if isinstance(v, float) else v}")
     console.print(
         "Reversal and perturbation checks prove the bookkeeping (time, sign and frame "
         "conventions), not accuracy on real backward walking."

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, NoReturn
 from zoneinfo import ZoneInfo
 
@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from retrostride.errors import InputError, RetrostrideError
-from retrostride.log.model import BodyMass, Segment, Session, Sex
+from retrostride.log.model import Segment, Session
 from retrostride.science import units
 from retrostride.science.locomotion import Direction, Setting
 from retrostride.services import log as log_service
@@ -86,6 +86,13 @@ def parse_when(text: str, zone_name: str, option: str = "--start") -> tuple[date
     return moment.astimezone(UTC), int(offset.total_seconds()) if offset else 0
 
 
+def now_in(zone_name: str) -> tuple[datetime, int]:
+    """Now (UTC, whole seconds) and the UTC offset [s] of the named zone now."""
+    now = datetime.now(UTC).replace(microsecond=0)
+    offset = now.astimezone(ZoneInfo(zone_name)).utcoffset()
+    return now, int(offset.total_seconds()) if offset else 0
+
+
 def local_text(session: Session) -> str:
     if session.start_utc is None:
         stamp = session.imported_at.strftime("%Y-%m-%d") if session.imported_at else "?"
@@ -121,14 +128,14 @@ def session_json(session: Session, *, with_samples: bool = False) -> dict[str, A
 
 def register(app: typer.Typer) -> None:
     """Add the log's commands to the ``retrostride`` app."""
-    from retrostride.cli import log_io
+    from retrostride.cli import log_io, log_profile
 
     app.command("log")(log_session)
     app.command("sessions")(sessions)
     app.command("show")(show)
     app.command("edit")(edit)
     app.command("delete")(delete)
-    app.command("profile")(profile)
+    app.command("profile")(log_profile.profile)
     log_io.register(app)
 
 
@@ -171,9 +178,7 @@ def log_session(
         if speed_m_s is None and distance_m is not None and duration_s > 0:
             speed_m_s = distance_m / duration_s
         home = log_service.get_person(db, person).home_time_zone
-        start_utc, offset_s = (
-            parse_when(start, home) if start else parse_when(datetime.now().isoformat(), home)
-        )
+        start_utc, offset_s = parse_when(start, home) if start else now_in(home)
         segment = Segment(
             start_offset_s=0.0,
             elapsed_s=duration_s,
@@ -391,62 +396,5 @@ def delete(
             console.print(f"deleted session {session_id}")
 
 
-def profile(
-    mass: Annotated[
-        str | None, typer.Option(help="Record a body mass, e.g. 70kg or 154lb.")
-    ] = None,
-    on: Annotated[
-        str | None, typer.Option(help="Date of --mass (YYYY-MM-DD); default today.")
-    ] = None,
-    remove_mass: Annotated[str | None, typer.Option(help="Remove the mass of a date.")] = None,
-    height: Annotated[str | None, typer.Option(help="Height, e.g. 1.75m, 175cm, 5ft9in.")] = None,
-    birth_year: Annotated[int | None, typer.Option(help="Year of birth.")] = None,
-    sex: Annotated[Sex | None, typer.Option(help="Sex (for the energy engine).")] = None,
-    time_zone: Annotated[
-        str | None, typer.Option(help="Home time zone, e.g. Europe/Berlin.")
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-    database: DatabaseOption = None,
-    person: PersonOption = log_service.DEFAULT_PERSON,
-) -> None:
-    """Show or change your profile: body-mass history, height, birth year, sex, home zone."""
-    with opened(database) as db:
-        changes = log_service.ProfileChanges(
-            home_time_zone=time_zone,
-            birth_year=birth_year,
-            sex=sex,
-            height_m=parsed(units.parse_length_m, height, "--height"),
-            remove_mass_on=_day(remove_mass, "--remove-mass") if remove_mass else None,
-        )
-        if mass is not None:
-            day = _day(on, "--on") if on else date.today()
-            changes.add_mass = BodyMass(day, units.parse_mass_kg(mass, field="--mass"))
-        who = log_service.update_profile(db, changes, person)
-    if as_json:
-        from retrostride.services.export import person_to_json
-
-        typer.echo(json.dumps(person_to_json(who)))
-        return
-    console.print(
-        f"[bold]{who.name}[/bold]: home zone {who.home_time_zone}, height "
-        f"{who.height_m if who.height_m is not None else '-'} m, born "
-        f"{who.birth_year or '-'}, sex {who.sex.value if who.sex else '-'}"
-    )
-    for m in who.body_mass:
-        console.print(f"  {m.on.isoformat()}: {units.format_mass(m.mass_kg)}")
-    if not who.body_mass:
-        console.print(
-            "  no body mass yet: energy falls back to the device's figure "
-            "(add one with --mass 70kg)"
-        )
-
-
 def _duration_text(seconds: float | None) -> str:
     return units.format_duration(seconds) if seconds else "-"
-
-
-def _day(text: str, option: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise InputError(option, text, "a date like 2024-05-01") from exc

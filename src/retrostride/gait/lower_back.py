@@ -21,7 +21,7 @@ from retrostride.gait.stride_length import (
 from retrostride.gait.summary import bout_result
 from retrostride.science.locomotion import Direction
 
-LOWER_BACK_BOUTS = {"max_step_s": 2.0, "max_step_ratio": 3.0}
+LOWER_BACK_BOUTS: dict[str, float] = {"max_step_s": 2.0, "max_step_ratio": 3.0}
 """Bout rules for a trunk sensor: steps up to 2 s (slow pathological gait, 30 steps/min) and
 irregular steps in turns (up to 3x the local median) still belong to the bout; at the trunk
 the contact detector already rejects non-walking movement by its pendular vertical motion."""
@@ -87,7 +87,13 @@ class LowerBackPipeline:
         a_v, a_ap, a_ml = gravity_components(recording.acc_m_s2, fs, with_horizontal=body)
         contacts = (self.contacts or VerticalJerkContacts()).detect(a_v, fs)
         ic, fc = contacts.ic_, contacts.fc_
-        finder = (self.bouts or StepSequenceBouts(**LOWER_BACK_BOUTS)).detect(ic / fs)
+        finder = (
+            self.bouts
+            or StepSequenceBouts(
+                max_step_s=LOWER_BACK_BOUTS["max_step_s"],
+                max_step_ratio=LOWER_BACK_BOUTS["max_step_ratio"],
+            )
+        ).detect(ic / fs)
         height = self._height(recording, warnings)
         n = a_v.shape[0]
 

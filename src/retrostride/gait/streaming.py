@@ -269,6 +269,8 @@ class StreamTotals:
     _cadence_time: float = 0.0
     _length_steps: float = 0.0
     _length_n: float = 0.0
+    _speed_steps: float = 0.0
+    _speed_n: float = 0.0
 
     def add(self, bout: BoutResult) -> None:
         self.n_bouts += 1
@@ -284,6 +286,9 @@ class StreamTotals:
         if math.isfinite(bout.stride_length_m):
             self._length_steps += bout.stride_length_m * bout.n_steps
             self._length_n += bout.n_steps
+        if math.isfinite(bout.speed_m_s):
+            self._speed_steps += bout.speed_m_s * bout.n_steps
+            self._speed_n += bout.n_steps
 
     @property
     def mean_cadence_spm(self) -> float:
@@ -291,7 +296,13 @@ class StreamTotals:
 
     @property
     def mean_stride_length_m(self) -> float:
+        """Mean stride length over bouts, weighted by steps [m]; NaN without lengths."""
         return self._length_steps / self._length_n if self._length_n > 0 else math.nan
+
+    @property
+    def mean_speed_m_s(self) -> float:
+        """Mean walking speed over bouts, weighted by steps [m/s]; NaN without speeds."""
+        return self._speed_steps / self._speed_n if self._speed_n > 0 else math.nan
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -303,6 +314,7 @@ class StreamTotals:
             "bouts_by_direction": dict(self.by_direction),
             "mean_cadence_spm": _finite(self.mean_cadence_spm),
             "mean_stride_length_m": _finite(self.mean_stride_length_m),
+            "mean_speed_m_s": _finite(self.mean_speed_m_s),
         }
 
 

@@ -72,6 +72,41 @@ def _values_at(times_s: FloatArray, rate_hz: float, y: FloatArray) -> FloatArray
     return values
 
 
+def _contacts(
+    result: GaitResult,
+    kind: str,
+    rate_hz: float,
+    main_y: FloatArray,
+    by_side: dict[str, FloatArray],
+    per_side: bool,
+) -> tuple[FloatArray, FloatArray]:
+    """Times [s] of the ``initial`` or ``final`` contacts and the signal values to mark them at.
+
+    For a foot pair each stride's contacts sit on its own foot's signal (by the stride's side);
+    otherwise on the first signal.
+    """
+    times: list[FloatArray] = []
+    values: list[FloatArray] = []
+    for bout in result.bouts:
+        strides = bout.strides
+        sided = per_side and len(strides) > 0 and all(s in by_side for s in strides.side)
+        if sided:
+            column = strides.initial_contact_s if kind == "initial" else strides.final_contact_s
+            for side, y in by_side.items():
+                mask = np.array([s == side for s in strides.side], dtype=bool)
+                t = column[mask]
+                t = t[np.isfinite(t)]
+                times.append(t)
+                values.append(_values_at(t, rate_hz, y))
+        else:
+            t = bout.initial_contacts_s if kind == "initial" else bout.final_contacts_s
+            times.append(t)
+            values.append(_values_at(t, rate_hz, main_y))
+    if not times:
+        return np.empty(0), np.empty(0)
+    return np.concatenate(times), np.concatenate(values)
+
+
 def plot_gait_analysis(
     recording: Recording | FootPair, result: GaitResult, path: str | Path
 ) -> Path:
@@ -101,28 +136,15 @@ def plot_gait_analysis(
         t = np.arange(y.size) / rate
         ts, ys = _envelope(t, np.asarray(y, dtype=float))
         ax_sig.plot(ts, ys, linewidth=0.6, label=label)
-    ics = [b.initial_contacts_s for b in result.bouts if b.initial_contacts_s.size]
-    fcs = [b.final_contacts_s for b in result.bouts if b.final_contacts_s.size]
-    if ics:
-        ic = np.concatenate(ics)
-        ax_sig.plot(
-            ic,
-            _values_at(ic, rate, main_y),
-            "v",
-            color="black",
-            markersize=4,
-            label="initial contact",
-        )
-    if fcs:
-        fc = np.concatenate(fcs)
-        ax_sig.plot(
-            fc,
-            _values_at(fc, rate, main_y),
-            "x",
-            color="#444444",
-            markersize=4,
-            label="final contact",
-        )
+    by_side = {"left": signals[0][1], "right": signals[-1][1]}
+    per_side = isinstance(recording, FootPair)
+    for kind, marker, colour, label in (
+        ("initial", "v", "black", "initial contact"),
+        ("final", "x", "#444444", "final contact"),
+    ):
+        times, values = _contacts(result, kind, rate, main_y, by_side, per_side)
+        if times.size:
+            ax_sig.plot(times, values, marker, color=colour, markersize=4, label=label)
     for bout in result.bouts:
         if math.isfinite(bout.cadence_spm):
             colour = DIRECTION_COLOURS.get(bout.direction, DIRECTION_COLOURS[Direction.UNKNOWN])
@@ -142,7 +164,8 @@ def plot_gait_analysis(
     file_part, _, item = source.partition("#")
     name = Path(file_part).name + (f" {item}" if item else "")
     ax_sig.set_title(
-        f"{name}: {len(result.bouts)} bouts, {result.step_count} steps, "
+        f"{name}: {len(result.bouts)} bout{'s' if len(result.bouts) != 1 else ''}, "
+        f"{result.step_count} steps, "
         f"placement {result.placement.value}"
     )
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -51,11 +51,13 @@ RESULT_COLUMNS = (
     "stride_length_m",
     "speed_m_s",
     "analysis_s",
+    "file_s",
     "result_json",
 )
 """One row per recording: the file key, the recording's name inside the file (``item``, empty for
 a single-recording file), ``status`` (``ok`` or ``failed``), the error text, the recording's totals
-(SI units; NaN where the placement does not allow the value), the analysis time [s] and the whole
+(SI units; NaN where the placement does not allow the value), the analysis time [s], the time of
+the file's whole task (loading and analysing all its recordings) [s] and the whole
 ``GaitResult.to_dict()`` as JSON."""
 
 
@@ -143,7 +145,7 @@ def write_parquet(rows: Iterable[dict[str, Any]], out: Path) -> None:
         frame[name] = pd.to_numeric(frame[name], errors="coerce").astype("Int64")
     for name in ("duration_s", "walking_s", "steps", "cadence_spm", "stride_length_m"):
         frame[name] = pd.to_numeric(frame[name], errors="coerce").astype("float64")
-    for name in ("speed_m_s", "analysis_s"):
+    for name in ("speed_m_s", "analysis_s", "file_s"):
         frame[name] = pd.to_numeric(frame[name], errors="coerce").astype("float64")
     for name in ("path", "item", "status", "error", "placement", "result_json"):
         frame[name] = frame[name].astype("string")
@@ -245,7 +247,14 @@ def _run_on_dask(
     dd: Any = distributed  # distributed ships without type hints
     cluster: Any = None
     if scheduler:
-        client = dd.Client(scheduler, timeout="20s")
+        try:
+            client = dd.Client(scheduler, timeout="20s")
+        except ValueError as exc:
+            raise InputError(
+                "--scheduler", scheduler, f"a Dask scheduler address like tcp://host:8786 ({exc})"
+            ) from None
+        except OSError as exc:
+            raise OSError(f"--scheduler: cannot reach {scheduler} ({exc})") from None
     else:
         # worker processes talk over TCP on the loopback interface only; threads in-process
         network = {"host": "127.0.0.1"} if processes else {}

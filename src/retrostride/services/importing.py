@@ -236,6 +236,7 @@ def _store(
 ) -> FileResult:
     with database.transaction() as db:
         person_row = repo.get_or_create_person(db, person_name)
+        repo.lock_person_log(db, person_row.id)
         if repo.find_source_by_sha(db, person_row.id, parsed.source.sha256) is not None:
             return _duplicate(display_name, display_name, "just now")
         if not options.allow_duplicate:
@@ -328,7 +329,8 @@ def expand_paths(paths: Sequence[Path]) -> list[Path]:
         if path.is_dir():
             out.extend(
                 sorted(
-                    p for p in path.rglob("*")
+                    p
+                    for p in path.rglob("*")
                     if p.is_file()
                     and not any(part.startswith(".") for part in p.relative_to(path).parts)
                 )

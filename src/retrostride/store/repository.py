@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 import numpy as np
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as OrmSession
 
@@ -71,6 +71,24 @@ def get_or_create_person(db: OrmSession, name: str) -> PersonRow:
             raise
         return existing
     return row
+
+
+_PERSON_LOCK_SPACE = 0x7274  # "rt": the first key of PostgreSQL advisory locks on a person
+
+
+def lock_person_log(db: OrmSession, person_id: int) -> None:
+    """Serialise writers of one person's log until the transaction ends.
+
+    The probable-duplicate check and the insert that follows it must not interleave with another
+    process's. SQLite already serialises every write transaction (``BEGIN IMMEDIATE``);
+    PostgreSQL takes a transaction-scoped advisory lock.
+    """
+    bind = db.get_bind()
+    if bind.dialect.name == "postgresql":
+        db.execute(
+            text("SELECT pg_advisory_xact_lock(:space, :person)"),
+            {"space": _PERSON_LOCK_SPACE, "person": person_id},
+        )
 
 
 def person_to_domain(row: PersonRow) -> Person:

@@ -9,6 +9,7 @@ place deciding whose data a caller may see. Pages never query another person's d
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -17,6 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 
 from retrostride.api.database import ReadDb
@@ -29,9 +31,11 @@ from retrostride.api.principal import (
     cookie_scheme,
     current_principal,
 )
-from retrostride.web.prefs import PREFS_COOKIE, Formatter, Prefs
+from retrostride.store.accounts import AccountRow
+from retrostride.store.models import PersonRow
+from retrostride.web.prefs import PREFS_COOKIE, Formatter, Prefs, valid_zone
 
-TEMPLATE_DIR = __import__("pathlib").Path(__file__).parent / "templates"
+TEMPLATE_DIR = Path(__file__).parent / "templates"
 _env = Environment(
     loader=FileSystemLoader(TEMPLATE_DIR),
     autoescape=select_autoescape(["html", "svg"]),
@@ -62,11 +66,17 @@ async def page_principal(
 ) -> Principal:
     """The logged-in caller (form posts need the login's CSRF token), else a login redirect."""
     try:
-        return await current_principal(request, db, bearer, cookie)
+        principal = await current_principal(request, db, bearer, cookie)
     except Unauthorized:
         raise LoginRequired() from None
     except Forbidden as exc:
         raise PageError(403, exc.detail) from None
+    request.state.principal = principal
+    if principal.person_id is not None and PREFS_COOKIE not in request.cookies:
+        request.state.home_zone = db.scalar(
+            select(PersonRow.home_time_zone).where(PersonRow.id == principal.person_id)
+        )
+    return principal
 
 
 PagePrincipal = Annotated[Principal, Depends(page_principal)]
@@ -85,8 +95,12 @@ def page_subject(
 
 
 def prefs_of(request: Request) -> Prefs:
-    """The browser's display choices (defaults: km/h, kg, UTC)."""
-    return Prefs.from_cookie(request.cookies.get(PREFS_COOKIE)) or Prefs()
+    """The browser's display choices; without them km/h, kg and the athlete's home zone."""
+    chosen = Prefs.from_cookie(request.cookies.get(PREFS_COOKIE))
+    if chosen is not None:
+        return chosen
+    zone = getattr(request.state, "home_zone", None)
+    return Prefs(time_zone=zone) if zone and valid_zone(zone) else Prefs()
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,12 +113,22 @@ class Nav:
     can_write: bool
 
 
-def nav_for(subject: Subject | None) -> Nav:
+def nav_for(request: Request, subject: Subject | None) -> Nav:
+    """Links for the page; a shared athlete is named by their account's display name."""
     if subject is None:
         return Nav("/athletes/me", None, True, True)
+    name = None
+    if not subject.is_self:
+        with request.app.state.read_sessions() as db:
+            row = db.execute(
+                select(AccountRow.display_name, AccountRow.email).where(
+                    AccountRow.id == subject.account_id
+                )
+            ).first()
+        name = (row[0] or row[1]) if row is not None else subject.person_name
     return Nav(
         f"/athletes/{'me' if subject.is_self else subject.account_id}",
-        None if subject.is_self else subject.person_name,
+        name,
         subject.is_self,
         subject.can_write,
     )
@@ -130,7 +154,7 @@ def render(
             "csrf_token": request.cookies.get(CSRF_COOKIE, ""),
             "fmt": Formatter(prefs),
             "prefs": prefs,
-            "nav": nav_for(subject),
+            "nav": nav_for(request, subject),
             "subject": subject,
             "title": title,
             "path": request.url.path,

@@ -11,7 +11,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
-from itertools import count
+from itertools import count, pairwise
 
 import numpy as np
 import numpy.typing as npt
@@ -62,11 +62,11 @@ def downsample(t: FloatArray, y: FloatArray, max_points: int = MAX_POINTS) -> tu
     if t.size <= max_points:
         return t, y
     edges = np.linspace(0, t.size, max_points + 1).astype(int)
-    tt = np.array([t[a:b].mean() for a, b in zip(edges[:-1], edges[1:], strict=True)])
+    tt = np.array([t[a:b].mean() for a, b in pairwise(edges)])
     yy = np.array(
         [
             np.nanmean(y[a:b]) if np.isfinite(y[a:b]).any() else np.nan
-            for a, b in zip(edges[:-1], edges[1:], strict=True)
+            for a, b in pairwise(edges)
         ]
     )
     return tt, yy
@@ -95,8 +95,8 @@ def series_svg(
 ) -> Markup:
     """A line over time (minutes on x) with direction bands behind it."""
     uid = next(_ids)
-    width, height = 640.0, 200.0
-    left, right, top, bottom = 48.0, 10.0, 10.0, 30.0
+    width, height = 640.0, 220.0
+    left, right, top, bottom = 56.0, 12.0, 10.0, 34.0
     t, y = downsample(np.asarray(t_s, float), np.asarray(values, float))
     finite = np.isfinite(y) & np.isfinite(t)
     if not finite.any():
@@ -145,16 +145,18 @@ def series_svg(
             f'<line x1="{left:.1f}" x2="{width - right:.1f}" y1="{yy:.1f}" y2="{yy:.1f}" '
             'stroke="#d0d0d0" stroke-width="1"/>'
             f'<text x="{left - 6:.1f}" y="{yy + 4:.1f}" text-anchor="end" '
-            f'font-size="12" fill="#333">{tick:g}</text>'
+            f'font-size="15" fill="#333">{tick:g}</text>'
         )
-    for tick in _nice_ticks(t0 / 60, t1 / 60, 6):
+    for tick in _nice_ticks(t0 / 60, t1 / 60, 5):
         xx = sx(tick * 60)
+        if xx > width - right - 36:  # leave room for the unit
+            continue
         out.append(
-            f'<text x="{xx:.1f}" y="{height - 10:.1f}" text-anchor="middle" font-size="12" '
+            f'<text x="{xx:.1f}" y="{height - 10:.1f}" text-anchor="middle" font-size="15" '
             f'fill="#333">{tick:g}</text>'
         )
     out.append(
-        f'<text x="{width - right:.1f}" y="{height - 10:.1f}" text-anchor="end" font-size="12" '
+        f'<text x="{width - right:.1f}" y="{height - 10:.1f}" text-anchor="end" font-size="15" '
         'fill="#333">min</text>'
     )
     xs = [sx(float(v)) for v in t]
@@ -192,18 +194,26 @@ def track_svg(
         step = math.ceil(px.size / 2000)
         px, py, t = px[::step], py[::step], t[::step]
     out = [
-        f'<svg class="track" viewBox="0 0 {w:.0f} {h:.0f}" role="img" '
+        f'<svg class="track" viewBox="0 0 {w:.0f} {h:.0f}" width="{w:.0f}" height="{h:.0f}" '
+        'role="img" '
         f'aria-labelledby="m{uid}t m{uid}d">',
         f'<title id="m{uid}t">The track (no map tiles)</title>',
         f'<desc id="m{uid}d">A route of about {extent:.0f} m across, drawn from the '
         "recorded positions; north is up.</desc>",
         f'<rect width="{w:.0f}" height="{h:.0f}" fill="#f5f7f9"/>',
     ]
-    spans = list(bands) or [Band(float(t.min()), float(t.max()), "unknown")]
-    for b in spans:
-        inside = (t >= b.start_s) & (t <= b.end_s)
-        if inside.sum() < 2:
+    everything = " ".join(f"{a:.1f},{c:.1f}" for a, c in zip(px, py, strict=True))
+    out.append(
+        f'<polyline points="{everything}" fill="none" stroke="{DIRECTION_COLOURS["unknown"]}" '
+        'stroke-width="2" stroke-dasharray="4 3"/>'
+    )
+    for b in bands:
+        index = np.flatnonzero((t >= b.start_s) & (t <= b.end_s))
+        if index.size and index[-1] + 1 < t.size:
+            index = np.append(index, index[-1] + 1)  # join the next stretch (sparse records)
+        if index.size < 2:
             continue
+        inside = index
         colour = DIRECTION_COLOURS.get(b.direction, DIRECTION_COLOURS["unknown"])
         points = " ".join(f"{a:.1f},{c:.1f}" for a, c in zip(px[inside], py[inside], strict=True))
         out.append(

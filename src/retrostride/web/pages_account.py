@@ -15,7 +15,14 @@ from retrostride.services import accounts as account_service
 from retrostride.services import log as log_service
 from retrostride.store.accounts import AccountRow
 from retrostride.web.auth import PageError, PagePrincipal, prefs_of, redirect, render
-from retrostride.web.prefs import MASS_UNITS, PREFS_COOKIE, SPEED_UNITS, Prefs, valid_zone, zone_names
+from retrostride.web.prefs import (
+    MASS_UNITS,
+    PREFS_COOKIE,
+    SPEED_UNITS,
+    Prefs,
+    valid_zone,
+    zone_names,
+)
 
 router = APIRouter(include_in_schema=False)
 ONE_YEAR_S = 365 * 24 * 3600

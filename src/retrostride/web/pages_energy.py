@@ -6,6 +6,7 @@ page asks ``POST /api/energy`` (once per direction) as the person types.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -38,7 +39,7 @@ def compare(values: dict[str, str]) -> tuple[dict[str, Any] | None, dict[str, st
     """Backward and forward estimates for the form's values, or the errors per field."""
     errors: dict[str, str] = {}
     parsed: dict[str, float] = {}
-    readers = (
+    readers: tuple[tuple[str, Callable[[], float]], ...] = (
         ("speed", lambda: units.parse_speed_m_s(f"{values['speed']} {values['speed_unit']}")),
         ("grade", lambda: units.parse_grade_percent(f"{values['grade'] or '0'}%")),
         ("mass", lambda: units.parse_mass_kg(f"{values['mass']} {values['mass_unit']}")),

@@ -62,7 +62,7 @@ def _dashboard(
     page = queries.session_page(db, subject.person_id, limit=5, offset=0, newest_first=True)
     return render(
         request, "dashboard.html", principal, subject=subject,
-        title="Dashboard" if subject.is_self else f"{subject.person_name}: overview",
+        title="Dashboard" if subject.is_self else "Athlete overview",
         week=this_week, monday=monday, recent_weeks=recent, program=state,
         sessions=page["items"], total=page["total"],
         welcome=request.query_params.get("welcome") == "1",

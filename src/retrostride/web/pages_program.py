@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -170,9 +171,10 @@ def _assessment_figures(reports: list[assess_service.MeasureReport], population:
     for r in reports:
         mic = find_mic(r.measure, population)
         m = MEASURES[r.measure]
+        points = [(a.on, a.value) for a in r.series]
         figure = inline_svg(
-            lambda p, r=r, mic=mic, m=m: plot_outcome(
-                [(a.on, a.value) for a in r.series], p, title=r.label, unit=r.unit,
+            partial(
+                plot_outcome, points, title=r.label, unit=r.unit,
                 mic=mic.absolute if mic else None,
                 mic_label=f"{mic.kind}, {mic.source.split(',')[0]}" if mic else "",
                 lower_is_better=m.better is Better.LOWER,

@@ -100,10 +100,18 @@ class Formatter:
         return units.format_distance(distance_m, self.prefs.distance_unit)
 
     def duration(self, seconds: float | None) -> str:
+        """``14 min``, ``14 min 05 s``, ``1 h 05 min`` (never mistaken for a clock time)."""
         if not self._known(seconds):
             return "-"
         assert seconds is not None
-        return units.format_duration(seconds)
+        total = round(seconds)
+        hours, rest = divmod(total, 3600)
+        minutes, secs = divmod(rest, 60)
+        if hours:
+            return f"{hours} h {minutes:02d} min"
+        if minutes == 0:
+            return f"{secs} s"
+        return f"{minutes} min" if secs == 0 else f"{minutes} min {secs:02d} s"
 
     def minutes(self, seconds: float | None) -> str:
         if not self._known(seconds):

@@ -150,3 +150,21 @@ def test_csv_errors_name_row_and_column(tmp_path: Path, body: str, words: str) -
     with pytest.raises(FileRefused) as info:
         parse_activity_file(path)
     assert words in str(info.value) and "bad.csv" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"\x89PNG\r\n\x1a\n" + b"\0" * 40, "not a FIT, GPX, TCX"),
+        (b"<?xml version='1.0'?>\n<!-- x -->\n<html><body/></html>", "root element is <html>"),
+        (b"hello, world\nthis is text\n", "not a FIT, GPX, TCX"),
+        (b"", "empty"),
+    ],
+)
+def test_files_of_no_known_format_are_refused(tmp_path: Path, content: bytes, words: str) -> None:
+    path = tmp_path / "ride.fit"
+    path.write_bytes(content)
+    with pytest.raises(FileRefused) as info:
+        parse_activity_file(path)
+    assert words in info.value.reason and "ride.fit" in str(info.value)
+    assert not info.value.salvageable

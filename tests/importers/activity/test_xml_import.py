@@ -211,3 +211,23 @@ def test_bom_and_utf16(tmp_path: Path, activity_dir: Path) -> None:
     bom = tmp_path / "bom.gpx"
     bom.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
     assert len(parse_activity_file(bom).sessions[0].samples or []) == 9
+
+
+def test_cerknicko_variants_share_start_position_and_distance(activity_dir: Path) -> None:
+    """The variants of one walk are recognisable even where the start time is unknown."""
+    from retrostride.importers.activity import read_summary
+
+    names = [
+        "gpxpy-cerknicko-jezero.gpx",
+        "gpxpy-cerknicko-jezero-without-elevations.gpx",
+        "gpxpy-cerknicko-without-times.gpx",
+    ]
+    summaries = [read_summary(activity_dir / "gpx" / n) for n in names]
+    first = summaries[0]
+    assert first.start_utc == datetime(2010, 8, 5, 14, 23, 59, tzinfo=UTC)
+    assert summaries[1].start_utc == first.start_utc
+    assert summaries[2].start_utc is None
+    for other in summaries[1:]:
+        assert other.start_latitude_deg == pytest.approx(first.start_latitude_deg, abs=1e-4)
+        assert other.start_longitude_deg == pytest.approx(first.start_longitude_deg, abs=1e-4)
+        assert other.distance_m == pytest.approx(first.distance_m, rel=0.01)

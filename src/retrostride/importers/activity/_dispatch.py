@@ -52,9 +52,8 @@ def parse_payload(
     if fmt == FIT:
         from retrostride.importers.activity import fit
 
-        data = payload if payload is not None else path.read_bytes()
         sessions, warns, recovered = fit.parse_fit(
-            path, data, source, salvage=salvage, home_time_zone=home_time_zone
+            path, payload, source, salvage=salvage, home_time_zone=home_time_zone
         )
     else:
         stream: Path | io.BytesIO = io.BytesIO(payload) if payload is not None else path
@@ -120,9 +119,8 @@ def _parse_path(path: Path, *, salvage: bool, home_time_zone: str, max_bytes: in
         )
         parsed.warnings.insert(0, "decompressed from gzip")
         return parsed
-    raw = path.read_bytes() if fmt == FIT else None
-    source = file_identity(path, raw)
-    return parse_payload(path, fmt, raw, source, salvage=salvage, home_time_zone=home_time_zone)
+    source = file_identity(path)
+    return parse_payload(path, fmt, None, source, salvage=salvage, home_time_zone=home_time_zone)
 
 
 def summarize(parsed: ParsedFile) -> FileSummary:

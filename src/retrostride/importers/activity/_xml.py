@@ -212,7 +212,8 @@ def _apply_lap_totals(
         if t0 is not None and lap is not None and lap.start_utc_s is not None:
             offset = lap.start_utc_s - t0
             end = seg.start_offset_s + (seg.elapsed_s or 0.0)
-            nxt = totals[int(kept_groups[i + 1])] if i + 1 < len(segments) else None
+            following = int(kept_groups[i + 1]) if i + 1 < len(segments) else len(totals)
+            nxt = totals[following] if following < len(totals) else None
             if nxt is not None and nxt.start_utc_s is not None:
                 end = max(end, nxt.start_utc_s - t0)
             if 0.0 <= offset <= seg.start_offset_s:

@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import io
 import warnings
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import fitdecode
 
@@ -66,9 +67,10 @@ _DevFieldDefinition = fitdecode.types.DevFieldDefinition
 class FitData:
     """What one pass over a FIT file collected (plain Python values, no objects per record)."""
 
-    times: list[float] = field(default_factory=list)
+    times: array[float] = field(default_factory=lambda: array("d"))
     """Raw FIT timestamps [s] (absolute since FIT epoch, or relative to power-on)."""
-    columns: list[list[float]] = field(default_factory=lambda: [[] for _ in CHANNELS])
+    columns: list[array[float]] = field(default_factory=lambda: [array("d") for _ in CHANNELS])
+    """Per channel, 8 bytes a record (plain lists of floats would cost 32)."""
     sessions: list[dict[str, Any]] = field(default_factory=list)
     laps: list[dict[str, Any]] = field(default_factory=list)
     sports: list[dict[str, Any]] = field(default_factory=list)
@@ -154,18 +156,20 @@ def _describe_raw_time(raw: float) -> str:
     return f"{raw:.0f} s after power-on"
 
 
-def decode_fit(path: Path, payload: bytes) -> FitData:
+def decode_fit(path: Path, payload: bytes | None) -> FitData:
     """Decode every message we use; a fault part-way is recorded in ``fault``, not raised."""
     data = FitData()
-    if not payload:
+    empty = path.stat().st_size == 0 if payload is None else not payload
+    if empty:
         raise FileRefused(path, "file is empty (0 bytes): no FIT data")
     last_frame: object = None
     crc_ok_seen = False
-    with warnings.catch_warnings(record=True) as caught:
+    stream: BinaryIO = io.BytesIO(payload) if payload is not None else path.open("rb")
+    with stream, warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             reader = fitdecode.FitReader(
-                io.BytesIO(payload),
+                stream,
                 check_crc=fitdecode.CrcCheck.RAISE,
                 error_handling=fitdecode.ErrorHandling.WARN,
             )
@@ -232,9 +236,17 @@ def _fault_text(exc: fitdecode.FitError) -> str:
 
 
 def parse_fit(
-    path: Path, payload: bytes, source: SourceFile, *, salvage: bool, home_time_zone: str
+    path: Path,
+    payload: bytes | None,
+    source: SourceFile,
+    *,
+    salvage: bool,
+    home_time_zone: str,
 ) -> tuple[list[Any], list[str], str | None]:
-    """Sessions, warnings and the salvage note of one FIT file (see ``fit_sessions``)."""
+    """Sessions, warnings and the salvage note of one FIT file (see ``fit_sessions``).
+
+    ``payload`` None: read from ``path`` as a stream (the file is not held in memory).
+    """
     from retrostride.importers.activity.fit_sessions import build_sessions
 
     data = decode_fit(path, payload)
@@ -248,7 +260,8 @@ def parse_fit(
         if not data.times:
             raise FileRefused(path, f"damaged FIT file: {data.fault}{where}; no records before it")
         kept_s = data.times[-1] - data.times[0]
-        share = (data.fault_offset or len(payload)) / max(len(payload), 1)
+        size = len(payload) if payload is not None else path.stat().st_size
+        share = (data.fault_offset or size) / max(size, 1)
         recovered = (
             f"recovered from a damaged file ({data.fault}{where}): kept {len(data.times)} records "
             f"covering {describe_seconds(kept_s)}, the first {share:.0%} of the file"

@@ -102,8 +102,8 @@ def build_sessions(
     messages = _session_messages(data) if data.times or data.sessions else []
     if any(m.get("_from_records") for m in messages) and not salvaged:
         warns.append("the file has no session summary; start, time and distance come from records")
-    times = np.asarray(data.times, dtype=np.float64)
-    cols = [np.asarray(c, dtype=np.float64) for c in data.columns]
+    times = np.frombuffer(data.times, dtype=np.float64)
+    cols = [np.frombuffer(c, dtype=np.float64) for c in data.columns]
     offset = _local_offset(data)
     group = source.sha256[:16] if len(messages) > 1 else None
     out: list[Session] = []
@@ -142,7 +142,10 @@ def _one_session(
     elapsed = _float(msg, "total_elapsed_time")
     end_raw = next_raw if next_raw is not None else np.inf
     mask = (times >= start_raw - 1.0) & (times < end_raw)
-    samples = _samples(times[mask] - start_raw, [c[mask] for c in cols], steps)
+    if mask.all():  # one session holds every record: no copies
+        samples = _samples(times - start_raw, cols, steps)
+    else:
+        samples = _samples(times[mask] - start_raw, [c[mask] for c in cols], steps)
 
     start_utc: datetime | None = None
     if _is_absolute(start_raw):

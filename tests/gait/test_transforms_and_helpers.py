@@ -1,0 +1,91 @@
+"""Variant transforms and numerical helpers: checked against their definitions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.spatial.transform import Rotation
+
+from retrostride.gait._orientation import prefix_orientations, rotate, tilt_quaternion
+from retrostride.gait.bouts import StepSequenceBouts
+from retrostride.gait.recording import Placement, Recording
+from retrostride.gait.stride_length import step_frequency_excursion_m
+from retrostride.gait.transforms import stance_knots, time_reversed, time_scaled, warp_map
+
+
+def _recording(n: int = 3000, fs: float = 100.0) -> Recording:
+    rng = np.random.default_rng(1)
+    acc = rng.normal(0, 1, (n, 3)) + np.array([0.0, 0.0, 9.81])
+    gyr = rng.normal(0, 0.5, (n, 3))
+    return Recording(fs, acc, Placement.LOWER_BACK, gyr_rad_s=gyr)
+
+
+def test_time_reversal_signs_and_involution() -> None:
+    rec = _recording()
+    rev = time_reversed(rec)
+    assert isinstance(rev, Recording) and rev.gyr_rad_s is not None and rec.gyr_rad_s is not None
+    np.testing.assert_array_equal(rev.acc_m_s2, rec.acc_m_s2[::-1])  # sign kept
+    np.testing.assert_array_equal(rev.gyr_rad_s, -rec.gyr_rad_s[::-1])  # negated
+    back = time_reversed(rev)
+    assert isinstance(back, Recording)
+    np.testing.assert_array_equal(back.acc_m_s2, rec.acc_m_s2)
+
+
+def test_time_scaled_length_and_sine_amplitude() -> None:
+    fs, f0 = 100.0, 1.0
+    t = np.arange(6000) / fs
+    acc = np.column_stack([np.zeros_like(t), np.zeros_like(t), 9.81 + np.sin(2 * np.pi * f0 * t)])
+    rec = Recording(fs, acc, Placement.LOWER_BACK)
+    fast = time_scaled(rec, 1.2)
+    assert isinstance(fast, Recording)
+    assert len(fast) == pytest.approx(len(rec) / 1.2, abs=2)
+    # the same displacement 1.2x faster: acceleration amplitude x 1.44, frequency x 1.2
+    mid = fast.acc_m_s2[1000:4000, 2] - 9.81
+    assert np.max(np.abs(mid)) == pytest.approx(1.44, rel=0.03)
+
+
+def test_stance_knots_keep_ics_and_stay_plausible() -> None:
+    ics = np.array([0.0, 0.5, 1.0, 1.5])
+    fcs = np.array([0.1, 0.6, 1.45])  # the last one at 90 % of its step: implausible, skipped
+    orig, new = stance_knots(ics, fcs, 0.2)
+    assert set(ics) <= set(orig) and set(ics) <= set(new)
+    moved = new[~np.isin(new, ics)]
+    np.testing.assert_allclose(moved, [0.2, 0.7])  # 20 % -> 40 % of the step
+    warp = warp_map(2.0, orig, new)
+    np.testing.assert_allclose(warp(new), orig, atol=1e-12)
+
+
+def test_prefix_orientations_equal_sequential_product() -> None:
+    rng = np.random.default_rng(2)
+    gyr = rng.normal(0, 3, (2, 300, 3))
+    q0 = Rotation.random(2, random_state=3).as_quat()
+    q = prefix_orientations(q0, gyr, 0.005)
+    for k in range(2):
+        r = Rotation.from_quat(q0[k])
+        for j in range(1, 300):  # the sequential reference the scan must reproduce
+            r = r * Rotation.from_rotvec(gyr[k, j] * 0.005)
+        assert np.allclose(Rotation.from_quat(q[k, -1]).as_matrix(), r.as_matrix(), atol=1e-9)
+
+
+def test_tilt_quaternion_sends_gravity_up_without_yaw() -> None:
+    a = np.array([[3.0, 0.0, 9.0], [0.0, -4.0, 8.0]])
+    q = tilt_quaternion(a)
+    up = rotate(q, a / np.linalg.norm(a, axis=1, keepdims=True))
+    np.testing.assert_allclose(up, [[0, 0, 1], [0, 0, 1]], atol=1e-12)
+    x_world = rotate(q, np.array([[1.0, 0, 0], [1.0, 0, 0]]))
+    assert abs(x_world[0, 1]) < 1e-12 and x_world[1, 1] == pytest.approx(0, abs=1e-12)
+
+
+def test_step_frequency_excursion_of_a_sine() -> None:
+    fs, T, h = 100.0, 0.5, 0.04  # 4 cm peak-to-peak at 2 steps/s
+    t = np.arange(int(10 * fs)) / fs
+    w = 2 * np.pi / T
+    a_v = -(h / 2) * w**2 * np.cos(w * t)  # z = h/2 cos(wt)
+    bounds = np.column_stack([np.arange(0, 900, 50), np.arange(50, 950, 50)])
+    np.testing.assert_allclose(step_frequency_excursion_m(a_v, fs, bounds), h, rtol=1e-6)
+
+
+def test_bouts_need_four_regular_steps() -> None:
+    ic = np.array([0.0, 0.5, 1.0, 1.5, 2.0, 5.0, 5.5, 6.0, 9.0, 9.6, 10.1, 10.6, 11.2])
+    bouts = StepSequenceBouts().detect(ic).bouts_
+    np.testing.assert_array_equal(bouts, [[0, 4], [8, 12]])

@@ -1,0 +1,255 @@
+"""Real-browser tests: Playwright driving Debian's chromium against a uvicorn server on loopback.
+
+The main flows of a person and their clinician, each page checked with axe-core (no serious or
+critical violation) and photographed into ``artifacts/screenshots`` (made-up people only; the
+uploaded file is a short public sample walk). Needs ``/usr/bin/chromium``
+(``tools/ensure-chromium.sh``) and axe-core (``tools/ensure-axe.sh``, run here when missing).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from web_helpers import skip_or_fail, web_settings
+
+from retrostride.api.app import create_app
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+AXE = ROOT / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+SHOTS = ROOT / "artifacts" / "screenshots"
+PASSWORD = "correct horse battery"
+
+pytestmark = [pytest.mark.slow, pytest.mark.shared_data]
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    if not AXE.is_file():
+        subprocess.run(["bash", str(ROOT / "tools" / "ensure-axe.sh")], check=False, timeout=300)
+    if not AXE.is_file():
+        skip_or_fail("axe-core is missing (tools/ensure-axe.sh could not install it)")
+    return AXE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The whole application under uvicorn on a free loopback port, on a SQLite file."""
+    database = tmp_path_factory.mktemp("browser") / "web.sqlite"
+    app = create_app(web_settings(f"sqlite:///{database}"))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=uv.run, daemon=True)
+    thread.start()
+    for _ in range(400):
+        if uv.started:
+            break
+        time.sleep(0.05)
+    assert uv.started, "uvicorn did not start"
+    yield f"http://127.0.0.1:{port}"
+    uv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        skip_or_fail(f"{CHROMIUM} is missing (tools/ensure-chromium.sh installs it as root)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        skip_or_fail("the playwright package is missing (pip install -e '.[dev]')")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def check_page(page: Any, axe_source: str, name: str) -> None:
+    """axe-core finds no serious or critical violation; then a full-page screenshot."""
+    page.evaluate(axe_source)
+    result = page.evaluate(
+        "async () => { const r = await axe.run(document, {resultTypes: ['violations']});"
+        " return r.violations.map(v => ({id: v.id, impact: v.impact,"
+        " nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)})); }"
+    )
+    bad = [v for v in result if v["impact"] in ("serious", "critical")]
+    assert not bad, f"{name} ({page.url}): {json.dumps(bad, indent=1)}"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def new_page(chromium: Any, **kw: Any) -> Any:
+    context = chromium.new_context(bypass_csp=True, accept_downloads=True, **kw)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.on("dialog", lambda dialog: dialog.accept())
+    return page
+
+
+def register(page: Any, server: str, email: str, name: str, role: str = "athlete") -> None:
+    page.goto(f"{server}/register")
+    if role == "clinician":
+        page.check("#f-role-clinician")
+    page.fill("#f-display_name", name)
+    page.fill("#f-email", email)
+    page.fill("#f-password", PASSWORD)
+    page.fill("#f-password_again", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"/(\?welcome=1|clinic)$"))
+
+
+def test_keyboard_skip_link_and_login_errors(
+    server: str, chromium: Any, axe_source: str
+) -> None:
+    page = new_page(chromium)
+    page.goto(f"{server}/login")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    check_page(page, axe_source, "01-login")
+    page.click("button[type=submit]")  # empty form: errors, focus on their summary
+    assert page.evaluate("document.activeElement.id") == "form-errors"
+    assert page.locator("#f-email-error").is_visible()
+    check_page(page, axe_source, "02-login-errors")
+    page.goto(f"{server}/register")
+    check_page(page, axe_source, "03-register")
+    page.context.close()
+
+
+def test_athlete_and_clinician_main_flows(
+    server: str, chromium: Any, axe_source: str, shared_data: Path
+) -> None:
+    athlete = new_page(chromium, viewport={"width": 1100, "height": 900})
+    register(athlete, server, "robin@example.org", "Robin (made up)")
+    check_page(athlete, axe_source, "10-dashboard-empty")
+
+    # upload a FIT file: progress, then the import's outcome with a link to the session
+    athlete.goto(f"{server}/athletes/me/upload")
+    check_page(athlete, axe_source, "11-upload")
+    athlete.set_input_files("#f-files", str(shared_data / "activity/fit/garmin-fenix-5-walk.fit"))
+    athlete.select_option("#f-direction", "backward")
+    athlete.click("#upload-form button[type=submit]")
+    athlete.wait_for_function(
+        "document.getElementById('upload-message').textContent.startsWith('Done')"
+    )
+    assert "1 of 1 files imported" in athlete.inner_text("#upload-message")
+    assert athlete.evaluate("document.getElementById('upload-progress').value") == 100
+    check_page(athlete, axe_source, "12-upload-done")
+    athlete.click("#upload-results a")
+    athlete.wait_for_selector("svg.chart")
+    assert athlete.locator("svg.chart").count() == 3
+    assert athlete.locator("svg.track polyline").count() >= 1
+    check_page(athlete, axe_source, "13-session")
+
+    athlete.goto(f"{server}/athletes/me/sessions")
+    check_page(athlete, axe_source, "14-sessions")
+
+    # a program, after the screening questions
+    athlete.goto(f"{server}/athletes/me/program")
+    check_page(athlete, axe_source, "15-program-screening")
+    athlete.check("input[name=program_id][value=knee-oa]")
+    for radio in athlete.locator("input[type=radio][value=no]").all():
+        radio.check()
+    athlete.click("form.stack button[type=submit]")
+    athlete.wait_for_url(re.compile(r"started=1"))
+    assert "Today, " in athlete.inner_text("main")
+    assert athlete.locator("svg.figure").count() == 2
+    check_page(athlete, axe_source, "16-program")
+
+    # two assessments: a progress chart with its MIC band
+    athlete.goto(f"{server}/athletes/me/assessments")
+    for day, value in (("2026-10-05", "410"), ("2026-11-16", "466")):
+        athlete.select_option("#f-measure", "six_minute_walk")
+        athlete.fill("#f-on", day)
+        athlete.fill("#f-value", value)
+        athlete.click("form.stack button[type=submit]")
+        athlete.wait_for_url(re.compile(r"saved=1"))
+    assert athlete.locator("svg.figure").count() == 1
+    assert "410" in athlete.inner_text("main") and "466" in athlete.inner_text("main")
+    check_page(athlete, axe_source, "17-assessments")
+
+    # the energy calculator follows the inputs (fetch to the API) without a submit
+    athlete.goto(f"{server}/energy")
+    before = athlete.inner_text("[data-out=ratio]")
+    athlete.fill("#f-speed", "2")
+    athlete.wait_for_function(
+        "document.querySelector('[data-out=ratio]').textContent.includes('at 2 km/h')"
+    )
+    assert athlete.inner_text("[data-out=ratio]") != before
+    check_page(athlete, axe_source, "18-energy")
+
+    athlete.goto(f"{server}/")
+    check_page(athlete, axe_source, "19-dashboard")
+
+    # share with a clinician, who then sees the athlete
+    athlete.goto(f"{server}/sharing")
+    athlete.click("form.stack button[type=submit]")
+    code = athlete.inner_text("#invite-code").strip()
+    check_page(athlete, axe_source, "20-sharing-code")
+
+    clinician = new_page(chromium, viewport={"width": 1100, "height": 900})
+    register(clinician, server, "sam@example.org", "Dr Sam (made up)", role="clinician")
+    check_page(clinician, axe_source, "30-clinic-empty")
+    clinician.goto(f"{server}/sharing")
+    clinician.fill("#f-code", code)
+    clinician.click("form.stack button[type=submit]")
+    clinician.wait_for_url(re.compile(r"/clinic$"))
+    assert "Robin (made up)" in clinician.inner_text("main")
+    check_page(clinician, axe_source, "31-clinic")
+    clinician.click("main table a")
+    assert "read-only" in clinician.inner_text(".viewing")
+    check_page(clinician, axe_source, "32-clinician-athlete-overview")
+    clinician.click(".viewing >> text=Assessments")
+    assert clinician.locator("svg.figure").count() == 1
+    assert clinician.locator("#f-measure").count() == 0  # read-only: no form
+    check_page(clinician, axe_source, "33-clinician-athlete-assessments")
+
+    # settings, export and deletion
+    athlete.goto(f"{server}/settings")
+    check_page(athlete, axe_source, "21-settings")
+    with athlete.expect_download() as download:
+        athlete.click("#export-link")
+    exported = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    assert exported["format"] == "retrostride-account"
+    assert len(exported["log"]["sessions"]) == 1 and len(exported["assessments"]) == 2
+    athlete.fill("form.danger-zone #f-password", PASSWORD)
+    athlete.click("form.danger-zone button[type=submit]")
+    athlete.wait_for_url(re.compile(r"/login\?deleted=1"))
+    assert "deleted" in athlete.inner_text("main")
+    # the clinician no longer sees the athlete
+    clinician.goto(f"{server}/clinic")
+    assert "Robin" not in clinician.inner_text("main")
+    athlete.context.close()
+    clinician.context.close()
+
+
+def test_phone_layout_has_no_sideways_scroll(server: str, chromium: Any, axe_source: str) -> None:
+    page = new_page(chromium, viewport={"width": 375, "height": 740}, is_mobile=True,
+                    has_touch=True)
+    register(page, server, "phone@example.org", "Phone (made up)")
+    for path, name in (("/", "40-phone-dashboard"), ("/energy", "41-phone-energy"),
+                       ("/athletes/me/program", "42-phone-program")):
+        page.goto(server + path)
+        assert page.evaluate(
+            "document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1"
+        ), path
+        check_page(page, axe_source, name)
+    page.context.close()
