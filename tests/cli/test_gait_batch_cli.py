@@ -47,7 +47,7 @@ def test_existing_scheduler(folder: Path, tmp_path: Path) -> None:
 
     out = tmp_path / "results.parquet"
     with LocalCluster(
-        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address="127.0.0.1:0"
     ) as cluster:
         result = runner.invoke(
             app,

@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 from web_helpers import PASSWORD, account_id, csrf, make_client, post_form, register, text_of
@@ -268,3 +269,73 @@ def test_dashboard_counts_this_weeks_backward_minutes(browser: Any) -> None:
     text = text_of(browser.get("/").text)
     assert "Backward 25 min" in text
     assert f"{r.json()['energy_kcal']:.0f} kcal" in text
+
+
+def test_invitation_link_leads_a_clinician_through_login(web_app: Any) -> None:
+    athlete, clinician = make_client(web_app), make_client(web_app)
+    register(athlete, "ada@example.org", name="Ada")
+    register(clinician, "doc@example.org", role="clinician")
+    post_form(clinician, "/logout", {})
+    r = post_form(athlete, "/sharing", {"action": "invite"})
+    link = re.search(r'id="invite-link">http://[^/]+(/share/accept\?code=[^<]+)</a>', r.text)
+    assert link is not None
+    r = clinician.get(link.group(1), follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/login?next=%2Fshare")
+    next_url = r.headers["location"].split("next=")[1]
+    r = clinician.post("/login", data={"email": "doc@example.org", "password": PASSWORD,
+                                        "next": unquote(next_url)}, follow_redirects=True)
+    assert r.status_code == 200
+    code = link.group(1).split("code=")[1]
+    assert f'value="{code}"' in r.text  # the code is filled in: one click to accept
+    assert "Only a clinician" not in r.text
+
+
+def test_forgotten_password_by_the_mailed_link(browser: Any) -> None:
+    from sqlalchemy import select
+
+    from retrostride.store.accounts import MailOutboxRow
+
+    register(browser, "ada@example.org")
+    post_form(browser, "/logout", {})
+    answers = [browser.post("/forgot-password", data={"email": email}).text
+               for email in ("ada@example.org", "nobody@example.org")]
+    assert "If an account has this address" in answers[0]
+    assert text_of(answers[0]) == text_of(answers[1])  # existence is not disclosed
+    with browser.app.state.database.sessions() as db:
+        body = db.scalars(select(MailOutboxRow.body)).one()
+    link = re.search(r"(/reset-password\?token=\S+)", body)
+    assert link is not None
+    assert browser.get(link.group(1)).status_code == 200
+    token = link.group(1).split("token=")[1]
+    r = browser.post("/reset-password", data={"token": token, "password": "new password 1",
+                                               "password_again": "new password 2"})
+    assert r.status_code == 422 and "differ" in r.text
+    r = browser.post("/reset-password", data={"token": token, "password": "new password 1",
+                                               "password_again": "new password 1"},
+                     follow_redirects=False)
+    assert r.status_code == 303
+    r = browser.post("/login", data={"email": "ada@example.org", "password": "new password 1"},
+                     follow_redirects=False)
+    assert r.status_code == 303
+    r = browser.post("/reset-password", data={"token": token, "password": "new password 3",
+                                               "password_again": "new password 3"})
+    assert r.status_code == 422 and "unknown, used or expired" in r.text
+
+
+def test_profile_for_energy_and_html_errors(browser: Any) -> None:
+    register(browser, "ada@example.org")
+    r = post_form(browser, "/settings", {"speed_unit": "km/h", "mass_unit": "lb",
+                                         "time_zone": "UTC", "display_name": "Ada"})
+    assert r.status_code == 303
+    r = post_form(browser, "/settings/profile", {"mass": "heavy", "height_cm": "172"})
+    assert r.status_code == 422 and 'href="#f-mass"' in r.text
+    r = post_form(browser, "/settings/profile", {"mass": "154.3", "height_cm": "172",
+                                                 "birth_year": "1961", "sex": "female"})
+    assert r.status_code == 303
+    profile = browser.get("/api/athletes/me/profile").json()
+    assert abs(profile["body_mass"][0]["mass_kg"] - 154.3 * 0.45359237) < 1e-6
+    assert profile["height_m"] == pytest.approx(1.72) and profile["sex"] == "female"
+    assert 'value="154.3"' in browser.get("/settings").text
+    r = browser.get("/no/such/page")
+    assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
+    assert browser.get("/api/no/such/route").headers["content-type"] == "application/json"

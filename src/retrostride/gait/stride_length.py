@@ -6,6 +6,7 @@ from typing import Self
 
 import numpy as np
 
+from retrostride.gait._signal import highpass, integrate, segment_reduce
 from retrostride.gait.recording import FloatArray, IntArray
 
 TROCHANTER_HEIGHT_RATIO = 0.53
@@ -15,6 +16,11 @@ sensor height is not known."""
 
 DEFAULT_SENSOR_HEIGHT_M = 0.93
 """Pendulum length when neither sensor nor body height is known [m]: 0.53 x 1.75 m."""
+
+MOBILISED_FACTOR = 4.587 / 4.0
+"""Zijlstra model factor of the Mobilise-D recommended stride-length algorithm, optimised on the
+MS Project data set (Soltani A et al. 2021, IEEE TNSRE 29:1955-1964; as shipped in mobgap 1.2
+``SlZijlstra``, the default of its healthy-adult pipeline)."""
 
 
 def step_frequency_excursion_m(
@@ -39,38 +45,92 @@ def step_frequency_excursion_m(
     return out
 
 
+def vertical_excursion_m(
+    a_v_m_s2: FloatArray, fs: float, step_bounds: IntArray, velocity_highpass_hz: float = 1.0
+) -> FloatArray:
+    """Peak-to-peak vertical displacement [m] of each step [start, end): ``a_v`` integrated to
+    velocity, high-passed at ``velocity_highpass_hz`` (drift), integrated again; max - min
+    within the step (Zijlstra & Hof 2003; filter as Mobilise-D, Soltani et al. 2021)."""
+    if step_bounds.size == 0:
+        return np.empty(0)
+    v = highpass(integrate(a_v_m_s2, fs), velocity_highpass_hz, fs, order=4)
+    d = integrate(v, fs)
+    mx, mn, _ = segment_reduce(d, step_bounds[:, 0], step_bounds[:, 1])
+    return np.asarray(mx - mn, dtype=np.float64)
+
+
+def hampel_by_run(
+    values: FloatArray, step_bounds: IntArray, half_window: int, n_mads: float
+) -> FloatArray:
+    """Hampel filter within each run of contiguous steps (a bout): a value further than
+    ``n_mads`` scaled median absolute deviations from the median of the ``2 half_window + 1``
+    values around it is replaced by that median. Runs shorter than the window are left alone.
+    Mobilise-D smooths its step lengths this way (window 2, 3 MADs; Soltani 2021, mobgap
+    ``SlZijlstra``) against missed or spurious initial contacts."""
+    out = values.copy()
+    if values.size == 0:
+        return out
+    breaks = np.flatnonzero(step_bounds[1:, 0] != step_bounds[:-1, 1]) + 1
+    w = 2 * half_window + 1
+    for seg in np.split(np.arange(values.size), breaks):  # one iteration per bout
+        if seg.size < w:
+            continue
+        x = values[seg]
+        win = np.lib.stride_tricks.sliding_window_view(np.pad(x, half_window, mode="edge"), w)
+        med = np.nanmedian(win, axis=1)
+        mad = 1.4826 * np.nanmedian(np.abs(win - med[:, None]), axis=1)
+        out[seg] = np.where(np.abs(x - med) > n_mads * mad, med, x)
+    return out
+
+
 class InvertedPendulumStrideLength:
     """Step length ``K * 2 * sqrt(2 l h - h^2)`` from the trunk's vertical excursion.
 
-    ``h`` is the peak-to-peak vertical displacement of the sensor during a step, ``l`` the
-    pendulum length (sensor height above the ground). ``h`` is estimated from the component
-    of the vertical acceleration at the step's own frequency (one cycle per step, window from
-    IC to IC): a pendular trunk moves up and down once per step, so ``h = 2 A / w^2`` with
-    ``A`` that component's amplitude and ``w = 2 pi / T_step``. This deviates from Zijlstra &
-    Hof, who double-integrated and took max - min: on the Mobilise-D lab data the
-    one-frequency estimate follows the INDIP stride lengths better (correlation 0.66 against
-    0.36), because drift and broadband trunk motion no longer add to ``h``.
+    The inverted-pendulum model of Zijlstra W, Hof AL (2003) "Assessment of spatio-temporal
+    gait parameters from trunk accelerations during human walking", Gait Posture 18:1-10:
+    the trunk (height ``l`` above the ground, the sensor height) vaults over the stance leg,
+    rising and falling by ``h`` per step, so the horizontal travel of one step is
+    ``2 sqrt(2 l h - h^2)``; a multiplicative factor ``K`` absorbs what the geometry leaves
+    out (double support, pelvic rotation).
 
-    Zijlstra W, Hof AL (2003) "Assessment of spatio-temporal gait parameters from trunk
-    accelerations during human walking", Gait Posture 18:1-10, eq. 1. They found that the
-    model, with ``h`` from max - min of the double-integrated signal, underestimates step
-    length and corrected it with a multiplicative factor (1.25 for healthy adults as we read
-    Zijlstra W 2004, Eur J Appl Physiol 92:39-44; to be checked against the paper). With the
-    one-frequency ``h`` used here the uncorrected geometric model (``K = 1``) is the default:
-    on the 16 INDIP bouts of the Mobilise-D lab data K = 1.25 overestimated stride length by
-    0.16 m on average, K = 1 misses by 0.11 m (mean absolute). This choice was made after
-    seeing those data, so they are no independent test of it. A stride is two consecutive
-    steps.
+    ``h`` per step [IC, next IC) is max - min of the vertical displacement, as in Zijlstra &
+    Hof, obtained the way the Mobilise-D recommended implementation does (Soltani A et al.
+    2021, IEEE TNSRE 29:1955-1964; Micó-Amigo ME et al. 2023, J NeuroEng Rehabil 20:78; mobgap
+    ``SlZijlstra``, Apache-2.0): the gravity-free vertical acceleration is integrated to
+    velocity, the velocity is high-passed at ``velocity_highpass_hz`` (1 Hz, 4th-order
+    Butterworth, zero phase) to remove integration drift, and integrated again. (Mobilise-D
+    also high-passes the acceleration at 0.1 Hz; here gravity is already removed by the finite
+    moving-average estimate of :func:`retrostride.gait._signal.gravity_estimate`, and the
+    0.1 Hz filter changes no figure of the validation.)
+
+    ``K`` defaults to Mobilise-D's factor ``4.587 / 4`` (about 1.15), optimised on the MS
+    Project data set (Soltani 2021; mobgap ``SlZijlstra.PredefinedParameters
+    .step_length_scaling_factor_ms_ms``, the default of mobgap's healthy-adult pipeline),
+    i.e. fitted on recordings other than the validation data here. ``4.739 / 4`` is their
+    factor fitted on all participants. The 1.25 often quoted for Zijlstra & Hof's own
+    correction could not be checked against the paper and is not used.
 
     Valid for walking (not running); ``h`` above ``l`` is impossible and gives NaN. The model
-    holds for either direction of travel: it uses only the vertical excursion.
+    holds for either direction of travel: it uses only the vertical excursion. A pendulum
+    vaulting straight ahead does not describe a turning or shuffling step: such steps are
+    overestimated (see ``docs/gait.md``). A stride is two consecutive steps.
 
     Results: ``step_length_m_`` per step (between consecutive ICs), ``stride_length_m_`` per
     stride (``step[i] + step[i+1]``), ``excursion_m_`` per step.
     """
 
-    def __init__(self, *, correction_factor: float = 1.0) -> None:
+    def __init__(
+        self,
+        *,
+        correction_factor: float = MOBILISED_FACTOR,
+        velocity_highpass_hz: float = 1.0,
+        outlier_window: int = 0,
+        outlier_mads: float = 3.0,
+    ) -> None:
         self.correction_factor = correction_factor
+        self.velocity_highpass_hz = velocity_highpass_hz
+        self.outlier_window = outlier_window
+        self.outlier_mads = outlier_mads
 
     def estimate(
         self,
@@ -80,12 +140,15 @@ class InvertedPendulumStrideLength:
         stride_steps: IntArray,
         sensor_height_m: float,
     ) -> Self:
-        """``step_bounds`` (k, 2) sample ranges; ``stride_steps`` (m, 2) step indices of each
-        stride's two steps."""
-        h = step_frequency_excursion_m(a_v_m_s2, sampling_rate_hz, step_bounds)
+        """``a_v_m_s2`` gravity-free vertical acceleration [m/s^2]; ``step_bounds`` (k, 2)
+        sample ranges [IC, next IC); ``stride_steps`` (m, 2) step indices of each stride's two
+        steps."""
+        h = vertical_excursion_m(a_v_m_s2, sampling_rate_hz, step_bounds, self.velocity_highpass_hz)
         lval = sensor_height_m
         arg = 2.0 * lval * h - h * h
         step = np.where(arg > 0, self.correction_factor * 2.0 * np.sqrt(np.maximum(arg, 0)), np.nan)
+        if self.outlier_window:
+            step = hampel_by_run(step, step_bounds, self.outlier_window, self.outlier_mads)
         self.excursion_m_: FloatArray = h
         self.step_length_m_: FloatArray = step
         if stride_steps.size:

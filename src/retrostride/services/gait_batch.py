@@ -128,7 +128,8 @@ def read_rows(out: Path) -> list[dict[str, Any]]:
                 except json.JSONDecodeError:
                     continue  # a line cut short by a crash: that file is simply redone
         redone = {_key_of(r) for r in fresh}
-        rows = [r for r in rows if _key_of(r) not in redone] + fresh
+        latest = {(*_key_of(r), str(r.get("item") or "")): r for r in fresh}  # last one wins
+        rows = [r for r in rows if _key_of(r) not in redone] + list(latest.values())
     return rows
 
 
@@ -262,7 +263,8 @@ def _run_on_dask(
             n_workers=workers or 2,
             threads_per_worker=1,
             processes=processes,
-            dashboard_address=None,
+            # Dask's scheduler always serves HTTP (metrics): on a free loopback port, never 8787
+            dashboard_address="127.0.0.1:0",
             **network,
         )
         client = dd.Client(cluster)

@@ -88,26 +88,45 @@ def _strides_in(result: GaitResult, start_s: float, end_s: float) -> tuple[np.nd
     return cat[0], cat[1], cat[2]
 
 
+def bout_figures(
+    duration_s: np.ndarray, length_m: np.ndarray, speed_m_s: np.ndarray
+) -> tuple[float, float, float]:
+    """Cadence [steps/min], stride length [m] and speed [m/s] of a set of strides, averaged as
+    INDIP averages its bouts: the mean over strides of each stride's own value (cadence of a
+    stride = 120 / its duration). Checked on the reference itself: on every INDIP bout of the
+    Mobilise-D lab data, ``Cadence`` equals the mean of ``120 / Stride_Duration`` and
+    ``WalkingSpeed`` the mean of ``Stride_Speed``, not 120 / mean duration."""
+
+    def mean(x: np.ndarray) -> float:
+        x = x[np.isfinite(x)]
+        return float(np.mean(x)) if x.size else math.nan
+
+    return mean(120.0 / duration_s), mean(length_m), mean(speed_m_s)
+
+
 def validate_mobgap(folder: Path, report: ValidationReport) -> list[Recording]:
-    """Cadence, stride length and speed vs INDIP, per reference bout."""
+    """Cadence, stride length and speed vs INDIP, per reference bout.
+
+    Alignment as mobgap's evaluation on reference walking bouts: our strides lying inside an
+    INDIP bout (start and end from the reference, 0.1 s slack) are averaged the way INDIP
+    averages its own strides (:func:`bout_figures`), and compared with the bout's figures.
+    Summaries per cohort (HA healthy adult, MS multiple sclerosis) and over all bouts; the goal
+    (mobgap's errors, issue 5) is checked on the healthy adult, as the issue states it.
+    """
     recordings: list[Recording] = []
     for mat in sorted(folder.glob("*/*/data.mat")):
         recordings += load_mobilised_mat(mat)
-    cad_err, sl_err, sp_err = [], [], []
+    errors: dict[str, list[tuple[float, float, float]]] = {}
     for rec in recordings:
         res = analyze(rec)
         cohort = Path(str(rec.source).split("#")[0]).parent.parent.name
         for wb in rec.reference.get("indip", []):
-            dur, sl, sp = _strides_in(res, wb["start_s"], wb["end_s"])
-            # INDIP's cadence is 2 x its stride frequency: 120 / mean stride time
-            cad = 120.0 / float(np.mean(dur)) if dur.size else math.nan
+            cad, sl, sp = bout_figures(*_strides_in(res, wb["start_s"], wb["end_s"]))
             item = f"{cohort} {rec.reference['test']} {wb['start_s']:.1f}-{wb['end_s']:.1f}s"
             e_cad = 100.0 * (cad - wb["cadence_spm"]) / wb["cadence_spm"]
-            e_sl = float(np.nanmean(sl)) - wb["stride_length_m"] if sl.size else math.nan
-            e_sp = float(np.nanmean(sp)) - wb["speed_m_s"] if sp.size else math.nan
-            cad_err.append(e_cad)
-            sl_err.append(e_sl)
-            sp_err.append(e_sp)
+            e_sl = sl - wb["stride_length_m"]
+            e_sp = sp - wb["speed_m_s"]
+            errors.setdefault(cohort, []).append((e_cad, e_sl, e_sp))
             report.checks.append(
                 Check("mobgap-lab", item, "cadence error %", e_cad, wb["cadence_spm"])
             )
@@ -117,30 +136,33 @@ def validate_mobgap(folder: Path, report: ValidationReport) -> list[Recording]:
             report.checks.append(
                 Check("mobgap-lab", item, "speed error m/s", e_sp, wb["speed_m_s"])
             )
-    summary = {
-        "cadence_mae_percent": float(np.nanmean(np.abs(cad_err))),
-        "stride_length_mae_m": float(np.nanmean(np.abs(sl_err))),
-        "speed_mae_m_s": float(np.nanmean(np.abs(sp_err))),
-        "n_reference_bouts": len(cad_err),
+    keys = ("cadence_mae_percent", "stride_length_mae_m", "speed_mae_m_s")
+    goals = ("cadence_percent", "stride_length_m", "speed_m_s")
+    groups = {"": [e for v in errors.values() for e in v]} | {
+        f"{c}_": v for c, v in sorted(errors.items())
     }
-    for key, goal_key, goal in (
-        ("cadence_mae_percent", "cadence_percent", MOBGAP_ERRORS["cadence_percent"]),
-        ("stride_length_mae_m", "stride_length_m", MOBGAP_ERRORS["stride_length_m"]),
-        ("speed_mae_m_s", "speed_m_s", MOBGAP_ERRORS["speed_m_s"]),
-    ):
+    for prefix, errs in groups.items():
+        if not errs:
+            continue
+        mae = np.nanmean(np.abs(np.array(errs, dtype=float)), axis=0)
+        for key, value in zip(keys, mae, strict=True):
+            report.summary[f"mobgap_lab_{prefix}{key}"] = float(value)
+        report.summary[f"n_reference_bouts{'_' + prefix[:-1] if prefix else ''}"] = len(errs)
+    goal_group = "HA_" if "HA" in errors else ""
+    for key, goal_key in zip(keys, goals, strict=True):
+        value = report.summary[f"mobgap_lab_{goal_group}{key}"]
+        goal = MOBGAP_ERRORS[goal_key]
         report.checks.append(
             Check(
                 "mobgap-lab",
-                "all INDIP bouts",
+                f"{goal_group[:-1] or 'all'} INDIP bouts",
                 key,
-                summary[key],
+                value,
                 goal,
                 f"<= mobgap's {goal} ({goal_key})",
-                summary[key] <= goal,
+                value <= goal,
             )
         )
-        report.summary[f"mobgap_lab_{key}"] = summary[key]
-    report.summary["n_reference_bouts"] = summary["n_reference_bouts"]
     return recordings
 
 

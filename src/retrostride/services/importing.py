@@ -7,8 +7,9 @@ Failures are therefore reported to the caller, not written to the import log.
 Outcomes per file:
 
 - ``imported`` (``salvaged`` when ``salvage=True`` kept the valid part of a damaged file);
-- ``probable_duplicate``: same sport, start within a minute, overlapping a stored session;
-  skipped and reported, not a failure (``allow_duplicate=True`` imports it anyway);
+- ``probable_duplicate``: same sport, start within a minute, overlapping a stored session (or,
+  where a start is unknown, same start place and distance); skipped and reported, not a failure
+  (``allow_duplicate=True`` imports it anyway);
 - ``duplicate``: the exact same bytes (SHA-256) are already in the log: refused, a failure;
 - ``refused``: the importer refused the file (unreadable, damaged, too large): a failure.
 """
@@ -174,9 +175,10 @@ def import_one(
     except OSError as exc:
         return FileResult(display_name, Outcome.REFUSED, f"cannot read the file ({exc.strerror})")
     with database.transaction() as db:
-        person_row = repo.get_or_create_person(db, person_name)
-        person = repo.person_to_domain(person_row)
-        known = repo.find_source_by_sha(db, person_row.id, sha)
+        # Read only: a file that fails must leave the database as it was (no new person either).
+        person_row = repo.find_person(db, person_name)
+        person = repo.person_to_domain(person_row) if person_row else Person(person_name)
+        known = repo.find_source_by_sha(db, person_row.id, sha) if person_row else None
         if known is not None:
             return _duplicate(display_name, known.name, known.imported_at.date().isoformat())
 
@@ -377,5 +379,7 @@ def import_archive(
 
 
 def _person(database: Database, person_name: str) -> Person:
+    """The person's profile, read only (defaults for a person not yet in the log)."""
     with database.transaction() as db:
-        return repo.person_to_domain(repo.get_or_create_person(db, person_name))
+        row = repo.find_person(db, person_name)
+        return repo.person_to_domain(row) if row else Person(person_name)

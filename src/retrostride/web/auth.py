@@ -14,12 +14,14 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from retrostride.api.database import ReadDb
 from retrostride.api.errors import Forbidden, NotFound, Unauthorized
@@ -200,6 +202,18 @@ def _page_error(request: Request, exc: Exception) -> Response:
     )
 
 
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """A page for a browser (unknown address, wrong method); the API keeps its JSON answers."""
+    assert isinstance(exc, StarletteHTTPException)
+    if request.url.path.startswith(("/api/", "/static/", "/docs", "/openapi", "/redoc")):
+        return await http_exception_handler(request, exc)
+    return _page_error(request, PageError(exc.status_code, {
+        404: "There is no page at this address.",
+        405: "This address does not take this kind of request.",
+    }.get(exc.status_code, str(exc.detail))))
+
+
 def install_page_handlers(app: FastAPI) -> None:
     app.add_exception_handler(LoginRequired, _login_required)
     app.add_exception_handler(PageError, _page_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)

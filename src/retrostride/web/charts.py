@@ -227,3 +227,51 @@ def track_svg(
     )
     out.append("</svg>")
     return Markup("".join(out))
+
+
+def weekly_bars_svg(labels: Sequence[str], backward_min: Sequence[float],
+                    other_min: Sequence[float]) -> Markup:
+    """Stacked bars of minutes per week: backward (dark) under the rest (light)."""
+    if not labels:
+        return Markup("")
+    uid = next(_ids)
+    width, height = 640.0, 200.0
+    left, right, top, bottom = 44.0, 8.0, 10.0, 30.0
+    top_value = max((b + o for b, o in zip(backward_min, other_min, strict=True)), default=0.0)
+    ticks = _nice_ticks(0.0, max(top_value, 10.0), 3)
+    y_max = max(ticks[-1], top_value) or 1.0
+    slot = (width - left - right) / len(labels)
+
+    def sy(v: float) -> float:
+        return top + (y_max - v) / y_max * (height - top - bottom)
+
+    total_back = sum(backward_min)
+    desc = (
+        f"Minutes per week over {len(labels)} weeks; backward {total_back:.0f} min in all, "
+        f"{backward_min[-1]:.0f} min in the latest week."
+    )
+    out = [
+        f'<svg class="chart" viewBox="0 0 {width:.0f} {height:.0f}" role="img" '
+        f'aria-labelledby="w{uid}t w{uid}d">',
+        f'<title id="w{uid}t">Minutes per week, backward and other</title>',
+        f'<desc id="w{uid}d">{escape(desc)}</desc>',
+    ]
+    for tick in ticks:
+        out.append(
+            f'<line x1="{left:.1f}" x2="{width - right:.1f}" y1="{sy(tick):.1f}" '
+            f'y2="{sy(tick):.1f}" stroke="#d0d0d0"/><text x="{left - 6:.1f}" '
+            f'y="{sy(tick) + 5:.1f}" text-anchor="end" font-size="15" fill="#333">{tick:g}</text>'
+        )
+    for i, (label, back, other) in enumerate(zip(labels, backward_min, other_min, strict=True)):
+        x = left + i * slot + slot * 0.18
+        w = slot * 0.64
+        out.append(
+            f'<rect x="{x:.1f}" y="{sy(back):.1f}" width="{w:.1f}" '
+            f'height="{sy(0) - sy(back):.1f}" fill="{DIRECTION_COLOURS["backward"]}"/>'
+            f'<rect x="{x:.1f}" y="{sy(back + other):.1f}" width="{w:.1f}" '
+            f'height="{sy(back) - sy(back + other):.1f}" fill="#9bc4e2"/>'
+            f'<text x="{x + w / 2:.1f}" y="{height - 10:.1f}" text-anchor="middle" '
+            f'font-size="14" fill="#333">{escape(label)}</text>'
+        )
+    out.append("</svg>")
+    return Markup("".join(out))

@@ -9,8 +9,11 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from retrostride.api.accounts.dependencies import Rules
-from retrostride.api.database import AppDatabase, Db
+from retrostride.api.database import AppDatabase, Db, ReadDb
 from retrostride.api.principal import CSRF_COOKIE, SESSION_COOKIE, Principal
+from retrostride.errors import InputError
+from retrostride.log.model import BodyMass, Sex
+from retrostride.science import units
 from retrostride.services import accounts as account_service
 from retrostride.services import log as log_service
 from retrostride.store.accounts import AccountRow
@@ -19,6 +22,7 @@ from retrostride.web.prefs import (
     MASS_UNITS,
     PREFS_COOKIE,
     SPEED_UNITS,
+    Formatter,
     Prefs,
     valid_zone,
     zone_names,
@@ -39,8 +43,18 @@ def _settings_page(
         "time_zone": prefs.time_zone, "display_name": account.display_name,
     }
     shown.update(values or {})
+    profile = None
+    if principal.person_name is not None:
+        profile = log_service.get_person(request.app.state.database, principal.person_name)
+        latest = max(profile.body_mass, key=lambda m: m.on) if profile.body_mass else None
+        shown.setdefault("mass", f"{Formatter(prefs).mass_value(latest.mass_kg):.1f}"
+                         if latest else "")
+        shown.setdefault("height_cm", f"{profile.height_m * 100:.0f}" if profile.height_m else "")
+        shown.setdefault("birth_year", str(profile.birth_year or ""))
+        shown.setdefault("sex", profile.sex.value if profile.sex else "")
     return render(
         request, "settings.html", principal, title="Settings", account=account, values=shown,
+        profile=profile,
         errors=errors or {}, zones=zone_names(), speed_units=SPEED_UNITS, mass_units=MASS_UNITS,
         saved=request.query_params.get("saved") == "1", status_code=status_code,
     )
@@ -55,13 +69,13 @@ def _account(db: Any, principal: Principal) -> AccountRow:
 
 
 @router.get("/settings")
-def settings_page(request: Request, principal: PagePrincipal, db: Db) -> Response:
+def settings_page(request: Request, principal: PagePrincipal, db: ReadDb) -> Response:
     return _settings_page(request, principal, _account(db, principal))
 
 
 @router.post("/settings")
 async def settings_save(
-    request: Request, principal: PagePrincipal, db: Db, database: AppDatabase
+    request: Request, principal: PagePrincipal, db: ReadDb, database: AppDatabase
 ) -> Response:
     account = _account(db, principal)
     form = await request.form()
@@ -79,8 +93,10 @@ async def settings_save(
     if errors:
         return _settings_page(request, principal, account, errors=errors, values=values,
                               status_code=422)
-    account.display_name = values.get("display_name", "").strip()
-    db.commit()
+    with database.transaction() as tx:  # a short write (one writer at a time on SQLite)
+        row = tx.get(AccountRow, principal.account_id)
+        if row is not None:
+            row.display_name = values.get("display_name", "").strip()
     if principal.person_name is not None:
         await run_in_threadpool(
             log_service.update_profile, database,
@@ -94,12 +110,63 @@ async def settings_save(
     return response
 
 
+@router.post("/settings/profile")
+async def profile_save(
+    request: Request, principal: PagePrincipal, db: ReadDb, database: AppDatabase
+) -> Response:
+    """What the energy engine needs of an athlete: body mass (today), height, birth year, sex."""
+    account = _account(db, principal)
+    if principal.person_name is None:
+        raise PageError(404, "A clinician account keeps no training profile.")
+    form = await request.form()
+    values = {k: str(v)[:64].strip() for k, v in form.items() if k != "csrf_token"}
+    prefs = prefs_of(request)
+    errors: dict[str, str] = {}
+    changes = log_service.ProfileChanges()
+    mass, height, year, sex = (values.get(k, "") for k in ("mass", "height_cm", "birth_year",
+                                                            "sex"))
+    try:
+        if mass:
+            changes.add_mass = BodyMass(
+                Formatter(prefs).today(), units.parse_mass_kg(f"{mass} {prefs.mass_unit}")
+            )
+    except InputError:
+        errors["mass"] = f"{mass!r} is not accepted: expected a body mass such as 70."
+    try:
+        if height:
+            changes.height_m = units.parse_length_m(f"{height} cm")
+    except InputError:
+        errors["height_cm"] = f"{height!r} is not accepted: expected centimetres, such as 172."
+    if year:
+        if year.isdigit():
+            changes.birth_year = int(year)
+        else:
+            errors["birth_year"] = f"{year!r} is not accepted: expected a year such as 1961."
+    if sex:
+        if sex in ("female", "male"):
+            changes.sex = Sex(sex)
+        else:
+            errors["sex"] = "Choose female, male or not given."
+    if not errors:
+        try:
+            await run_in_threadpool(log_service.update_profile, database, changes,
+                                    principal.person_name)
+        except InputError as exc:
+            field = {"--mass": "mass", "--height": "height_cm", "--birth-year": "birth_year"}.get(
+                exc.field, "mass")
+            errors[field] = f"{exc.value} is not accepted: expected {exc.expected}."
+    if errors:
+        return _settings_page(request, principal, account, errors=errors, values=values,
+                              status_code=422)
+    return redirect("/settings?saved=1")
+
+
 @router.post("/settings/delete")
 async def delete_account(
-    request: Request, principal: PagePrincipal, db: Db, rules: Rules
+    request: Request, principal: PagePrincipal, read: ReadDb, db: Db, rules: Rules
 ) -> Response:
     """Delete the account and all its data, once the password confirms it."""
-    account = _account(db, principal)
+    account = _account(read, principal)
     form = await request.form()
     password = str(form.get("password", ""))
     try:
@@ -109,8 +176,10 @@ async def delete_account(
             request, principal, account, status_code=422,
             errors={"password": "The password is wrong: the account was NOT deleted."},
         )
-    account_service.delete_account(db, account)
-    db.commit()
+    row = db.get(AccountRow, principal.account_id)
+    if row is not None:
+        account_service.delete_account(db, row)
+        db.commit()
     response = redirect("/login?deleted=1")
     response.delete_cookie(SESSION_COOKIE, path="/")
     response.delete_cookie(CSRF_COOKIE, path="/")

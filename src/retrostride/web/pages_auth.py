@@ -137,3 +137,57 @@ def logout(request: Request, principal: PagePrincipal, db: Db) -> Response:
     response.delete_cookie(SESSION_COOKIE, path="/")
     response.delete_cookie(CSRF_COOKIE, path="/")
     return response
+
+
+@router.get("/forgot-password")
+def forgot_form(request: Request) -> Response:
+    return render(request, "forgot.html", None, title="Forgotten password", errors={},
+                  values={}, sent=False)
+
+
+@router.post("/forgot-password")
+async def forgot(request: Request, db: Db, rules: Rules, email: Text = "") -> Response:
+    """Mail a reset link; the answer is the same whether or not the address has an account."""
+    try:
+        request.app.state.login_limiter.hit(request.client.host if request.client else "?")
+    except TooManyRequests:
+        return render(request, "forgot.html", None, status_code=429, title="Forgotten password",
+                      errors={"form": "Too many attempts from here. Wait a minute."},
+                      values={"email": email}, sent=False)
+    await run_in_threadpool(accounts.request_password_reset, db, rules, email)
+    db.commit()
+    return render(request, "forgot.html", None, title="Forgotten password", errors={},
+                  values={}, sent=True)
+
+
+@router.get("/reset-password")
+def reset_form(request: Request, token: str = "") -> Response:
+    return render(request, "reset.html", None, title="Choose a new password", errors={},
+                  token=token[:200])
+
+
+@router.post("/reset-password")
+async def reset(
+    request: Request, db: Db, rules: Rules, token: Text = "", password: Text = "",
+    password_again: Text = "",
+) -> Response:
+    errors: dict[str, str] = {}
+    if len(password) < 10:
+        errors["password"] = "Choose a password of at least 10 characters."
+    elif password != password_again:
+        errors["password_again"] = "The two passwords differ: type the same password twice."
+    if not errors:
+        try:
+            await run_in_threadpool(accounts.reset_password, db, rules, token, password)
+            db.commit()
+        except accounts.InvalidToken:
+            db.rollback()
+            errors["form"] = (
+                "This reset link is unknown, used or expired: ask for a new one."
+            )
+        except InputError as exc:
+            errors["password"] = f"This password is not accepted: expected {exc.expected}."
+    if errors:
+        return render(request, "reset.html", None, status_code=422,
+                      title="Choose a new password", errors=errors, token=token[:200])
+    return redirect("/login?reset=1")

@@ -24,7 +24,13 @@ from retrostride.web.auth import (
     redirect,
     render,
 )
-from retrostride.web.charts import DIRECTION_COLOURS, Band, series_svg, track_svg
+from retrostride.web.charts import (
+    DIRECTION_COLOURS,
+    Band,
+    series_svg,
+    track_svg,
+    weekly_bars_svg,
+)
 from retrostride.web.pages_program import describe, program_state
 from retrostride.web.prefs import Formatter
 
@@ -58,12 +64,20 @@ def _dashboard(
     weeks = stats.log_totals(database, stats.Period.WEEK, subject.person_name)
     this_week = next((w for w in weeks if w.first_day == monday), None)
     recent = [w for w in weeks if w.first_day > monday - timedelta(weeks=8)]
+    by_monday = {w.first_day: w for w in recent}
+    mondays = [monday - timedelta(weeks=k) for k in range(7, -1, -1)]
+    bars = weekly_bars_svg(
+        [f"{d.day} {d:%b}" for d in mondays],
+        [by_monday[d].backward_s / 60 if d in by_monday else 0.0 for d in mondays],
+        [(by_monday[d].time_s - by_monday[d].backward_s) / 60 if d in by_monday else 0.0
+         for d in mondays],
+    ) if recent else ""
     state = program_state(database, subject.person_name, today)
     page = queries.session_page(db, subject.person_id, limit=5, offset=0, newest_first=True)
     return render(
         request, "dashboard.html", principal, subject=subject,
         title="Dashboard" if subject.is_self else "Athlete overview",
-        week=this_week, monday=monday, recent_weeks=recent, program=state,
+        week=this_week, monday=monday, recent_weeks=recent, program=state, bars=bars,
         sessions=page["items"], total=page["total"],
         welcome=request.query_params.get("welcome") == "1",
         describe=lambda p: describe(p, fmt),
@@ -167,9 +181,15 @@ async def session_edit(
     request: Request, athlete_id: AthleteId, session_id: int, principal: PagePrincipal,
     db: ReadDb, database: AppDatabase,
 ) -> Response:
-    """Set the direction of the whole session and its notes (a form on the session's page)."""
+    """Set the direction of the whole session, its effort and notes; or delete it."""
     subject = page_subject(db, principal, athlete_id, need_write=True)
     form = await request.form()
+    if form.get("action") == "delete":
+        try:
+            log_service.delete_session(database, session_id, subject.person_name)
+        except log_service.SessionNotFound:
+            raise PageError(404, f"There is no session {session_id} here.") from None
+        return redirect(request.url.path.rsplit("/", 1)[0])
     direction = str(form.get("direction", ""))
     if direction and direction not in {d.value for d in Direction}:
         raise PageError(422, f"direction {direction!r}: expected forward, backward or unknown")

@@ -19,6 +19,7 @@ from retrostride.services import sharing as service
 from retrostride.services import stats
 from retrostride.store.accounts import AccountRow
 from retrostride.web.auth import PageError, PagePrincipal, page_subject, prefs_of, redirect, render
+from retrostride.web.pages_program import program_state
 from retrostride.web.prefs import Formatter
 
 router = APIRouter(include_in_schema=False)
@@ -118,7 +119,6 @@ def clinic(
         return redirect("/sharing")
     fmt = Formatter(prefs_of(request))
     monday = fmt.today() - timedelta(days=fmt.today().weekday())
-    names = {}
     rows = []
     for grant in service.list_grants(db, principal.account_id):
         if grant.clinician_id != principal.account_id:
@@ -128,7 +128,10 @@ def clinic(
         weeks = stats.log_totals(database, stats.Period.WEEK, subject.person_name)
         week = next((w for w in weeks if w.first_day == monday), None)
         latest = queries.session_page(db, subject.person_id, limit=1, offset=0, newest_first=True)
+        state = program_state(database, subject.person_name, fmt.today())
         rows.append({
+            "program": state.status.enrolment.program.title if state else None,
+            "adherence": state.status.adherence.fraction if state else None,
             "grant": grant, "name": names.get(grant.athlete_id, ""),
             "backward_s": week.backward_s if week else 0.0,
             "sessions": latest["total"],

@@ -168,3 +168,33 @@ def test_files_of_no_known_format_are_refused(tmp_path: Path, content: bytes, wo
         parse_activity_file(path)
     assert words in info.value.reason and "ride.fit" in str(info.value)
     assert not info.value.salvageable
+
+
+def test_gzipped_files_as_strava_exports_them(activity_dir: Path, tmp_path: Path) -> None:
+    from retrostride.importers.activity import read_summary
+
+    for name in ("fit/garmin-fenix-5-walk.fit", "gpx/gpxpy-cerknicko-jezero.gpx"):
+        packed = tmp_path / (Path(name).name + ".gz")
+        packed.write_bytes(gzip.compress((activity_dir / name).read_bytes()))
+        plain = parse_activity_file(activity_dir / name)
+        unpacked = parse_activity_file(packed)
+        assert unpacked.source.format == plain.source.format
+        assert unpacked.sessions[0].start_utc == plain.sessions[0].start_utc
+        assert unpacked.sessions[0].distance_m == plain.sessions[0].distance_m
+        assert any("gzip" in w for w in unpacked.warnings)
+        assert read_summary(packed).start_utc == plain.sessions[0].start_utc
+    broken = tmp_path / "cut.fit.gz"
+    broken.write_bytes(gzip.compress(b"x" * 1000)[:20])
+    with pytest.raises(FileRefused) as info:
+        parse_activity_file(broken)
+    assert "gzip" in info.value.reason
+
+
+def test_unknown_home_zone_is_an_input_error(activity_dir: Path) -> None:
+    from retrostride.errors import InputError
+
+    with pytest.raises(InputError) as info:
+        parse_activity_file(
+            activity_dir / "gpx" / "gpxpy-cerknicko-jezero.gpx", home_time_zone="Mars/Olympus"
+        )
+    assert info.value.field == "home_time_zone"

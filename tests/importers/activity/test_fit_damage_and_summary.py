@@ -153,3 +153,44 @@ def test_random_damage_only_ever_refuses(activity_dir: Path, tmp_path: Path, nam
                 assert "please report" not in exc.reason
         with contextlib.suppress(FileRefused):
             read_summary(path)
+
+
+def _as_course(data: bytes) -> bytes:
+    """The same FIT file with file_id.type set to 6 (course) and the checksum recomputed."""
+    from fitdecode.utils import compute_crc
+
+    out = bytearray(data)
+    pos = out[0]  # header size; the first message is file_id's definition, then its data
+    assert out[pos] & 0x40
+    big = out[pos + 2] == 1
+    assert int.from_bytes(out[pos + 3 : pos + 5], "big" if big else "little") == 0
+    n_fields = out[pos + 5]
+    offset, type_at = 0, None
+    for i in range(n_fields):
+        num, size = out[pos + 6 + 3 * i], out[pos + 7 + 3 * i]
+        if num == 0:
+            type_at = offset
+        offset += size
+    assert type_at is not None
+    data_start = pos + 6 + 3 * n_fields
+    out[data_start + 1 + type_at] = 6
+    body_end = len(out) - 2
+    out[body_end:] = compute_crc(out[:body_end]).to_bytes(2, "little")
+    return bytes(out)
+
+
+def test_fit_files_that_are_not_activities_are_refused(activity_dir: Path, tmp_path: Path) -> None:
+    course = tmp_path / "course.fit"
+    course.write_bytes(_as_course((activity_dir / "fit" / "garmin-fenix-5-walk.fit").read_bytes()))
+    with pytest.raises(FileRefused) as info:
+        parse_activity_file(course)
+    assert "course" in info.value.reason and "not an activity" in info.value.reason
+
+
+def test_blank_bytes_before_xml_declaration_are_a_quirk(activity_dir: Path, tmp_path: Path) -> None:
+    """Strava's TCX exports start with spaces before '<?xml', which XML forbids."""
+    padded = tmp_path / "strava.tcx"
+    padded.write_bytes(b"          " + (activity_dir / "tcx" / "tcxparser-test.tcx").read_bytes())
+    parsed = parse_activity_file(padded)
+    assert parsed.sessions[0].distance_m == pytest.approx(4689.24, abs=0.1)
+    assert any("before the XML declaration" in w for w in parsed.warnings)

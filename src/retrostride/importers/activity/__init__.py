@@ -84,6 +84,7 @@ def read_summary(path: Path, *, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> File
 from retrostride.importers.activity.archive import (  # noqa: E402
     ArchiveEntry,
     ArchiveLimits,
+    ArchiveResult,
     is_archive,
     parse_archive,
 )
@@ -92,6 +93,7 @@ __all__ = [
     "DEFAULT_MAX_FILE_BYTES",
     "ArchiveEntry",
     "ArchiveLimits",
+    "ArchiveResult",
     "FileSummary",
     "ParsedFile",
     "is_archive",

@@ -35,6 +35,20 @@ def gunzip_limited(path: Path, raw: bytes | None, max_bytes: int) -> bytes:
     return out.getvalue()
 
 
+def _head(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        return handle.read(HEAD_BYTES)
+
+
+def _leading_junk(head: bytes) -> int:
+    """How many whitespace bytes (after a UTF-8 BOM) precede an ``<?xml`` declaration."""
+    start = 3 if head.startswith(b"\xef\xbb\xbf") else 0
+    stripped = head[start:].lstrip()
+    if stripped.startswith(b"<?xml") and len(stripped) < len(head) - start:
+        return len(head) - len(stripped)
+    return 0
+
+
 def parse_payload(
     path: Path,
     fmt: str,
@@ -49,6 +63,7 @@ def parse_payload(
 
     source.format = fmt
     recovered: str | None = None
+    quirks: list[str] = []
     if fmt == FIT:
         from retrostride.importers.activity import fit
 
@@ -57,6 +72,13 @@ def parse_payload(
         )
     else:
         stream: Path | io.BytesIO = io.BytesIO(payload) if payload is not None else path
+        skip = _leading_junk(payload if payload is not None else _head(path))
+        if skip:
+            # Strava's TCX exports start with spaces before the XML declaration, which XML
+            # forbids: a device quirk, read completely once the spaces are skipped.
+            data = payload if payload is not None else path.read_bytes()
+            stream = io.BytesIO(data[skip:])
+            quirks.append(f"skipped {skip} blank byte(s) before the XML declaration")
         module_name = {GPX: "gpx", TCX: "tcx", CSV: "csv_layout"}.get(fmt)
         if module_name is None:
             raise FileRefused(path, f"{fmt} content cannot be imported here")
@@ -64,7 +86,7 @@ def parse_payload(
         sessions, warns, recovered = module.parse(
             path, stream, salvage=salvage, home_time_zone=home_time_zone
         )
-    warns = list(dict.fromkeys(warns))  # the same warning once, in order
+    warns = list(dict.fromkeys(quirks + warns))  # the same warning once, in order
     for session in sessions:
         if len(sessions) > 1:
             session.group = source.sha256[:16]

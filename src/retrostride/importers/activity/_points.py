@@ -11,6 +11,7 @@ duration is unknown and positions are kept.
 from __future__ import annotations
 
 import warnings
+from array import array
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -62,16 +63,41 @@ class PointTable:
     """UTC offset [s] written in the time, NAIVE when it had none, NaN without a time."""
     bad_times: list[str] = field(default_factory=list)
     bad_values: list[str] = field(default_factory=list)
+    _epochs: list[FloatArray] = field(default_factory=list)
+    _offsets: list[FloatArray] = field(default_factory=list)
 
     def __len__(self) -> int:
         return int(self.lat.shape[0])
 
-    def fill(self, rows: list[tuple[float, ...]], times: list[str | None]) -> None:
-        """Set the columns from per-point tuples (``COLUMNS`` order) and time texts."""
-        matrix = np.array(rows, dtype=np.float64).reshape(-1, len(COLUMNS))
+    def flush_times(self, values: array[float], times: list[str | None]) -> None:
+        """Parse the pending time texts (the last ``len(times)`` rows) and forget the texts.
+
+        Parsers call this every ``TIME_CHUNK`` points so that memory holds numbers, not text.
+        """
+        if not times:
+            return
+        width = len(COLUMNS)
+        n_rows = len(values) // width
+        lines = np.frombuffer(values, dtype=np.float64)[(n_rows - len(times)) * width :]
+        epoch, offset = parse_times(times, lines[width - 1 :: width], self.bad_times)
+        self._epochs.append(epoch)
+        self._offsets.append(offset)
+        times.clear()
+
+    def fill(self, values: array[float], times: list[str | None]) -> None:
+        """Set the columns from the flat per-point values (``COLUMNS`` order) and time texts."""
+        self.flush_times(values, times)
+        matrix = np.frombuffer(values, dtype=np.float64).reshape(-1, len(COLUMNS))
         for i, name in enumerate(COLUMNS):
             setattr(self, name, np.ascontiguousarray(matrix[:, i]))
-        self.epoch, self.offset = parse_times(times, self.line, self.bad_times)
+        self.epoch = np.concatenate(self._epochs) if self._epochs else _empty()
+        self.offset = np.concatenate(self._offsets) if self._offsets else _empty()
+        self._epochs.clear()
+        self._offsets.clear()
+
+
+TIME_CHUNK = 65_536
+"""Points between two ``PointTable.flush_times`` calls."""
 
 
 def parse_times(

@@ -97,6 +97,11 @@ def build_sessions(
 ) -> tuple[list[Session], list[str]]:
     """One Session per session message, each with its laps as segments and its records."""
     warns: list[str] = []
+    file_type = data.file_id.get("type")
+    if file_type is not None and file_type != "activity":
+        raise FileRefused(
+            path, f"a FIT {_name(file_type)} file, not an activity: no activity in it"
+        )
     if not data.times and not data.sessions:
         raise FileRefused(path, "FIT file holds no activity (no records and no session)")
     messages = _session_messages(data) if data.times or data.sessions else []
@@ -104,6 +109,10 @@ def build_sessions(
         warns.append("the file has no session summary; start, time and distance come from records")
     times = np.frombuffer(data.times, dtype=np.float64)
     cols = [np.frombuffer(c, dtype=np.float64) for c in data.columns]
+    if messages and times.size:
+        early = int((times < float(messages[0]["start_time_raw"]) - 1.0).sum())
+        if early:
+            warns.append(f"{early} record(s) before the first session's start were not kept")
     offset = _local_offset(data)
     group = source.sha256[:16] if len(messages) > 1 else None
     out: list[Session] = []

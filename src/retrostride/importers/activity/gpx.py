@@ -11,6 +11,7 @@ minute. The time rules are in ``_points``.
 from __future__ import annotations
 
 import io
+from array import array
 from pathlib import Path
 from typing import Any
 
@@ -20,25 +21,20 @@ from lxml import etree
 from retrostride.errors import FileRefused
 from retrostride.importers.activity import _xml
 from retrostride.importers.activity._common import NAN, STEP_SPORTS
-from retrostride.importers.activity._points import PointTable
+from retrostride.importers.activity._points import TIME_CHUNK, PointTable
 from retrostride.log.model import Session
 
-# Strava writes numeric <type> codes in its GPX exports (a Run is 9 in the file shared here).
 _SPORTS = {
     "run": "running",
     "running": "running",
-    "9": "running",
     "trail_running": "running",
     "walk": "walking",
     "walking": "walking",
-    "10": "walking",
     "hike": "hiking",
     "hiking": "hiking",
-    "4": "hiking",
     "ride": "cycling",
     "cycling": "cycling",
     "biking": "cycling",
-    "1": "cycling",
     "swim": "swimming",
     "swimming": "swimming",
 }
@@ -53,6 +49,10 @@ _EXT_CHANNEL = {
     "watts": "power",
 }
 """Extension elements read, by lower-case local name (TrackPointExtension v1/v2 and others)."""
+
+_STRAVA_TYPES = {"9": "running"}
+"""Strava's GPX exports write numeric <type> codes; 9 is a Run (the shared Strava file). Other
+apps use other numbers (Garmin's 9 is walking), so numbers are read only from Strava files."""
 
 
 def _local(tag: Any) -> str:
@@ -87,9 +87,9 @@ def _read_points(path: Path, stream: Path | io.BytesIO, table: PointTable) -> di
         no_network=True,
         huge_tree=True,
     )
-    rows: list[tuple[float, ...]] = []
+    values: array[float] = array("d")
     times: list[str | None] = []
-    add_row, add_time = rows.append, times.append
+    add_row, add_time = values.extend, times.append
     codes: dict[Any, int] = {}
     names: dict[Any, str] = {}
     try:
@@ -99,6 +99,8 @@ def _read_points(path: Path, stream: Path | io.BytesIO, table: PointTable) -> di
             if name is None:
                 name = names[tag] = _local(tag)
             if name == "trkpt":
+                if "creator" not in meta:
+                    meta["creator"] = el.getroottree().getroot().get("creator")
                 lat_t, lon_t = el.get("lat"), el.get("lon")
                 try:
                     lat, lon = float(lat_t), float(lon_t)
@@ -138,6 +140,8 @@ def _read_points(path: Path, stream: Path | io.BytesIO, table: PointTable) -> di
                         pw = value
                 add_row((lat, lon, ele, NAN, hr, cad, spd, pw, group, segment, el.sourceline or 0))
                 add_time(time_text)
+                if len(times) >= TIME_CHUNK:
+                    table.flush_times(values, times)
                 seg_has_points = True
                 el.clear(keep_tail=False)
                 parent = el.getparent()
@@ -163,7 +167,7 @@ def _read_points(path: Path, stream: Path | io.BytesIO, table: PointTable) -> di
                 el.clear(keep_tail=False)
     except etree.XMLSyntaxError as exc:
         meta["fault"] = f"XML ends or breaks part-way (line {exc.lineno}: {exc.msg})"
-    table.fill(rows, times)
+    table.fill(values, times)
     return meta
 
 
@@ -188,7 +192,10 @@ def parse(
     tracks = meta["tracks"]
     names = [t["name"] for t in tracks]
     raw_type = next((t["type"] for t in tracks if t["type"]), None)
-    sport = _SPORTS.get((raw_type or "").lower().strip())
+    key = (raw_type or "").lower().strip()
+    sport = _SPORTS.get(key)
+    if sport is None and "strava" in (meta.get("creator") or "").lower():
+        sport = _STRAVA_TYPES.get(key)
     warns: list[str] = []
     if sport is None:
         sport = "unknown"

@@ -12,6 +12,7 @@ steps per minute. A file with only ``Course`` elements holds no activity and is 
 from __future__ import annotations
 
 import io
+from array import array
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from lxml import etree
 from retrostride.errors import FileRefused
 from retrostride.importers.activity import _xml
 from retrostride.importers.activity._common import NAN, STEP_SPORTS
-from retrostride.importers.activity._points import PointTable, number, parse_time
+from retrostride.importers.activity._points import TIME_CHUNK, PointTable, number, parse_time
 from retrostride.log.model import Session
 
 _SPORTS = {"running": "running", "biking": "cycling", "walking": "walking", "hiking": "hiking"}
@@ -90,23 +91,28 @@ def _activities(stream: Path | io.BytesIO) -> tuple[list[dict[str, Any]], int, s
     )
     segment = 0
     codes: dict[Any, int] = {}
-    rows: list[tuple[float, ...]] = []
+    names: dict[Any, str] = {}
+    table = PointTable()
+    values: array[float] = array("d")
     times: list[str | None] = []
     table_bad: list[str] = []
-    add_row, add_time = rows.append, times.append
+    add_row, add_time = values.extend, times.append
 
     def finish() -> PointTable:
-        done = PointTable()
-        done.fill(rows, times)
+        nonlocal table, values, add_row
+        done = table
+        done.fill(values, times)
         done.bad_values.extend(table_bad)
-        rows.clear()
-        times.clear()
+        table, values = PointTable(), array("d")
+        add_row = values.extend
         table_bad.clear()
         return done
 
     try:
         for _event, el in ctx:
-            name = _local(el.tag)
+            name = names.get(el.tag)
+            if name is None:
+                name = names[el.tag] = _local(el.tag)
             if name == "Trackpoint":
                 row = [NAN] * 8
                 time_text = None
@@ -129,6 +135,8 @@ def _activities(stream: Path | io.BytesIO) -> tuple[list[dict[str, Any]], int, s
                             )
                 add_row((*row, len(laps), segment, el.sourceline or 0))
                 add_time(time_text)
+                if len(times) >= TIME_CHUNK:
+                    table.flush_times(values, times)
                 el.clear(keep_tail=False)
                 parent = el.getparent()
                 if parent is not None:
@@ -149,7 +157,7 @@ def _activities(stream: Path | io.BytesIO) -> tuple[list[dict[str, Any]], int, s
                 el.clear(keep_tail=False)
     except etree.XMLSyntaxError as exc:
         fault = f"XML ends or breaks part-way (line {exc.lineno}: {exc.msg})"
-        if rows:
+        if times or values:
             acts.append({"sport": None, "table": finish(), "laps": laps, "partial": True})
     return acts, courses, fault
 
