@@ -19,13 +19,15 @@ $(VENV)/.installed-dev: $(PY) pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $@ $(VENV)/.installed-run
 
-## run: set up .venv and run the main job
+## run: set up .venv and run the main job: the web app on SQLite at http://127.0.0.1:8000
 run: $(VENV)/.installed-run
-	$(BIN)/retrostride compare
+	$(BIN)/retrostride serve --host 127.0.0.1 --port 8000 --insecure-cookies
 
 ## test: set up .venv with the development extras; ruff, mypy and the whole pytest suite
 test: $(VENV)/.installed-dev
 	@bash tools/ensure-services.sh
+	@bash tools/ensure-chromium.sh
+	@bash tools/ensure-axe.sh
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 	$(BIN)/pytest -n 2

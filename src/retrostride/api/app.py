@@ -61,8 +61,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
         import_executor.shutdown(wait=True, cancel_futures=False)
-        if readers is not db.sessions:
-            readers.kw["bind"].dispose()
+        readers.kw["bind"].dispose()
         if database is None:
             db.close()
 

@@ -34,12 +34,20 @@ def _reader_on_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN")  # deferred: a consistent snapshot without the write lock
 
 
+READER_POOL_SIZE = 40
+"""Connections of the read engine: as many as FastAPI's thread pool has threads (40), so that a
+request never waits for a connection another waiting request holds."""
+
+
 def reader_sessions(database: Database) -> sessionmaker[OrmSession]:
     """Read-only sessions on ``database`` (see the module's docstring)."""
+    pool = {"pool_size": READER_POOL_SIZE, "max_overflow": 0, "pool_timeout": 60}
+    engine: Engine
     if not database.is_sqlite:
-        return database.sessions
-    engine: Engine = create_engine(
-        database.engine.url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        engine = create_engine(database.engine.url, pool_pre_ping=True, **pool)
+        return sessionmaker(engine, expire_on_commit=False)
+    engine = create_engine(
+        database.engine.url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **pool
     )
     event.listen(engine, "connect", _reader_on_connect)
     event.listen(engine, "begin", _reader_on_begin)

@@ -48,14 +48,22 @@ class Principal:
     login_id: int | None = None
 
 
-async def _csrf_ok(request: Request, expected: str) -> bool:
-    given = request.headers.get(CSRF_HEADER)
-    if given is None and request.headers.get("content-type", "").startswith(
+async def form_csrf_token(request: Request) -> str | None:
+    """The ``csrf_token`` field of a urlencoded form post (browsers' plain forms), else None.
+
+    Async and free of database work: it only reads the (small) form body when there is one.
+    """
+    if request.method in SAFE_METHODS or not request.headers.get("content-type", "").startswith(
         "application/x-www-form-urlencoded"
     ):
-        body = await request.body()
-        values = parse_qs(body.decode("latin-1")).get("csrf_token")
-        given = values[0] if values else None
+        return None
+    body = await request.body()
+    values = parse_qs(body.decode("latin-1")).get("csrf_token")
+    return values[0] if values else None
+
+
+def _csrf_ok(request: Request, form_token: str | None, expected: str) -> bool:
+    given = request.headers.get(CSRF_HEADER) or form_token
     return given is not None and secrets.compare_digest(given.encode(), expected.encode())
 
 
@@ -67,7 +75,9 @@ def _same_origin(request: Request) -> bool:
     return urlsplit(origin).netloc.lower() == host.lower()
 
 
-async def _cookie_principal(request: Request, db: ReadDb, token: str) -> Principal:
+def _cookie_principal(
+    request: Request, db: ReadDb, token: str, form_token: str | None
+) -> Principal:
     row = db.execute(
         select(
             AccountRow.id,
@@ -88,7 +98,7 @@ async def _cookie_principal(request: Request, db: ReadDb, token: str) -> Princip
     if request.method not in SAFE_METHODS:
         if not _same_origin(request):
             raise Forbidden("cross-origin request refused")
-        if not await _csrf_ok(request, row[6]):
+        if not _csrf_ok(request, form_token, row[6]):
             raise Forbidden(f"missing or wrong CSRF token (send the {CSRF_HEADER} header)")
     return Principal(row[0], row[1], row[2], row[3], row[4], "cookie", row[5])
 
@@ -112,19 +122,24 @@ def _token_principal(db: ReadDb, token: str) -> Principal:
     return Principal(row[0], row[1], row[2], row[3], row[4], "token")
 
 
-async def current_principal(
+def current_principal(
     request: Request,
     db: ReadDb,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
     cookie: Annotated[str | None, Depends(cookie_scheme)],
+    form_token: Annotated[str | None, Depends(form_csrf_token)],
 ) -> Principal:
-    """The caller, or 401. A bearer token wins over a cookie."""
+    """The caller, or 401. A bearer token wins over a cookie.
+
+    A plain (sync) function: FastAPI runs it in its thread pool, so waiting for a database
+    connection never blocks the event loop.
+    """
     if request.headers.get("authorization") is not None:
         if bearer is None or not bearer.credentials:
             raise Unauthorized("give the API token as 'Authorization: Bearer rs_...'")
         return _token_principal(db, bearer.credentials)
     if cookie:
-        return await _cookie_principal(request, db, cookie)
+        return _cookie_principal(request, db, cookie, form_token)
     raise Unauthorized("log in, or send an API token as 'Authorization: Bearer rs_...'")
 
 

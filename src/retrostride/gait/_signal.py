@@ -75,6 +75,15 @@ def integrate(x: FloatArray, fs: float) -> FloatArray:
     return np.cumsum(x, axis=0) / fs
 
 
+def vertical_rate(gyr_rad_s: FloatArray, acc_m_s2: FloatArray, fs: float) -> FloatArray:
+    """Angular rate about the vertical (the gravity direction of :func:`gravity_estimate`)
+    [rad/s], positive counter-clockwise seen from above (to the left)."""
+    g = gravity_estimate(acc_m_s2, fs)
+    norm = np.linalg.norm(g, axis=1)
+    out: FloatArray = np.einsum("ij,ij->i", gyr_rad_s, g) / np.where(norm > 0, norm, 1.0)
+    return out
+
+
 def gravity_components(
     acc_m_s2: FloatArray, fs: float, *, with_horizontal: bool
 ) -> tuple[FloatArray, FloatArray | None, FloatArray | None]:

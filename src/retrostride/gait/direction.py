@@ -55,14 +55,23 @@ class PendulumPhaseDirection:
         self.min_stride_r = min_stride_r
 
     @staticmethod
-    def _corr(a: FloatArray, b: FloatArray, starts: IntArray, ends: IntArray) -> FloatArray:
-        """Pearson correlation of a and b on each segment [start, end), via cumulative sums."""
+    def _corr(
+        a: FloatArray,
+        b: FloatArray,
+        starts: IntArray,
+        ends: IntArray,
+        weight: FloatArray | None = None,
+    ) -> FloatArray:
+        """Pearson correlation of a and b on each segment [start, end), via cumulative sums;
+        with ``weight`` (0/1 per sample) only the samples of weight 1 count."""
 
         def csum(x: FloatArray) -> FloatArray:
             return np.concatenate(([0.0], np.cumsum(x)))
 
-        ca, cb, cab, caa, cbb = (csum(x) for x in (a, b, a * b, a * a, b * b))
-        n = np.maximum(ends - starts, 1).astype(float)
+        w = np.ones_like(a) if weight is None else weight
+        wa, wb = w * a, w * b
+        ca, cb, cab, caa, cbb, cw = (csum(x) for x in (wa, wb, wa * b, wa * a, wb * b, w))
+        n = np.maximum(cw[ends] - cw[starts], 1.0)
         sa, sb = ca[ends] - ca[starts], cb[ends] - cb[starts]
         sab, saa, sbb = cab[ends] - cab[starts], caa[ends] - caa[starts], cbb[ends] - cbb[starts]
         cov = sab - sa * sb / n
@@ -78,18 +87,38 @@ class PendulumPhaseDirection:
         bout_bounds: IntArray,
         stride_bounds: IntArray,
         stride_bout: IntArray,
+        turning: np.ndarray | None = None,
     ) -> Self:
         """Per bout and per stride: ``bout_bounds`` and ``stride_bounds`` are (k, 2) sample
-        ranges [start, end); ``stride_bout`` gives each stride's bout index."""
-        r_bout = self._corr(a_ap_m_s2, v_z_m_s, bout_bounds[:, 0], bout_bounds[:, 1])
+        ranges [start, end); ``stride_bout`` gives each stride's bout index; ``turning``
+        (bool per sample, optional) marks turns, which are left out."""
+        straight = None if turning is None else (~turning).astype(np.float64)
+        r_bout = self._corr(a_ap_m_s2, v_z_m_s, bout_bounds[:, 0], bout_bounds[:, 1], straight)
+        if straight is not None:
+            # a bout that is mostly turning: judge it on all its samples
+            cs = np.concatenate(([0.0], np.cumsum(straight)))
+            share = (cs[bout_bounds[:, 1]] - cs[bout_bounds[:, 0]]) / np.maximum(
+                bout_bounds[:, 1] - bout_bounds[:, 0], 1
+            )
+            r_all = self._corr(a_ap_m_s2, v_z_m_s, bout_bounds[:, 0], bout_bounds[:, 1])
+            r_bout = np.where(share >= 0.5, r_bout, r_all)
         r_stride = self._corr(a_ap_m_s2, v_z_m_s, stride_bounds[:, 0], stride_bounds[:, 1])
         sign = np.where(
             r_stride < -self.min_stride_r, 1.0, np.where(r_stride > self.min_stride_r, -1.0, 0.0)
         )
+        in_turn = np.zeros(sign.shape[0], dtype=bool)
+        if turning is not None and stride_bounds.size:
+            ct = np.concatenate(([0], np.cumsum(turning)))
+            turn_share = (ct[stride_bounds[:, 1]] - ct[stride_bounds[:, 0]]) / np.maximum(
+                stride_bounds[:, 1] - stride_bounds[:, 0], 1
+            )
+            in_turn = turn_share > 0.5
         directions: list[Direction] = []
         confidence = np.zeros(bout_bounds.shape[0])
         for k in range(bout_bounds.shape[0]):  # one iteration per bout, not per sample
-            s = sign[stride_bout == k]
+            mine = stride_bout == k
+            # strides mostly in a turn are not judged (unless the bout is all turns)
+            s = sign[mine & ~in_turn] if np.any(mine & ~in_turn) else sign[mine]
             agreement = abs(float(np.mean(s))) if s.size else 1.0
             bout_sign = -np.sign(r_bout[k])
             if s.size and np.sign(np.sum(s)) not in (0.0, bout_sign):
@@ -103,5 +132,5 @@ class PendulumPhaseDirection:
         self.correlation_: FloatArray = r_bout
         self.direction_: list[Direction] = directions
         self.confidence_: FloatArray = confidence
-        self.stride_sign_: FloatArray = sign
+        self.stride_sign_: FloatArray = np.where(in_turn, 0.0, sign)
         return self

@@ -7,7 +7,7 @@ from typing import Any, Self
 
 import numpy as np
 
-from retrostride.gait._signal import bandpass, gravity_components, segment_reduce
+from retrostride.gait._signal import bandpass, gravity_components, segment_reduce, vertical_rate
 from retrostride.gait.bouts import StepSequenceBouts
 from retrostride.gait.contacts import VerticalJerkContacts
 from retrostride.gait.direction import PendulumPhaseDirection
@@ -19,6 +19,7 @@ from retrostride.gait.stride_length import (
     InvertedPendulumStrideLength,
 )
 from retrostride.gait.summary import bout_result
+from retrostride.gait.turns import YawRateTurns
 from retrostride.science.locomotion import Direction
 
 LOWER_BACK_BOUTS: dict[str, float] = {"max_step_s": 2.0, "max_step_ratio": 3.0}
@@ -56,6 +57,7 @@ class LowerBackPipeline:
         direction: PendulumPhaseDirection | None = None,
         sensor_height_m: float | None = None,
         alternate_sides: bool = True,
+        turns: YawRateTurns | None = None,
     ) -> None:
         self.contacts = contacts
         self.bouts = bouts
@@ -63,6 +65,7 @@ class LowerBackPipeline:
         self.direction = direction
         self.sensor_height_m = sensor_height_m
         self.alternate_sides = alternate_sides
+        self.turns = turns
 
     def _height(self, rec: Recording, warnings: list[str]) -> float:
         if self.sensor_height_m:
@@ -132,8 +135,12 @@ class LowerBackPipeline:
         )
         if body and a_ap is not None and len(bout_ic):
             ap = bandpass(a_ap, 0.5, 3.0, fs)
+            turning = None
+            if recording.gyr_rad_s is not None:
+                yaw = vertical_rate(recording.gyr_rad_s, recording.acc_m_s2, fs)
+                turning = (self.turns or YawRateTurns()).detect(yaw, fs).mask_
             dirs = (self.direction or PendulumPhaseDirection()).estimate(
-                ap, contacts.v_z_m_s_, bout_bounds, stride_bounds, stride_bout
+                ap, contacts.v_z_m_s_, bout_bounds, stride_bounds, stride_bout, turning
             )
             bout_dir, bout_conf, stride_sign = dirs.direction_, dirs.confidence_, dirs.stride_sign_
         else:

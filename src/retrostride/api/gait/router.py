@@ -106,7 +106,9 @@ async def analyse_recording(
     ``session_id`` also writes the direction and cadence into that session's segments.
     """
     if session_id is not None:  # attaching changes the athlete's log
-        subject = resolve_subject(db, principal, request.path_params["athlete_id"], need_write=True)
+        subject = await run_in_threadpool(
+            resolve_subject, db, principal, request.path_params["athlete_id"], need_write=True
+        )
     folder = Path(tempfile.mkdtemp(prefix="retrostride-gait-", dir=settings.upload_dir))
     try:
         files = await receive_files(
