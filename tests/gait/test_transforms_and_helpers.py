@@ -9,7 +9,11 @@ from scipy.spatial.transform import Rotation
 from retrostride.gait._orientation import prefix_orientations, rotate, tilt_quaternion
 from retrostride.gait.bouts import StepSequenceBouts
 from retrostride.gait.recording import Placement, Recording
-from retrostride.gait.stride_length import step_frequency_excursion_m
+from retrostride.gait.stride_length import (
+    MOBILISED_FACTOR,
+    InvertedPendulumStrideLength,
+    vertical_excursion_m,
+)
 from retrostride.gait.transforms import stance_knots, time_reversed, time_scaled, warp_map
 
 
@@ -76,13 +80,38 @@ def test_tilt_quaternion_sends_gravity_up_without_yaw() -> None:
     assert abs(x_world[0, 1]) < 1e-12 and x_world[1, 1] == pytest.approx(0, abs=1e-12)
 
 
-def test_step_frequency_excursion_of_a_sine() -> None:
-    fs, T, h = 100.0, 0.5, 0.04  # 4 cm peak-to-peak at 2 steps/s
-    t = np.arange(int(10 * fs)) / fs
-    w = 2 * np.pi / T
-    a_v = -(h / 2) * w**2 * np.cos(w * t)  # z = h/2 cos(wt)
-    bounds = np.column_stack([np.arange(0, 900, 50), np.arange(50, 950, 50)])
-    np.testing.assert_allclose(step_frequency_excursion_m(a_v, fs, bounds), h, rtol=1e-6)
+def _sine_steps(step_s: float, h_m: float, fs: float = 100.0) -> tuple[np.ndarray, np.ndarray]:
+    """Vertical acceleration of a trunk bobbing h_m peak to peak once per step, and the steps."""
+    n_step = round(step_s * fs)
+    t = np.arange(30 * n_step) / fs
+    w = 2 * np.pi / step_s
+    a_v = -(h_m / 2) * w**2 * np.cos(w * t)  # z = h/2 cos(wt)
+    starts = np.arange(5 * n_step, 25 * n_step, n_step)
+    return a_v, np.column_stack([starts, starts + n_step])
+
+
+def test_vertical_excursion_of_a_sine() -> None:
+    a_v, bounds = _sine_steps(0.5, 0.04)  # 4 cm peak to peak at 2 steps/s
+    np.testing.assert_allclose(vertical_excursion_m(a_v, 100.0, bounds), 0.04, rtol=0.01)
+    # the published 1 Hz drift filter (zero phase: gain 1/2 at 1 Hz) halves a 1-s step's
+    # excursion: the documented limit of the method for very slow steps
+    a_v, bounds = _sine_steps(1.0, 0.04)
+    np.testing.assert_allclose(vertical_excursion_m(a_v, 100.0, bounds), 0.02, rtol=0.05)
+
+
+def test_inverted_pendulum_step_length() -> None:
+    a_v, bounds = _sine_steps(0.5, 0.04)
+    strides = np.array([[0, 1], [1, 2]])
+    est = InvertedPendulumStrideLength().estimate(a_v, 100.0, bounds, strides, 0.95)
+    h = est.excursion_m_
+    expected = MOBILISED_FACTOR * 2 * np.sqrt(2 * 0.95 * h - h * h)
+    np.testing.assert_allclose(est.step_length_m_, expected)
+    # 2 sqrt(2 x 0.95 x 0.04 - 0.04^2) = 0.5455 m
+    assert est.step_length_m_[0] == pytest.approx(MOBILISED_FACTOR * 0.5455, rel=0.01)
+    np.testing.assert_allclose(
+        est.stride_length_m_, est.step_length_m_[:2] + est.step_length_m_[1:3]
+    )
+    assert abs(MOBILISED_FACTOR - 1.147) < 0.001  # 4.587 / 4
 
 
 def test_bouts_need_four_regular_steps() -> None:

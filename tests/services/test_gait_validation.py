@@ -35,8 +35,9 @@ def test_no_variant_comes_out_the_wrong_way(report) -> None:  # type: ignore[no-
     checks = _values(report, "direction")
     assert len(checks) == 43
     wrong = [float(c.value.split(" / ")[1]) for c in checks]
-    assert max(wrong) <= 6.0
-    assert sum(c.passed for c in checks) >= 36  # stance +10 pp may leave weak bouts unknown
+    assert max(wrong) <= 3.0  # 0 in the last run: turns are left out of the direction vote
+    # stance and speed variants of the free-living trials may leave weak bouts unknown
+    assert sum(c.passed for c in checks) >= 38
 
 
 def test_variants_keep_cadence_and_length(report) -> None:  # type: ignore[no-untyped-def]
@@ -54,15 +55,17 @@ def test_reference_errors_in_summary(report) -> None:  # type: ignore[no-untyped
     assert s["n_reference_bouts"] == 16
     assert s["phone_step_mae_percent"] < APP_STEP_ERROR_PERCENT
     assert s["foot_stride_length_mae_m"] < 0.06
-    # honest bounds of the current lower-back pipeline per cohort (see docs/gait.md); the old
-    # step-frequency excursion with K = 1.25 gave 0.16 m / 0.13 m/s on HA and fails these
+    # honest bounds of the current lower-back pipeline per cohort (see docs/gait.md). The
+    # previous pipeline (step-frequency excursion, K = 1.25, no same-side merge) gave HA
+    # 4.6 % / 0.16 m / 0.13 m/s and MS 11.3 % / 0.17 m / 0.16 m/s and fails these.
     assert s["n_reference_bouts_HA"] == 8 and s["n_reference_bouts_MS"] == 8
-    assert s["mobgap_lab_HA_cadence_mae_percent"] < 6.0
-    assert s["mobgap_lab_HA_stride_length_mae_m"] < 0.13
-    assert s["mobgap_lab_HA_speed_mae_m_s"] < 0.12
-    assert s["mobgap_lab_MS_cadence_mae_percent"] < 13.0
+    # last run: HA 2.96 % / 0.123 m / 0.103 m/s, MS 9.6 % / 0.132 m / 0.134 m/s
+    assert s["mobgap_lab_HA_cadence_mae_percent"] < 3.2  # issue 5's goal: mobgap's 3 %
+    assert s["mobgap_lab_HA_stride_length_mae_m"] < 0.14
+    assert s["mobgap_lab_HA_speed_mae_m_s"] < 0.115
+    assert s["mobgap_lab_MS_cadence_mae_percent"] < 11.0
     assert s["mobgap_lab_MS_stride_length_mae_m"] < 0.15
-    assert s["mobgap_lab_MS_speed_mae_m_s"] < 0.16
+    assert s["mobgap_lab_MS_speed_mae_m_s"] < 0.15
     assert s["phone_step_mae_percent_on_hardware_files"] < s["hardware_counter_mae_percent"]
     d = report.to_dict()
     assert d["checks"] and "passed" in d

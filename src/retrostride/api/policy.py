@@ -16,6 +16,7 @@ from typing import Annotated
 from fastapi import Depends, Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
+from starlette.concurrency import run_in_threadpool
 
 from retrostride.api.database import ReadDb
 from retrostride.api.errors import Forbidden, NotFound
@@ -81,12 +82,22 @@ AthleteId = Annotated[
 ]
 
 
-def read_subject(athlete_id: AthleteId, principal: CurrentPrincipal, db: ReadDb) -> Subject:
-    return resolve_subject(db, principal, athlete_id, need_write=False)
+def _is_self(principal: Principal, athlete_id: str) -> bool:
+    return athlete_id == "me" or athlete_id == str(principal.account_id)
 
 
-def write_subject(athlete_id: AthleteId, principal: CurrentPrincipal, db: ReadDb) -> Subject:
-    return resolve_subject(db, principal, athlete_id, need_write=True)
+async def read_subject(athlete_id: AthleteId, principal: CurrentPrincipal, db: ReadDb) -> Subject:
+    # One's own data needs no query: decided here, without a thread-pool hop; anyone else's
+    # through a grant, looked up in the thread pool (the loop never waits on the database).
+    if _is_self(principal, athlete_id):
+        return resolve_subject(db, principal, athlete_id, need_write=False)
+    return await run_in_threadpool(resolve_subject, db, principal, athlete_id, need_write=False)
+
+
+async def write_subject(athlete_id: AthleteId, principal: CurrentPrincipal, db: ReadDb) -> Subject:
+    if _is_self(principal, athlete_id):
+        return resolve_subject(db, principal, athlete_id, need_write=True)
+    return await run_in_threadpool(resolve_subject, db, principal, athlete_id, need_write=True)
 
 
 ReadSubject = Annotated[Subject, Depends(read_subject)]

@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 from fastapi import Depends, Request
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
 
 from retrostride.api.database import ReadDb
 from retrostride.api.errors import Forbidden, Unauthorized
@@ -122,7 +123,7 @@ def _token_principal(db: ReadDb, token: str) -> Principal:
     return Principal(row[0], row[1], row[2], row[3], row[4], "token")
 
 
-def current_principal(
+def request_principal(
     request: Request,
     db: ReadDb,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
@@ -143,4 +144,16 @@ def current_principal(
     raise Unauthorized("log in, or send an API token as 'Authorization: Bearer rs_...'")
 
 
-CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+async def current_principal(
+    request: Request,
+    db: ReadDb,
+    bearer: HTTPAuthorizationCredentials | None,
+    cookie: str | None,
+) -> Principal:
+    """The caller, awaitable (for callers outside dependency injection, such as the pages):
+    the same checks as :func:`request_principal`, its database work in the thread pool."""
+    form_token = await form_csrf_token(request)
+    return await run_in_threadpool(request_principal, request, db, bearer, cookie, form_token)
+
+
+CurrentPrincipal = Annotated[Principal, Depends(request_principal)]

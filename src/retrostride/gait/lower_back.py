@@ -27,6 +27,11 @@ LOWER_BACK_BOUTS: dict[str, float] = {"max_step_s": 2.0, "max_step_ratio": 3.0}
 irregular steps in turns (up to 3x the local median) still belong to the bout; at the trunk
 the contact detector already rejects non-walking movement by its pendular vertical motion."""
 
+SPLIT_STEP_RATIO = 1.5
+"""A spurious contact cuts one step in two, so the two parts together last about one step: at
+most this many times the median of the steps around them (a turning step is slower than its
+neighbours, but not twice as slow; two real steps last twice the median)."""
+
 MIN_RATE_HZ = 20.0
 """Lowest sampling rate accepted [Hz]: contacts need the 8 Hz band of the vertical jerk."""
 
@@ -36,7 +41,10 @@ class LowerBackPipeline:
 
     Steps: gravity-aligned vertical, fore-aft and lateral accelerations
     (:func:`retrostride.gait._signal.gravity_components`); contacts
-    (:class:`VerticalJerkContacts`); bouts (:class:`StepSequenceBouts`); strides from IC ``i``
+    (:class:`VerticalJerkContacts`); an IC that splits one step into two steps on the same
+    side is dropped (:meth:`_drop_same_side_splits`); bouts (:class:`StepSequenceBouts`);
+    turns from the yaw rate (:class:`YawRateTurns`), left out of the direction vote; strides
+    from IC ``i``
     to IC ``i + 2``; step sides from the lateral sway (during a foot's stance the trunk, which
     passes medial to it, accelerates away from it: the mean lateral acceleration over the step
     that a left IC begins is negative, i.e. to the right; this is frontal-plane pendulum
@@ -44,8 +52,9 @@ class LowerBackPipeline:
     (:class:`InvertedPendulumStrideLength`); speed = stride length / stride time; direction
     (:class:`PendulumPhaseDirection`) only in the ``body`` frame.
 
-    Keyword parameters: ``contacts``, ``bouts``, ``stride_length``, ``direction`` (algorithm
-    objects replacing the defaults), ``sensor_height_m`` (overrides the recording's).
+    Keyword parameters: ``contacts``, ``bouts``, ``stride_length``, ``direction``, ``turns``
+    (algorithm objects replacing the defaults), ``sensor_height_m`` (overrides the
+    recording's), ``alternate_sides`` (False: keep every detected IC).
     """
 
     def __init__(
@@ -211,11 +220,10 @@ class LowerBackPipeline:
         Steps alternate left and right. Two consecutive steps that the lateral sway puts on
         the same side (see :meth:`_step_sway`), inside walking (the steps just before and after
         them last at most ``max_step_s``: gait initiation and termination, with their atypical
-        sway, are left alone), and whose combined duration is itself a plausible step (the
-        bout rule: at most ``max_step_ratio`` x the median of the five steps around it, and
-        ``max_step_s``) are one step cut in two by a spurious IC (trunk motion in a turn, a
-        stumble): the IC between them goes. The bounds are the bout rule's own, so a merge
-        never makes a step that the bout finder would reject.
+        sway, are left alone), and which together last about one step (at most
+        ``SPLIT_STEP_RATIO`` x the median of the five steps around them, so two real steps,
+        twice the median, are never joined) are one step cut in two by a spurious IC (trunk
+        motion in a turn, a stumble): the IC between them goes.
         """
         if ic.size < 5:
             return ic
@@ -229,7 +237,7 @@ class LowerBackPipeline:
         before = np.concatenate(([False], walking[:-2]))  # step k-2 for the pair (k-1, k)
         after = np.concatenate((walking[2:], [False]))  # step k+1
         merged = dur[:-1] + dur[1:]
-        limit = LOWER_BACK_BOUTS["max_step_ratio"] * np.minimum(med[:-1], med[1:])
+        limit = SPLIT_STEP_RATIO * np.minimum(med[:-1], med[1:])
         split = (
             (side[:-1] == side[1:])
             & (side[:-1] != 0)
@@ -261,9 +269,7 @@ class LowerBackPipeline:
         return segment_reduce(sway, step_bounds[:, 0], step_bounds[:, 1])[2]
 
     @classmethod
-    def _step_sides(
-        cls, a_ml: FloatArray | None, fs: float, step_bounds: IntArray
-    ) -> np.ndarray:
+    def _step_sides(cls, a_ml: FloatArray | None, fs: float, step_bounds: IntArray) -> np.ndarray:
         """'left'/'right' for the foot whose IC begins each step, from the lateral sway."""
         out = np.full(step_bounds.shape[0], "", dtype=object)
         if a_ml is None or step_bounds.size == 0:

@@ -23,28 +23,6 @@ MS Project data set (Soltani A et al. 2021, IEEE TNSRE 29:1955-1964; as shipped 
 ``SlZijlstra``, the default of its healthy-adult pipeline)."""
 
 
-def step_frequency_excursion_m(
-    a_v_m_s2: FloatArray, fs: float, step_bounds: IntArray, chunk: int = 4096
-) -> FloatArray:
-    """Peak-to-peak vertical excursion [m] of each step [start, end) from the amplitude of the
-    (band-limited) vertical acceleration at one cycle per step: ``h = 2 A / w^2``."""
-    out = np.empty(step_bounds.shape[0])
-    n_total = a_v_m_s2.shape[0]
-    for c0 in range(0, step_bounds.shape[0], chunk):  # bounded memory: chunks of steps
-        sb = step_bounds[c0 : c0 + chunk]
-        n = np.maximum(sb[:, 1] - sb[:, 0], 1)
-        width = int(n.max()) if n.size else 1
-        k = np.arange(width)[None, :]
-        mask = k < n[:, None]
-        idx = np.clip(sb[:, 0:1] + k, 0, n_total - 1)
-        seg = np.where(mask, a_v_m_s2[idx], 0.0)
-        phase = np.exp(-2j * np.pi * k / n[:, None])
-        amp = 2.0 / n * np.abs(np.sum(seg * phase, axis=1))
-        omega = 2.0 * np.pi * fs / n
-        out[c0 : c0 + chunk] = 2.0 * amp / omega**2
-    return out
-
-
 def vertical_excursion_m(
     a_v_m_s2: FloatArray, fs: float, step_bounds: IntArray, velocity_highpass_hz: float = 1.0
 ) -> FloatArray:

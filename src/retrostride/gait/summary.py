@@ -51,10 +51,12 @@ def bout_result(
     steps = np.diff(ic_s)
     left = np.array([s for s, side in zip(steps, ic_side[1:], strict=False) if side == "left"])
     right = np.array([s for s, side in zip(steps, ic_side[1:], strict=False) if side == "right"])
-    # cadence as Mobilise-D/INDIP define it: 2 steps per stride, 120 / mean stride time
-    finite = strides.duration_s[np.isfinite(strides.duration_s)]
+    # cadence as INDIP averages a bout: the mean over strides of each stride's own cadence
+    # (120 / its duration: 2 steps per stride); checked on the INDIP reference of the
+    # Mobilise-D lab data, where ``Cadence`` equals the mean of ``120 / Stride_Duration``
+    finite = strides.duration_s[np.isfinite(strides.duration_s) & (strides.duration_s > 0)]
     if finite.size:
-        cadence = 120.0 / float(np.mean(finite))
+        cadence = float(np.mean(120.0 / finite))
     else:
         cadence = 60.0 / float(np.mean(steps)) if steps.size else math.nan
     return BoutResult(

@@ -4,7 +4,9 @@
 (the CLI prints it as a table or JSON). Sections:
 
 - ``mobgap-lab``: INDIP reference bouts (cadence, stride length, speed) of the Mobilise-D lab
-  recordings; our strides whose IC falls inside a reference bout are averaged.
+  recordings; our strides lying inside a reference bout are averaged as INDIP averages
+  (:func:`bout_figures`); summaries per cohort (HA, MS) and overall; the goal (mobgap's errors
+  in issue 5) is checked on the healthy adult.
 - ``gaitmap-foot``: motion-capture heel displacement per stride and mocap IC/TC times.
 - ``phone-oxford``: ground-truth step counts (the data set's app: 3.7 % mean error; the phone's
   hardware counter: 1.2 %).

@@ -324,12 +324,19 @@ def list_session_rows(db: OrmSession, person_id: int) -> list[SessionRow]:
     return list(db.scalars(query))
 
 
-def find_probable_duplicates(db: OrmSession, person_id: int, session: Session) -> list[SessionRow]:
+def find_probable_duplicates(
+    db: OrmSession,
+    person_id: int,
+    session: Session,
+    *,
+    start_position: tuple[float | None, float | None] | None = None,
+) -> list[SessionRow]:
     """Stored sessions that are probably the same activity as ``session``.
 
     Same sport and: starts within a minute and overlapping in time; or, where either start is
     unknown (a watch whose clock was unset, a GPX stripped of its times), first positions within
-    :data:`SAME_PLACE_M` and distances within :data:`SAME_DISTANCE_FRACTION`.
+    :data:`SAME_PLACE_M` and distances within :data:`SAME_DISTANCE_FRACTION`. ``start_position``
+    (latitude, longitude) [deg] stands in for the samples' first position (from a file summary).
     """
     same_sport = select(SessionRow).where(
         SessionRow.person_id == person_id, SessionRow.sport == session.sport
@@ -347,7 +354,7 @@ def find_probable_duplicates(db: OrmSession, person_id: int, session: Session) -
             row_end = row.start_utc + timedelta(seconds=row.elapsed_s or 0.0)
             if row.start_utc <= end and start <= row_end:
                 found.append(row)
-    lat, lon = first_position(session.samples)
+    lat, lon = start_position or first_position(session.samples)
     if lat is None or lon is None:
         return found
     box_deg = SAME_PLACE_M / 111_000.0 * 2  # a generous box; the exact test follows

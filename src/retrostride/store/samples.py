@@ -2,11 +2,13 @@
 
 Why a blob and not a row per record: a one-hour 1 Hz session has 3,600 records of up to ten
 channels, and a long file hundreds of thousands. One row per record costs one INSERT each (tens
-of thousands a second at best, more on PostgreSQL's round trips) and about ten times the space;
-samples are always read and written whole (a plot, an export, a gait analysis), never queried
-record by record. So each channel is kept as little-endian float64 (lossless: NaN marks a
-missing value, as in :class:`retrostride.log.model.Samples`), compressed with zlib, and the
-channels are concatenated. Writing is then one INSERT, bounded by zlib's speed (~100 MB/s).
+of thousands a second at best, fewer over PostgreSQL's round trips) and several times the space
+(the blob below is compressed about 4:1, rows are not); samples are always read and written
+whole (a plot, an export, a gait analysis), never queried record by record. So each channel is
+kept as little-endian float64 (lossless: NaN marks a missing value, as in
+:class:`retrostride.log.model.Samples`), compressed with zlib, and the channels are
+concatenated. Writing is then one INSERT, bounded by zlib's speed (about 90 MB/s of float64
+here).
 
 Layout of codec ``f64le-zlib-v1``: for each channel in the order of ``SamplesRow.channels``, an
 8-byte little-endian unsigned length of the compressed bytes, then the zlib stream of the
@@ -25,7 +27,8 @@ from retrostride.log.model import FloatArray, Samples
 CODEC = "f64le-zlib-v1"
 _LENGTH = struct.Struct("<Q")
 _ZLIB_LEVEL = 1
-"""Fastest zlib level: about as small as level 6 on sensor data, several times faster."""
+"""Fastest zlib level. On a real watch file (jk-garmin-stamina.fit, 8 channels) it packs 4.3:1 at
+about 90 MB/s, against level 6's 4.8:1 at 13 MB/s: a little larger, seven times faster."""
 
 
 def encode_samples(samples: Samples) -> tuple[int, str, bytes]:

@@ -50,38 +50,54 @@ def direction_summary(directions: set[str]) -> str:
 def session_page(
     db: OrmSession, person_id: int, *, limit: int, offset: int, newest_first: bool
 ) -> dict[str, Any]:
-    """One page of the person's sessions, ordered by start (unknown starts last), then id."""
-    start = SessionRow.start_utc
-    order = (
-        (start.is_(None), start.desc(), SessionRow.id.desc())
-        if newest_first
-        else (start.is_(None), start.asc(), SessionRow.id.asc())
-    )
-    rows = db.execute(
-        select(*_LIST_COLUMNS)
-        .where(SessionRow.person_id == person_id)
-        .order_by(*order)
-        .limit(limit)
-        .offset(offset)
-    ).all()
-    total = db.scalar(
-        select(func.count()).select_from(SessionRow).where(SessionRow.person_id == person_id)
-    )
+    """One page of the person's sessions, ordered by start, then id; unknown starts last.
+
+    Dated and undated sessions are read by two index-ordered queries (the index on
+    ``(person_id, start_utc)``), so no request sorts the whole log.
+    """
+    mine = SessionRow.person_id == person_id
+    total, dated = db.execute(
+        select(func.count(), func.count(SessionRow.start_utc)).where(mine)
+    ).one()
+    direction = "desc" if newest_first else "asc"
+    rows: list[Any] = []
+    if offset < dated:
+        rows = list(
+            db.execute(
+                select(*_LIST_COLUMNS)
+                .where(mine, SessionRow.start_utc.is_not(None))
+                .order_by(
+                    getattr(SessionRow.start_utc, direction)(), getattr(SessionRow.id, direction)()
+                )
+                .limit(limit)
+                .offset(offset)
+            )
+        )
+    if len(rows) < limit and total > dated:
+        rows += list(
+            db.execute(
+                select(*_LIST_COLUMNS)
+                .where(mine, SessionRow.start_utc.is_(None))
+                .order_by(getattr(SessionRow.id, direction)())
+                .limit(limit - len(rows))
+                .offset(max(0, offset - dated))
+            )
+        )
     directions: dict[int, set[str]] = {}
     if rows:
-        for session_id, direction in db.execute(
+        for session_id, seg_direction in db.execute(
             select(SegmentRow.session_id, SegmentRow.direction)
             .where(SegmentRow.session_id.in_([r[0] for r in rows]))
             .distinct()
         ):
-            directions.setdefault(session_id, set()).add(direction)
+            directions.setdefault(session_id, set()).add(seg_direction)
     items = []
     for r in rows:
         item = dict(zip(_NAMES, r, strict=True))
         item["recovered"] = item["recovered"] is not None
         item["direction"] = direction_summary(directions.get(r[0], set()))
         items.append(item)
-    return {"items": items, "total": int(total or 0), "limit": limit, "offset": offset}
+    return {"items": items, "total": int(total), "limit": limit, "offset": offset}
 
 
 def session_detail(
