@@ -29,6 +29,10 @@ def main(argv: list[str]) -> int:
         print(f"\n=== bench.{name} ===", flush=True)
         started = time.perf_counter()
         module = importlib.import_module(f"bench.{name}")
+        if not hasattr(module, "main"):
+            print(f"(bench.{name} is a helper of the others, not a benchmark)")
+            continue
+        sys.argv = [f"bench.{name}"]  # each benchmark parses its own options: run with defaults
         module.main()
         print(f"=== bench.{name}: {time.perf_counter() - started:.1f} s ===", flush=True)
     return 0

@@ -98,6 +98,7 @@ def test_no_operation_gives_a_server_error(api_schema: Any, fuzz_app: dict[str, 
         _fuzz(operation, fuzz_app, calls)
     # Each operation got its examples (fewer only where its inputs allow fewer distinct ones).
     assert len(calls) == len(operations)
+    print("examples per operation:", sorted(calls.values()))
 
 
 def test_stateful_no_server_error(api_schema: Any, fuzz_app: dict[str, Any]) -> None:

@@ -298,3 +298,29 @@ def test_a_folder_imports_its_files_and_a_missing_file_is_refused(
     }
     missing = next(r for r in report.results if r.name.endswith("missing.fit"))
     assert "No such file" in missing.message
+
+
+def test_fit_probable_duplicate_is_caught_from_its_summary_before_decoding(
+    db: Database, shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another file of the same walk (its header CRC left out, as the FIT rules allow)."""
+    import struct
+
+    from fitdecode.utils import compute_crc
+
+    original = shared_data / ACTIVITY / "fit" / "garmin-fenix-5-walk.fit"
+    data = bytearray(original.read_bytes())
+    data[12:14] = b"\x00\x00"  # header CRC 0: "not computed"
+    data[-2:] = struct.pack("<H", compute_crc(bytes(data[:-2])))
+    twin = tmp_path / "twin.fit"
+    twin.write_bytes(bytes(data))
+    assert one(db, original).outcome is Outcome.IMPORTED
+
+    def no_decode(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the full decode should not run for a probable duplicate")
+
+    monkeypatch.setattr(importing, "parse_activity_file", no_decode)
+    skipped = one(db, twin)
+    assert skipped.outcome is Outcome.PROBABLE_DUPLICATE and "session 1" in skipped.message
+    monkeypatch.undo()
+    assert one(db, twin, allow_duplicate=True).outcome is Outcome.IMPORTED

@@ -17,9 +17,7 @@ Outcomes per file:
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from enum import StrEnum
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -27,75 +25,39 @@ from sqlalchemy.exc import IntegrityError
 
 from retrostride.errors import FileRefused
 from retrostride.importers.activity import (
-    DEFAULT_MAX_FILE_BYTES,
     ParsedFile,
     is_archive,
     parse_activity_file,
     parse_archive,
 )
 from retrostride.log.model import Person, Segment, Session
-from retrostride.science.locomotion import Direction
+from retrostride.services.import_duplicates import skip_probable_duplicate, summary_twins
+from retrostride.services.import_results import (
+    FAILURES,
+    FileResult,
+    ImportOptions,
+    ImportReport,
+    Outcome,
+    ProgressCallback,
+)
 from retrostride.services.session_energy import fill_energy
 from retrostride.store import repository as repo
 from retrostride.store.db import Database
 
-
-class Outcome(StrEnum):
-    IMPORTED = "imported"
-    SALVAGED = "salvaged"
-    PROBABLE_DUPLICATE = "probable_duplicate"
-    DUPLICATE = "duplicate"
-    REFUSED = "refused"
-
-
-FAILURES = frozenset({Outcome.DUPLICATE, Outcome.REFUSED})
-
-
-@dataclass(slots=True)
-class ImportOptions:
-    """How to import: direction for every segment, salvage, duplicates, size limit [bytes]."""
-
-    direction: Direction | None = None
-    salvage: bool = False
-    allow_duplicate: bool = False
-    max_bytes: int = DEFAULT_MAX_FILE_BYTES
-
-
-@dataclass(slots=True)
-class FileResult:
-    """What happened to one file (``name`` is ``archive.zip/entry.fit`` for archive entries)."""
-
-    name: str
-    outcome: Outcome
-    message: str = ""
-    session_ids: list[int] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    salvageable: bool = False
-
-    @property
-    def failed(self) -> bool:
-        return self.outcome in FAILURES
-
-
-@dataclass(slots=True)
-class ImportReport:
-    results: list[FileResult] = field(default_factory=list)
-
-    @property
-    def failed(self) -> list[FileResult]:
-        return [r for r in self.results if r.failed]
-
-    @property
-    def ok(self) -> bool:
-        return not self.failed
-
-    @property
-    def session_ids(self) -> list[int]:
-        return [i for r in self.results for i in r.session_ids]
-
-
-ProgressCallback = Callable[[str], None]
-"""Called with each given path (file or archive) once it is done."""
+__all__ = [
+    "FAILURES",
+    "FileResult",
+    "ImportOptions",
+    "ImportReport",
+    "Outcome",
+    "ProgressCallback",
+    "expand_paths",
+    "import_archive",
+    "import_files",
+    "import_one",
+    "store_parsed",
+    "whole_session_segment",
+]
 
 
 def sha256_of(path: Path) -> str:
@@ -182,6 +144,10 @@ def import_one(
         if known is not None:
             return _duplicate(display_name, known.name, known.imported_at.date().isoformat())
 
+    if not options.allow_duplicate:
+        skipped = summary_twins(database, path, person_name, display_name, sha)
+        if skipped is not None:
+            return skipped
     try:
         parsed = parse_activity_file(
             path,
@@ -245,29 +211,9 @@ def _store(
             for session in parsed.sessions:
                 twins = repo.find_probable_duplicates(db, person_row.id, session)
                 if twins:
-                    twin_ids = ", ".join(str(t.id) for t in twins)
-                    by_time = session.start_utc is not None and all(
-                        t.start_utc is not None for t in twins
+                    return skip_probable_duplicate(
+                        db, person_row.id, session, twins, display_name, parsed.source.sha256
                     )
-                    why = (
-                        "start within a minute, overlapping"
-                        if by_time
-                        else "start time unknown; same start place and distance"
-                    )
-                    message = (
-                        f"probably the same activity ({session.sport}) as session {twin_ids} "
-                        f"({why}):"
-                        " skipped (use --allow-duplicate to import it)"
-                    )
-                    repo.log_import(
-                        db,
-                        person_row.id,
-                        display_name,
-                        Outcome.PROBABLE_DUPLICATE,
-                        sha256=parsed.source.sha256,
-                        message=message,
-                    )
-                    return FileResult(display_name, Outcome.PROBABLE_DUPLICATE, message)
         person = repo.person_to_domain(person_row)
         source_row = repo.add_source_file(db, person_row.id, parsed.source)
         ids: list[int] = []
