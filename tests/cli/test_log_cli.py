@@ -172,3 +172,11 @@ def test_manual_entry_defaults_to_now_in_the_home_zone(url: str) -> None:
     start = datetime.fromisoformat(str(s["start_utc"]))
     assert abs(start - datetime.now(UTC)) < timedelta(minutes=5)
     assert s["utc_offset_s"] == 19800 == datetime.now(ZoneInfo("Asia/Kolkata")).utcoffset().seconds
+
+
+def test_unwritable_export_and_missing_bundle_are_one_line(url: str, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["export", str(tmp_path / "no" / "dir.json"), "--database", url])
+    assert result.exit_code == 1 and "No such file" in result.output
+    assert "Traceback" not in result.output
+    result = runner.invoke(app, ["restore", str(tmp_path / "missing.json"), "--database", url])
+    assert result.exit_code == 2 and "bundle" in result.output

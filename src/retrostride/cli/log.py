@@ -63,6 +63,8 @@ def opened(url: str | None) -> Iterator[Database]:
         fail(str(exc), 2)
     except RetrostrideError as exc:
         fail(str(exc))
+    except OSError as exc:  # a file or folder named on the command line
+        fail(f"{exc.filename or ''}: {exc.strerror or exc}")
     finally:
         database.close()
 

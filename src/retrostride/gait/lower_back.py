@@ -32,6 +32,20 @@ SPLIT_STEP_RATIO = 1.5
 most this many times the median of the steps around them (a turning step is slower than its
 neighbours, but not twice as slow; two real steps last twice the median)."""
 
+EDGE_BOB_RATIO = 1.0 / 3.0
+"""A bout's first and last contacts must carry a step: the trunk's vertical velocity at the
+contact's minimum (its fall onto the new stance leg, the "bob") at least this fraction of the
+median over the bout's contacts. Before the first step and after the last one, weight shifts,
+sit-to-stand and anticipatory postural adjustments make small vertical-velocity minima that the
+detector takes for steps (Mobilise-D lab Test5: 0.1-0.3 of the bout's median, 0.3-2.1 s before
+INDIP's first contact); real first steps reach 0.4 and more. The cut sits between the two, so it
+was read off these data; inside a bout nothing is dropped (a shuffling or turning step with
+little bob is still a step)."""
+
+MIN_BOUT_STEPS = 4
+"""Fewest steps of a bout (two strides: the Mobilise-D minimum walking bout, Kluge et al. 2021,
+PLoS ONE 16:e0256541; :class:`StepSequenceBouts`' default)."""
+
 MIN_RATE_HZ = 20.0
 """Lowest sampling rate accepted [Hz]: contacts need the 8 Hz band of the vertical jerk."""
 
@@ -42,7 +56,9 @@ class LowerBackPipeline:
     Steps: gravity-aligned vertical, fore-aft and lateral accelerations
     (:func:`retrostride.gait._signal.gravity_components`); contacts
     (:class:`VerticalJerkContacts`); an IC that splits one step into two steps on the same
-    side is dropped (:meth:`_drop_same_side_splits`); bouts (:class:`StepSequenceBouts`);
+    side is dropped (:meth:`_drop_same_side_splits`); bouts (:class:`StepSequenceBouts`),
+    whose leading and trailing contacts without a step's bob are dropped
+    (:meth:`_trim_edges`, ``EDGE_BOB_RATIO``: weight shifts before gait initiation);
     turns from the yaw rate (:class:`YawRateTurns`), left out of the direction vote; strides
     from IC ``i``
     to IC ``i + 2``; step sides from the lateral sway (during a foot's stance the trunk, which
@@ -54,7 +70,8 @@ class LowerBackPipeline:
 
     Keyword parameters: ``contacts``, ``bouts``, ``stride_length``, ``direction``, ``turns``
     (algorithm objects replacing the defaults), ``sensor_height_m`` (overrides the
-    recording's), ``alternate_sides`` (False: keep every detected IC).
+    recording's), ``alternate_sides`` (False: keep every detected IC), ``edge_bob_ratio``
+    (0: keep every contact at the bouts' edges).
     """
 
     def __init__(
@@ -67,6 +84,7 @@ class LowerBackPipeline:
         sensor_height_m: float | None = None,
         alternate_sides: bool = True,
         turns: YawRateTurns | None = None,
+        edge_bob_ratio: float = EDGE_BOB_RATIO,
     ) -> None:
         self.contacts = contacts
         self.bouts = bouts
@@ -75,6 +93,7 @@ class LowerBackPipeline:
         self.sensor_height_m = sensor_height_m
         self.alternate_sides = alternate_sides
         self.turns = turns
+        self.edge_bob_ratio = edge_bob_ratio
 
     def _height(self, rec: Recording, warnings: list[str]) -> float:
         if self.sensor_height_m:
@@ -110,11 +129,13 @@ class LowerBackPipeline:
                 max_step_ratio=LOWER_BACK_BOUTS["max_step_ratio"],
             )
         ).detect(ic / fs)
+        bob = np.interp(ic, contacts.ic_, contacts.step_prominence_m_s_) if ic.size else np.empty(0)
+        bout_rows = self._trim_edges(finder.bouts_, bob, self.edge_bob_ratio)
         height = self._height(recording, warnings)
         n = a_v.shape[0]
 
         # per bout: its ICs; steps = consecutive IC pairs; strides = IC i .. i+2
-        bout_ic = [ic[b0 : b1 + 1] for b0, b1 in finder.bouts_]
+        bout_ic = [ic[b0 : b1 + 1] for b0, b1 in bout_rows]
         step_bounds = np.concatenate(
             [np.column_stack([x[:-1], x[1:]]) for x in bout_ic] or [np.empty((0, 2), np.intp)]
         ).astype(np.intp)
@@ -203,6 +224,25 @@ class LowerBackPipeline:
         )
         self.contacts_ = contacts
         return self
+
+    @staticmethod
+    def _trim_edges(bouts: IntArray, bob_m_s: FloatArray, ratio: float) -> IntArray:
+        """Drop leading and trailing ICs of each bout whose bob (depth of the vertical-velocity
+        minimum at the contact [m/s]) is below ``ratio`` x the bout's median (see
+        ``EDGE_BOB_RATIO``); a bout left with fewer than ``MIN_BOUT_STEPS`` steps goes. ``bouts`` (k, 2): first
+        and last IC index of each bout."""
+        if ratio <= 0 or bouts.size == 0:
+            return bouts
+        out = []
+        for b0, b1 in bouts:
+            ref = ratio * float(np.median(bob_m_s[b0 : b1 + 1]))
+            while b0 < b1 and bob_m_s[b0] < ref:
+                b0 += 1
+            while b1 > b0 and bob_m_s[b1] < ref:
+                b1 -= 1
+            if b1 - b0 >= MIN_BOUT_STEPS:
+                out.append((b0, b1))
+        return np.array(out, dtype=np.intp).reshape(-1, 2)
 
     @staticmethod
     def _first_after(events: IntArray, starts: IntArray, ends: IntArray) -> FloatArray:

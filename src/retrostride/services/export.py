@@ -179,10 +179,13 @@ def export_json(database: Database, target: Path, person_name: str = DEFAULT_PER
     """Write the person's log to ``target`` (JSON); returns the number of sessions."""
     bundle = read_bundle(database, person_name)
     document = bundle_to_json(bundle)
-    tmp = target.with_name(target.name + ".part")
-    with tmp.open("w", encoding="utf-8") as handle:
-        json.dump(document, handle, ensure_ascii=False, allow_nan=False)
-    tmp.replace(target)
+    tmp = target.with_name(target.name + ".part")  # the target appears whole or not at all
+    try:
+        with tmp.open("w", encoding="utf-8") as handle:
+            json.dump(document, handle, ensure_ascii=False, allow_nan=False)
+        tmp.replace(target)
+    finally:
+        tmp.unlink(missing_ok=True)
     return len(bundle.sessions)
 
 
@@ -255,7 +258,10 @@ def load_bundle(source: Path) -> Bundle:
         with source.open(encoding="utf-8") as handle:
             document = json.load(handle)
     except (OSError, ValueError) as exc:
-        raise InputError(str(source), "...", f"a readable JSON export bundle ({exc})") from exc
+        reason = exc.strerror if isinstance(exc, OSError) else str(exc)
+        raise InputError(
+            "bundle", str(source), f"a readable retrostride JSON bundle or CSV folder ({reason})"
+        ) from exc
     return bundle_from_json(document, str(source))
 
 

@@ -72,6 +72,8 @@ def summary_twins(
         if person_row is None:
             return None
         repo.lock_person_log(db, person_row.id)
+        if repo.find_source_by_sha(db, person_row.id, sha256) is not None:
+            return None  # the same bytes arrived meanwhile: an exact duplicate, said after parsing
         twins = repo.find_probable_duplicates(db, person_row.id, probe, start_position=position)
         if not twins:
             return None

@@ -44,6 +44,26 @@ def test_mobilise_d_converted_into_body_frame(imu: Path) -> None:
     assert wb["stride_initial_contacts_s"][0, 0] == pytest.approx(5.05)
 
 
+def test_mobilised_stride_contacts_in_seconds_with_missing_contacts(imu: Path) -> None:
+    """INDIP's stride contacts are samples even where a missing one (NaN) makes the array
+    float; Stereophoto's are seconds: every bout's stride contacts lie at the bout (INDIP has
+    one stride ending 0.6 s after its bout's End, so 2 s of slack; samples would be 100x)."""
+    recs = load_recording(imu / "mobgap-lab" / "MS" / "001" / "data.mat")
+    assert isinstance(recs, list)
+    free_living = next(r for r in recs if "Test11" in r.reference["test"])
+    with_nan = 0
+    for system in ("indip", "stereophoto"):
+        for wb in free_living.reference[system]:
+            ics = wb["stride_initial_contacts_s"]
+            finite = ics[np.isfinite(ics)]
+            with_nan += int(np.isnan(ics).any())
+            assert finite.size and wb["start_s"] - 0.05 <= finite.min()
+            assert finite.max() <= wb["end_s"] + 2.0
+    assert with_nan >= 3  # the file has bouts with missing contacts in both systems
+    nan_bout = next(wb for wb in free_living.reference["indip"] if wb["start_s"] == 45.35)
+    assert np.nanmin(nan_bout["stride_initial_contacts_s"]) == pytest.approx(45.35)
+
+
 def test_phone_oxford_ground_truth_only_in_reference(imu: Path) -> None:
     rec = load_recording(imu / "phone-oxford" / "user2_hand_1506421987098.csv")
     assert isinstance(rec, Recording)

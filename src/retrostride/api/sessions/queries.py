@@ -39,6 +39,7 @@ _LIST_COLUMNS = (
 _NAMES = tuple(c.key for c in _LIST_COLUMNS)
 
 
+
 def direction_summary(directions: set[str]) -> str:
     """One direction for a session: its segments' common one, ``mixed``, or ``unknown``."""
     known = directions - {"unknown"}

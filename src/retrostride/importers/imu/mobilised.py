@@ -12,8 +12,10 @@ about +1 g; the rotation of the measured gravity vector agrees with the gyroscop
 ``Standards.<System>.MicroWB`` (INDIP, Stereophoto) are reference data: they go to
 ``Recording.reference["<system>"]`` as a list of bouts, never into the channels. In that
 reference ``InitialContact_Event`` and bout ``Start``/``End`` are seconds; INDIP's
-``Stride_InitialContacts`` are sample indices at the reference's ``Fs`` and are converted to
-seconds here. The sensor height comes from ``infoForAlgo.mat`` next to ``data.mat`` (cm).
+``Stride_InitialContacts`` are sample indices at the reference's ``Fs`` (integers, or floats
+where a contact is missing, NaN), Stereophoto's are seconds: the unit is told from the values
+(:func:`_stride_ics_s`) and everything is seconds here. The sensor height comes from
+``infoForAlgo.mat`` next to ``data.mat`` (cm).
 """
 
 from __future__ import annotations
@@ -45,15 +47,29 @@ def _floats(value: Any) -> np.ndarray:
     return np.atleast_1d(np.asarray(value, dtype=np.float64))
 
 
+def _stride_ics_s(ics: np.ndarray, start_s: float, fs: float) -> np.ndarray:
+    """Stride initial contacts in seconds. INDIP stores sample indices (integers, or floats
+    once a missing contact is NaN), Stereophoto seconds: the unit is told from the values, not
+    the dtype: the first finite contact lies at the bout's ``Start`` [s]."""
+    finite = ics[np.isfinite(ics)]
+    if finite.size == 0:
+        return ics
+    first = float(finite.min())
+    as_samples = abs(first / fs - start_s) < abs(first - start_s)
+    return ics / fs if as_samples else ics
+
+
 def _reference_bouts(system: dict[str, Any]) -> list[dict[str, Any]]:
     """The reference's micro walking bouts as plain dicts with SI units and times in seconds."""
     fs = float(system.get("Fs", 100))
     out = []
     for wb in _as_list(system.get("MicroWB")):
         ics = wb.get("Stride_InitialContacts")
-        ics_arr = np.asarray(ics if ics is not None else [], dtype=np.float64).reshape(-1, 2)
-        if np.issubdtype(np.asarray(ics).dtype, np.integer):
-            ics_arr = ics_arr / fs
+        ics_arr = _stride_ics_s(
+            np.asarray(ics if ics is not None else [], dtype=np.float64).reshape(-1, 2),
+            float(wb["Start"]),
+            fs,
+        )
         sides = [str(s).lower() for s in _as_list(wb.get("InitialContact_LeftRight"))]
         out.append(
             {
