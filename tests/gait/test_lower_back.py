@@ -155,7 +155,7 @@ def test_edge_contacts_without_bob_are_trimmed() -> None:
     steps goes."""
     from retrostride.gait.lower_back import LowerBackPipeline
 
-    bob = np.array([0.03, 0.2, 0.2, 0.05, 0.2, 0.2, 0.2, 0.04, 0.2, 0.02, 0.2, 0.2, 0.01])
+    bob = np.array([0.03, 0.2, 0.2, 0.05, 0.2, 0.2, 0.2, 0.04, 0.05, 0.02, 0.2, 0.2, 0.01])
     bouts = np.array([[0, 8], [9, 12]])
     trimmed = LowerBackPipeline._trim_edges(bouts, bob, 1.0 / 3.0)
     assert trimmed.tolist() == [[1, 6]]

@@ -229,8 +229,8 @@ class LowerBackPipeline:
     def _trim_edges(bouts: IntArray, bob_m_s: FloatArray, ratio: float) -> IntArray:
         """Drop leading and trailing ICs of each bout whose bob (depth of the vertical-velocity
         minimum at the contact [m/s]) is below ``ratio`` x the bout's median (see
-        ``EDGE_BOB_RATIO``); a bout left with fewer than ``MIN_BOUT_STEPS`` steps goes. ``bouts`` (k, 2): first
-        and last IC index of each bout."""
+        ``EDGE_BOB_RATIO``); a bout left with fewer than ``MIN_BOUT_STEPS`` steps goes.
+        ``bouts`` (k, 2): first and last IC index of each bout."""
         if ratio <= 0 or bouts.size == 0:
             return bouts
         out = []
