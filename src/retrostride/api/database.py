@@ -80,6 +80,12 @@ async def read_session(request: Request) -> AsyncIterator[OrmSession]:
         session.close()
 
 
+def read_engine(request: Request) -> Engine:
+    """The read-only engine (connections as :func:`read_session`'s, without an ORM session)."""
+    engine: Engine = request.app.state.read_sessions.kw["bind"]
+    return engine
+
+
 Db = Annotated[OrmSession, Depends(db_session)]
 ReadDb = Annotated[OrmSession, Depends(read_session)]
 AppDatabase = Annotated[Database, Depends(database)]

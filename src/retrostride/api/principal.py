@@ -15,7 +15,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import select
+from sqlalchemy import Connection, bindparam, select
+from sqlalchemy.orm import Session as OrmSession
 from starlette.concurrency import run_in_threadpool
 
 from retrostride.api.database import ReadDb
@@ -76,24 +77,35 @@ def _same_origin(request: Request) -> bool:
     return urlsplit(origin).netloc.lower() == host.lower()
 
 
+_account = AccountRow.__table__.c
+_person = PersonRow.__table__.c
+_login = LoginSessionRow.__table__.c
+_token = ApiTokenRow.__table__.c
+_CALLER = (_account.id, _account.role, _account.is_admin, _account.person_id, _person.name)
+
+# Built once (bound parameters): SQLAlchemy reuses their compiled form on every request.
+_LOGIN_LOOKUP = (
+    select(*_CALLER, _login.id, _login.csrf_token, _login.expires_at)
+    .select_from(LoginSessionRow.__table__)
+    .join(AccountRow.__table__, _account.id == _login.account_id)
+    .outerjoin(PersonRow.__table__, _person.id == _account.person_id)
+    .where(_login.token_hash == bindparam("token_hash"))
+)
+_TOKEN_LOOKUP = (
+    select(*_CALLER, _token.expires_at)
+    .select_from(ApiTokenRow.__table__)
+    .join(AccountRow.__table__, _account.id == _token.account_id)
+    .outerjoin(PersonRow.__table__, _person.id == _account.person_id)
+    .where(_token.token_hash == bindparam("token_hash"))
+)
+
+Reader = OrmSession | Connection
+
+
 def _cookie_principal(
-    request: Request, db: ReadDb, token: str, form_token: str | None
+    request: Request, db: Reader, token: str, form_token: str | None
 ) -> Principal:
-    row = db.execute(
-        select(
-            AccountRow.id,
-            AccountRow.role,
-            AccountRow.is_admin,
-            AccountRow.person_id,
-            PersonRow.name,
-            LoginSessionRow.id,
-            LoginSessionRow.csrf_token,
-            LoginSessionRow.expires_at,
-        )
-        .join(AccountRow, AccountRow.id == LoginSessionRow.account_id)
-        .outerjoin(PersonRow, PersonRow.id == AccountRow.person_id)
-        .where(LoginSessionRow.token_hash == hash_secret(token))
-    ).first()
+    row = db.execute(_LOGIN_LOOKUP, {"token_hash": hash_secret(token)}).first()
     if row is None or row[7] <= utc_now():
         raise Unauthorized("the login has ended; log in again")
     if request.method not in SAFE_METHODS:
@@ -104,23 +116,30 @@ def _cookie_principal(
     return Principal(row[0], row[1], row[2], row[3], row[4], "cookie", row[5])
 
 
-def _token_principal(db: ReadDb, token: str) -> Principal:
-    row = db.execute(
-        select(
-            AccountRow.id,
-            AccountRow.role,
-            AccountRow.is_admin,
-            AccountRow.person_id,
-            PersonRow.name,
-            ApiTokenRow.expires_at,
-        )
-        .join(AccountRow, AccountRow.id == ApiTokenRow.account_id)
-        .outerjoin(PersonRow, PersonRow.id == AccountRow.person_id)
-        .where(ApiTokenRow.token_hash == hash_secret(token))
-    ).first()
+def _token_principal(db: Reader, token: str) -> Principal:
+    row = db.execute(_TOKEN_LOOKUP, {"token_hash": hash_secret(token)}).first()
     if row is None or (row[5] is not None and row[5] <= utc_now()):
         raise Unauthorized("unknown, revoked or expired API token")
     return Principal(row[0], row[1], row[2], row[3], row[4], "token")
+
+
+def authenticate(
+    request: Request,
+    db: Reader,
+    bearer: HTTPAuthorizationCredentials | None,
+    cookie: str | None,
+    form_token: str | None,
+) -> Principal:
+    """The caller, or 401 (403 for a cookie-authenticated unsafe request without its CSRF
+    token, or from another origin). A bearer token wins over a cookie. Runs the one indexed
+    lookup on ``db``: call it where database work may block (a worker thread)."""
+    if request.headers.get("authorization") is not None:
+        if bearer is None or not bearer.credentials:
+            raise Unauthorized("give the API token as 'Authorization: Bearer rs_...'")
+        return _token_principal(db, bearer.credentials)
+    if cookie:
+        return _cookie_principal(request, db, cookie, form_token)
+    raise Unauthorized("log in, or send an API token as 'Authorization: Bearer rs_...'")
 
 
 def request_principal(
@@ -130,18 +149,12 @@ def request_principal(
     cookie: Annotated[str | None, Depends(cookie_scheme)],
     form_token: Annotated[str | None, Depends(form_csrf_token)],
 ) -> Principal:
-    """The caller, or 401. A bearer token wins over a cookie.
+    """The caller, or 401 (see :func:`authenticate`).
 
     A plain (sync) function: FastAPI runs it in its thread pool, so waiting for a database
     connection never blocks the event loop.
     """
-    if request.headers.get("authorization") is not None:
-        if bearer is None or not bearer.credentials:
-            raise Unauthorized("give the API token as 'Authorization: Bearer rs_...'")
-        return _token_principal(db, bearer.credentials)
-    if cookie:
-        return _cookie_principal(request, db, cookie, form_token)
-    raise Unauthorized("log in, or send an API token as 'Authorization: Bearer rs_...'")
+    return authenticate(request, db, bearer, cookie, form_token)
 
 
 async def current_principal(

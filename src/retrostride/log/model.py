@@ -45,7 +45,7 @@ class BodyMass:
 
 @dataclass(slots=True)
 class Person:
-    """A profile for the energy engine: body-mass history, height [m], birth year, sex, home zone."""
+    """A profile for the energy engine: body-mass history, height [m], birth year, sex, zone."""
 
     name: str
     home_time_zone: str = "UTC"

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, status
+import orjson
+from fastapi import APIRouter, Query, Request, Response, status
+from starlette.concurrency import run_in_threadpool
 
-from retrostride.api.database import AppDatabase, ReadDb
+from retrostride.api.database import AppDatabase, read_engine
 from retrostride.api.errors import NotFound
 from retrostride.api.params import ObjectId
-from retrostride.api.policy import ReadSubject, WriteSubject
+from retrostride.api.policy import (
+    AthleteId,
+    Credentials,
+    LoginCookie,
+    WriteSubject,
+    read_subject_now,
+)
 from retrostride.api.responses import JsonResponse
 from retrostride.api.sessions import queries
 from retrostride.api.sessions.schemas import (
@@ -29,30 +37,52 @@ DEFAULT_PAGE = 50
 MAX_PAGE = 500
 
 
-@router.get("", response_model=SessionPage)
-def list_sessions(
-    subject: ReadSubject,
-    db: ReadDb,
+@router.get("", response_model=SessionPage, response_class=JsonResponse)
+async def list_sessions(
+    request: Request,
+    athlete_id: AthleteId,
+    bearer: Credentials,
+    cookie: LoginCookie,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
     offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
     order: Literal["newest", "oldest"] = "newest",
-) -> JsonResponse:
+) -> Response:
     """One page of the athlete's sessions (default 50, newest first; unknown starts last)."""
-    page = queries.session_page(
-        db, subject.person_id, limit=limit, offset=offset, newest_first=order == "newest"
-    )
-    return JsonResponse(page)
+
+    def work() -> bytes:
+        with read_engine(request).connect() as conn:
+            subject = read_subject_now(request, conn, athlete_id, bearer, cookie)
+            page = queries.session_page(
+                conn, subject.person_id, limit=limit, offset=offset,
+                newest_first=order == "newest",
+            )
+        return orjson.dumps(page)
+
+    return Response(await run_in_threadpool(work), media_type="application/json")
 
 
-@router.get("/{session_id}", response_model=SessionDetail)
-def get_session(
-    session_id: ObjectId, subject: ReadSubject, db: ReadDb, samples: bool = True
-) -> JsonResponse:
+@router.get("/{session_id}", response_model=SessionDetail, response_class=JsonResponse)
+async def get_session(
+    request: Request,
+    athlete_id: AthleteId,
+    session_id: ObjectId,
+    bearer: Credentials,
+    cookie: LoginCookie,
+    samples: bool = True,
+) -> Response:
     """One session with its segments and (unless ``samples=false``) its samples."""
-    detail = queries.session_detail(db, subject.person_id, session_id, with_samples=samples)
-    if detail is None:
+
+    def work() -> bytes | None:
+        with read_engine(request).connect() as conn:
+            subject = read_subject_now(request, conn, athlete_id, bearer, cookie)
+            return queries.session_detail_json(
+                conn, subject.person_id, session_id, with_samples=samples
+            )
+
+    body = await run_in_threadpool(work)
+    if body is None:
         raise NotFound(f"no session {session_id}")
-    return JsonResponse(detail)
+    return Response(body, media_type="application/json")
 
 
 @router.post("", response_model=SessionDetail, status_code=status.HTTP_201_CREATED)
