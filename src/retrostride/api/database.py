@@ -5,7 +5,12 @@ time, so that concurrent importers queue instead of failing). Reads must not tak
 would serialise every request, and a lookup holding it would block the service call of the same
 request. So authentication, the privacy policy and the list and detail views read through a
 second engine whose connections are ``query_only`` and begin deferred transactions (WAL lets
-them run beside a writer). On PostgreSQL both are the store's engine.
+them run beside a writer). On PostgreSQL the read engine's connections are read-only
+(``default_transaction_read_only``) and in autocommit mode: each statement reads its own
+snapshot, exactly as in a READ COMMITTED transaction, without a BEGIN and a ROLLBACK round trip
+per request; they are not pinged before use (another round trip per request), so after the
+database server restarts, the first request of each server process fails once (SQLAlchemy then
+replaces the whole pool).
 """
 
 from __future__ import annotations
@@ -44,7 +49,12 @@ def reader_sessions(database: Database) -> sessionmaker[OrmSession]:
     pool = {"pool_size": READER_POOL_SIZE, "max_overflow": 0, "pool_timeout": 60}
     engine: Engine
     if not database.is_sqlite:
-        engine = create_engine(database.engine.url, pool_pre_ping=True, **pool)
+        engine = create_engine(
+            database.engine.url,
+            isolation_level="AUTOCOMMIT",
+            connect_args={"options": "-c default_transaction_read_only=on"},
+            **pool,
+        )
         return sessionmaker(engine, expire_on_commit=False)
     engine = create_engine(
         database.engine.url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **pool

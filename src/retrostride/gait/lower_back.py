@@ -32,7 +32,7 @@ SPLIT_STEP_RATIO = 1.5
 most this many times the median of the steps around them (a turning step is slower than its
 neighbours, but not twice as slow; two real steps last twice the median)."""
 
-EDGE_BOB_RATIO = 0.0
+EDGE_BOB_RATIO = 1.0 / 3.0
 """A bout's first and last contacts must carry a step: the trunk's vertical velocity at the
 contact's minimum (its fall onto the new stance leg, the "bob") at least this fraction of the
 median over the bout's contacts. Before the first step and after the last one, weight shifts,

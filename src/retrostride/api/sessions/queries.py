@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Select, bindparam, func, select
+from sqlalchemy import Connection, Select, Text, bindparam, cast, func, select
 from sqlalchemy.orm import Session as OrmSession
 
 from retrostride.services.export import SEGMENT_FIELDS, SESSION_FIELDS
@@ -66,9 +66,14 @@ def _known_direction(aggregate: Any) -> Any:
     )
 
 
-def _page_query(*, dated: bool, descending: bool) -> Select[Any]:
+_SNAPSHOT = cast(func.pg_current_snapshot(), Text)
+"""PostgreSQL: the snapshot a statement reads (equal snapshots see equal data)."""
+
+
+def _page_query(*, dated: bool, descending: bool, snapshot: bool) -> Select[Any]:
     order = (lambda c: c.desc()) if descending else (lambda c: c.asc())
-    query = select(*_LIST_COLUMNS, _known_direction(func.min), _known_direction(func.max))
+    extra = (_SNAPSHOT,) if snapshot else ()
+    query = select(*_LIST_COLUMNS, _known_direction(func.min), _known_direction(func.max), *extra)
     if dated:
         query = query.where(
             _session.person_id == bindparam("person_id"), _session.start_utc.is_not(None)
@@ -81,55 +86,69 @@ def _page_query(*, dated: bool, descending: bool) -> Select[Any]:
 
 
 _PAGES = {
-    (dated, descending): _page_query(dated=dated, descending=descending)
+    (snapshot, dated, descending): _page_query(
+        dated=dated, descending=descending, snapshot=snapshot
+    )
+    for snapshot in (True, False)
     for dated in (True, False)
     for descending in (True, False)
 }
 _COUNT = select(func.count()).where(_session.person_id == bindparam("person_id"))
+_COUNT_WITH_SNAPSHOT = select(func.count(), _SNAPSHOT).where(
+    _session.person_id == bindparam("person_id")
+)
 _COUNT_UNDATED = select(func.count()).where(
     _session.person_id == bindparam("person_id"), _session.start_utc.is_(None)
 )
 
-
 COUNT_CACHE_SIZE = 1024
-"""People whose session count each database connection remembers (then it starts afresh)."""
+"""People whose session count a cache remembers (then it starts afresh)."""
+_PG_COUNTS: dict[tuple[str, int], tuple[str, int]] = {}
+"""PostgreSQL: (database URL, person id) -> (snapshot, count), for the whole process."""
 
 
-def _data_version(conn: Connection) -> object | None:
-    """What the current transaction sees, as a token that changes whenever it could change:
-    SQLite's ``PRAGMA data_version`` (changes when another connection commits; read-only
-    connections never commit themselves), PostgreSQL's ``pg_current_snapshot()`` (equal
-    snapshots see equal data), None elsewhere."""
-    dialect = conn.dialect.name
-    if dialect not in ("sqlite", "postgresql"):
-        return None
+def _sqlite_data_version(conn: Connection) -> int:
+    """SQLite's ``PRAGMA data_version`` of the connection's open read transaction: it changes
+    when another connection commits (the read engine's connections never write)."""
     cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
-        cursor.execute(
-            "PRAGMA data_version" if dialect == "sqlite" else "SELECT pg_current_snapshot()::text"
-        )
-        return cursor.fetchone()[0]
+        cursor.execute("PRAGMA data_version")
+        return int(cursor.fetchone()[0])
     finally:
         cursor.close()
 
 
-def _session_count(db: Reader, person_id: int) -> int:
-    """The person's number of sessions, remembered per connection for as long as the data the
-    connection sees is unchanged (a count scans the person's whole index range: 10,000 entries
-    cost 0.3 ms on SQLite and about 1 ms on PostgreSQL, the largest part of a list request)."""
-    conn = db.connection() if isinstance(db, OrmSession) else db
-    if not conn.in_transaction():
-        conn.begin()  # the token below must describe the transaction the count runs in
-    version = _data_version(conn)
-    cache: dict[int, tuple[object, int]] = conn.info.setdefault("retrostride_counts", {})
-    hit = cache.get(person_id)
-    if version is not None and hit is not None and hit[0] == version:
-        return hit[1]
-    total = int(conn.execute(_COUNT, {"person_id": person_id}).scalar_one())
-    if version is not None and version == _data_version(conn):
-        if len(cache) >= COUNT_CACHE_SIZE:
-            cache.clear()
-        cache[person_id] = (version, total)
+def _session_count(conn: Connection, person_id: int, snapshot: str | None) -> int:
+    """The person's number of sessions, remembered for as long as the data is unchanged.
+
+    A count visits the person's whole index range (10,000 entries cost about 0.3 ms on SQLite
+    and 1 ms on PostgreSQL: the largest part of a list request), so it is kept with a token of
+    the data it saw: on PostgreSQL the snapshot of the statement that counted (``snapshot`` is
+    the page query's one), per process; on SQLite the connection's ``data_version`` within its
+    read transaction, per connection. An equal token means equal data, so the total is exact.
+    """
+    params = {"person_id": person_id}
+    if conn.dialect.name == "postgresql":
+        key = (str(conn.engine.url), person_id)
+        hit = _PG_COUNTS.get(key)
+        if snapshot is not None and hit is not None and hit[0] == snapshot:
+            return hit[1]
+        total, counted_at = conn.execute(_COUNT_WITH_SNAPSHOT, params).one()
+        if len(_PG_COUNTS) >= COUNT_CACHE_SIZE:
+            _PG_COUNTS.clear()
+        _PG_COUNTS[key] = (str(counted_at), int(total))
+        return int(total)
+    if conn.dialect.name != "sqlite":
+        return int(conn.execute(_COUNT, params).scalar_one())
+    version = _sqlite_data_version(conn)  # in the transaction the page query opened
+    cache: dict[int, tuple[int, int]] = conn.info.setdefault("retrostride_counts", {})
+    hit_sqlite = cache.get(person_id)
+    if hit_sqlite is not None and hit_sqlite[0] == version:
+        return hit_sqlite[1]
+    total = int(conn.execute(_COUNT, params).scalar_one())
+    if len(cache) >= COUNT_CACHE_SIZE:
+        cache.clear()
+    cache[person_id] = (version, total)
     return total
 
 
@@ -155,33 +174,21 @@ def session_page(
     """One page of the person's sessions, ordered by start, then id; unknown starts last.
 
     Dated and undated sessions are read by index-ordered queries (the index on
-    ``(person_id, start_utc)``), so no request sorts the whole log; the count of undated
-    sessions (an index range, usually empty) is read only when the page reaches past the
-    dated ones.
+    ``(person_id, start_utc)``), so no request sorts the whole log; the total is counted only
+    when the data changed (see :func:`_session_count`), the undated sessions (an index range,
+    usually empty) only when the page reaches past the dated ones.
     """
-    total = _session_count(db, person_id)
-    rows: list[Any] = []
-    if offset < total:
-        rows = list(
-            db.execute(
-                _PAGES[True, newest_first],
-                {"person_id": person_id, "limit": limit, "offset": offset},
-            )
-        )
+    conn = db.connection() if isinstance(db, OrmSession) else db
+    snapshot = conn.dialect.name == "postgresql"
+    params = {"person_id": person_id, "limit": limit, "offset": offset}
+    rows = list(conn.execute(_PAGES[snapshot, True, newest_first], params))
+    total = _session_count(conn, person_id, str(rows[0][-1]) if snapshot and rows else None)
     if len(rows) < limit and offset + len(rows) < total:
-        undated = int(db.execute(_COUNT_UNDATED, {"person_id": person_id}).scalar_one())
+        undated = int(conn.execute(_COUNT_UNDATED, {"person_id": person_id}).scalar_one())
         if undated:
-            dated = total - undated
-            rows += list(
-                db.execute(
-                    _PAGES[False, newest_first],
-                    {
-                        "person_id": person_id,
-                        "limit": limit - len(rows),
-                        "offset": max(0, offset - dated),
-                    },
-                )
-            )
+            params["limit"] = limit - len(rows)
+            params["offset"] = max(0, offset - (total - undated))
+            rows += list(conn.execute(_PAGES[snapshot, False, newest_first], params))
     return {
         "items": [_summary(r) for r in rows],
         "total": total,
