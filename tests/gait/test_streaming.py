@@ -5,13 +5,14 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
 from retrostride.gait.pipeline import analyze
 from retrostride.gait.recording import Recording
-from retrostride.gait.result import BoutResult
+from retrostride.gait.result import BoutResult, GaitResult
 from retrostride.gait.streaming import (
     StreamParams,
     StreamTotals,
@@ -50,11 +51,17 @@ def _key(b: BoutResult) -> tuple[float, float, str, int]:
     return (round(b.start_s, 2), round(b.end_s, 2), b.direction.value, b.n_steps)
 
 
-@pytest.mark.parametrize("chunk_s", [600.0, 180.0])
-def test_chunked_bouts_equal_whole_recording(lab_day: Recording, chunk_s: float) -> None:
+@pytest.mark.parametrize(
+    ("chunk_s", "window_s", "max_carry_s"), [(600.0, 400.0, 300.0), (180.0, 250.0, 200.0)]
+)
+def test_chunked_bouts_equal_whole_recording(
+    lab_day: Recording, chunk_s: float, window_s: float, max_carry_s: float
+) -> None:
     whole = analyze(lab_day)
     assert len(whole.bouts) >= 20
-    streamed = list(iter_bouts(chunks_of(lab_day, chunk_s)))
+    params = StreamParams(window_s=window_s, max_carry_s=max_carry_s)
+    assert lab_day.duration_s > 2 * window_s
+    streamed = list(iter_bouts(chunks_of(lab_day, chunk_s), stream=params))
     assert [_key(b) for b in streamed] == [_key(b) for b in whole.bouts]
     for a, b in zip(streamed, whole.bouts, strict=True):
         np.testing.assert_allclose(a.initial_contacts_s, b.initial_contacts_s, atol=1e-9)
@@ -69,7 +76,7 @@ def test_long_bout_is_cut_and_rejoined(shared_data: Path) -> None:
     rec = load_phone_oxford(shared_data / "imu" / "phone-oxford" / "user2_hand_1506421987098.csv")
     whole = analyze(rec)
     longest = max(whole.bouts, key=lambda b: b.duration_s)
-    small = StreamParams(overlap_s=20.0, margin_s=5.0, max_carry_s=60.0)
+    small = StreamParams(overlap_s=20.0, margin_s=5.0, max_carry_s=60.0, window_s=90.0)
     assert longest.duration_s > 2 * small.max_carry_s
     streamed = list(iter_bouts(chunks_of(rec, 30.0), stream=small))
     joined = max(streamed, key=lambda b: b.duration_s)
@@ -117,7 +124,28 @@ def test_refuses_mismatched_chunks_and_bad_params(lab_day: Recording) -> None:
     other = dataclasses.replace(second, sampling_rate_hz=50.0)
     with pytest.raises(ValueError, match="sampling rate"):
         list(iter_bouts([first, other]))
-    with pytest.raises(ValueError, match="margin_s < overlap_s < max_carry_s"):
+    with pytest.raises(ValueError, match="margin_s < overlap_s < max_carry_s < window_s"):
         StreamParams(overlap_s=30.0, margin_s=40.0)
     with pytest.raises(ValueError, match="no chunk"):
         analyze_stream([])
+
+
+@pytest.mark.parametrize("chunk_s", [37.0, 600.0])
+def test_every_window_has_the_same_length(
+    lab_day: Recording, chunk_s: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bounded, chunk-independent memory: every analysis but the last sees exactly window_s."""
+    import retrostride.gait.streaming as streaming
+
+    sizes: list[int] = []
+
+    def counting(rec: Recording, **params: Any) -> GaitResult:
+        sizes.append(len(rec))
+        return analyze(rec, **params)
+
+    monkeypatch.setattr(streaming, "analyze", counting)
+    params = StreamParams(window_s=200.0, max_carry_s=150.0)
+    bouts = list(iter_bouts(chunks_of(lab_day, chunk_s), stream=params))
+    assert len(sizes) >= 4
+    assert set(sizes[:-1]) == {round(params.window_s * lab_day.sampling_rate_hz)}
+    assert [_key(b) for b in bouts] == [_key(b) for b in analyze(lab_day).bouts]

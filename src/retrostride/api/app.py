@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -88,5 +89,15 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
 
 
 def app_from_env() -> FastAPI:
-    """The application configured from ``RETROSTRIDE_*`` variables (uvicorn's factory)."""
-    return create_app(Settings.from_env())
+    """The application configured from ``RETROSTRIDE_*`` variables (uvicorn's factory).
+
+    Also moves every object alive after start-up (the imported libraries: about 240,000) out
+    of the garbage collector's reach (``gc.freeze``): a full collection over them takes 0.1 to
+    0.2 s, a pause that would otherwise hit whichever requests are in flight every few
+    thousand requests (on SQLite, the 99th percentile of ``bench.api``'s session list went
+    from 270-300 ms to 48 ms with it, on the same shared machine).
+    """
+    app = create_app(Settings.from_env())
+    gc.collect()
+    gc.freeze()
+    return app

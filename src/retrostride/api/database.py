@@ -27,6 +27,15 @@ from sqlalchemy.orm import sessionmaker
 from retrostride.store.db import SQLITE_BUSY_TIMEOUT_MS, Database
 
 
+READ_ONLY = "retrostride_read_only"
+"""Key of the pool record's ``info`` (``Connection.info``) marking the read engine's connections:
+what they see changes only through other connections' commits (see api.sessions.queries)."""
+
+
+def _mark_read_only(_dbapi_connection: Any, record: Any) -> None:
+    record.info[READ_ONLY] = True
+
+
 def _reader_on_connect(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself (below)
     cursor = dbapi_connection.cursor()
@@ -55,11 +64,13 @@ def reader_sessions(database: Database) -> sessionmaker[OrmSession]:
             connect_args={"options": "-c default_transaction_read_only=on"},
             **pool,
         )
+        event.listen(engine, "connect", _mark_read_only)
         return sessionmaker(engine, expire_on_commit=False)
     engine = create_engine(
         database.engine.url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **pool
     )
     event.listen(engine, "connect", _reader_on_connect)
+    event.listen(engine, "connect", _mark_read_only)
     event.listen(engine, "begin", _reader_on_begin)
     return sessionmaker(engine, expire_on_commit=False)
 

@@ -1,33 +1,44 @@
 """Gait analysis of arbitrarily long recordings in bounded memory (days to weeks at 100 Hz).
 
-The recording arrives as an iterator of contiguous :class:`Recording` chunks (same sampling rate,
-placement and frame; see :mod:`retrostride.importers.imu.streaming` for readers). Each chunk is
-analysed with :func:`retrostride.gait.pipeline.analyze` together with a *carry*: the tail of the
-data before it that is not yet settled. Method:
+The recording arrives as an iterator of contiguous :class:`Recording` chunks of any length (same
+sampling rate, placement and frame; see :mod:`retrostride.importers.imu.streaming` for readers).
+It is analysed in *windows of a fixed length* (``window_s``) with
+:func:`retrostride.gait.pipeline.analyze`: each window is the *carry* (the tail of the previous
+window that is not yet settled) followed by as much new data as fills it. Method:
 
-1. ``buffer = carry + chunk``; analyse it; times are shifted by the buffer's global start.
-2. A bout that ends at least ``overlap_s`` before the buffer's end is final (the pipeline saw
-   ``overlap_s`` of data after it without walking continuing it): it is yielded.
-3. The carry for the next chunk starts ``margin_s`` before the first unsettled bout (never before
-   the end of the last yielded bout, so that no bout is counted twice), or ``overlap_s`` before
-   the buffer's end when no bout is open. Its length is capped at ``max_carry_s``: a bout still
-   open then (hours of continuous walking) is cut at the buffer's end and merged with its
-   continuation from the next buffer (same direction, gap at most ``merge_gap_s``).
+1. ``window = carry + new data`` (exactly ``window_s`` long, except the last one); analyse it;
+   times are shifted by the window's global start.
+2. A bout that ends at least ``overlap_s`` before the window's end is final (the pipeline saw
+   ``overlap_s`` of data after it without walking continuing it): it is yielded. A bout that
+   starts before the end of the last settled bout is a fragment of it, seen again in the lead-in
+   below, and is dropped.
+3. The carry for the next window starts ``margin_s`` before the first unsettled bout, or
+   ``overlap_s`` before the window's end when no bout is open, but never earlier than
+   ``margin_s`` before the end of the last settled bout (a lead-in, so that the filters and the
+   step detector see data before a bout that starts right after it). Its length is capped at
+   ``max_carry_s``: a bout still open then (continuous walking longer than about
+   ``max_carry_s``) is cut at the window's end, the next carry starts exactly at the cut, and
+   the bout is merged with its continuation from the next window (same direction, gap at most
+   ``merge_gap_s``); its counts add up and its averages are weighted (:func:`merge_bouts`).
 
-Memory is bounded by ``chunk + max_carry`` samples plus one held-back bout, whatever the length
-of the stream; :class:`StreamTotals` keeps running totals in constant memory, so callers need not
-keep the bouts. Only single-sensor recordings (lower back, phone, one foot) are streamed.
+Memory: every analysis sees ``window_s`` of data, whatever the chunk sizes, the carry or the
+length of the stream, so the pipeline's largest temporary arrays have the same size in every
+window and the peak memory does not grow with the stream. Besides the window, the stream holds
+at most one input chunk not yet analysed and one held-back bout; :class:`StreamTotals` keeps
+running totals in constant memory, so callers need not keep the bouts. Only single-sensor
+recordings (lower back, phone, one foot) are streamed.
 
 Valid range: ``overlap_s`` must exceed the pipeline's longest pause merged inside a bout (the
 lower-back pipeline merges bouts across pauses of a few seconds), else a bout separated by a short
-pause from the chunk border may come out as two.
+pause from the window border may come out as two; ``window_s`` must exceed ``max_carry_s``.
 """
 
 from __future__ import annotations
 
+import gc
 import math
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -35,7 +46,16 @@ import numpy as np
 from retrostride.gait.pipeline import analyze
 from retrostride.gait.recording import FloatArray, Recording
 from retrostride.gait.result import BoutResult, GaitResult, StrideTable
-from retrostride.science.locomotion import Direction
+from retrostride.gait.stream_totals import StreamTotals
+
+__all__ = [
+    "StreamParams",
+    "StreamTotals",
+    "analyze_stream",
+    "iter_bouts",
+    "merge_bouts",
+    "shift_bout",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,14 +64,15 @@ class StreamParams:
 
     overlap_s: float = 60.0
     margin_s: float = 10.0
-    max_carry_s: float = 600.0
+    max_carry_s: float = 300.0
     merge_gap_s: float = 3.0
+    window_s: float = 720.0
 
     def __post_init__(self) -> None:
-        if not 0 < self.margin_s < self.overlap_s < self.max_carry_s:
+        if not 0 < self.margin_s < self.overlap_s < self.max_carry_s < self.window_s:
             raise ValueError(
-                "need 0 < margin_s < overlap_s < max_carry_s, got "
-                f"{self.margin_s}, {self.overlap_s}, {self.max_carry_s}"
+                "need 0 < margin_s < overlap_s < max_carry_s < window_s, got "
+                f"{self.margin_s}, {self.overlap_s}, {self.max_carry_s}, {self.window_s}"
             )
 
 
@@ -126,9 +147,7 @@ def merge_bouts(a: BoutResult, b: BoutResult) -> BoutResult:
         initial_contacts_s=_cat(a.initial_contacts_s, b.initial_contacts_s),
         final_contacts_s=_cat(a.final_contacts_s, b.final_contacts_s),
         step_time_left_s=_weighted(a.step_time_left_s, a.n_steps, b.step_time_left_s, b.n_steps),
-        step_time_right_s=_weighted(
-            a.step_time_right_s, a.n_steps, b.step_time_right_s, b.n_steps
-        ),
+        step_time_right_s=_weighted(a.step_time_right_s, a.n_steps, b.step_time_right_s, b.n_steps),
         strides=strides,
     )
 
@@ -148,16 +167,68 @@ def _check_compatible(first: Recording, chunk: Recording) -> None:
         raise ValueError("every chunk must have a gyroscope, or none may")
 
 
-def _join(carry: Recording | None, chunk: Recording) -> Recording:
-    if carry is None or len(carry) == 0:
-        return chunk
-    gyr = None
-    if carry.gyr_rad_s is not None and chunk.gyr_rad_s is not None:
-        gyr = np.concatenate([carry.gyr_rad_s, chunk.gyr_rad_s])
+class _Samples:
+    """The input chunks not yet analysed, taken out in pieces of any length."""
+
+    def __init__(self, chunks: Iterable[Recording]) -> None:
+        self._iterator = iter(chunks)
+        self._pending: list[Recording] = []
+        self._count = 0
+        self.first: Recording | None = None
+
+    def _pull(self) -> bool:
+        chunk = next(self._iterator, None)
+        if chunk is None:
+            return False
+        if self.first is None:
+            self.first = chunk
+        _check_compatible(self.first, chunk)
+        if len(chunk):
+            self._pending.append(chunk)
+            self._count += len(chunk)
+        return True
+
+    def head(self) -> Recording | None:
+        """The first chunk of the stream (None for an empty stream)."""
+        while self.first is None and self._pull():
+            pass
+        return self.first
+
+    def take(self, count: int) -> tuple[list[FloatArray], list[FloatArray], bool]:
+        """Up to ``count`` samples (acceleration and angular-rate pieces) and whether the stream
+        is exhausted after them."""
+        while self._count < count and self._pull():
+            pass
+        acc: list[FloatArray] = []
+        gyr: list[FloatArray] = []
+        need = count
+        while need > 0 and self._pending:
+            head = self._pending[0]
+            k = min(need, len(head))
+            acc.append(head.acc_m_s2[:k])
+            if head.gyr_rad_s is not None:
+                gyr.append(head.gyr_rad_s[:k])
+            if k == len(head):
+                self._pending.pop(0)
+            else:
+                rest = None if head.gyr_rad_s is None else head.gyr_rad_s[k:]
+                self._pending[0] = replace(head, acc_m_s2=head.acc_m_s2[k:], gyr_rad_s=rest)
+            self._count -= k
+            need -= k
+        exhausted = not self._pending and not self._pull()
+        return acc, gyr, exhausted
+
+
+def _window(
+    head: Recording, carry: Recording | None, acc: list[FloatArray], gyr: list[FloatArray]
+) -> Recording:
+    """The carry followed by the new pieces, in one freshly allocated recording."""
+    acc_parts = ([] if carry is None else [carry.acc_m_s2]) + acc
+    gyr_parts = ([] if carry is None or carry.gyr_rad_s is None else [carry.gyr_rad_s]) + gyr
     return replace(
-        carry,
-        acc_m_s2=np.concatenate([carry.acc_m_s2, chunk.acc_m_s2]),
-        gyr_rad_s=gyr,
+        head,
+        acc_m_s2=np.concatenate(acc_parts),
+        gyr_rad_s=np.concatenate(gyr_parts) if gyr_parts else None,
         reference={},
     )
 
@@ -179,21 +250,23 @@ def iter_bouts(
     chunks disagree in sampling rate, placement, frame or sensors.
     """
     sp = stream or StreamParams()
-    first: Recording | None = None
+    samples = _Samples(chunks)
     carry: Recording | None = None
     carry_start = 0  # global sample index of carry[0]
     settled_s = -math.inf  # global end of the last bout yielded (or held back)
-    held: BoutResult | None = None  # a bout cut at a buffer end, waiting for its continuation
-    iterator = iter(chunks)
-    chunk = next(iterator, None)
-    while chunk is not None:
-        if first is None:
-            first = chunk
-        _check_compatible(first, chunk)
-        following = next(iterator, None)
-        last = following is None
-        buffer = _join(carry, chunk)
-        fs = buffer.sampling_rate_hz
+    after_cut = False  # the carry starts exactly at a cut bout's end (no lead-in)
+    held: BoutResult | None = None  # a bout cut at a window end, waiting for its continuation
+    while True:
+        head = samples.head()
+        if head is None:
+            return
+        fs = head.sampling_rate_hz
+        carried = 0 if carry is None else len(carry)
+        acc, gyr, last = samples.take(round(sp.window_s * fs) - carried)
+        if carried == 0 and not acc:
+            break  # chunks of no samples only
+        buffer = _window(head, carry, acc, gyr)
+        del acc, gyr, carry
         n = len(buffer)
         offset_s = carry_start / fs
         result = analyze(buffer, **params)
@@ -201,19 +274,23 @@ def iter_bouts(
         open_bouts: list[BoutResult] = []
         for local in sorted(result.bouts, key=lambda b: b.start_s):
             bout = shift_bout(local, offset_s)
-            if bout.end_s <= settled_s + 1e-9:
-                continue  # a fragment of a bout already yielded, seen again in the margin
+            if bout.end_s <= settled_s + 1e-9 or (
+                not after_cut and bout.start_s < settled_s - 1e-9
+            ):
+                continue  # a fragment of a bout already settled, seen again in the lead-in
             if bout.end_s <= offset_s + commit_s:
                 held, ready = _settle(held, bout, sp, cut=False)
                 yield from ready
                 settled_s = bout.end_s
             else:
                 open_bouts.append(bout)
+        del result
         if last:
             break
         next_start_s = offset_s + n / fs - sp.overlap_s
         if open_bouts:
             next_start_s = min(next_start_s, open_bouts[0].start_s - sp.margin_s)
+        after_cut = False
         if offset_s + n / fs - next_start_s > sp.max_carry_s:
             # A bout open longer than the carry may hold: cut it here, continue it next time.
             cut = open_bouts[0]
@@ -221,11 +298,15 @@ def iter_bouts(
             yield from ready
             settled_s = cut.end_s
             next_start_s = cut.end_s
-        next_start_s = max(next_start_s, settled_s, offset_s)
+            after_cut = True
+        else:
+            next_start_s = max(next_start_s, settled_s - sp.margin_s)
+        next_start_s = max(next_start_s, offset_s)
         start = min(round(next_start_s * fs) - carry_start, n)
         carry = _tail(buffer, start)
         carry_start += start
-        chunk = following
+        del buffer, open_bouts
+        gc.collect()
     if held is not None:
         yield held
 
@@ -250,76 +331,6 @@ def _settle(
     if cut:
         return bout, ready
     return None, [*ready, bout]
-
-
-@dataclass(slots=True)
-class StreamTotals:
-    """Running totals over a stream of bouts, in constant memory (SI units).
-
-    ``step_count`` counts the steps inside bouts (a whole-recording ``GaitResult.step_count``
-    may also count isolated steps outside bouts).
-    """
-
-    n_bouts: int = 0
-    step_count: int = 0
-    walking_time_s: float = 0.0
-    forward_time_s: float = 0.0
-    backward_time_s: float = 0.0
-    by_direction: dict[str, int] = field(default_factory=dict)
-    _cadence_time: float = 0.0
-    _length_steps: float = 0.0
-    _length_n: float = 0.0
-    _speed_steps: float = 0.0
-    _speed_n: float = 0.0
-
-    def add(self, bout: BoutResult) -> None:
-        self.n_bouts += 1
-        self.step_count += int(bout.n_steps)
-        d = bout.duration_s
-        self.walking_time_s += d
-        if bout.direction is Direction.FORWARD:
-            self.forward_time_s += d
-        elif bout.direction is Direction.BACKWARD:
-            self.backward_time_s += d
-        key = bout.direction.value
-        self.by_direction[key] = self.by_direction.get(key, 0) + 1
-        if math.isfinite(bout.stride_length_m):
-            self._length_steps += bout.stride_length_m * bout.n_steps
-            self._length_n += bout.n_steps
-        if math.isfinite(bout.speed_m_s):
-            self._speed_steps += bout.speed_m_s * bout.n_steps
-            self._speed_n += bout.n_steps
-
-    @property
-    def mean_cadence_spm(self) -> float:
-        return 60.0 * self.step_count / self.walking_time_s if self.walking_time_s > 0 else math.nan
-
-    @property
-    def mean_stride_length_m(self) -> float:
-        """Mean stride length over bouts, weighted by steps [m]; NaN without lengths."""
-        return self._length_steps / self._length_n if self._length_n > 0 else math.nan
-
-    @property
-    def mean_speed_m_s(self) -> float:
-        """Mean walking speed over bouts, weighted by steps [m/s]; NaN without speeds."""
-        return self._speed_steps / self._speed_n if self._speed_n > 0 else math.nan
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "n_bouts": self.n_bouts,
-            "step_count": self.step_count,
-            "walking_time_s": round(self.walking_time_s, 3),
-            "forward_time_s": round(self.forward_time_s, 3),
-            "backward_time_s": round(self.backward_time_s, 3),
-            "bouts_by_direction": dict(self.by_direction),
-            "mean_cadence_spm": _finite(self.mean_cadence_spm),
-            "mean_stride_length_m": _finite(self.mean_stride_length_m),
-            "mean_speed_m_s": _finite(self.mean_speed_m_s),
-        }
-
-
-def _finite(value: float) -> float | None:
-    return round(value, 4) if math.isfinite(value) else None
 
 
 def analyze_stream(

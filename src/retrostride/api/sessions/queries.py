@@ -20,6 +20,7 @@ import orjson
 from sqlalchemy import Connection, Select, Text, bindparam, cast, func, select
 from sqlalchemy.orm import Session as OrmSession
 
+from retrostride.api.database import READ_ONLY
 from retrostride.services.export import SEGMENT_FIELDS, SESSION_FIELDS
 from retrostride.store.models import SamplesRow, SegmentRow, SessionRow, SourceFileRow
 from retrostride.store.samples import decode_samples
@@ -71,7 +72,9 @@ _SNAPSHOT = cast(func.pg_current_snapshot(), Text)
 
 
 def _page_query(*, dated: bool, descending: bool, snapshot: bool) -> Select[Any]:
-    order = (lambda c: c.desc()) if descending else (lambda c: c.asc())
+    def order(column: Any) -> Any:
+        return column.desc() if descending else column.asc()
+
     extra = (_SNAPSHOT,) if snapshot else ()
     query = select(*_LIST_COLUMNS, _known_direction(func.min), _known_direction(func.max), *extra)
     if dated:
@@ -113,7 +116,9 @@ def _sqlite_data_version(conn: Connection) -> int:
     cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.execute("PRAGMA data_version")
-        return int(cursor.fetchone()[0])
+        row = cursor.fetchone()
+        assert row is not None
+        return int(row[0])
     finally:
         cursor.close()
 
@@ -126,8 +131,11 @@ def _session_count(conn: Connection, person_id: int, snapshot: str | None) -> in
     the data it saw: on PostgreSQL the snapshot of the statement that counted (``snapshot`` is
     the page query's one), per process; on SQLite the connection's ``data_version`` within its
     read transaction, per connection. An equal token means equal data, so the total is exact.
+    Only the read engine's connections (which never write) use the cache.
     """
     params = {"person_id": person_id}
+    if not conn.info.get(READ_ONLY):  # a connection that may write sees its own changes
+        return int(conn.execute(_COUNT, params).scalar_one())
     if conn.dialect.name == "postgresql":
         key = (str(conn.engine.url), person_id)
         hit = _PG_COUNTS.get(key)
@@ -248,7 +256,9 @@ def _value(value: Any) -> Any:
     return value
 
 
-def _detail(db: Reader, person_id: int, session_id: int, with_samples: bool) -> Any:
+def _detail(
+    db: Reader, person_id: int, session_id: int, with_samples: bool
+) -> dict[str, Any] | None:
     """The session's detail with numpy sample arrays (NaN kept), or None."""
     params = {"session_id": session_id, "person_id": person_id}
     row = db.execute(_DETAIL if with_samples else _DETAIL_NO_SAMPLES, params).first()
