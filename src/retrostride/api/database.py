@@ -26,7 +26,6 @@ from sqlalchemy.orm import sessionmaker
 
 from retrostride.store.db import SQLITE_BUSY_TIMEOUT_MS, Database
 
-
 READ_ONLY = "retrostride_read_only"
 """Key of the pool record's ``info`` (``Connection.info``) marking the read engine's connections:
 what they see changes only through other connections' commits (see api.sessions.queries)."""
