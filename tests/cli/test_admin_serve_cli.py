@@ -85,4 +85,7 @@ def test_serve_answers_on_loopback_with_its_openapi(tmp_path: Path) -> None:
         assert b'"/api/athletes/{athlete_id}/sessions"' in document
     finally:
         server.send_signal(signal.SIGINT)
-        server.wait(timeout=30)
+        output, _ = server.communicate(timeout=30)
+    # the newcomer is told where to go (make run's main job prints the address)
+    assert f"retrostride is running at http://127.0.0.1:{port}".encode() in output
+    assert b"retrostride demo" in output

@@ -8,6 +8,14 @@ from typing import Annotated
 import typer
 
 from retrostride.cli.log import DatabaseOption, fail, opened
+from retrostride.store.db import database_url
+
+
+def _shown_url(url: str) -> str:
+    """The database URL without its password."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -47,6 +55,12 @@ def register(app: typer.Typer) -> None:
         os.environ["RETROSTRIDE_SECURE_COOKIES"] = "false" if insecure_cookies else "true"
         if "RETROSTRIDE_PUBLIC_URL" not in os.environ:
             os.environ["RETROSTRIDE_PUBLIC_URL"] = f"http://{host}:{port}"
+        typer.echo(
+            f"retrostride is running at http://{host}:{port}  (open it in a browser)\n"
+            f"database: {_shown_url(database or database_url())}\n"
+            "No account yet? Register on the page, or run `retrostride demo` in another terminal\n"
+            "for a made-up athlete and clinician with their logins. Ctrl+C stops the server."
+        )
         uvicorn.run(
             "retrostride.api.app:app_from_env",
             factory=True,
