@@ -67,7 +67,8 @@ class Person:
 class Samples:
     """Columnar per-record data of a session. Every array has the length of ``time_s``.
 
-    Missing values are NaN. ``time_s`` is seconds since the session's start (monotonic).
+    Missing values are NaN. ``time_s`` is seconds since the session's start, non-decreasing; it is
+    all NaN when the file's times are unusable (start and duration then unknown).
     """
 
     time_s: FloatArray
