@@ -6,6 +6,7 @@ choice; :mod:`retrostride.training.loader` reads and validates it into these obj
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import time
 from typing import Any
@@ -53,21 +54,26 @@ class Prescription:
         changes: dict[str, Any] = {name: value}
         return replace(self, **changes)
 
-    def describe(self) -> str:
-        """A one-line human description (SI values converted for people)."""
+    def describe(
+        self,
+        speed_text: Callable[[float], str] = lambda v: f"{v * 3.6:.1f} km/h",
+        mass_text: Callable[[float], str] = lambda kg: f"{kg:g} kg",
+    ) -> str:
+        """A one-line human description; ``speed_text`` [m/s] and ``mass_text`` [kg] choose the
+        units people read (km/h and kg by default; the web app passes the person's own)."""
         parts = [f"{self.duration_s / 60:.0f} min {self.direction} {self.gait}"]
         if self.speed_m_s is None:
             parts.append("at a comfortable pace")
         else:
-            parts.append(f"at {self.speed_m_s * 3.6:.1f} km/h")
+            parts.append(f"at {speed_text(self.speed_m_s)}")
         where = self.setting + (" with handrails" if self.handrails else "")
         parts.append(f"({where})")
         if self.grade_percent:
             parts.append(f"incline {self.grade_percent:g}%")
         if self.load_kg:
-            parts.append(f"carrying {self.load_kg:g} kg")
+            parts.append(f"carrying {mass_text(self.load_kg)}")
         if self.sled_kg:
-            parts.append(f"dragging a {self.sled_kg:g} kg sled")
+            parts.append(f"dragging a {mass_text(self.sled_kg)} sled")
         if self.body_weight_support_percent:
             parts.append(f"{self.body_weight_support_percent:g}% body weight unloaded")
         if self.supervision != "none":

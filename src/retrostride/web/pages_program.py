@@ -46,20 +46,7 @@ def program_state(database: Any, person: str, day: date) -> ProgramState | None:
 
 def describe(p: Prescription, fmt: Formatter) -> str:
     """A prescription in the person's units."""
-    parts = [f"{p.duration_s / 60:.0f} min {p.direction} {p.gait}"]
-    parts.append("at a comfortable pace" if p.speed_m_s is None else f"at {fmt.speed(p.speed_m_s)}")
-    parts.append(f"({p.setting}{' with handrails' if p.handrails else ''})")
-    if p.grade_percent:
-        parts.append(f"incline {p.grade_percent:g}%")
-    if p.load_kg:
-        parts.append(f"carrying {fmt.mass(p.load_kg)}")
-    if p.sled_kg:
-        parts.append(f"dragging a {fmt.mass(p.sled_kg)} sled")
-    if p.body_weight_support_percent:
-        parts.append(f"{p.body_weight_support_percent:g}% body weight unloaded")
-    if p.supervision != "none":
-        parts.append(f"supervision: {p.supervision}")
-    return " ".join(parts)
+    return p.describe(speed_text=fmt.speed, mass_text=fmt.mass)
 
 
 def _program_figures(state: ProgramState) -> dict[str, Any]:
