@@ -160,3 +160,20 @@ def test_edge_contacts_without_bob_are_trimmed() -> None:
     trimmed = LowerBackPipeline._trim_edges(bouts, bob, 1.0 / 3.0)
     assert trimmed.tolist() == [[1, 6]]
     assert LowerBackPipeline._trim_edges(bouts, bob, 0.0).tolist() == bouts.tolist()
+
+
+def test_low_bob_edge_contact_after_movement_is_kept() -> None:
+    """A low-bob leading contact out of quiet standing is dropped (a weight shift); one with
+    walking-like movement in the second before it (a first step after the shift) stays."""
+    from retrostride.gait.lower_back import LowerBackPipeline
+
+    fs = 100.0
+    t = np.arange(0, 10, 1 / fs)
+    a_v = np.where(t >= 3.0, np.sin(2 * np.pi * 2.0 * t), 0.0)
+    ic = np.array([150, 420, 450, 500, 550, 600, 650, 700, 750, 800], dtype=np.intp)
+    bouts = np.array([[0, 9]], dtype=np.intp)
+    quiet = LowerBackPipeline._quiet_edges(a_v, ic, bouts, fs)
+    assert quiet[0, 0] and not quiet[1, 0]
+    bob = np.array([0.01, 0.02, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2])
+    assert LowerBackPipeline._trim_edges(bouts, bob, 1.0 / 3.0, quiet).tolist() == [[1, 9]]
+    assert LowerBackPipeline._trim_edges(bouts, bob, 1.0 / 3.0).tolist() == [[2, 9]]

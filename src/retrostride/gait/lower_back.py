@@ -6,6 +6,7 @@ import math
 from typing import Any, Self
 
 import numpy as np
+import numpy.typing as npt
 
 from retrostride.gait._signal import bandpass, gravity_components, segment_reduce, vertical_rate
 from retrostride.gait.bouts import StepSequenceBouts
@@ -21,6 +22,8 @@ from retrostride.gait.stride_length import (
 from retrostride.gait.summary import bout_result
 from retrostride.gait.turns import YawRateTurns
 from retrostride.science.locomotion import Direction
+
+BoolArray = npt.NDArray[np.bool_]
 
 LOWER_BACK_BOUTS: dict[str, float] = {"max_step_s": 2.0, "max_step_ratio": 3.0}
 """Bout rules for a trunk sensor: steps up to 2 s (slow pathological gait, 30 steps/min) and
@@ -42,6 +45,18 @@ INDIP's first contact); real first steps reach 0.4 and more. The cut sits betwee
 was read off these data; inside a bout nothing is dropped (a shuffling or turning step with
 little bob is still a step)."""
 
+EDGE_STILL_RATIO = 0.5
+"""A low-bob edge contact is dropped only when the trunk was quiet on its outer side: the
+standard deviation of the vertical acceleration over the ``EDGE_STILL_S`` before a leading
+contact (after a trailing one) below this fraction of the bout's (over its inner contacts).
+A weight shift or postural adjustment starts from, or ends in, quiet standing; a first step that
+follows a weight shift has the shift's movement before it (Mobilise-D lab Test11, HA bout at
+94.5 s: 0.61, against 0.02-0.43 before the dropped weight shifts). Read off these data."""
+
+EDGE_STILL_S = 1.0
+"""Window [s] on the outer side of an edge contact in which ``EDGE_STILL_RATIO`` looks for
+stillness: about two steps of walking."""
+
 MIN_BOUT_STEPS = 4
 """Fewest steps of a bout (two strides: the Mobilise-D minimum walking bout, Kluge et al. 2021,
 PLoS ONE 16:e0256541; :class:`StepSequenceBouts`' default)."""
@@ -57,8 +72,9 @@ class LowerBackPipeline:
     (:func:`retrostride.gait._signal.gravity_components`); contacts
     (:class:`VerticalJerkContacts`); an IC that splits one step into two steps on the same
     side is dropped (:meth:`_drop_same_side_splits`); bouts (:class:`StepSequenceBouts`),
-    whose leading and trailing contacts without a step's bob are dropped
-    (:meth:`_trim_edges`, ``EDGE_BOB_RATIO``: weight shifts before gait initiation);
+    whose leading and trailing contacts without a step's bob and out of quiet standing are
+    dropped (:meth:`_trim_edges`, ``EDGE_BOB_RATIO``, ``EDGE_STILL_RATIO``: weight shifts
+    before gait initiation);
     turns from the yaw rate (:class:`YawRateTurns`), left out of the direction vote; strides
     from IC ``i``
     to IC ``i + 2``; step sides from the lateral sway (during a foot's stance the trunk, which
@@ -130,7 +146,9 @@ class LowerBackPipeline:
             )
         ).detect(ic / fs)
         bob = np.interp(ic, contacts.ic_, contacts.step_prominence_m_s_) if ic.size else np.empty(0)
-        bout_rows = self._trim_edges(finder.bouts_, bob, self.edge_bob_ratio)
+        bout_rows = self._trim_edges(
+            finder.bouts_, bob, self.edge_bob_ratio, self._quiet_edges(a_v, ic, finder.bouts_, fs)
+        )
         height = self._height(recording, warnings)
         n = a_v.shape[0]
 
@@ -226,19 +244,57 @@ class LowerBackPipeline:
         return self
 
     @staticmethod
-    def _trim_edges(bouts: IntArray, bob_m_s: FloatArray, ratio: float) -> IntArray:
+    def _quiet_edges(a_v: FloatArray, ic: IntArray, bouts: IntArray, fs: float) -> BoolArray:
+        """Per IC: is the trunk quiet on the outer side of it, were it the first (column 0) or
+        the last (column 1) contact of its bout? Quiet: standard deviation of the vertical
+        acceleration over the ``EDGE_STILL_S`` before (column 0) or after (column 1) the IC
+        below ``EDGE_STILL_RATIO`` x that over the bout's inner steps (its third to its
+        third-last IC). ``bouts`` (k, 2): first and last IC index of each bout. (n, 2)."""
+        quiet = np.ones((ic.size, 2), dtype=bool)
+        if ic.size == 0 or bouts.size == 0:
+            return quiet
+        n = a_v.shape[0]
+        c1 = np.concatenate(([0.0], np.cumsum(a_v)))
+        c2 = np.concatenate(([0.0], np.cumsum(a_v * a_v)))
+
+        def std(lo: IntArray, hi: IntArray) -> FloatArray:
+            cnt = np.maximum(hi - lo, 1)
+            mean = (c1[hi] - c1[lo]) / cnt
+            var: FloatArray = np.maximum((c2[hi] - c2[lo]) / cnt - mean * mean, 0.0)
+            return np.sqrt(var)
+
+        w = round(EDGE_STILL_S * fs)
+        x = np.clip(ic, 0, n)
+        outer = np.column_stack([std(np.maximum(x - w, 0), x), std(x, np.minimum(x + w, n))])
+        b0, b1 = bouts[:, 0], bouts[:, 1]
+        inner_lo = x[np.minimum(b0 + 2, b1)]
+        inner_hi = x[np.maximum(b1 - 2, np.minimum(b0 + 2, b1))]
+        inner = std(inner_lo, np.maximum(inner_hi, inner_lo + 1))
+        idx = np.arange(ic.size)
+        owner = np.maximum(np.searchsorted(b0, idx, side="right") - 1, 0)
+        has = (idx >= b0[owner]) & (idx <= b1[owner])
+        quiet[has] = outer[has] < EDGE_STILL_RATIO * inner[owner[has], None]
+        return quiet
+
+    @staticmethod
+    def _trim_edges(
+        bouts: IntArray, bob_m_s: FloatArray, ratio: float, quiet: BoolArray | None = None
+    ) -> IntArray:
         """Drop leading and trailing ICs of each bout whose bob (depth of the vertical-velocity
         minimum at the contact [m/s]) is below ``ratio`` x the bout's median (see
-        ``EDGE_BOB_RATIO``); a bout left with fewer than ``MIN_BOUT_STEPS`` steps goes.
-        ``bouts`` (k, 2): first and last IC index of each bout."""
+        ``EDGE_BOB_RATIO``) and, given ``quiet`` (:meth:`_quiet_edges`), whose outer side is
+        quiet (``EDGE_STILL_RATIO``); a bout left with fewer than ``MIN_BOUT_STEPS`` steps
+        goes. ``bouts`` (k, 2): first and last IC index of each bout."""
         if ratio <= 0 or bouts.size == 0:
             return bouts
+        if quiet is None:
+            quiet = np.ones((bob_m_s.size, 2), dtype=bool)
         out = []
         for b0, b1 in bouts:
             ref = ratio * float(np.median(bob_m_s[b0 : b1 + 1]))
-            while b0 < b1 and bob_m_s[b0] < ref:
+            while b0 < b1 and bob_m_s[b0] < ref and quiet[b0, 0]:
                 b0 += 1
-            while b1 > b0 and bob_m_s[b1] < ref:
+            while b1 > b0 and bob_m_s[b1] < ref and quiet[b1, 1]:
                 b1 -= 1
             if b1 - b0 >= MIN_BOUT_STEPS:
                 out.append((b0, b1))
