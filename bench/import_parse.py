@@ -169,39 +169,52 @@ def run_case(parser: str, path: Path, repeat: int) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------- synthetic files
-def synth_gpx(source: Path, target: Path, min_mb: float) -> None:
-    """Repeat one GPX file's points, with fresh increasing times, until min_mb is reached."""
+def _repeat_points(
+    source: Path,
+    target: Path,
+    min_mb: float,
+    *,
+    point: str,
+    open_tag: str,
+    tail: str,
+    time_tag: str,
+    drop_tag: str | None = None,
+) -> None:
+    """Repeat one XML file's ``point`` elements after its ``open_tag``, with fresh increasing
+    times in ``time_tag`` (and ``drop_tag`` removed), until the file reaches ``min_mb``."""
     text = source.read_text("utf-8")
-    points = re.findall(r"<trkpt\b.*?</trkpt>", text, flags=re.S)
-    head = text[: text.index("<trkseg>") + len("<trkseg>")]
-    tail = "</trkseg></trk></gpx>\n"
+    points = re.findall(rf"<{point}\b.*?</{point}>", text, flags=re.S)
+    head = text[: text.index(open_tag) + len(open_tag)]
     with target.open("w", encoding="utf-8") as out:
         out.write(head)
         second = 0
         while out.tell() < min_mb * 1e6:
             for pt in points:
                 stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(1_500_000_000 + second))
-                out.write(re.sub(r"<time>[^<]*</time>", f"<time>{stamp}</time>", pt))
+                timed = f"<{time_tag}>{stamp}</{time_tag}>"
+                pt = re.sub(rf"<{time_tag}>[^<]*</{time_tag}>", timed, pt)
+                if drop_tag:
+                    pt = re.sub(rf"<{drop_tag}>[^<]*</{drop_tag}>", "", pt)
+                out.write(pt)
                 second += 1
         out.write(tail)
+
+
+def synth_gpx(source: Path, target: Path, min_mb: float) -> None:
+    """Repeat one GPX file's points, with fresh increasing times, until min_mb is reached."""
+    _repeat_points(
+        source, target, min_mb, point="trkpt", open_tag="<trkseg>",
+        tail="</trkseg></trk></gpx>\n", time_tag="time",
+    )
 
 
 def synth_tcx(source: Path, target: Path, min_mb: float) -> None:
     """Repeat one TCX file's trackpoints inside one lap until min_mb is reached."""
-    text = source.read_text("utf-8")
-    points = re.findall(r"<Trackpoint>.*?</Trackpoint>", text, flags=re.S)
-    head = text[: text.index("<Track>") + len("<Track>")]
-    tail = "</Track></Lap></Activity></Activities></TrainingCenterDatabase>\n"
-    with target.open("w", encoding="utf-8") as out:
-        out.write(head)
-        second = 0
-        while out.tell() < min_mb * 1e6:
-            for pt in points:
-                stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(1_500_000_000 + second))
-                pt2 = re.sub(r"<Time>[^<]*</Time>", f"<Time>{stamp}</Time>", pt)
-                out.write(re.sub(r"<DistanceMeters>[^<]*</DistanceMeters>", "", pt2))
-                second += 1
-        out.write(tail)
+    _repeat_points(
+        source, target, min_mb, point="Trackpoint", open_tag="<Track>",
+        tail="</Track></Lap></Activity></Activities></TrainingCenterDatabase>\n",
+        time_tag="Time", drop_tag="DistanceMeters",
+    )
 
 
 def _fit_messages(body: bytes) -> list[tuple[int, int, int, bool, list[tuple[int, int, int]]]]:

@@ -18,7 +18,7 @@ from retrostride.science import energy, units
 from retrostride.science.energy.body import Profile
 from retrostride.science.locomotion import Direction, Gait, Setting
 
-MPH = 0.44704
+MPH = units.M_S_PER_MPH
 # Model field -> the option that carries it (so a refusal names the option the user typed).
 _OPTION_OF_FIELD = {
     "speed": "--speed",

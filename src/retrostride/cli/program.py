@@ -15,6 +15,7 @@ from rich.table import Table
 
 from retrostride.cli.log import DatabaseOption, PersonOption, console, fail, opened
 from retrostride.errors import InputError
+from retrostride.science import units
 from retrostride.services import programs as service
 from retrostride.training.program import Program
 from retrostride.training.safety import RESTRICTIONS
@@ -61,7 +62,7 @@ def _human(field: str, value: float) -> str:
     if field == "duration_s":
         return f"{value / 60:g} min"
     if field == "speed_m_s":
-        return f"{value * 3.6:.1f} km/h"
+        return units.format_speed(value)
     if field == "grade_percent":
         return f"{value:g}% grade"
     if field == "body_weight_support_percent":

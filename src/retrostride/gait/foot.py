@@ -225,7 +225,6 @@ class FootPipeline:
             duration_s=recording.duration_s,
             bouts=bouts,
             step_count=int(sum(b.n_steps for b in bouts)),
-            walking_time_s=float(sum(b.duration_s for b in bouts)),
             source=recording.source,
             warnings=[]
             if isinstance(recording, FootPair)

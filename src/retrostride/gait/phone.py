@@ -149,7 +149,6 @@ class PhonePipeline:
             duration_s=recording.duration_s,
             bouts=bouts,
             step_count=int(det.steps_.size),
-            walking_time_s=float(sum(b.duration_s for b in bouts)),
             source=recording.source,
             warnings=["phone orientation unknown: direction not estimated"],
         )

@@ -144,10 +144,14 @@ class GaitResult:
     duration_s: float
     bouts: list[BoutResult]
     step_count: int
-    walking_time_s: float
     source: str | None = None
     warnings: list[str] = field(default_factory=list)
     params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def walking_time_s(self) -> float:
+        """Summed duration of the bouts [s]."""
+        return float(sum(b.duration_s for b in self.bouts))
 
     @property
     def direction(self) -> Direction:

@@ -358,7 +358,6 @@ def analyze_stream(
         duration_s=samples[0] / head.sampling_rate_hz,
         bouts=bouts,
         step_count=sum(b.n_steps for b in bouts),
-        walking_time_s=sum(b.duration_s for b in bouts),
         source=head.source,
         params={"streaming": True, **params},
     )

@@ -206,9 +206,19 @@ def parse_grade_percent(text: str, *, field: str = "grade") -> float:
     return _finite(float(match.group(1)), field, text, GRADE_FORMS, negative_ok=True)
 
 
+# --- exact conversion factors (the 1959 international yard and pound agreement) -----------
+
+M_PER_MILE: Final = 1609.344
+"""One international mile [m], exact."""
+M_S_PER_MPH: Final = M_PER_MILE / 3600.0
+"""One mile per hour [m/s] (0.44704), exact."""
+KG_PER_LB: Final = 0.45359237
+"""One international avoirdupois pound [kg], exact."""
+
 # --- display -------------------------------------------------------------------------------
 
-_SPEED_FACTORS_M_S: Final[dict[str, float]] = {"m/s": 1.0, "km/h": 1 / 3.6, "mph": 0.44704}
+_SPEED_FACTORS_M_S: Final[dict[str, float]] = {"m/s": 1.0, "km/h": 1 / 3.6, "mph": M_S_PER_MPH}
+_MASS_FACTORS_KG: Final[dict[str, float]] = {"kg": 1.0, "lb": KG_PER_LB}
 
 
 def speed_in(speed_m_s: float, unit: str) -> float:
@@ -228,7 +238,7 @@ def format_pace(speed_m_s: float, per: str = "km") -> str:
     """Pace as ``"mm:ss min/km"`` (or ``min/mi``); ``"-"`` for a zero speed."""
     if speed_m_s <= 0 or not math.isfinite(speed_m_s):
         return "-"
-    metres = {"km": 1000.0, "mi": 1609.344}[per]
+    metres = {"km": 1000.0, "mi": M_PER_MILE}[per]
     total = round(metres / speed_m_s)
     return f"{total // 60}:{total % 60:02d} min/{per}"
 
@@ -241,13 +251,20 @@ def format_duration(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
+def mass_in(mass_kg: float, unit: str) -> float:
+    """Convert a mass in kg to ``"kg"`` or ``"lb"``."""
+    try:
+        return mass_kg / _MASS_FACTORS_KG[unit]
+    except KeyError:
+        raise InputError("unit", unit, "kg or lb") from None
+
+
 def format_mass(mass_kg: float, unit: str = "kg", *, digits: int = 1) -> str:
     """``70`` -> ``"70.0 kg"`` or, with ``unit="lb"``, ``"154.3 lb"``."""
-    factor = {"kg": 1.0, "lb": 1 / 0.45359237}[unit]
-    return f"{mass_kg * factor:.{digits}f} {unit}"
+    return f"{mass_in(mass_kg, unit):.{digits}f} {unit}"
 
 
 def format_distance(distance_m: float, unit: str = "km", *, digits: int = 2) -> str:
     """``5000`` -> ``"5.00 km"``; ``unit`` is ``"km"``, ``"mi"`` or ``"m"``."""
-    factor = {"km": 1e-3, "mi": 1 / 1609.344, "m": 1.0}[unit]
+    factor = {"km": 1e-3, "mi": 1 / M_PER_MILE, "m": 1.0}[unit]
     return f"{distance_m * factor:.{digits}f} {unit}"

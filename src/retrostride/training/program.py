@@ -11,6 +11,8 @@ from dataclasses import dataclass, field, replace
 from datetime import time
 from typing import Any
 
+from retrostride.science import units
+
 NUMERIC_FIELDS: tuple[str, ...] = (
     "duration_s",
     "speed_m_s",
@@ -56,7 +58,7 @@ class Prescription:
 
     def describe(
         self,
-        speed_text: Callable[[float], str] = lambda v: f"{v * 3.6:.1f} km/h",
+        speed_text: Callable[[float], str] = units.format_speed,
         mass_text: Callable[[float], str] = lambda kg: f"{kg:g} kg",
     ) -> str:
         """A one-line human description; ``speed_text`` [m/s] and ``mass_text`` [kg] choose the

@@ -18,7 +18,6 @@ from retrostride.science import units
 PREFS_COOKIE = "retrostride_prefs"
 SPEED_UNITS = ("km/h", "mph")
 MASS_UNITS = ("kg", "lb")
-LB_PER_KG = 1 / 0.45359237
 
 
 def valid_zone(name: str) -> bool:
@@ -91,7 +90,7 @@ class Formatter:
         return units.format_mass(mass_kg, self.prefs.mass_unit)
 
     def mass_value(self, mass_kg: float) -> float:
-        return mass_kg * (LB_PER_KG if self.prefs.mass_unit == "lb" else 1.0)
+        return units.mass_in(mass_kg, self.prefs.mass_unit)
 
     def distance(self, distance_m: float | None) -> str:
         if not self._known(distance_m):

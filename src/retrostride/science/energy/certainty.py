@@ -26,9 +26,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from retrostride.science.energy.forward import FloatArray
+from retrostride.science.units import M_S_PER_MPH
 
 LEVELS: Final = ("high", "medium", "low", "very-low")
-SPEED_UNIT_M_S: Final = 0.44704
+SPEED_UNIT_M_S: Final = M_S_PER_MPH  # distances in speed are counted in mph
 GRADE_UNIT_PERCENT: Final = 5.0
 
 # (speed min, speed max [m/s], grade min, grade max [%], source) of measured conditions.

@@ -23,10 +23,11 @@ from importlib import resources
 from typing import Final
 
 from retrostride.errors import InputError
+from retrostride.science.units import M_S_PER_MPH
 
 EDITIONS: Final = (2011, 2024)
 DEFAULT_EDITION: Final = 2024
-MPH_TO_M_S: Final = 0.44704
+MPH_TO_M_S: Final = M_S_PER_MPH
 EDITION_SOURCES: Final[dict[int, str]] = {
     2011: "Ainsworth et al. 2011, Compendium of Physical Activities, Med Sci Sports Exerc 43:1575",
     2024: "Herrmann et al. 2024, Adult Compendium of Physical Activities, J Sport Health Sci 13:6",
