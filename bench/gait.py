@@ -36,22 +36,18 @@ class OursTest:
 
 
 def _figures(result: object) -> GaitFigures:
-    bouts = [b for b in getattr(result, "bouts", []) if b.n_steps > 0]
+    from retrostride.gait.result import GaitResult
+    from retrostride.services.gait_validation import recording_figures
+
+    assert isinstance(result, GaitResult)
+    bouts = [b for b in result.bouts if b.n_steps > 0]
     if not bouts:
         nan = math.nan
         return GaitFigures(nan, nan, nan, 0)
-
-    def mean(attr: str) -> float:
-        pairs = [(getattr(b, attr), b.n_steps) for b in bouts if math.isfinite(getattr(b, attr))]
-        total = sum(w for _, w in pairs)
-        return sum(v * w for v, w in pairs) / total if total else math.nan
-
     table = tuple(
         (b.start_s, b.end_s, b.cadence_spm, b.stride_length_m, b.speed_m_s) for b in bouts
     )
-    return GaitFigures(
-        mean("cadence_spm"), mean("stride_length_m"), mean("speed_m_s"), len(bouts), table
-    )
+    return GaitFigures(*recording_figures(result), len(bouts), table)
 
 
 def run_ours(data_root: Path, tests: list[MobgapTest], repeat: int) -> dict[str, OursTest]:

@@ -9,7 +9,12 @@ import pytest
 
 from retrostride.errors import InputError
 from retrostride.importers.imu import load_mobilised_mat
-from retrostride.services.gait_validation import APP_STEP_ERROR_PERCENT, bout_figures, validate
+from retrostride.services.gait_validation import (
+    APP_STEP_ERROR_PERCENT,
+    MOBGAP_ERRORS,
+    bout_figures,
+    validate,
+)
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +50,8 @@ def test_variants_keep_cadence_and_length(report) -> None:  # type: ignore[no-un
         for c in _values(report, "stride time x speed change", tag):
             assert abs(c.value) <= 3.0, (c.item, c.value)
         for c in _values(report, "stride length change", tag):
-            assert abs(c.value) <= 8.0, (c.item, c.value)
+            # the drift filter follows the step frequency: lengths keep under time scaling
+            assert abs(c.value) <= 5.0, (c.item, c.value)
     lengths = [c.value for c in _values(report, "stride length change")]
     assert np.median(np.abs(lengths)) < 3.0
 
@@ -59,7 +65,7 @@ def test_reference_errors_in_summary(report) -> None:  # type: ignore[no-untyped
     # previous pipeline (step-frequency excursion, K = 1.25, no same-side merge) gave HA
     # 4.6 % / 0.16 m / 0.13 m/s and MS 11.3 % / 0.17 m / 0.16 m/s and fails these.
     assert s["n_reference_bouts_HA"] == 8 and s["n_reference_bouts_MS"] == 8
-    # last run: HA 2.96 % / 0.123 m / 0.103 m/s, MS 9.6 % / 0.132 m / 0.134 m/s
+    # last run: HA 2.96 % / 0.129 m / 0.108 m/s, MS 9.9 % / 0.136 m / 0.136 m/s
     assert s["mobgap_lab_HA_cadence_mae_percent"] < 3.2  # issue 5's goal: mobgap's 3 %
     assert s["mobgap_lab_HA_stride_length_mae_m"] < 0.14
     assert s["mobgap_lab_HA_speed_mae_m_s"] < 0.115
@@ -67,6 +73,14 @@ def test_reference_errors_in_summary(report) -> None:  # type: ignore[no-untyped
     assert s["mobgap_lab_MS_stride_length_mae_m"] < 0.15
     assert s["mobgap_lab_MS_speed_mae_m_s"] < 0.15
     assert s["phone_step_mae_percent_on_hardware_files"] < s["hardware_counter_mae_percent"]
+    # issue 5's goal, measured as mobgap's quoted errors are: per test over the 6 lab tests
+    # (last run: 1.96 %, 0.056 m, 0.053 m/s; mobgap 3.1 %, 0.089 m, 0.078 m/s in bench.gait)
+    assert s["n_tests"] == 6
+    assert s["mobgap_lab_per_test_cadence_mae_percent"] <= MOBGAP_ERRORS["cadence_percent"]
+    assert s["mobgap_lab_per_test_stride_length_mae_m"] <= MOBGAP_ERRORS["stride_length_m"]
+    assert s["mobgap_lab_per_test_speed_mae_m_s"] <= MOBGAP_ERRORS["speed_m_s"]
+    goal_checks = [c for c in report.checks if c.metric.startswith("per-test")]
+    assert len(goal_checks) == 3 and all(c.passed for c in goal_checks)
     d = report.to_dict()
     assert d["checks"] and "passed" in d
 

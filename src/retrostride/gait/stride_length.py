@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Self
 
 import numpy as np
@@ -23,18 +24,46 @@ MS Project data set (Soltani A et al. 2021, IEEE TNSRE 29:1955-1964; as shipped 
 ``SlZijlstra``, the default of its healthy-adult pipeline)."""
 
 
+DRIFT_CUTOFF_PER_STEP_HZ = 0.6
+"""Cut-off of the velocity drift filter per unit of step frequency: Mobilise-D's 1 Hz (Soltani
+2021) at 100 steps/min (1.667 Hz), the cadence that separates slow from moderate walking in
+adults (Tudor-Locke C et al. 2018, Br J Sports Med 52:776-788). Chosen, not fitted. Scaling the
+cut-off with each bout's step frequency keeps the filter's zero-phase gain at the step
+frequency at 0.98 for every cadence, so the same motion walked faster or slower keeps its
+excursion (a fixed 1 Hz filter removes 16 % of the excursion at 74 steps/min and half of it at
+60)."""
+
+
 def vertical_excursion_m(
-    a_v_m_s2: FloatArray, fs: float, step_bounds: IntArray, velocity_highpass_hz: float = 1.0
+    a_v_m_s2: FloatArray,
+    fs: float,
+    step_bounds: IntArray,
+    cutoff_per_step_hz: float = DRIFT_CUTOFF_PER_STEP_HZ,
 ) -> FloatArray:
     """Peak-to-peak vertical displacement [m] of each step [start, end): ``a_v`` integrated to
-    velocity, high-passed at ``velocity_highpass_hz`` (drift), integrated again; max - min
-    within the step (Zijlstra & Hof 2003; filter as Mobilise-D, Soltani et al. 2021)."""
+    velocity, high-passed (drift), integrated again; max - min within the step (Zijlstra & Hof
+    2003; filter as Mobilise-D, Soltani et al. 2021, 4th-order zero-phase Butterworth).
+
+    The filter runs over each run of contiguous steps (a bout) with 3 periods of its cut-off
+    of data on either side, at ``cutoff_per_step_hz`` x the run's median step frequency
+    (:data:`DRIFT_CUTOFF_PER_STEP_HZ`): a bout's excursions depend only on the data around it,
+    and a time-scaled walk keeps them."""
+    out = np.empty(step_bounds.shape[0])
     if step_bounds.size == 0:
-        return np.empty(0)
-    v = highpass(integrate(a_v_m_s2, fs), velocity_highpass_hz, fs, order=4)
-    d = integrate(v, fs)
-    mx, mn, _ = segment_reduce(d, step_bounds[:, 0], step_bounds[:, 1])
-    return np.asarray(mx - mn, dtype=np.float64)
+        return out
+    n = a_v_m_s2.shape[0]
+    breaks = np.flatnonzero(step_bounds[1:, 0] != step_bounds[:-1, 1]) + 1
+    for run in np.split(np.arange(step_bounds.shape[0]), breaks):  # one iteration per bout
+        bounds = step_bounds[run]
+        step_hz = fs / float(np.median(bounds[:, 1] - bounds[:, 0]))
+        cutoff = round(cutoff_per_step_hz * step_hz, 2)  # rounded: filter designs are cached
+        pad = math.ceil(3.0 / cutoff * fs)
+        lo, hi = max(int(bounds[0, 0]) - pad, 0), min(int(bounds[-1, 1]) + pad, n)
+        v = highpass(integrate(a_v_m_s2[lo:hi], fs), cutoff, fs, order=4)
+        d = integrate(v, fs)
+        mx, mn, _ = segment_reduce(d, bounds[:, 0] - lo, bounds[:, 1] - lo)
+        out[run] = mx - mn
+    return out
 
 
 def hampel_by_run(
@@ -75,8 +104,12 @@ class InvertedPendulumStrideLength:
     Hof, obtained the way the Mobilise-D recommended implementation does (Soltani A et al.
     2021, IEEE TNSRE 29:1955-1964; Micó-Amigo ME et al. 2023, J NeuroEng Rehabil 20:78; mobgap
     ``SlZijlstra``, Apache-2.0): the gravity-free vertical acceleration is integrated to
-    velocity, the velocity is high-passed at ``velocity_highpass_hz`` (1 Hz, 4th-order
-    Butterworth, zero phase) to remove integration drift, and integrated again. (Mobilise-D
+    velocity, the velocity is high-passed (4th-order Butterworth, zero phase) to remove
+    integration drift, and integrated again. One deviation: Mobilise-D's cut-off is a fixed
+    1 Hz; here it is ``drift_cutoff_per_step_hz`` (0.6) x the bout's step frequency, which is
+    1 Hz at 100 steps/min (:data:`DRIFT_CUTOFF_PER_STEP_HZ`), so stride length does not depend
+    on how fast the same motion is walked (on the Mobilise-D lab data, per test against INDIP,
+    it changes the stride-length error from 0.055 to 0.056 m; see ``docs/gait.md``). (Mobilise-D
     also high-passes the acceleration at 0.1 Hz; here gravity is already removed by the finite
     moving-average estimate of :func:`retrostride.gait._signal.gravity_estimate`, and the
     0.1 Hz filter changes no figure of the validation.)
@@ -101,12 +134,12 @@ class InvertedPendulumStrideLength:
         self,
         *,
         correction_factor: float = MOBILISED_FACTOR,
-        velocity_highpass_hz: float = 1.0,
+        drift_cutoff_per_step_hz: float = DRIFT_CUTOFF_PER_STEP_HZ,
         outlier_window: int = 0,
         outlier_mads: float = 3.0,
     ) -> None:
         self.correction_factor = correction_factor
-        self.velocity_highpass_hz = velocity_highpass_hz
+        self.drift_cutoff_per_step_hz = drift_cutoff_per_step_hz
         self.outlier_window = outlier_window
         self.outlier_mads = outlier_mads
 
@@ -121,7 +154,9 @@ class InvertedPendulumStrideLength:
         """``a_v_m_s2`` gravity-free vertical acceleration [m/s^2]; ``step_bounds`` (k, 2)
         sample ranges [IC, next IC); ``stride_steps`` (m, 2) step indices of each stride's two
         steps."""
-        h = vertical_excursion_m(a_v_m_s2, sampling_rate_hz, step_bounds, self.velocity_highpass_hz)
+        h = vertical_excursion_m(
+            a_v_m_s2, sampling_rate_hz, step_bounds, self.drift_cutoff_per_step_hz
+        )
         lval = sensor_height_m
         arg = 2.0 * lval * h - h * h
         step = np.where(arg > 0, self.correction_factor * 2.0 * np.sqrt(np.maximum(arg, 0)), np.nan)

@@ -3,10 +3,10 @@
 :func:`validate` reads the recordings, runs the pipelines and returns a :class:`ValidationReport`
 (the CLI prints it as a table or JSON). Sections:
 
-- ``mobgap-lab``: INDIP reference bouts (cadence, stride length, speed) of the Mobilise-D lab
-  recordings; our strides lying inside a reference bout are averaged as INDIP averages
-  (:func:`bout_figures`); summaries per cohort (HA, MS) and overall; the goal (mobgap's errors
-  in issue 5) is checked on the healthy adult.
+- ``mobgap-lab``: the INDIP reference (cadence, stride length, speed) of the Mobilise-D lab
+  recordings, per test (the goal: mobgap's errors in issue 5, measured the same way) and per
+  reference bout (our strides lying inside it, averaged as INDIP averages,
+  :func:`bout_figures`; summaries per cohort, HA and MS, and overall).
 - ``gaitmap-foot``: motion-capture heel displacement per stride and mocap IC/TC times.
 - ``phone-oxford``: ground-truth step counts (the data set's app: 3.7 % mean error; the phone's
   hardware counter: 1.2 %).
@@ -106,21 +106,60 @@ def bout_figures(
     return mean(120.0 / duration_s), mean(length_m), mean(speed_m_s)
 
 
-def validate_mobgap(folder: Path, report: ValidationReport) -> list[Recording]:
-    """Cadence, stride length and speed vs INDIP, per reference bout.
+def recording_figures(result: GaitResult) -> tuple[float, float, float]:
+    """Cadence [steps/min], stride length [m] and speed [m/s] of a whole recording: means over
+    its walking bouts weighted by their steps (as mobgap's evaluation and ``bench.gait``)."""
+    rows = np.array(
+        [(b.cadence_spm, b.stride_length_m, b.speed_m_s, b.n_steps) for b in result.bouts],
+        dtype=float,
+    ).reshape(-1, 4)
+    return _weighted_means(rows[:, :3], rows[:, 3])
 
-    Alignment as mobgap's evaluation on reference walking bouts: our strides lying inside an
-    INDIP bout (start and end from the reference, 0.1 s slack) are averaged the way INDIP
-    averages its own strides (:func:`bout_figures`), and compared with the bout's figures.
-    Summaries per cohort (HA healthy adult, MS multiple sclerosis) and over all bouts; the goal
-    (mobgap's errors, issue 5) is checked on the healthy adult, as the issue states it.
+
+def reference_figures(bouts: list[dict[str, Any]]) -> tuple[float, float, float]:
+    """The same figures of a reference's walking bouts, weighted by their strides."""
+    rows = np.array(
+        [(b["cadence_spm"], b["stride_length_m"], b["speed_m_s"], b["n_strides"]) for b in bouts],
+        dtype=float,
+    ).reshape(-1, 4)
+    return _weighted_means(rows[:, :3], rows[:, 3])
+
+
+def _weighted_means(values: np.ndarray, weights: np.ndarray) -> tuple[float, float, float]:
+    out = []
+    for col in values.T:
+        ok = np.isfinite(col) & np.isfinite(weights) & (weights > 0)
+        out.append(float(np.average(col[ok], weights=weights[ok])) if ok.any() else math.nan)
+    return out[0], out[1], out[2]
+
+
+def validate_mobgap(folder: Path, report: ValidationReport) -> list[Recording]:
+    """Cadence, stride length and speed vs INDIP, per test and per reference bout.
+
+    Per test (the goal): the means over the walking bouts we find, weighted by their steps
+    (:func:`recording_figures`), against INDIP's over its bouts (:func:`reference_figures`),
+    averaged over all tests with a reference; this is how mobgap's errors quoted in issue 5
+    come out (``bench.gait`` reproduces them from mobgap's own run: 3.1 %, 0.089 m,
+    0.078 m/s), so the goal check compares like with like.
+
+    Per reference bout (reported, no goal here; ``bench.gait_accuracy`` sets them beside
+    mobgap's on the same bouts): our strides lying inside an INDIP bout (0.1 s slack) are
+    averaged the way INDIP averages its own strides (:func:`bout_figures`). Summaries per
+    cohort (HA healthy adult, MS multiple sclerosis) and over all bouts.
     """
     recordings: list[Recording] = []
     for mat in sorted(folder.glob("*/*/data.mat")):
         recordings += load_mobilised_mat(mat)
     errors: dict[str, list[tuple[float, float, float]]] = {}
+    test_errors: list[tuple[float, float, float]] = []
     for rec in recordings:
         res = analyze(rec)
+        reference = rec.reference.get("indip", [])
+        if reference:
+            ours, ref = recording_figures(res), reference_figures(reference)
+            test_errors.append(
+                (100.0 * (ours[0] - ref[0]) / ref[0], ours[1] - ref[1], ours[2] - ref[2])
+            )
         cohort = Path(str(rec.source).split("#")[0]).parent.parent.name
         for wb in rec.reference.get("indip", []):
             cad, sl, sp = bout_figures(*_strides_in(res, wb["start_s"], wb["end_s"]))
@@ -150,21 +189,26 @@ def validate_mobgap(folder: Path, report: ValidationReport) -> list[Recording]:
         for key, value in zip(keys, mae, strict=True):
             report.summary[f"mobgap_lab_{prefix}{key}"] = float(value)
         report.summary[f"n_reference_bouts{'_' + prefix[:-1] if prefix else ''}"] = len(errs)
-    goal_group = "HA_" if "HA" in errors else ""
-    for key, goal_key in zip(keys, goals, strict=True):
-        value = report.summary[f"mobgap_lab_{goal_group}{key}"]
-        goal = MOBGAP_ERRORS[goal_key]
-        report.checks.append(
-            Check(
-                "mobgap-lab",
-                f"{goal_group[:-1] or 'all'} INDIP bouts",
-                key,
-                value,
-                goal,
-                f"<= mobgap's {goal} ({goal_key})",
-                value <= goal,
+    # the goal, as issue 5 states mobgap's errors: per test, stride-weighted means over the
+    # walking bouts found (ours) against those over INDIP's bouts, averaged over the tests
+    per_test = np.array(test_errors, dtype=float).reshape(-1, 3)
+    report.summary["n_tests"] = per_test.shape[0]
+    if per_test.size:
+        mae = np.nanmean(np.abs(per_test), axis=0)
+        for key, goal_key, value in zip(keys, goals, mae, strict=True):
+            report.summary[f"mobgap_lab_per_test_{key}"] = float(value)
+            goal = MOBGAP_ERRORS[goal_key]
+            report.checks.append(
+                Check(
+                    "mobgap-lab",
+                    f"all {per_test.shape[0]} tests",
+                    f"per-test {key}",
+                    float(value),
+                    goal,
+                    f"<= mobgap's {goal} ({goal_key})",
+                    bool(value <= goal),
+                )
             )
-        )
     return recordings
 
 
