@@ -24,12 +24,21 @@ class VerticalJerkContacts:
        zero crossing of ``a_v``, the event that McCamley et al. 2012 find as minima of the
        integrated, wavelet-differentiated vertical acceleration).
     3. IC = the steepest rise of ``a_v`` (maximum vertical jerk, ``a_v`` band-passed to
-       ``jerk_band_hz``) from ``ic_window_s[0]`` to ``ic_window_s[1]`` around that minimum:
-       loading of the new stance limb makes the ground reaction force, hence ``a_v``, rise
-       steeply. This is direction-free: it relies on loading, not on heel-first contact.
+       ``jerk_band_hz``) from ``ic_window_s[0]`` to ``ic_window_s[1]`` around that minimum,
+       but not beyond the step's crests of ``v_z`` (the maxima found in step 2) on either side
+       of it: loading of the new stance limb makes the ground reaction force, hence ``a_v``,
+       rise steeply, and while ``a_v`` is positive ``v_z`` rises, so this step's loading is
+       over by the next crest; beyond it the steepest rise belongs to another event. The bound
+       scales with the step, where a window in seconds does not: 0.3 s reaches past the crest
+       in quick or irregular steps (a person with multiple sclerosis in free living, Mobilise-D
+       Test11, or any walk sped up), and the jerk of the next event then wins. On the
+       Mobilise-D lab recordings the bound took the mean absolute IC error against INDIP from
+       0.045 to 0.043 s (192 ICs) and the strides of Test11 (MS) found again in its 1.2x faster
+       and its stance +10 pp time-reversed variants from 77 % to 81 % and from 78 % to 84 %.
+       This is direction-free: it relies on loading, not on heel-first contact.
     4. FC, by the same physics run backwards in time: the steepest fall of ``a_v`` around each
-       maximum of ``v_z`` (the trailing limb unloads). Validated against INDIP, FCs come out
-       about 0.08 s early (see ``docs/gait.md``).
+       maximum of ``v_z`` (the trailing limb unloads), not beyond the troughs on either side.
+       Validated against INDIP, FCs come out about 0.08 s early (see ``docs/gait.md``).
 
     No contact is placed within ``edge_s`` of either end of the recording, where the filters
     have not settled (this also makes a chunked analysis agree with a whole one).
@@ -80,12 +89,15 @@ class VerticalJerkContacts:
         vmax, _ = find_peaks(v, distance=dist, prominence=self.min_prominence_m_s, wlen=wlen)
         # within edge_s of either end the filters have not settled: no contacts there
         edge = int(self.edge_s * fs)
+        # the step candidates' crests bound each IC's search, their troughs each FC's (all of
+        # them, also those near the ends)
+        crests, troughs = vmax, vmin
         vmin = vmin[(vmin >= edge) & (vmin < n - edge)]
         vmax = vmax[(vmax >= edge) & (vmax < n - edge)]
         lo, hi = (round(w * fs) for w in self.ic_window_s)
-        ic = self._refine(vmin, jerk, lo, hi, n, np.argmax)
+        ic = self._refine(vmin, jerk, lo, hi, crests)
         lo, hi = (round(w * fs) for w in self.fc_window_s)
-        fc = self._refine(vmax, jerk, lo, hi, n, np.argmin)
+        fc = self._refine(vmax, -jerk, lo, hi, troughs)
         self.ic_: IntArray = np.unique(ic)
         self.fc_: IntArray = np.unique(fc)
         self.v_z_m_s_: FloatArray = v
@@ -97,10 +109,19 @@ class VerticalJerkContacts:
 
     @staticmethod
     def _refine(
-        anchors: IntArray, jerk: FloatArray, lo: int, hi: int, n: int, pick: object
+        anchors: IntArray, score: FloatArray, lo: int, hi: int, borders: IntArray
     ) -> IntArray:
+        """Per anchor: the sample of highest ``score`` from ``anchor + lo`` to ``anchor + hi``,
+        strictly between the ``borders`` (sorted sample indices) on either side of the anchor
+        (the anchor itself always qualifies)."""
+        n = score.shape[0]
         if anchors.size == 0:
             return np.empty(0, dtype=np.intp)
         idx = window_index(anchors, lo, hi, n)
-        col = pick(jerk[idx], axis=1)  # type: ignore[operator]
+        # sentinels: no border before the first crest or after the last
+        padded = np.concatenate(([-1], borders, [n]))
+        k = np.searchsorted(padded, anchors)
+        inside = (idx > padded[k - 1][:, None]) & (idx < padded[k][:, None])
+        inside |= idx == anchors[:, None]
+        col = np.argmax(np.where(inside, score[idx], -np.inf), axis=1)
         return np.asarray(idx[np.arange(anchors.size), col], dtype=np.intp)
