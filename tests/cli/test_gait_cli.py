@@ -55,3 +55,14 @@ def test_validate_json_on_phone_subset(shared_data: Path, tmp_path: Path) -> Non
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["summary"]["phone_step_mae_percent"] < 3.7
+
+
+def test_analyze_plots_each_recording_of_a_file(shared_data: Path, tmp_path: Path) -> None:
+    """A Mobilise-D file holds three tests: one plot each, numbered, none overwritten."""
+    path = shared_data / "imu" / "mobgap-lab" / "HA" / "001" / "data.mat"
+    target = tmp_path / "gait.png"
+    result = runner.invoke(app, ["gait", "analyze", str(path), "--plot", str(target)])
+    assert result.exit_code == 0, result.output
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == ["gait-1.png", "gait-2.png", "gait-3.png"]
+    assert all((tmp_path / name).stat().st_size > 10_000 for name in written)

@@ -76,3 +76,37 @@ def test_bad_session_exits_2(
     result = runner.invoke(app, ["gait", "analyze", str(path), "--session", session])
     assert result.exit_code == 2
     assert "--session" in result.output
+
+
+def test_analyze_attaches_with_database_option(
+    lab_csv: tuple[Path, float], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--database`` names the log as for the log commands (no environment variable)."""
+    monkeypatch.delenv(ENV_DATABASE_URL, raising=False)
+    url = f"sqlite:///{tmp_path / 'other.sqlite'}"
+    database = open_database(url)
+    stored = log_service.add_session(
+        database,
+        Session(
+            sport="walking",
+            start_utc=datetime(2026, 5, 2, 7, 0, tzinfo=UTC),
+            elapsed_s=140.0,
+            segments=[Segment(0.0, elapsed_s=140.0)],
+        ),
+    )
+    assert stored.id is not None
+    path, _ = lab_csv
+    result = runner.invoke(
+        app,
+        ["gait", "analyze", str(path), "--placement", "lower-back", "--session", str(stored.id),
+         "--database", url],
+    )
+    assert result.exit_code == 0, result.output
+    assert log_service.get_session(database, stored.id).segments[0].cadence_spm is not None
+    bad = runner.invoke(
+        app,
+        ["gait", "analyze", str(path), "--placement", "lower-back", "--session", "1",
+         "--database", "nosuchdb://x"],
+    )
+    assert bad.exit_code == 1 and "--database" in bad.output, bad.output
+    database.close()

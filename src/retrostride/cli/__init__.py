@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from retrostride.cli import admin, demo, energy, gait_batch, gait_session, serve
+from retrostride.cli import admin, demo, energy, gait_batch, serve
 from retrostride.cli import assess as assess_commands
 from retrostride.cli import gait as gait_commands
 from retrostride.cli import log as log_commands
@@ -29,7 +29,7 @@ def _root() -> None:
 
 for _module in (
     energy, log_commands, program_commands, assess_commands, gait_commands,
-    gait_batch, gait_session,  # after gait_commands: they extend its sub-app
+    gait_batch,  # after gait_commands: it extends its sub-app
     admin, serve, demo,
 ):
     _module.register(app)

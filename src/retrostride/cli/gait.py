@@ -1,10 +1,9 @@
-"""``retrostride gait analyze`` and ``retrostride gait validate`` (GAIT OPS adds ``batch``)."""
+"""``retrostride gait analyze`` and ``retrostride gait validate`` (``batch``: .gait_batch)."""
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -13,6 +12,8 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from retrostride.cli.gait_session import attach_to_session
+from retrostride.cli.log import DatabaseOption
 from retrostride.errors import FileRefused, InputError, RetrostrideError
 from retrostride.gait.recording import FootPair, Placement, Recording
 from retrostride.gait.result import GaitResult
@@ -22,11 +23,6 @@ gait_app = typer.Typer(
     help="Gait from wearables: walking bouts, steps, cadence, stride length, direction.",
     no_args_is_help=True,
 )
-
-SessionHook = Callable[[str, GaitResult], None]
-"""Attach a result to a logged session: ``hook(session_id, result)`` (filled by GAIT OPS)."""
-session_hooks: list[SessionHook] = []
-
 
 def _fail(message: str) -> None:
     Console(stderr=True).print(f"[red]error:[/red] {message}", highlight=False)
@@ -102,8 +98,13 @@ def analyze_command(
         Path | None, typer.Option(help="Write a plot of signal, bouts and contacts.")
     ] = None,
     session: Annotated[
-        str | None, typer.Option(help="Attach the result to this logged session.")
+        str | None,
+        typer.Option(
+            help="Attach the result to this logged session: its segments get their walking "
+            "direction and cadence, and their energy is re-estimated."
+        ),
     ] = None,
+    database: DatabaseOption = None,
 ) -> None:
     """Analyse one recording: walking bouts with direction, steps, cadence, stride length."""
     from retrostride.gait.pipeline import analyze
@@ -132,7 +133,7 @@ def analyze_command(
         params["sensor_height_m"] = sensor_height
     console = Console()
     out = []
-    for rec in recordings:
+    for number, rec in enumerate(recordings, start=1):
         if isinstance(rec, Recording) and place is not None and place is not Placement.FOOT:
             rec.placement = place
         lower_back = isinstance(rec, Recording) and rec.placement is Placement.LOWER_BACK
@@ -146,12 +147,9 @@ def analyze_command(
         else:
             _print_result(console, result)
         if plot is not None:
-            _plot(rec, result, plot, len(recordings), len(out) or 1, console)
+            _plot(rec, result, plot, len(recordings), number, console)
         if session is not None:
-            if not session_hooks:
-                Console(stderr=True).print("note: attaching to a session is not available yet")
-            for hook in session_hooks:
-                hook(session, result)
+            attach_to_session(session, result, database)
     if as_json:
         typer.echo(json.dumps(out[0] if len(out) == 1 else out, indent=2))
 
@@ -159,11 +157,9 @@ def analyze_command(
 def _plot(
     rec: Recording | FootPair, result: GaitResult, path: Path, n: int, i: int, console: Console
 ) -> None:
-    try:
-        from retrostride.plots.gait import plot_gait_analysis
-    except ImportError:
-        Console(stderr=True).print("note: plotting is not available yet; --plot skipped")
-        return
+    """Plot one recording's analysis to ``path`` (``stem-i`` for the i-th of ``n``)."""
+    from retrostride.plots.gait import plot_gait_analysis
+
     target = path if n == 1 else path.with_name(f"{path.stem}-{i}{path.suffix}")
     plot_gait_analysis(rec, result, target)
     console.print(f"plot written to {target}")

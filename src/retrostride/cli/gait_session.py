@@ -1,8 +1,8 @@
 """``retrostride gait analyze FILE --session ID``: attach the result to a logged session.
 
-Registers a session hook with :mod:`retrostride.cli.gait`; the hook writes each segment's walking
-direction and cadence through :func:`retrostride.services.gait_attach.attach_gait_result`. The
-database is ``RETROSTRIDE_DATABASE_URL`` or the default SQLite file (as for the log commands).
+:func:`attach_to_session` writes each segment's walking direction and cadence through
+:func:`retrostride.services.gait_attach.attach_gait_result`. The database is ``--database``,
+``RETROSTRIDE_DATABASE_URL`` or the default SQLite file (as for the log commands).
 The recording is taken to start with the session (offset 0) unless the file's start time is
 known to the service.
 """
@@ -32,24 +32,25 @@ def _session_id(text: str) -> int:
     return value
 
 
-def attach_hook(session: str, result: GaitResult) -> None:
-    """Attach ``result`` to session ``session``; an error is one line on stderr and exit 2."""
+def attach_to_session(session: str, result: GaitResult, database_url: str | None = None) -> None:
+    """Attach ``result`` to session ``session``; an error is one line on stderr and an exit
+    code (2 for a bad session id or an unknown session, as for the log commands otherwise)."""
+    from retrostride.cli.log import opened
     from retrostride.services.gait_attach import attach_gait_result
-    from retrostride.store.db import open_database
 
     try:
         session_id = _session_id(session)
-        database = open_database(None)
-        try:
-            outcome = attach_gait_result(database, session_id, result)
-        finally:
-            database.close()
     except InputError as exc:
         err_console.print(f"[red]error:[/red] {exc}", highlight=False)
         raise typer.Exit(2) from None
-    except RetrostrideError as exc:  # e.g. session not found
-        err_console.print(f"[red]error:[/red] --session: {exc}", highlight=False)
-        raise typer.Exit(2) from None
+    with opened(database_url) as database:
+        try:
+            outcome = attach_gait_result(database, session_id, result)
+        except InputError:
+            raise
+        except RetrostrideError as exc:  # e.g. session not found
+            err_console.print(f"[red]error:[/red] --session: {exc}", highlight=False)
+            raise typer.Exit(2) from None
     parts = []
     for seg in outcome.segments:
         cadence = "-" if seg.cadence_spm is None or not math.isfinite(seg.cadence_spm) else (
@@ -59,11 +60,3 @@ def attach_hook(session: str, result: GaitResult) -> None:
         parts.append(f"#{seg.index}: {direction}, {cadence}")
     note = " (recording assumed to start with the session)" if outcome.offset_assumed else ""
     console.print(f"attached to session {session_id}{note}: " + "; ".join(parts))
-
-
-def register(app: typer.Typer) -> None:
-    """Hook ``--session`` of ``gait analyze`` (defined in :mod:`retrostride.cli.gait`)."""
-    from retrostride.cli import gait
-
-    if attach_hook not in gait.session_hooks:
-        gait.session_hooks.append(attach_hook)
