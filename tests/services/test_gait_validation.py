@@ -104,3 +104,15 @@ def test_bout_averaging_is_indips_own(shared_data: Path) -> None:
 def test_empty_folder_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="--data"):
         validate(tmp_path)
+
+
+def test_only_the_known_variant_checks_fail(report) -> None:  # type: ignore[no-untyped-def]
+    """Of 243 checks, at most the two of docs/gait.md fail: both on the MS free-living trial,
+    where a stretch that is not walking sits inside a bout (never a wrong direction)."""
+    assert len(report.checks) == 243
+    failed = {(c.item, c.metric) for c in report.checks if c.passed is False}
+    known = {
+        ("MS TimeMeasure1/Test11/Trial1 reversed speed x1.2", "strides matched %"),
+        ("MS TimeMeasure1/Test11/Trial1 stance +10 pp", "direction forward / wrong %"),
+    }
+    assert failed <= known, failed - known
