@@ -6,7 +6,10 @@ sand 2.1 (the last three as given in BRIEF.md, marked there [R]).
 
 Running on a soft surface: Lejeune et al. 1998 (J Exp Biol 201:2071) measured running on sand at
 1.6 times the cost on firm ground, against 2.1-2.7 for walking; the model scales the running
-increment as ``1 + (eta - 1) * 0.6 / 1.1`` (sand's 1.6 at Pandolf's 2.1) [R: verify].
+increment as ``1 + (eta - 1) * 0.6 / 1.1`` (sand's 1.6 at Pandolf's 2.1). The sand figures are
+Lejeune's (abstract: walking on sand 2.1-2.7 times, running 1.6 times the energy expenditure on
+a hard surface at the same speed); the straight line through them for other terrains is our
+assumption, flagged: a result running on any terrain is never rated above ``medium`` certainty.
 
 Sled friction coefficient mu (sliding, dynamic): Linthorne & Cooper 2013 (Sports Biomech
 12:175) measured 0.21-0.58 on four sports surfaces, the lowest on artificial hockey turf; Andre
