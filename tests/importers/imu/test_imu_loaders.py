@@ -134,6 +134,7 @@ def test_mounting_rejects_mirror_and_repeats() -> None:
         (b"hello,world\n1,2\n", "unrecognised IMU file"),
         (b"MATLAB 5.0 MAT-file, truncated", "MAT-file"),
         (b"time_s,acc_x_m_s2,acc_y_m_s2,acc_z_m_s2\n0,1,2,3\n0.01,1,x,3\n", "not numeric"),
+        (b"time_s,acc_x_m_s2,acc_y_m_s2,acc_z_m_s2\n", "header only"),
         (
             b"time_s,acc_x_m_s2,acc_y_m_s2,acc_z_m_s2\n0.02,1,2,3\n0.01,1,2,3\n0.03,1,2,3\n",
             "backwards",

@@ -104,6 +104,8 @@ def load_generic_csv(
     gyr_idx, gyr_factor = _find(header, "gyr", _GYR_UNITS)
     t_idx = header.index("time_s") if "time_s" in header else None
     cols = acc_idx + gyr_idx + ([t_idx] if t_idx is not None else [])
+    if not any(line.strip() for line in lines[i + 1 :]):
+        raise FileRefused(path, "fewer than two data rows (the file has a header only)")
     try:
         data = np.loadtxt(
             io.StringIO("\n".join(lines[i + 1 :])), delimiter=",", usecols=cols, ndmin=2
