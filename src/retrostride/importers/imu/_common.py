@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from retrostride.errors import FileRefused
-from retrostride.gait.recording import FloatArray
+from retrostride.gait.recording import FloatArray, Frame, Placement, Recording
 
 _AXIS = re.compile(r"^\s*([+-]?)([xyz])\s*$")
 
@@ -45,6 +46,30 @@ def apply_mounting(values: FloatArray, mounting: str | None) -> FloatArray:
     if mounting is None:
         return values
     return np.ascontiguousarray(values @ mounting_matrix(mounting).T)
+
+
+def device_recording(
+    *,
+    rate_hz: float,
+    acc_m_s2: FloatArray,
+    gyr_rad_s: FloatArray | None,
+    placement: str,
+    mounting: str | None,
+    **fields: Any,
+) -> Recording:
+    """A recording of channels in the device's axes: rotated into the body frame when the
+    ``mounting`` is known (frame ``body``), left as they are otherwise (frame ``device``).
+    ``fields``: the other :class:`Recording` fields (source, start, reference...)."""
+    return Recording(
+        sampling_rate_hz=rate_hz,
+        acc_m_s2=apply_mounting(np.ascontiguousarray(acc_m_s2), mounting),
+        gyr_rad_s=None
+        if gyr_rad_s is None
+        else apply_mounting(np.ascontiguousarray(gyr_rad_s), mounting),
+        placement=Placement(placement),
+        frame=Frame.BODY if mounting else Frame.DEVICE,
+        **fields,
+    )
 
 
 def check_size(path: Path, max_bytes: int = MAX_FILE_BYTES) -> None:

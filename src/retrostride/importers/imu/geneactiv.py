@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 
 from retrostride.errors import FileRefused
-from retrostride.gait.recording import STANDARD_GRAVITY_M_S2, Frame, Placement, Recording
-from retrostride.importers.imu._common import apply_mounting, check_size, require_finite
+from retrostride.gait.recording import STANDARD_GRAVITY_M_S2, Placement, Recording
+from retrostride.importers.imu._common import check_size, device_recording, require_finite
 
 SIGNATURE = "Device Type,GENEActiv"
 _TIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}:\d{3},")
@@ -88,11 +88,12 @@ def load_geneactiv_csv(
     acc = xyz * STANDARD_GRAVITY_M_S2
     require_finite(path, "acceleration", acc)
     start = _start_utc(rows[0].split(",")[0], header.get("Time Zone"))
-    return Recording(
-        sampling_rate_hz=rate,
-        acc_m_s2=np.ascontiguousarray(apply_mounting(acc, mounting)),
-        placement=Placement(placement),
-        frame=Frame.BODY if mounting else Frame.DEVICE,
+    return device_recording(
+        rate_hz=rate,
+        acc_m_s2=acc,
+        gyr_rad_s=None,
+        placement=placement,
+        mounting=mounting,
         start_utc=start,
         source=str(path),
         sensor_height_m=sensor_height_m,

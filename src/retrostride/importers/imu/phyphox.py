@@ -21,10 +21,10 @@ import numpy as np
 import pandas as pd
 
 from retrostride.errors import FileRefused
-from retrostride.gait.recording import FloatArray, Frame, Placement, Recording
+from retrostride.gait.recording import FloatArray, Placement, Recording
 from retrostride.importers.imu._common import (
-    apply_mounting,
     check_size,
+    device_recording,
     require_finite,
     resample_uniform,
     uniform_rate_hz,
@@ -96,11 +96,11 @@ def load_phyphox(
         gyr = gyr_t[GYR_COLUMNS].to_numpy(dtype=np.float64)
         require_finite(path, "angular rate", gyr)
         gyr_u = np.column_stack([np.interp(grid, tw, gyr[:, k]) for k in range(3)])
-    return Recording(
-        sampling_rate_hz=rate,
-        acc_m_s2=np.ascontiguousarray(apply_mounting(acc_u, mounting)),
-        gyr_rad_s=None if gyr_u is None else np.ascontiguousarray(apply_mounting(gyr_u, mounting)),
-        placement=Placement(placement),
-        frame=Frame.BODY if mounting else Frame.DEVICE,
+    return device_recording(
+        rate_hz=rate,
+        acc_m_s2=acc_u,
+        gyr_rad_s=gyr_u,
+        placement=placement,
+        mounting=mounting,
         source=str(path),
     )

@@ -26,10 +26,10 @@ import numpy as np
 import pandas as pd
 
 from retrostride.errors import FileRefused
-from retrostride.gait.recording import FloatArray, Frame, Placement, Recording
+from retrostride.gait.recording import FloatArray, Placement, Recording
 from retrostride.importers.imu._common import (
-    apply_mounting,
     check_size,
+    device_recording,
     require_finite,
     resample_uniform,
     uniform_rate_hz,
@@ -119,12 +119,12 @@ def load_sensor_logger(
         if "steps" in ped.columns and len(ped):
             reference["steps_pedometer"] = int(ped["steps"].iloc[-1] - ped["steps"].iloc[0])
     start = datetime.fromtimestamp(float(t_ns[0]) * 1e-9, tz=UTC)
-    return Recording(
-        sampling_rate_hz=rate,
-        acc_m_s2=np.ascontiguousarray(apply_mounting(acc_u, mounting)),
-        gyr_rad_s=None if gyr_u is None else np.ascontiguousarray(apply_mounting(gyr_u, mounting)),
-        placement=Placement(placement),
-        frame=Frame.BODY if mounting else Frame.DEVICE,
+    return device_recording(
+        rate_hz=rate,
+        acc_m_s2=acc_u,
+        gyr_rad_s=gyr_u,
+        placement=placement,
+        mounting=mounting,
         start_utc=start,
         source=str(path),
         reference=reference,
