@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
 import pytest
+from scipy.signal import resample_poly
 
 from retrostride.gait.pipeline import analyze
 from retrostride.gait.recording import Recording
 from retrostride.gait.transforms import time_reversed, time_scaled
 from retrostride.importers.imu import load_mobilised_mat
 from retrostride.science.locomotion import Direction
+from retrostride.services.gait_validation import bout_figures, recording_figures, strides_in
 
 
 @pytest.fixture(scope="module")
@@ -33,29 +36,11 @@ def straight_walks(shared_data: Path) -> list[Recording]:
 def _within(rec: Recording) -> tuple[float, float, float, dict[str, float]]:
     """Our strides inside the INDIP bout, averaged as INDIP averages (mean of each stride's
     cadence 120 / duration, length and speed)."""
-    res = analyze(rec)
     wb = rec.reference["indip"][0]
-    strides = np.array(
-        [
-            (e - s, ln, sp)
-            for b in res.bouts
-            for s, e, ln, sp in zip(
-                b.strides.start_s,
-                b.strides.end_s,
-                b.strides.length_m,
-                b.strides.speed_m_s,
-                strict=True,
-            )
-            if s >= wb["start_s"] - 0.1 and e <= wb["end_s"] + 0.1
-        ]
-    )
-    assert len(strides) >= 5
-    return (
-        float(np.mean(120.0 / strides[:, 0])),
-        float(np.mean(strides[:, 1])),
-        float(np.mean(strides[:, 2])),
-        wb,
-    )
+    durations, lengths, speeds = strides_in(analyze(rec), wb["start_s"], wb["end_s"])
+    assert len(durations) >= 5
+    cadence, length, speed = bout_figures(durations, lengths, speeds)
+    return cadence, length, speed, wb
 
 
 def test_cadence_stride_length_speed_vs_indip(straight_walks: list[Recording]) -> None:
@@ -186,12 +171,6 @@ def test_free_living_figures_do_not_depend_on_the_sampling_rate(
     """The same free-living trial (Test11) resampled from 100 Hz to 50, 64 and 128 Hz (rates of
     common wearables): the recording's cadence, stride length and speed barely move, and its
     confident bouts keep their direction."""
-    import dataclasses
-
-    from scipy.signal import resample_poly
-
-    from retrostride.services.gait_validation import recording_figures
-
     mat = shared_data / "imu" / "mobgap-lab" / cohort / "001" / "data.mat"
     rec = next(r for r in load_mobilised_mat(mat) if "Test11" in r.reference["test"])
     base = recording_figures(analyze(rec))

@@ -78,7 +78,7 @@ class ValidationReport:
         }
 
 
-def _strides_in(result: GaitResult, start_s: float, end_s: float) -> tuple[np.ndarray, ...]:
+def strides_in(result: GaitResult, start_s: float, end_s: float) -> tuple[np.ndarray, ...]:
     """Durations, lengths and speeds of our strides lying in [start, end] (0.1 s slack)."""
     ics, lengths, speeds = [], [], []
     for b in result.bouts:
@@ -162,7 +162,7 @@ def validate_mobgap(folder: Path, report: ValidationReport) -> list[Recording]:
             )
         cohort = Path(str(rec.source).split("#")[0]).parent.parent.name
         for wb in rec.reference.get("indip", []):
-            cad, sl, sp = bout_figures(*_strides_in(res, wb["start_s"], wb["end_s"]))
+            cad, sl, sp = bout_figures(*strides_in(res, wb["start_s"], wb["end_s"]))
             item = f"{cohort} {rec.reference['test']} {wb['start_s']:.1f}-{wb['end_s']:.1f}s"
             e_cad = 100.0 * (cad - wb["cadence_spm"]) / wb["cadence_spm"]
             e_sl = sl - wb["stride_length_m"]
