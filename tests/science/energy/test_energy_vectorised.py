@@ -28,8 +28,8 @@ def test_arrays_equal_single_values_with_every_option() -> None:
         arrays = energy.estimate_arrays(
             speed, grade, direction, gait, setting, surface, load, sled, mass, edition=edition
         )
-        for i in range(n):
-            single = energy.estimate(
+        singles = [
+            energy.estimate(
                 energy.Conditions(
                     speed_m_s=float(speed[i]),
                     grade_percent=float(grade[i]),
@@ -43,10 +43,20 @@ def test_arrays_equal_single_values_with_every_option() -> None:
                     edition=edition,
                 )
             )
-            assert single.met == arrays.met[i]
-            assert single.forward_met == arrays.forward_met[i]
-            assert single.vo2_l_min == arrays.vo2_l_min[i]
-            assert single.kcal_per_min == arrays.kcal_per_min[i]
+            for i in range(n)
+        ]
+        # estimate() runs arrays of one, this call arrays of 400: numpy takes other SIMD loops
+        # for them and promises no bitwise equality (on some CPUs the last bit differs), so the
+        # figures agree to 1e-12 relative (a few thousand ULP, far below any modelling change).
+        for name in ("met", "forward_met", "vo2_l_min", "kcal_per_min"):
+            np.testing.assert_allclose(
+                [getattr(single, name) for single in singles],
+                getattr(arrays, name),
+                rtol=1e-12,
+                atol=0,
+                err_msg=f"{name}, edition {edition}",
+            )
+        for i, single in enumerate(singles):
             assert single.extrapolated == bool(arrays.extrapolated[i])
             assert single.certainty == energy.CERTAINTY_LEVELS[arrays.certainty[i]]
             assert (2 if single.gait == "run" else 1) == arrays.gait[i]
@@ -55,7 +65,8 @@ def test_arrays_equal_single_values_with_every_option() -> None:
 def test_strings_and_codes_and_shapes() -> None:
     by_code = energy.estimate_arrays([1.0, 1.5], 0, [1, 0])
     by_name = energy.estimate_arrays(np.array([1.0, 1.5]), 0, np.array(["backward", "forward"]))
-    np.testing.assert_array_equal(by_code.met, by_name.met)
+    # the same vector path either way: equal to a few ULP
+    np.testing.assert_array_max_ulp(by_code.met, by_name.met, maxulp=4)
     grid = energy.estimate_arrays(np.full((3, 4), 1.2), np.zeros((3, 4)))
     assert grid.met.shape == (3, 4)
 
