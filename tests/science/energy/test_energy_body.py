@@ -20,21 +20,24 @@ def test_harris_benedict_worked_example_from_the_brief() -> None:
 
 def test_harris_benedict_women_and_mifflin_st_jeor() -> None:
     woman = Profile(age_years=40, sex="female", height_m=1.65, body_mass_kg=60)
+    # the equations worked by hand: equal to float rounding (1e-12 relative)
     assert energy.rmr_kcal_day(woman) == pytest.approx(
-        655.0955 + 9.5634 * 60 + 1.8496 * 165 - 4.6756 * 40
+        655.0955 + 9.5634 * 60 + 1.8496 * 165 - 4.6756 * 40, rel=1e-12
     )
     msj = Profile(30, "male", 1.75, 70, equation="mifflin-st-jeor")
-    assert energy.rmr_kcal_day(msj) == pytest.approx(10 * 70 + 6.25 * 175 - 5 * 30 + 5)
+    assert energy.rmr_kcal_day(msj) == pytest.approx(10 * 70 + 6.25 * 175 - 5 * 30 + 5, rel=1e-12)
     msj_woman = Profile(30, "female", 1.75, 70, equation="mifflin-st-jeor")
-    assert energy.rmr_kcal_day(msj_woman) == pytest.approx(10 * 70 + 6.25 * 175 - 5 * 30 - 161)
+    assert energy.rmr_kcal_day(msj_woman) == pytest.approx(
+        10 * 70 + 6.25 * 175 - 5 * 30 - 161, rel=1e-12
+    )
 
 
 def test_kcal_conventions_labelled() -> None:
     # 6 MET, 70 kg, 30 min: MET x kg x h = 210 gross, 175 net; 5 kcal/L O2: 220.5.
     kcal = energy.kcal_for_duration(6.0, 70.0, 1800.0)
-    assert kcal.gross_kcal == pytest.approx(210.0)
-    assert kcal.net_kcal == pytest.approx(175.0)
-    assert kcal.gross_kcal_o2 == pytest.approx(220.5)
+    assert kcal.gross_kcal == pytest.approx(210.0, rel=1e-12)
+    assert kcal.net_kcal == pytest.approx(175.0, rel=1e-12)
+    assert kcal.gross_kcal_o2 == pytest.approx(220.5, rel=1e-12)
     assert kcal.met_label == "standard"
     assert "MET x kg x h" in kcal.convention
 
@@ -42,7 +45,7 @@ def test_kcal_conventions_labelled() -> None:
 def test_kcal_with_a_profile_says_it_uses_the_corrected_met() -> None:
     kcal = energy.kcal_for_duration(6.0, 70.0, 3600.0, profile=MAN)
     assert kcal.met_label.startswith("corrected (Kozey 2010")
-    assert kcal.gross_kcal == pytest.approx(energy.corrected_met(6.0, MAN) * 70.0)
+    assert kcal.gross_kcal == pytest.approx(energy.corrected_met(6.0, MAN) * 70.0, rel=1e-12)
 
 
 @pytest.mark.parametrize(
@@ -61,7 +64,8 @@ def test_meaningless_profiles_are_refused(kwargs: dict[str, object]) -> None:
 
 def test_vo2_and_kcal_per_minute_follow_the_met() -> None:
     result = energy.estimate(energy.Conditions(1.3, body_mass_kg=80))
-    assert result.vo2_ml_kg_min == pytest.approx(result.met * 3.5)
-    assert result.vo2_l_min == pytest.approx(result.met * 3.5 * 80 / 1000)
-    assert result.kcal_per_min == pytest.approx(result.met * 80 / 60)
-    assert result.kcal_per_min_o2 == pytest.approx(result.vo2_l_min * 5)
+    # the same arithmetic, perhaps in another order: equal to float rounding
+    assert result.vo2_ml_kg_min == pytest.approx(result.met * 3.5, rel=1e-12)
+    assert result.vo2_l_min == pytest.approx(result.met * 3.5 * 80 / 1000, rel=1e-12)
+    assert result.kcal_per_min == pytest.approx(result.met * 80 / 60, rel=1e-12)
+    assert result.kcal_per_min_o2 == pytest.approx(result.vo2_l_min * 5, rel=1e-12)
