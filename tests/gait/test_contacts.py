@@ -84,6 +84,6 @@ def test_few_small_strides_do_not_outvote_the_walking() -> None:
     strides = _stride_bounds(8, stride)
     bouts = np.array([[0, 8 * stride]], dtype=np.intp)
     d = PendulumPhaseDirection().estimate(a_ap, v_z, bouts, strides, np.zeros(8, dtype=np.intp))
-    assert d.stride_sign_.tolist() == [-1.0] * 3 + [1.0] * 5
+    assert d.stride_sign_.tolist() == [-1.0] * 3 + [1.0] * 5  # signs are labels: exact
     assert d.direction_ == [Direction.FORWARD]
     assert d.confidence_[0] > 0.9

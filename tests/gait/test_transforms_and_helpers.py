@@ -29,6 +29,7 @@ def test_time_reversal_signs_and_involution() -> None:
     rec = _recording()
     rev = time_reversed(rec)
     assert isinstance(rev, Recording) and rev.gyr_rad_s is not None and rec.gyr_rad_s is not None
+    # reversal and negation copy the samples: exact on purpose
     np.testing.assert_array_equal(rev.acc_m_s2, rec.acc_m_s2[::-1])  # sign kept
     np.testing.assert_array_equal(rev.gyr_rad_s, -rec.gyr_rad_s[::-1])  # negated
     back = time_reversed(rev)
@@ -53,11 +54,12 @@ def test_stance_knots_keep_ics_and_stay_plausible() -> None:
     ics = np.array([0.0, 0.5, 1.0, 1.5])
     fcs = np.array([0.1, 0.6, 1.45])  # the last one at 90 % of its step: implausible, skipped
     orig, new = stance_knots(ics, fcs, 0.2)
+    # the ICs are copied into the knots, not computed: exact membership on purpose
     assert set(ics) <= set(orig) and set(ics) <= set(new)
     moved = new[~np.isin(new, ics)]
-    np.testing.assert_allclose(moved, [0.2, 0.7])  # 20 % -> 40 % of the step
+    np.testing.assert_allclose(moved, [0.2, 0.7], rtol=1e-12, atol=0)  # 20 % -> 40 % of the step
     warp = warp_map(2.0, orig, new)
-    np.testing.assert_allclose(warp(new), orig, atol=1e-12)
+    np.testing.assert_allclose(warp(new), orig, rtol=0, atol=1e-12)
 
 
 def test_prefix_orientations_equal_sequential_product() -> None:
@@ -69,14 +71,16 @@ def test_prefix_orientations_equal_sequential_product() -> None:
         r = Rotation.from_quat(q0[k])
         for j in range(1, 300):  # the sequential reference the scan must reproduce
             r = r * Rotation.from_rotvec(gyr[k, j] * 0.005)
-        assert np.allclose(Rotation.from_quat(q[k, -1]).as_matrix(), r.as_matrix(), atol=1e-9)
+        np.testing.assert_allclose(
+            Rotation.from_quat(q[k, -1]).as_matrix(), r.as_matrix(), rtol=0, atol=1e-9
+        )
 
 
 def test_tilt_quaternion_sends_gravity_up_without_yaw() -> None:
     a = np.array([[3.0, 0.0, 9.0], [0.0, -4.0, 8.0]])
     q = tilt_quaternion(a)
     up = rotate(q, a / np.linalg.norm(a, axis=1, keepdims=True))
-    np.testing.assert_allclose(up, [[0, 0, 1], [0, 0, 1]], atol=1e-12)
+    np.testing.assert_allclose(up, [[0, 0, 1], [0, 0, 1]], rtol=0, atol=1e-12)
     x_world = rotate(q, np.array([[1.0, 0, 0], [1.0, 0, 0]]))
     assert abs(x_world[0, 1]) < 1e-12 and x_world[1, 1] == pytest.approx(0, abs=1e-12)
 
@@ -118,11 +122,11 @@ def test_inverted_pendulum_step_length() -> None:
     est = InvertedPendulumStrideLength().estimate(a_v, 100.0, bounds, strides, 0.95)
     h = est.excursion_m_
     expected = MOBILISED_FACTOR * 2 * np.sqrt(2 * 0.95 * h - h * h)
-    np.testing.assert_allclose(est.step_length_m_, expected)
+    np.testing.assert_allclose(est.step_length_m_, expected, rtol=1e-12, atol=0)
     # 2 sqrt(2 x 0.95 x 0.04 - 0.04^2) = 0.5455 m
     assert est.step_length_m_[0] == pytest.approx(MOBILISED_FACTOR * 0.5455, rel=0.01)
     np.testing.assert_allclose(
-        est.stride_length_m_, est.step_length_m_[:2] + est.step_length_m_[1:3]
+        est.stride_length_m_, est.step_length_m_[:2] + est.step_length_m_[1:3], rtol=1e-12, atol=0
     )
     assert abs(MOBILISED_FACTOR - 1.147) < 0.001  # 4.587 / 4
 

@@ -31,7 +31,7 @@ def test_a_90_degree_turn_is_found_with_its_angle() -> None:
     assert 4.0 < start < 5.5 and 6.0 < end < 7.5
     assert t.mask_[round(5.75 * FS)] and not t.mask_[round(2 * FS)]
     right = YawRateTurns().detect(-yaw, FS)  # the same turn to the right
-    assert right.angle_deg_[0] == pytest.approx(-t.angle_deg_[0])
+    assert right.angle_deg_[0] == pytest.approx(-t.angle_deg_[0], rel=1e-12)  # float rounding
 
 
 def test_small_turns_and_drift_are_not_turns() -> None:
