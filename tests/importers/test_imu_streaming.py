@@ -33,6 +33,7 @@ def test_npy_chunks_join_to_the_array(lab_recording: Recording, tmp_path: Path) 
     chunks = list(iter_npy_chunks(path, sampling_rate_hz=100.0, chunk_s=30.0))
     assert [len(c) for c in chunks[:-1]] == [3000] * (len(chunks) - 1)
     acc, gyr = _joined(chunks)
+    # the chunks are slices of the file's own numbers: exact on purpose
     np.testing.assert_array_equal(acc, data[:, :3].astype(np.float64))
     np.testing.assert_array_equal(gyr, data[:, 3:].astype(np.float64))
     assert all(c.placement is Placement.LOWER_BACK and c.sampling_rate_hz == 100.0 for c in chunks)
@@ -44,7 +45,7 @@ def test_npy_accelerometer_only(lab_recording: Recording, tmp_path: Path) -> Non
     chunks = list(iter_npy_chunks(path, sampling_rate_hz=100.0, chunk_s=45.0))
     assert all(c.gyr_rad_s is None for c in chunks)
     joined = np.concatenate([c.acc_m_s2 for c in chunks])
-    np.testing.assert_array_equal(joined, lab_recording.acc_m_s2)
+    np.testing.assert_array_equal(joined, lab_recording.acc_m_s2)  # slices of the file: exact
 
 
 def test_npy_refuses_wrong_shape_and_truncation(tmp_path: Path) -> None:
@@ -70,10 +71,11 @@ def test_csv_chunks_equal_the_whole_file(lab_recording: Recording, tmp_path: Pat
     chunks = list(iter_generic_csv_chunks(path, chunk_s=20.0))
     assert len(chunks) == int(np.ceil(len(whole) / 2000))
     acc, gyr = _joined(chunks)
-    np.testing.assert_allclose(acc, whole.acc_m_s2)
+    # the same text parsed and scaled in pieces: equal to float rounding
+    np.testing.assert_allclose(acc, whole.acc_m_s2, rtol=1e-12, atol=1e-12)
     assert whole.gyr_rad_s is not None
-    np.testing.assert_allclose(gyr, whole.gyr_rad_s)
-    assert chunks[0].sampling_rate_hz == pytest.approx(whole.sampling_rate_hz)
+    np.testing.assert_allclose(gyr, whole.gyr_rad_s, rtol=1e-12, atol=1e-12)
+    assert chunks[0].sampling_rate_hz == pytest.approx(whole.sampling_rate_hz, rel=1e-12)
     assert chunks[0].placement is whole.placement
 
 

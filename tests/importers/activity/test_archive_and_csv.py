@@ -117,7 +117,8 @@ def test_csv_per_sample_layout(tmp_path: Path) -> None:
     (session,) = parse_activity_file(path).sessions
     assert session.start_utc == datetime(2024, 5, 1, 6, 0, tzinfo=UTC)
     assert session.utc_offset_s == 7200 and not session.offset_assumed
-    assert session.elapsed_s == 30 and session.distance_m == 30.5
+    assert session.elapsed_s == pytest.approx(30, rel=1e-12)
+    assert session.distance_m == pytest.approx(30.5, rel=1e-12)
     assert session.sport == "walking" and session.setting.value == "treadmill"
     assert [s.direction for s in session.segments] == [Direction.BACKWARD, Direction.FORWARD]
     assert session.samples is not None and session.samples.incline_percent is not None
@@ -131,8 +132,10 @@ def test_csv_per_segment_layout(tmp_path: Path) -> None:
         "2,,600,1.2,0,forward,5\n"
     )
     (session,) = parse_activity_file(path, home_time_zone="Europe/Ljubljana").sessions
-    assert session.elapsed_s == 900 and session.distance_m == pytest.approx(960)
-    assert session.segments[1].start_offset_s == 300 and session.segments[1].load_kg == 5
+    assert session.elapsed_s == pytest.approx(900, rel=1e-12)
+    assert session.distance_m == pytest.approx(960, rel=1e-12)
+    assert session.segments[1].start_offset_s == pytest.approx(300, rel=1e-12)
+    assert session.segments[1].load_kg == 5  # the file's number, copied: exact
 
 
 @pytest.mark.parametrize(
@@ -180,6 +183,7 @@ def test_gzipped_files_as_strava_exports_them(activity_dir: Path, tmp_path: Path
         unpacked = parse_activity_file(packed)
         assert unpacked.source.format == plain.source.format
         assert unpacked.sessions[0].start_utc == plain.sessions[0].start_utc
+        # the same bytes through the same code: exact on purpose
         assert unpacked.sessions[0].distance_m == plain.sessions[0].distance_m
         assert any("gzip" in w for w in unpacked.warnings)
         assert read_summary(packed).start_utc == plain.sessions[0].start_utc

@@ -39,7 +39,7 @@ def test_sensor_logger_android_zip(tmp_path: Path, phone: Recording) -> None:
     rec = load_recording(path)
     assert isinstance(rec, Recording) and rec.frame is Frame.DEVICE
     assert rec.sampling_rate_hz == pytest.approx(100.0, rel=1e-6)
-    np.testing.assert_allclose(rec.acc_m_s2[:1000], phone.acc_m_s2[:1000], atol=1e-4)
+    np.testing.assert_allclose(rec.acc_m_s2[:1000], phone.acc_m_s2[:1000], rtol=0, atol=1e-4)
 
 
 def test_sensor_logger_ios_signs_flipped(tmp_path: Path, phone: Recording) -> None:
@@ -53,7 +53,7 @@ def test_sensor_logger_ios_signs_flipped(tmp_path: Path, phone: Recording) -> No
     (folder / "Gravity.csv").write_text(_sensor_logger_csv(phone, -gravity))
     (folder / "Metadata.csv").write_text("version,platform\n3,ios\n")
     rec = load_sensor_logger(folder)
-    np.testing.assert_allclose(rec.acc_m_s2[:1000], phone.acc_m_s2[:1000], atol=1e-4)
+    np.testing.assert_allclose(rec.acc_m_s2[:1000], phone.acc_m_s2[:1000], rtol=0, atol=1e-4)
 
 
 def test_phyphox_csv_and_comma_decimal(tmp_path: Path, phone: Recording) -> None:
@@ -66,12 +66,12 @@ def test_phyphox_csv_and_comma_decimal(tmp_path: Path, phone: Recording) -> None
     assert detect_format(path) == "phyphox"
     rec = load_recording(path)
     assert isinstance(rec, Recording)
-    np.testing.assert_allclose(rec.acc_m_s2[:1000], a[:1000], atol=1e-5)
+    np.testing.assert_allclose(rec.acc_m_s2[:1000], a[:1000], rtol=0, atol=1e-5)
     semi = tmp_path / "semicolon.csv"
     semi.write_text(head.replace(",", ";") + "\n" + body.replace(",", ";").replace(".", ",") + "\n")
     rec2 = load_recording(semi)
     assert isinstance(rec2, Recording)
-    np.testing.assert_allclose(rec2.acc_m_s2[:1000], a[:1000], atol=1e-5)
+    np.testing.assert_allclose(rec2.acc_m_s2[:1000], a[:1000], rtol=0, atol=1e-5)
 
 
 def test_phyphox_linear_acceleration_refused(tmp_path: Path) -> None:
