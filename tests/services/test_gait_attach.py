@@ -88,7 +88,7 @@ def test_segments_get_direction_and_cadence(
     session_id = _log_session(database, half, manual)
     before = log_service.get_session(database, session_id)
     outcome = attach_gait_result(database, session_id, result, recording_start_utc=START)
-    assert outcome.offset_s == 0.0 and not outcome.offset_assumed
+    assert outcome.offset_s == pytest.approx(0.0, abs=1e-6) and not outcome.offset_assumed
     stored = log_service.get_session(database, session_id)
     directions = [s.direction for s in stored.segments]
     assert directions == [Direction.FORWARD, Direction.BACKWARD, Direction.BACKWARD]
@@ -119,13 +119,13 @@ def test_offset_from_start_times(
     # the recording started 2 minutes before the session: its walking lies 120 s earlier
     early = START - timedelta(seconds=120)
     outcome = attach_gait_result(database, session_id, result, recording_start_utc=early)
-    assert outcome.offset_s == -120.0
+    assert outcome.offset_s == pytest.approx(-120.0, abs=1e-6)  # to the microsecond
     walked = [d.walking_s for d in outcome.segments]
     expected = [
         sum(max(0.0, min(b.end_s - 120, w1) - max(b.start_s - 120, w0)) for b in result.bouts)
         for w0, w1 in ((0.0, half), (half, 2 * half))
     ]
-    assert walked == pytest.approx(expected)
+    assert walked == pytest.approx(expected, rel=1e-9, abs=1e-9)
 
 
 def test_refusals(database: Database, forward_then_backward: tuple[GaitResult, float]) -> None:

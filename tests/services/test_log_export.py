@@ -104,7 +104,8 @@ def assert_same_log(a: Database, b: Database) -> None:
     for x, y in zip(left.sessions, right.sessions, strict=True):
         xs, ys = x.samples, y.samples
         x.samples = y.samples = None
-        assert x == y  # every field, segments, source, warnings, energy, ids
+        # every field, segments, source, warnings, energy, ids: exact on purpose (lossless)
+        assert x == y
         assert (xs is None) == (ys is None)
         if xs is not None and ys is not None:
             assert xs.channels().keys() == ys.channels().keys()

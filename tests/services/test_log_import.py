@@ -93,6 +93,7 @@ def test_stored_session_equals_the_parsed_file_samples_included(
     assert stored.utc_offset_s == -7 * 3600
     assert stored.elapsed_s == pytest.approx(46, abs=1)
     assert stored.distance_m == pytest.approx(68, abs=1)
+    # the database keeps what the parser produced, bit for bit: exact on purpose
     for name in (
         "sport",
         "start_utc",

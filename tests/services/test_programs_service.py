@@ -61,10 +61,10 @@ def test_enrol_log_and_progress(db: Database) -> None:
     assert status.adherence.completed == 3 and status.adherence.due == 4
     assert status.plan.weeks[1].decision is not None
     assert status.plan.weeks[1].decision.rule == "progress-comfortable"
-    assert status.next_prescription.speed_m_s == pytest.approx(2.2 / 3.6)
+    assert status.next_prescription.speed_m_s == pytest.approx(2.2 / 3.6, rel=1e-12)
     today = service.today(db, day=date(2026, 3, 9))
     assert today.match is not None and today.match.planned.on == date(2026, 3, 9)
-    assert today.prescription.speed_m_s == pytest.approx(2.2 / 3.6)
+    assert today.prescription.speed_m_s == pytest.approx(2.2 / 3.6, rel=1e-12)
     assert any("fall" in g for g in today.guidance)
     off = service.today(db, day=date(2026, 3, 10))
     assert off.match is None and off.next_session == date(2026, 3, 11)
@@ -79,7 +79,7 @@ def test_forward_sessions_do_not_count_and_rising_pain_steps_back(db: Database) 
     assert status.adherence.completed == 2
     assert len(status.plan.unmatched) == 1
     assert status.next_decision is not None and status.next_decision.rule == "step-back-pain-rise"
-    assert status.next_prescription.duration_s == pytest.approx(480)
+    assert status.next_prescription.duration_s == pytest.approx(480, rel=1e-12)
 
 
 def test_screening_stop_needs_a_clearance_and_is_recorded(db: Database) -> None:
@@ -138,6 +138,6 @@ def test_weekly_volume_by_direction(db: Database) -> None:
     log_backward(db, START, minutes=12)
     log_backward(db, date(2026, 3, 3), minutes=20, direction=Direction.FORWARD)
     weeks = service.weekly_volume(service.plan_for(db, today=date(2026, 3, 10)))
-    assert weeks[0]["backward"] == pytest.approx(12)
-    assert weeks[0]["forward"] == pytest.approx(20)
-    assert weeks[1] == {"backward": 0.0, "forward": 0.0, "other": 0.0}
+    assert weeks[0]["backward"] == pytest.approx(12, rel=1e-12)
+    assert weeks[0]["forward"] == pytest.approx(20, rel=1e-12)
+    assert weeks[1] == pytest.approx({"backward": 0.0, "forward": 0.0, "other": 0.0}, abs=1e-12)
