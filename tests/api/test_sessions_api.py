@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from api_helpers import WALK, TestClient, signup
 
 
@@ -14,7 +15,7 @@ def test_manual_entry_edit_delete(client: TestClient) -> None:
     assert r.status_code == 201, r.text
     created = r.json()
     assert created["setting"] == "treadmill" and created["segments"][0]["direction"] == "backward"
-    assert created["segments"][0]["speed_m_s"] == 1.0  # 1800 m in 1800 s
+    assert created["segments"][0]["speed_m_s"] == pytest.approx(1.0, rel=1e-12)  # 1800 m, 1800 s
     sid = created["id"]
 
     r = ada.patch(
@@ -86,10 +87,11 @@ def test_profile_and_totals(client: TestClient) -> None:
         json={"height_m": 1.7, "add_mass": {"on": "2026-01-01", "mass_kg": 70}},
     )
     assert r.status_code == 200, r.text
-    assert r.json()["body_mass"] == [{"on": "2026-01-01", "mass_kg": 70.0}]
+    assert r.json()["body_mass"] == [{"on": "2026-01-01", "mass_kg": 70.0}]  # stored: exact
     mars = ada.patch("/api/athletes/me/profile", json={"home_time_zone": "Mars/Olympus"})
     assert mars.status_code == 422
     ada.post("/api/athletes/me/sessions", json=WALK)
     weeks = ada.get("/api/athletes/me/stats", params={"period": "week"}).json()
-    assert weeks[0]["period"] == "2026-W10" and weeks[0]["time_s"] == 1800
-    assert weeks[0]["backward_share"] == 1.0
+    assert weeks[0]["period"] == "2026-W10"
+    assert weeks[0]["time_s"] == pytest.approx(1800, rel=1e-12)
+    assert weeks[0]["backward_share"] == pytest.approx(1.0, rel=1e-12)

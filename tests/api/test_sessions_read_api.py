@@ -43,7 +43,7 @@ def test_detail_is_the_export_serialisation(client: TestClient, shared_data: Pat
         assert row is not None
         expected = json.loads(json.dumps(session_to_json(repo.session_to_domain(db, row))))
     detail = ada.get(f"/api/athletes/me/sessions/{sid}").json()
-    assert detail == expected
+    assert detail == expected  # the same stored values serialised two ways: exact on purpose
     assert len(detail["samples"]["time_s"]) == 17  # the file's 17 records (data README)
     slim = ada.get(f"/api/athletes/me/sessions/{sid}", params={"samples": "false"}).json()
     assert slim == expected | {"samples": None}

@@ -57,13 +57,15 @@ def test_manual_entry_understands_units(url: str) -> None:
     (s,) = sessions(url)
     assert s["start_utc"] == "2024-05-01T05:30:00+00:00"  # 07:30 in Berlin (CEST, +02:00)
     assert s["utc_offset_s"] == 7200
-    assert s["distance_m"] == pytest.approx(1609.344)  # 2 mph for half an hour: one mile
+    assert s["distance_m"] == pytest.approx(1609.344, rel=1e-12)  # 2 mph for 30 min: one mile
     seg = s["segments"][0]  # type: ignore[index]
-    assert seg["speed_m_s"] == pytest.approx(0.89408)
-    assert seg["grade_percent"] == 5.0 and seg["direction"] == "backward"
-    assert seg["load_kg"] == pytest.approx(4.5359237)
+    assert seg["speed_m_s"] == pytest.approx(0.89408, rel=1e-12)
+    assert seg["grade_percent"] == 5.0 and seg["direction"] == "backward"  # as typed: exact
+    assert seg["load_kg"] == pytest.approx(4.5359237, rel=1e-12)
     profile = json.loads(run(url, "profile", "--json"))
-    assert profile["body_mass"] == [{"on": "2024-01-01", "mass_kg": pytest.approx(69.853225)}]
+    assert profile["body_mass"] == [
+        {"on": "2024-01-01", "mass_kg": pytest.approx(154 * 0.45359237, rel=1e-12)}
+    ]
 
 
 def test_bad_value_is_one_line_naming_the_option_and_exit_2(url: str) -> None:
@@ -152,7 +154,7 @@ def test_export_and_restore_through_the_cli(url: str, shared_data: Path, tmp_pat
     for source in (bundle, tmp_path / "csv"):
         copy = f"sqlite:///{tmp_path / (source.name + '.sqlite')}"
         run(copy, "restore", str(source))
-        assert sessions(copy) == sessions(url)
+        assert sessions(copy) == sessions(url)  # lossless: exact on purpose
     result = runner.invoke(app, ["restore", str(bundle), "--database", url])
     assert result.exit_code == 1 and "already has sessions" in result.output
 

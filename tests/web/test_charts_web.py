@@ -6,6 +6,7 @@ import re
 from datetime import UTC, date, datetime
 
 import numpy as np
+import pytest
 
 from retrostride.plots import plot_outcome
 from retrostride.web.charts import Band, _nice_ticks, downsample, series_svg, track_svg
@@ -35,8 +36,9 @@ def test_downsample_keeps_the_mean_and_the_bound() -> None:
 
 
 def test_ticks_are_round_numbers_covering_the_range() -> None:
-    assert _nice_ticks(0.0, 10.0) == [0.0, 2.5, 5.0, 7.5, 10.0]
-    assert _nice_ticks(93.0, 181.0) == [100.0, 125.0, 150.0, 175.0]
+    # computed ticks: the round numbers to float rounding
+    assert _nice_ticks(0.0, 10.0) == pytest.approx([0.0, 2.5, 5.0, 7.5, 10.0], rel=1e-12, abs=1e-12)
+    assert _nice_ticks(93.0, 181.0) == pytest.approx([100.0, 125.0, 150.0, 175.0], rel=1e-12)
 
 
 def test_track_keeps_north_up_and_proportions() -> None:
