@@ -2,6 +2,15 @@
 
 Tests that need ``../shared/data`` or the PostgreSQL server skip with the reason when those are
 missing, except under ``CI=true``, where nothing may be skipped: there they fail loudly.
+
+Floats are compared with a stated tolerance (``numpy.testing.assert_allclose`` with ``rtol`` and
+``atol``, ``assert_array_max_ulp``, ``pytest.approx`` with ``rel`` or ``abs``), never with ``==``:
+numpy's vector and scalar paths, arrays of different lengths and different CPUs' SIMD loops (e.g.
+AVX-512) may differ in the last bit. Two computations of the same quantity agree to float
+rounding (typically ``rel=1e-12``); a published figure to its printed rounding. Exact comparisons
+are kept, with a note where not obvious, only for exact storage (database and export round
+trips, bit for bit), table values (a Compendium row's printed MET) and numbers copied verbatim
+from the input.
 """
 
 from __future__ import annotations

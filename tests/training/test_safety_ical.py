@@ -85,7 +85,7 @@ def test_ical_export_parses_back_with_uid_dtstamp_dtstart() -> None:
     dtstart = first["DTSTART"].dt
     assert dtstart.date() == start and dtstart.hour == 10
     assert str(dtstart.tzinfo) == "Europe/Berlin"
-    assert first["DURATION"].dt.total_seconds() == 600
+    assert first["DURATION"].dt.total_seconds() == 600  # "PT10M" read back: exact
     assert "falls" in str(first["DESCRIPTION"])
     assert [c for c in cal.walk("VTIMEZONE") if str(c["TZID"]) == "Europe/Berlin"]
     assert cal["VERSION"] == "2.0" and "PRODID" in cal
