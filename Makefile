@@ -23,13 +23,14 @@ $(VENV)/.installed-dev: $(PY) pyproject.toml
 run: $(VENV)/.installed-run
 	$(BIN)/retrostride serve --host 127.0.0.1 --port 8000 --insecure-cookies
 
-## test: set up .venv with the development extras; ruff, mypy and the whole pytest suite
+## test: set up .venv with the development extras; ruff, mypy, import contracts and the whole pytest suite
 test: $(VENV)/.installed-dev
 	@bash tools/ensure-services.sh
 	@bash tools/ensure-chromium.sh
 	@bash tools/ensure-axe.sh
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/pytest -n 2
 
 lint: $(VENV)/.installed-dev
