@@ -143,3 +143,29 @@ def test_mass_in_pounds_uses_the_exact_international_pound() -> None:
     assert abs(units.M_S_PER_MPH - MPH) < 1e-15
     with pytest.raises(InputError):
         units.mass_in(70.0, "stone")
+
+
+@pytest.mark.parametrize("unit", sorted(units._COMMON_UNITS))
+def test_common_units_agree_with_pint(unit: str) -> None:
+    """The pint-free table of common units gives pint's factor for every entry (rel 1e-12)."""
+    import pint
+
+    dimension, factor = units._COMMON_UNITS[unit]
+    pint_unit = {"st": "stone", "hr": "hour", "sec": "second"}.get(unit, unit)
+    registry = pint.UnitRegistry()
+    expected = registry.Quantity(1.0, pint_unit).to(dimension).magnitude
+    assert factor == pytest.approx(expected, rel=1e-12)
+
+
+def test_common_units_parse_without_importing_pint() -> None:
+    """A CLI option in a common unit is parsed without loading pint (CLI start-up time)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from retrostride.science import units as u; "
+        "u.parse_speed_m_s('3.5 mph'); u.parse_mass_kg('154 lb'); u.parse_duration_s('30 min'); "
+        "u.parse_distance_m('5 km'); u.parse_length_m('175 cm'); "
+        "sys.exit(1 if 'pint' in sys.modules else 0)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

@@ -6,7 +6,10 @@ Malformed, non-finite or negative input (negative only where the quantity cannot
 raises :class:`retrostride.errors.InputError` naming the field and the accepted form.
 Whether a well-formed value is physiologically plausible is decided by the models, not here.
 
-Built on pint (one registry, created on first use). The ``format_*`` helpers do the reverse for
+The common units people type (m/s, km/h, mph; kg, lb, stone; m, km, mi, cm, ft, in; s, min, h)
+are converted with exact factors from one table, so that a command parses its options without
+loading pint; any other spelling falls back to pint (registry created on first use, imported only
+then: pint costs about 0.3 s to import and build). The ``format_*`` helpers do the reverse for
 display.
 """
 
@@ -15,11 +18,12 @@ from __future__ import annotations
 import math
 import re
 from functools import cache
-from typing import Final
-
-import pint
+from typing import TYPE_CHECKING, Final
 
 from retrostride.errors import InputError
+
+if TYPE_CHECKING:
+    import pint
 
 SPEED_FORMS: Final = '"3.5 mph", "5.6 km/h", "1.5 m/s", "10:00 min/km" or "8:00 min/mi"'
 MASS_FORMS: Final = '"70 kg" or "154 lb" (a bare number is kg)'
@@ -70,7 +74,47 @@ _GRADE_RE: Final = re.compile(rf"^({_NUMBER})\s*(%|percent)?$", re.IGNORECASE)
 
 @cache
 def _registry() -> pint.UnitRegistry:  # type: ignore[type-arg]
+    import pint
+
     return pint.UnitRegistry()
+
+
+def _pint_errors() -> tuple[type[Exception], ...]:
+    import pint
+
+    return (pint.errors.PintError, ValueError, TypeError, AttributeError, AssertionError)
+
+
+# Exact factors to SI of the units people type most (the 1959 international yard and pound
+# agreement for mile, foot, inch and pound; 1 stone = 14 lb). Keys are lower-cased spellings after
+# ``_ALIASES``; values are (dimension, factor to the dimension's SI unit). Anything else goes to pint.
+_INCH_M: Final = 0.0254
+_POUND_KG: Final = 0.45359237
+_MILE_M: Final = 1609.344
+_COMMON_UNITS: Final[dict[str, tuple[str, float]]] = {
+    "m/s": ("m/s", 1.0),
+    "km/h": ("m/s", 1000.0 / 3600.0),
+    "mph": ("m/s", _MILE_M / 3600.0),
+    "kg": ("kg", 1.0),
+    "g": ("kg", 1e-3),
+    "lb": ("kg", _POUND_KG),
+    "stone": ("kg", 14 * _POUND_KG),
+    "st": ("kg", 14 * _POUND_KG),
+    "m": ("m", 1.0),
+    "km": ("m", 1000.0),
+    "cm": ("m", 0.01),
+    "mm": ("m", 0.001),
+    "mi": ("m", _MILE_M),
+    "mile": ("m", _MILE_M),
+    "ft": ("m", 12 * _INCH_M),
+    "in": ("m", _INCH_M),
+    "yd": ("m", 36 * _INCH_M),
+    "s": ("s", 1.0),
+    "sec": ("s", 1.0),
+    "min": ("s", 60.0),
+    "h": ("s", 3600.0),
+    "hr": ("s", 3600.0),
+}
 
 
 def _clean(text: object, field: str, expected: str) -> str:
@@ -98,11 +142,14 @@ def _quantity(text: str, field: str, expected: str, dimension: str, default_unit
         raise InputError(field, text, expected)
     number_text, unit_text = match.group(1), match.group(2).strip()
     unit_text = _ALIASES.get(unit_text.lower(), unit_text) or default_unit
+    common = _COMMON_UNITS.get(unit_text.lower())
+    if common is not None and common[0] == dimension:
+        return float(number_text) * common[1]
     registry = _registry()
     try:
         quantity = registry.Quantity(float(number_text), registry.parse_units(unit_text))
         return float(quantity.to(dimension).magnitude)
-    except (pint.errors.PintError, ValueError, TypeError, AttributeError, AssertionError) as exc:
+    except _pint_errors() as exc:
         raise InputError(field, text, expected) from exc
 
 
@@ -121,13 +168,14 @@ def parse_speed_m_s(text: str, *, field: str = "speed") -> float:
         metres = 1000.0 if pace.group(3).lower() == "km" else 1609.344
         return metres / seconds
     match = re.match(rf"^({_NUMBER})\s*(.*)$", cleaned)
-    if match is not None and match.group(2):
+    unit_key = _ALIASES.get(match.group(2).lower(), match.group(2)).lower() if match else ""
+    if match is not None and match.group(2) and unit_key not in _COMMON_UNITS:
         unit_text = _ALIASES.get(match.group(2).lower(), match.group(2))
         registry = _registry()
         try:
             unit = registry.parse_units(unit_text.replace("per", "/"))
             dims = registry.Quantity(1.0, unit).dimensionality
-        except (pint.errors.PintError, ValueError, TypeError, AttributeError, AssertionError):
+        except _pint_errors():
             raise InputError(field, text, SPEED_FORMS) from None
         if dims == registry.Quantity(1.0, "s/m").dimensionality:
             seconds_per_metre = _quantity(cleaned, field, SPEED_FORMS, "s/m", "s/m")
