@@ -31,7 +31,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=15, help="runs per command (median taken)")
     args = parser.parse_args()
-    script = shutil.which("retrostride") or os.path.join(os.path.dirname(sys.executable), "retrostride")
+    here = os.path.join(os.path.dirname(sys.executable), "retrostride")
+    script = shutil.which("retrostride") or here
     numpy_s = _median_wall_s([sys.executable, "-c", "import numpy"], args.runs)
     help_s = _median_wall_s([script, "--help"], args.runs)
     energy_s = _median_wall_s([script, "energy", "--speed", "3.5 mph", "--json"], args.runs)

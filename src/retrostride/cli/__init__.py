@@ -44,8 +44,14 @@ COMMANDS: Final[dict[str, tuple[tuple[str, ...], str]]] = {
         "Log a session by hand (units accepted: km/h, mph, min/km, kg, lb, %, km, mi, ...).",
     ),
     "sessions": (("retrostride.cli.log",), "List the sessions of your log, oldest first."),
-    "show": (("retrostride.cli.log",), "Show one session with its segments, warnings and energy source."),
-    "edit": (("retrostride.cli.log",), "Change a session (or one segment); its energy is estimated again."),
+    "show": (
+        ("retrostride.cli.log",),
+        "Show one session with its segments, warnings and energy source.",
+    ),
+    "edit": (
+        ("retrostride.cli.log",),
+        "Change a session (or one segment); its energy is estimated again.",
+    ),
     "delete": (("retrostride.cli.log",), "Delete sessions (with their segments and samples)."),
     "profile": (
         ("retrostride.cli.log",),
@@ -74,7 +80,10 @@ COMMANDS: Final[dict[str, tuple[tuple[str, ...], str]]] = {
         "Fill the database with a MADE-UP athlete and clinician (generated sessions, a program in"
         " progress, assessments, a sharing grant) and print their logins.",
     ),
-    "compendium": (("retrostride.cli.energy",), "Look up the Compendium of Physical Activities rows."),
+    "compendium": (
+        ("retrostride.cli.energy",),
+        "Look up the Compendium of Physical Activities rows.",
+    ),
     "program": (
         ("retrostride.cli.program",),
         "Evidence-based backward-walking programs that adapt week by week.",

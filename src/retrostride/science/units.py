@@ -87,7 +87,7 @@ def _pint_errors() -> tuple[type[Exception], ...]:
 
 # Exact factors to SI of the units people type most (the 1959 international yard and pound
 # agreement for mile, foot, inch and pound; 1 stone = 14 lb). Keys are lower-cased spellings after
-# ``_ALIASES``; values are (dimension, factor to the dimension's SI unit). Anything else goes to pint.
+# ``_ALIASES``; values are (dimension, factor to the dimension's SI unit). Anything else: pint.
 _INCH_M: Final = 0.0254
 _POUND_KG: Final = 0.45359237
 _MILE_M: Final = 1609.344
