@@ -5,8 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import click
 import pytest
+import typer
 
 from retrostride.cli import COMMAND_MODULES, COMMANDS, registered_group
 
@@ -14,7 +14,7 @@ from retrostride.cli import COMMAND_MODULES, COMMANDS, registered_group
 def test_table_names_every_registered_command_with_its_help() -> None:
     """COMMANDS says exactly what the modules register: same names, same one-line help."""
     group = registered_group(COMMAND_MODULES)
-    ctx = click.Context(group)
+    ctx = typer.Context(group)
     registered = {name: group.get_command(ctx, name) for name in group.list_commands(ctx)}
     assert set(registered) == set(COMMANDS)
     for name, command in registered.items():
@@ -26,7 +26,7 @@ def test_table_names_every_registered_command_with_its_help() -> None:
 def test_each_command_loads_from_its_own_modules(name: str) -> None:
     """A command's listed modules are enough to build it (no hidden dependency on import order)."""
     group = registered_group(COMMANDS[name][0])
-    assert group.get_command(click.Context(group), name) is not None
+    assert group.get_command(typer.Context(group), name) is not None
 
 
 def _modules_after(args: list[str]) -> set[str]:

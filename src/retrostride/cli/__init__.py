@@ -12,9 +12,9 @@ from __future__ import annotations
 import importlib
 from typing import Any, Final
 
-import click
 import typer
-from typer.core import TyperGroup
+from typer._click import Command, Context  # typer vendors click: its groups use these types
+from typer.core import TyperCommand, TyperGroup
 
 COMMAND_MODULES: Final[tuple[str, ...]] = (
     "retrostride.cli.energy",
@@ -104,7 +104,7 @@ COMMANDS: Final[dict[str, tuple[tuple[str, ...], str]]] = {
 """Command name -> (the modules that register it, its one-line help as ``--help`` lists it)."""
 
 
-def registered_group(modules: tuple[str, ...]) -> click.Group:
+def registered_group(modules: tuple[str, ...]) -> TyperGroup:
     """The click group of the commands that ``modules`` register (imports them)."""
     registry = typer.Typer()
     for name in modules:
@@ -118,10 +118,10 @@ class _LazyCommands(TyperGroup):
     def __init__(self, **attrs: Any) -> None:
         super().__init__(**attrs)
         for name, (_, help_line) in COMMANDS.items():
-            self.commands[name] = click.Command(name, help=help_line, short_help=help_line)
-        self._loaded: dict[str, click.Command] = {}
+            self.commands[name] = TyperCommand(name, help=help_line, short_help=help_line)
+        self._loaded: dict[str, Command] = {}
 
-    def load(self, ctx: click.Context, name: str) -> click.Command | None:
+    def load(self, ctx: Context, name: str) -> Command | None:
         """The real command ``name`` (its modules imported on first use)."""
         if name not in COMMANDS:
             return None
@@ -133,8 +133,8 @@ class _LazyCommands(TyperGroup):
         return self._loaded[name]
 
     def resolve_command(
-        self, ctx: click.Context, args: list[str]
-    ) -> tuple[str | None, click.Command | None, list[str]]:
+        self, ctx: Context, args: list[str]
+    ) -> tuple[str | None, Command | None, list[str]]:
         if args and args[0] in COMMANDS:
             return args[0], self.load(ctx, args[0]), args[1:]
         return super().resolve_command(ctx, args)
