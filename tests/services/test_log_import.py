@@ -14,7 +14,7 @@ from sqlalchemy import inspect, text
 from retrostride.importers.activity import parse_activity_file
 from retrostride.science.locomotion import Direction
 from retrostride.services import importing, log
-from retrostride.services.importing import ImportOptions, Outcome, import_files
+from retrostride.services.importing import ImportOptions, Outcome, Remedy, import_files
 from retrostride.store import repository
 from retrostride.store.db import Database
 
@@ -144,7 +144,8 @@ def test_probable_duplicate_is_skipped_unless_allowed(db: Database, shared_data:
     assert one(db, tcx / "tcxparser-test.tcx").outcome is Outcome.IMPORTED
     skipped = one(db, tcx / "tcxparser-no_hr.tcx")
     assert skipped.outcome is Outcome.PROBABLE_DUPLICATE and not skipped.failed
-    assert "--allow-duplicate" in skipped.message
+    # The service names no CLI flag; it says what could be done, each surface words it.
+    assert "--" not in skipped.message and skipped.remedy is Remedy.ALLOW_DUPLICATE
     assert one(db, tcx / "tcxparser-no_hr.tcx", allow_duplicate=True).outcome is Outcome.IMPORTED
     assert len(log.list_sessions(db)) == 2
 
@@ -177,7 +178,7 @@ def test_damaged_file_is_refused_then_salvaged_on_request(db: Database, shared_d
     before = dump(db)
     refused = one(db, path)
     assert refused.outcome is Outcome.REFUSED and refused.salvageable
-    assert "--salvage" in refused.message
+    assert "--" not in refused.message and refused.remedy is Remedy.SALVAGE
     assert dump(db) == before
     salvaged = one(db, path, salvage=True)
     assert salvaged.outcome is Outcome.SALVAGED and salvaged.message
@@ -239,7 +240,9 @@ def test_a_failure_while_writing_rolls_the_whole_file_back(
 
     monkeypatch.setattr(repository, "add_session", failing_add)
     result = one(db, shared_data / ACTIVITY / "fit" / "sample_mulitple_header.fit")
-    assert result.outcome is Outcome.REFUSED and "disk full" in result.message
+    # Named and refused; the exception's own text goes to the log, not into the message.
+    assert result.outcome is Outcome.REFUSED and "disk full" not in result.message
+    assert "RuntimeError" in result.message and "nothing was stored" in result.message
     assert len(calls) == 3
     assert dump(db) == before
 

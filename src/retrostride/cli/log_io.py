@@ -17,10 +17,23 @@ from retrostride.importers.activity import DEFAULT_MAX_FILE_BYTES
 from retrostride.science import units
 from retrostride.science.locomotion import Direction
 from retrostride.services import log as log_service
-from retrostride.services.importing import ImportOptions, Outcome, expand_paths, import_files
+from retrostride.services.importing import (
+    ImportOptions,
+    Outcome,
+    Remedy,
+    expand_paths,
+    import_files,
+)
 from retrostride.services.stats import Period, log_totals
 
 from .log import DatabaseOption, PersonOption, console, err_console, fail, opened
+
+_REMEDY_HINTS = {
+    Remedy.SALVAGE: "use --salvage to import the valid part",
+    Remedy.ALLOW_DUPLICATE: "use --allow-duplicate to import it",
+    Remedy.RAISE_SIZE_LIMIT: "raise the limit with --max-size",
+}
+"""The CLI's words for what the person could do about a file (the services name no flags)."""
 
 _SIZE = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([kmgt]?i?b?)\s*$", re.IGNORECASE)
 _SIZE_FACTORS = {
@@ -120,6 +133,8 @@ def import_command(
         style = _STYLE[result.outcome]
         ids = f" -> session {', '.join(map(str, result.session_ids))}" if result.session_ids else ""
         message = f": {result.message}" if result.message else ""
+        if result.remedy is not None:
+            message += f" ({_REMEDY_HINTS[result.remedy]})"
         line = f"[{style}]{result.outcome.value}[/{style}] {result.name}{ids}{message}"
         (err_console if result.failed else console).print(line, highlight=False, soft_wrap=True)
         for warning in result.warnings:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session as OrmSession
 from retrostride.errors import FileRefused
 from retrostride.importers.activity import read_summary
 from retrostride.log.model import Session
-from retrostride.services.import_results import FileResult, Outcome
+from retrostride.services.import_results import FileResult, Outcome, Remedy
 from retrostride.store import repository as repo
 from retrostride.store.db import Database
 from retrostride.store.models import SessionRow
@@ -32,13 +32,14 @@ def skip_probable_duplicate(
         else "start time unknown; same start place and distance"
     )
     message = (
-        f"probably the same activity ({session.sport}) as session {twin_ids} ({why}):"
-        " skipped (use --allow-duplicate to import it)"
+        f"probably the same activity ({session.sport}) as session {twin_ids} ({why}): skipped"
     )
     repo.log_import(
         db, person_id, display_name, Outcome.PROBABLE_DUPLICATE, sha256=sha256, message=message
     )
-    return FileResult(display_name, Outcome.PROBABLE_DUPLICATE, message)
+    return FileResult(
+        display_name, Outcome.PROBABLE_DUPLICATE, message, remedy=Remedy.ALLOW_DUPLICATE
+    )
 
 
 def summary_twins(

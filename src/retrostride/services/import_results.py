@@ -21,6 +21,17 @@ class Outcome(StrEnum):
 FAILURES = frozenset({Outcome.DUPLICATE, Outcome.REFUSED})
 
 
+class Remedy(StrEnum):
+    """What the person could do about a file that was not imported; each surface words it."""
+
+    SALVAGE = "salvage"
+    """Import the valid part of a damaged file."""
+    ALLOW_DUPLICATE = "allow_duplicate"
+    """Import a probable duplicate anyway."""
+    RAISE_SIZE_LIMIT = "raise_size_limit"
+    """Import a file above the size limit with a higher limit."""
+
+
 @dataclass(slots=True)
 class ImportOptions:
     """How to import: direction for every segment, salvage, duplicates, size limit [bytes]."""
@@ -41,6 +52,11 @@ class FileResult:
     session_ids: list[int] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     salvageable: bool = False
+    remedy: Remedy | None = None
+
+    def __post_init__(self) -> None:
+        if self.salvageable and self.remedy is None:
+            self.remedy = Remedy.SALVAGE
 
     @property
     def failed(self) -> bool:
@@ -62,6 +78,24 @@ class ImportReport:
     @property
     def session_ids(self) -> list[int]:
         return [i for r in self.results for i in r.session_ids]
+
+
+def unexpected_failure(name: str, exc: BaseException) -> FileResult:
+    """A file that met an error no rule foresaw: refused, named, the batch goes on.
+
+    The exception's text is logged for a bug report, never shown as the message.
+    """
+    import logging
+
+    logging.getLogger("retrostride.importing").error(
+        "unexpected error importing %s", name, exc_info=exc
+    )
+    return FileResult(
+        name,
+        Outcome.REFUSED,
+        f"could not be imported: the importer met something it does not handle "
+        f"({type(exc).__name__}); nothing was stored; please report this file",
+    )
 
 
 ProgressCallback = Callable[[str], None]

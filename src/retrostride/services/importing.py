@@ -39,6 +39,8 @@ from retrostride.services.import_results import (
     ImportReport,
     Outcome,
     ProgressCallback,
+    Remedy,
+    unexpected_failure,
 )
 from retrostride.services.session_energy import fill_energy
 from retrostride.store import repository as repo
@@ -51,6 +53,7 @@ __all__ = [
     "ImportReport",
     "Outcome",
     "ProgressCallback",
+    "Remedy",
     "expand_paths",
     "import_archive",
     "import_files",
@@ -120,7 +123,16 @@ def prepare_session(
 def import_one(
     database: Database, path: Path, person_name: str, options: ImportOptions, display_name: str
 ) -> FileResult:
-    """Import one (non-archive) file in one transaction."""
+    """Import one (non-archive) file in one transaction. Never raises for the file's content."""
+    try:
+        return _import_one(database, path, person_name, options, display_name)
+    except Exception as exc:
+        return unexpected_failure(display_name, exc)
+
+
+def _import_one(
+    database: Database, path: Path, person_name: str, options: ImportOptions, display_name: str
+) -> FileResult:
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -129,8 +141,8 @@ def import_one(
         return FileResult(
             display_name,
             Outcome.REFUSED,
-            f"file is {size / 1e6:.1f} MB, over the size limit of {options.max_bytes / 1e6:.1f} MB"
-            " (raise it with --max-size)",
+            f"file is {size / 1e6:.1f} MB, over the size limit of {options.max_bytes / 1e6:.1f} MB",
+            remedy=Remedy.RAISE_SIZE_LIMIT,
         )
     try:
         sha = sha256_of(path)
@@ -181,10 +193,8 @@ def store_parsed(
 
 
 def _refusal_text(exc: FileRefused) -> str:
-    text = exc.reason
-    if exc.salvageable:
-        text += " (use --salvage to import the valid part)"
-    return text
+    """The reason only: each surface adds its own hint from ``FileResult.remedy``."""
+    return exc.reason
 
 
 def _duplicate(display_name: str, known_name: str, when: str) -> FileResult:
@@ -262,8 +272,7 @@ def import_files(
                 results = [import_one(database, path, person_name, options, str(path))]
         except Exception as exc:
             # A bug must not stop a batch: this file's transaction was rolled back; report it.
-            message = f"not imported: unexpected {exc.__class__.__name__}: {exc}"
-            results = [FileResult(str(path), Outcome.REFUSED, message)]
+            results = [unexpected_failure(str(path), exc)]
         report.results.extend(results)
         if progress is not None:
             progress(str(path))
@@ -302,6 +311,8 @@ def import_archive(
         )
     except FileRefused as exc:
         return [FileResult(str(path), Outcome.REFUSED, _refusal_text(exc))]
+    except Exception as exc:
+        return [unexpected_failure(str(path), exc)]
     results: list[FileResult] = []
     for entry in archive.entries:
         name = entry.name.replace("!", "/")
@@ -315,7 +326,11 @@ def import_archive(
                 )
             )
         elif entry.parsed is not None:
-            results.append(store_parsed(database, entry.parsed, person_name, options, name))
+            # Each entry in its own transaction: one that fails leaves the others stored.
+            try:
+                results.append(store_parsed(database, entry.parsed, person_name, options, name))
+            except Exception as exc:
+                results.append(unexpected_failure(name, exc))
     if not results:
         message = "no activity file in the archive"
         return [FileResult(str(path), Outcome.REFUSED, message, warnings=list(archive.warnings))]

@@ -105,14 +105,26 @@ def parse_path(path: Path, *, salvage: bool, home_time_zone: str, max_bytes: int
         )
     except (FileRefused, InputError):
         raise
-    except (MemoryError, RecursionError) as exc:
-        raise FileRefused(path, f"too large or too deeply nested to read ({exc!r})") from exc
     except Exception as exc:
-        # A file no rule foresaw must still fail as a refusal naming the file, so that a batch
-        # goes on with the other files; the type is kept in the message for a bug report.
-        raise FileRefused(
-            path, f"could not be read ({type(exc).__name__}: {exc}); please report this file"
-        ) from exc
+        raise unexpected_refusal(path, exc) from exc
+
+
+def unexpected_refusal(path: Path | str, exc: BaseException) -> FileRefused:
+    """The refusal for a file no rule foresaw, so that a batch goes on with the other files.
+
+    The exception's text goes to the log for a bug report, never into the reason.
+    """
+    if isinstance(exc, (MemoryError, RecursionError)):
+        return FileRefused(path, "too large or too deeply nested to read")
+    import logging
+
+    logger = logging.getLogger("retrostride.importers")
+    logger.error("unexpected error reading %s", path, exc_info=exc)
+    return FileRefused(
+        path,
+        f"could not be read: the importer met something it does not handle "
+        f"({type(exc).__name__}); please report this file",
+    )
 
 
 def _parse_path(path: Path, *, salvage: bool, home_time_zone: str, max_bytes: int) -> ParsedFile:

@@ -30,6 +30,8 @@ NAIVE = 1e9
 """Offset marker for a time written without a zone."""
 
 _MIN_EPOCH = MIN_VALID_TIME.timestamp()
+_MIN_DATETIME_S = datetime(1, 1, 2, tzinfo=UTC).timestamp()
+_MAX_DATETIME_S = datetime(9999, 12, 30, tzinfo=UTC).timestamp()
 
 
 COLUMNS = ("lat", "lon", "ele", "dist", "hr", "cad", "speed", "power", "group", "segment", "line")
@@ -189,6 +191,9 @@ class TimeResult:
 
 
 def _fmt_epoch(epoch: float, offset: float) -> str:
+    if not _MIN_DATETIME_S <= epoch <= _MAX_DATETIME_S:
+        # Outside what datetime holds (years 0, 10000, negative): numpy still writes it.
+        return str(np.datetime64(int(epoch), "s")) + ("" if offset == NAIVE else "Z")
     if offset == NAIVE:
         return datetime.fromtimestamp(epoch, UTC).replace(tzinfo=None).isoformat() + " (no zone)"
     return datetime.fromtimestamp(epoch, UTC).isoformat()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -149,7 +150,11 @@ def _walk(
     home_time_zone: str,
     result: ArchiveResult,
 ) -> None:
-    from retrostride.importers.activity._dispatch import gunzip_limited, parse_payload
+    from retrostride.importers.activity._dispatch import (
+        gunzip_limited,
+        parse_payload,
+        unexpected_refusal,
+    )
 
     try:
         zf = zipfile.ZipFile(stream)
@@ -170,6 +175,12 @@ def _walk(
             entry_path = Path(name)
             try:
                 payload = _read_entry(zf, info)
+            except (zipfile.BadZipFile, ValueError, OSError, EOFError, zlib.error) as exc:
+                result.entries.append(
+                    ArchiveEntry(name, error=FileRefused(name, f"damaged zip entry ({exc})"))
+                )
+                continue
+            try:
                 fmt = sniff_format(entry_path, payload[:4096])
                 if fmt == ZIP:
                     if depth >= limits.max_depth:
@@ -206,10 +217,9 @@ def _walk(
                     result.warnings.append(f"{name}: skipped, not an activity file")
                 else:
                     result.entries.append(ArchiveEntry(name, error=exc))
-            except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
-                result.entries.append(
-                    ArchiveEntry(name, error=FileRefused(name, f"damaged zip entry ({exc})"))
-                )
+            except Exception as exc:
+                # The same catch-all as a single file: one entry never loses the others.
+                result.entries.append(ArchiveEntry(name, error=unexpected_refusal(name, exc)))
 
 
 def parse_single_entry_archive(

@@ -85,11 +85,45 @@ class FitData:
     orphan_records: int = 0
 
 
+class _TolerantReader(fitdecode.FitReader):  # type: ignore[misc]
+    """fitdecode's reader, reading developer field descriptions of any shape.
+
+    fitdecode stops at a field_description whose developer_data_index has no developer_data_id
+    before it, or whose base type is not one of FIT's; the FIT SDK and other readers keep
+    going. Here such a description is registered anyway (unknown base types as bytes), so
+    every such file reads completely; its developer values are then simply not used.
+    """
+
+    def _add_dev_field_description(self, message: Any) -> None:
+        get = message.get_raw_value
+        index = get("developer_data_index", fallback=None)
+        number = get("field_definition_number", fallback=None)
+        base = get("fit_base_type_id", fallback=None)
+        index = int(index) if isinstance(index, int) else None
+        if index not in self._local_dev_types:
+            self._add_dev_data_id_impl(index)
+            self.tolerated_descriptions += 1
+        base_type = fitdecode.types.BASE_TYPES.get(base) if isinstance(base, int) else None
+        if base_type is None:
+            base_type = fitdecode.types.BASE_TYPE_BYTE
+            self.tolerated_descriptions += base is not None
+        self._add_dev_field_description_impl(
+            index,
+            number,
+            base_type,
+            get("field_name", fallback=None),
+            get("units", fallback=None),
+            get("native_field_num", fallback=None),
+        )
+
+    tolerated_descriptions = 0
+
+
 def _message_dict(frame: fitdecode.FitDataMessage) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for fd in frame.fields:
         value = fd.value
-        if value is not None:
+        if value is not None and isinstance(fd.name, str):
             out[fd.name] = value
             if fd.name in ("start_time", "timestamp", "local_timestamp", "time_created"):
                 out[fd.name + "_raw"] = fd.raw_value
@@ -115,8 +149,10 @@ def _add_record(data: FitData, frame: fitdecode.FitDataMessage) -> None:
         if value is None or value.__class__ is tuple or value.__class__ is str:
             continue
         if fd.field_def.__class__ is _DevFieldDefinition:
-            didx = _DEV_CHANNEL.get(name.lower())
-            if didx is not None:
+            # A developer field may lack a name (None), a unit or a description altogether
+            # (RunScribe, Connect IQ data fields): only a named numeric one can fill a channel.
+            didx = _DEV_CHANNEL.get(name.lower()) if isinstance(name, str) else None
+            if didx is not None and isinstance(value, (int, float)):
                 dev.append((didx, float(value)))
             continue
         idx = _FIELD_CHANNEL.get(name)
@@ -162,19 +198,19 @@ def decode_fit(path: Path, payload: bytes | None) -> FitData:
     empty = path.stat().st_size == 0 if payload is None else not payload
     if empty:
         raise FileRefused(path, "file is empty (0 bytes): no FIT data")
-    last_frame: object = None
     crc_ok_seen = False
+    data_at_crc = 0
+    reader: _TolerantReader | None = None
     stream: BinaryIO = io.BytesIO(payload) if payload is not None else path.open("rb")
     with stream, warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            reader = fitdecode.FitReader(
+            reader = _TolerantReader(
                 stream,
                 check_crc=fitdecode.CrcCheck.RAISE,
                 error_handling=fitdecode.ErrorHandling.WARN,
             )
             for frame in reader:
-                last_frame = frame
                 if isinstance(frame, fitdecode.FitDataMessage):
                     data.n_data_messages += 1
                     name = frame.name
@@ -197,29 +233,51 @@ def decode_fit(path: Path, payload: bytes | None) -> FitData:
                         )
                 elif isinstance(frame, fitdecode.FitCRC) and frame.matched:
                     crc_ok_seen = True
-        except fitdecode.FitHeaderError as exc:
-            if isinstance(last_frame, fitdecode.FitCRC) and crc_ok_seen:
-                data.warnings.append(
-                    f"bytes after the file's final checksum are not FIT data ({exc}); ignored"
-                )
-            elif data.n_data_messages == 0:
-                raise FileRefused(path, f"not a FIT file ({exc})") from exc
-            else:
-                data.fault, data.fault_offset = str(exc), _offset(exc)
-        except fitdecode.FitError as exc:
-            if data.n_data_messages == 0:
-                raise FileRefused(path, f"not a readable FIT file ({exc})") from exc
-            data.fault, data.fault_offset = _fault_text(exc), _offset(exc)
-        except (ValueError, KeyError, IndexError, TypeError, OverflowError, AssertionError) as exc:
-            # fitdecode's own checks on malformed input surface as these (e.g. an assert).
-            if data.n_data_messages == 0:
-                raise FileRefused(path, f"not a readable FIT file ({exc})") from exc
-            data.fault, data.fault_offset = f"decoder failed: {exc}", None
+                    data_at_crc = data.n_data_messages
+        except (MemoryError, RecursionError):
+            raise
+        except Exception as exc:
+            # fitdecode raises its own FitError types, and on some malformed input ValueError,
+            # KeyError, IndexError, TypeError, struct.error or AssertionError.
+            _fault(path, data, exc, data_at_crc if crc_ok_seen else None)
+    odd_dev = reader is not None and reader.tolerated_descriptions > 0
     for warning in caught:
-        text = f"FIT decoder: {warning.message}"
+        message = str(warning.message)
+        if "dev_data_index" in message or "dev data" in message:
+            odd_dev = True
+            continue
+        text = f"FIT decoder: {message}"
         if text not in data.warnings:
             data.warnings.append(text)
+    if odd_dev:
+        data.warnings.append(
+            "developer fields without a valid description (a device quirk) were skipped; "
+            "everything else was read"
+        )
     return data
+
+
+def _fault(path: Path, data: FitData, exc: Exception, data_at_crc: int | None) -> None:
+    """Record what stopped the decode, or refuse a file that held no data before it.
+
+    Whatever the damage, when nothing but definitions or a bare header follows a complete,
+    checksummed FIT file, no data is lost: the file is read with a warning (the same damage,
+    the same outcome, whether it is junk, a bare header or a cut-off definition).
+    """
+    if data_at_crc is not None and data.n_data_messages == data_at_crc:
+        data.warnings.append(
+            "bytes after the file's final checksum hold no activity data (junk, or an empty "
+            "or cut-off further part); they were ignored"
+        )
+    elif data.n_data_messages == 0:
+        detail = str(exc) if isinstance(exc, fitdecode.FitError) else "its structure is broken"
+        raise FileRefused(path, f"not a readable FIT file ({detail})") from exc
+    elif isinstance(exc, fitdecode.FitHeaderError):
+        data.fault, data.fault_offset = f"not FIT data part-way ({exc})", _offset(exc)
+    elif isinstance(exc, fitdecode.FitError):
+        data.fault, data.fault_offset = _fault_text(exc), _offset(exc)
+    else:
+        data.fault, data.fault_offset = "the decoder stopped on a malformed message", None
 
 
 def _offset(exc: Exception) -> int | None:

@@ -126,11 +126,36 @@ def build_sessions(
         )
         out[-1].group = group
         out[-1].source = source
+    out = _drop_empty(path, out, salvaged, warns)
+    group = group if len(out) > 1 else None
+    for session in out:
+        session.group = group
     if group is not None:
         warns.append(
             f"multisport file: {len(out)} linked sessions (" + ", ".join(s.sport for s in out) + ")"
         )
     return out, warns
+
+
+def _drop_empty(
+    path: Path, sessions: list[Session], salvaged: bool, warns: list[str]
+) -> list[Session]:
+    """Sessions that hold something: never an empty (linked) session.
+
+    A session with no records is kept only when its own summary gives a time or a distance
+    and the file is whole; after salvage its summary describes data that were lost.
+    """
+    kept: list[Session] = []
+    for session in sessions:
+        has_totals = session.elapsed_s is not None or session.distance_m is not None
+        if session.samples is not None or (has_totals and not salvaged):
+            kept.append(session)
+        else:
+            why = "before the damage" if salvaged else "and no totals"
+            warns.append(f"the {session.sport} session had no records {why}: not kept")
+    if not kept:
+        raise FileRefused(path, "no activity in it: no session holds any records")
+    return kept
 
 
 def _one_session(
