@@ -10,109 +10,13 @@ from __future__ import annotations
 
 import json
 import re
-import socket
-import subprocess
-import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
-from web_helpers import skip_or_fail, web_settings
-
-from retrostride.api.app import create_app
-
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
-AXE = ROOT / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
-SHOTS = ROOT / "artifacts" / "screenshots"
-PASSWORD = "correct horse battery"
+from browser_kit import PASSWORD, check_page, new_page, register
 
 pytestmark = [pytest.mark.slow, pytest.mark.shared_data]
-
-
-@pytest.fixture(scope="module")
-def axe_source() -> str:
-    if not AXE.is_file():
-        subprocess.run(["bash", str(ROOT / "tools" / "ensure-axe.sh")], check=False, timeout=300)
-    if not AXE.is_file():
-        skip_or_fail("axe-core is missing (tools/ensure-axe.sh could not install it)")
-    return AXE.read_text(encoding="utf-8")
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The whole application under uvicorn on a free loopback port, on a SQLite file."""
-    database = tmp_path_factory.mktemp("browser") / "web.sqlite"
-    app = create_app(web_settings(f"sqlite:///{database}"))
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    for _ in range(400):
-        if uv.started:
-            break
-        time.sleep(0.05)
-    assert uv.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        skip_or_fail(f"{CHROMIUM} is missing (tools/ensure-chromium.sh installs it as root)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        skip_or_fail("the playwright package is missing (pip install -e '.[dev]')")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-def check_page(page: Any, axe_source: str, name: str) -> None:
-    """axe-core finds no serious or critical violation; then a full-page screenshot."""
-    page.evaluate(axe_source)
-    result = page.evaluate(
-        "async () => { const r = await axe.run(document, {resultTypes: ['violations']});"
-        " return r.violations.map(v => ({id: v.id, impact: v.impact,"
-        " nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)})); }"
-    )
-    bad = [v for v in result if v["impact"] in ("serious", "critical")]
-    assert not bad, f"{name} ({page.url}): {json.dumps(bad, indent=1)}"
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def new_page(chromium: Any, **kw: Any) -> Any:
-    context = chromium.new_context(bypass_csp=True, accept_downloads=True, **kw)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.on("dialog", lambda dialog: dialog.accept())
-    return page
-
-
-def register(page: Any, server: str, email: str, name: str, role: str = "athlete") -> None:
-    page.goto(f"{server}/register")
-    if role == "clinician":
-        page.check("#f-role-clinician")
-    page.fill("#f-display_name", name)
-    page.fill("#f-email", email)
-    page.fill("#f-password", PASSWORD)
-    page.fill("#f-password_again", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/(\?welcome=1|clinic)$"))
 
 
 def test_keyboard_skip_link_and_login_errors(

@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from retrostride.errors import InputError, RetrostrideError
-from retrostride.log.model import Segment, Session
+from retrostride.log.model import Session
 from retrostride.science import units
 from retrostride.science.locomotion import Direction, Setting
 from retrostride.services import log as log_service
@@ -172,43 +172,35 @@ def log_session(
 ) -> None:
     """Log a session by hand (units accepted: km/h, mph, min/km, kg, lb, %, km, mi, ...)."""
     with opened(database) as db:
+        from retrostride.services import session_entry
+
         duration_s = units.parse_duration_s(duration, field="--duration")
-        distance_m = parsed(units.parse_distance_m, distance, "--distance")
-        speed_m_s = parsed(units.parse_speed_m_s, speed, "--speed")
-        if distance_m is None and speed_m_s is not None:
-            distance_m = speed_m_s * duration_s
-        if speed_m_s is None and distance_m is not None and duration_s > 0:
-            speed_m_s = distance_m / duration_s
         home = log_service.get_person(db, person).home_time_zone
         start_utc, offset_s = parse_when(start, home) if start else now_in(home)
-        segment = Segment(
-            start_offset_s=0.0,
-            elapsed_s=duration_s,
-            moving_s=duration_s,
-            distance_m=distance_m,
-            direction=direction,
-            speed_m_s=speed_m_s,
-            grade_percent=parsed(units.parse_grade_percent, grade, "--grade"),
-            load_kg=parsed(units.parse_mass_kg, load, "--load"),
-            sled_kg=parsed(units.parse_mass_kg, sled, "--sled"),
-        )
-        session = Session(
+        entry = session_entry.SessionEntry(
             sport=sport,
             start_utc=start_utc,
             utc_offset_s=offset_s,
-            elapsed_s=duration_s,
-            moving_s=duration_s,
-            distance_m=distance_m,
             setting=setting,
-            terrain=terrain,
+            surface=terrain,
             title=title,
             notes=notes,
             rpe=rpe,
             pain_before=pain_before,
             pain_after=pain_after,
-            segments=[segment],
+            segments=(
+                session_entry.SegmentEntry(
+                    duration_s=duration_s,
+                    direction=direction,
+                    distance_m=parsed(units.parse_distance_m, distance, "--distance"),
+                    speed_m_s=parsed(units.parse_speed_m_s, speed, "--speed"),
+                    grade_percent=parsed(units.parse_grade_percent, grade, "--grade"),
+                    load_kg=parsed(units.parse_mass_kg, load, "--load"),
+                    sled_kg=parsed(units.parse_mass_kg, sled, "--sled"),
+                ),
+            ),
         )
-        stored = log_service.add_session(db, session, person)
+        stored = session_entry.log_entry(db, entry, person)
         console.print(
             f"logged session {stored.id}: {sport} {direction.value}, "
             f"{units.format_duration(duration_s)}, energy {energy_text(stored)}"

@@ -17,12 +17,13 @@ def plot_outcome(
     unit: str,
     mic: float | None = None,
     mic_label: str = "minimal important change",
-    lower_is_better: bool = True,
+    lower_is_better: bool | None = True,
 ) -> Path:
     """Values over dates; a shaded band of +-``mic`` around the baseline (the first value).
 
     A change that leaves the band in the better direction reaches the MIC. Without a MIC the
-    plot says that none is published.
+    plot says that none is published. ``lower_is_better=None``: neither direction is better
+    (body mass), and the title says none.
     """
     check_path(path)
     if not points:
@@ -51,8 +52,11 @@ def plot_outcome(
             fontsize=8,
             color="#555555",
         )
-    better = "lower is better" if lower_is_better else "higher is better"
-    ax.set_title(f"{title} ({better})")
+    if lower_is_better is None:
+        ax.set_title(title)
+    else:
+        better = "lower is better" if lower_is_better else "higher is better"
+        ax.set_title(f"{title} ({better})")
     ax.set_ylabel(unit)
     ax.legend(loc="best", fontsize=8)
     fig.autofmt_xdate()

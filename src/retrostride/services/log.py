@@ -167,6 +167,7 @@ class SessionChanges:
     pain_after: float | None = None
     grade_percent: float | None = None
     load_kg: float | None = None
+    sled_kg: float | None = None
     speed_m_s: float | None = None
     start_utc: datetime | None = None
     """A new start (UTC, aware), e.g. for a watch whose clock was never set."""
@@ -203,6 +204,8 @@ def edit_session(
                 seg.grade_percent = changes.grade_percent
             if changes.load_kg is not None:
                 seg.load_kg = changes.load_kg
+            if changes.sled_kg is not None:
+                seg.sled_kg = changes.sled_kg
             if changes.speed_m_s is not None:
                 seg.speed_m_s = changes.speed_m_s
         for name in ("sport", "terrain", "title", "notes", "rpe", "pain_before", "pain_after"):

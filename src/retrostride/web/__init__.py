@@ -25,6 +25,7 @@ def mount(app: FastAPI) -> None:
         pages_energy,
         pages_log,
         pages_program,
+        pages_session_form,
         pages_sharing,
     )
     from retrostride.web.auth import install_page_handlers
@@ -32,6 +33,7 @@ def mount(app: FastAPI) -> None:
     install_page_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for module in (
-        pages_auth, pages_log, pages_energy, pages_program, pages_sharing, pages_account
+        pages_auth, pages_session_form, pages_log, pages_energy, pages_program, pages_sharing,
+        pages_account,
     ):
         app.include_router(module.router)

@@ -74,9 +74,12 @@ async def login(
 
 
 @router.get("/register")
-def register_form(request: Request, settings: AppSettings) -> Response:
+def register_form(request: Request, settings: AppSettings, next: str = "/") -> Response:
+    target = safe_next(next)
+    role = "clinician" if target.startswith("/share/accept") else "athlete"
     return render(request, "register.html", None, title="Create an account", errors={},
-                  values={"role": "athlete"}, invite_only=settings.registration != "open")
+                  values={"role": role}, invite_only=settings.registration != "open",
+                  next=target)
 
 
 @router.post("/register")
@@ -86,6 +89,7 @@ async def register(
     display_name: Annotated[str, Form(max_length=200)] = "",
     role: Annotated[str, Form(max_length=20)] = "athlete",
     signup_code: Annotated[str, Form(max_length=200)] = "",
+    next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
     errors: dict[str, str] = {}
     if role not in ("athlete", "clinician"):
@@ -119,10 +123,12 @@ async def register(
             request, "register.html", None, status_code=422, title="Create an account",
             errors=errors, invite_only=settings.registration != "open",
             values={"email": email, "display_name": display_name, "role": role},
+            next=safe_next(next),
         )
     token, csrf = accounts.create_login(db, rules, account)
     db.commit()
-    response = redirect("/?welcome=1")
+    target = safe_next(next)
+    response = redirect("/?welcome=1" if target == "/" else target)
     _set_login_cookies(response, token, csrf, rules, settings.secure_cookies)
     return response
 

@@ -80,6 +80,7 @@ def _dashboard(
         week=this_week, monday=monday, recent_weeks=recent, program=state, bars=bars,
         sessions=page["items"], total=page["total"],
         welcome=request.query_params.get("welcome") == "1",
+        has_mass=bool(log_service.get_person(database, subject.person_name).body_mass),
         describe=lambda p: describe(p, fmt),
     )
 

@@ -153,22 +153,35 @@ async def program_start(
     return redirect(f"{request.url.path}?started=1")
 
 
-def _assessment_figures(reports: list[assess_service.MeasureReport], population: str) -> list[Any]:
+def shown_unit(unit: str, fmt: Formatter) -> tuple[float, str]:
+    """(factor, unit) to show a measure's value in the person's units (kg -> lb when chosen)."""
+    if unit == "kg":
+        return fmt.mass_value(1.0), fmt.prefs.mass_unit
+    return 1.0, unit
+
+
+def _assessment_figures(
+    reports: list[assess_service.MeasureReport], population: str, fmt: Formatter
+) -> list[Any]:
     out = []
     for r in reports:
         mic = find_mic(r.measure, population)
         m = MEASURES[r.measure]
-        points = [(a.on, a.value) for a in r.series]
+        k, unit = shown_unit(r.unit, fmt)
+        points = [(a.on, a.value * k) for a in r.series]
         figure = inline_svg(
             partial(
-                plot_outcome, points, title=r.label, unit=r.unit,
-                mic=mic.absolute if mic else None,
+                plot_outcome, points, title=r.label, unit=unit,
+                mic=mic.absolute * k if mic else None,
                 mic_label=f"{mic.kind}, {mic.source.split(',')[0]}" if mic else "",
-                lower_is_better=m.better is Better.LOWER,
+                lower_is_better=None if m.better is Better.NEITHER else m.better is Better.LOWER,
             ),
             f"{r.label} over time with the minimal important change band around the baseline",
         )
-        out.append({"report": r, "figure": figure, "mic": mic})
+        last = r.series[-1] if r.series else None
+        latest = f"{last.value * k:.1f} {unit} on {fmt.day(last.on)}" if last else "-"
+        out.append({"report": r, "figure": figure, "mic": mic, "k": k, "unit": unit,
+                    "latest": latest})
     return out
 
 
@@ -187,7 +200,8 @@ def _assessments_page(
     return render(
         request, "assessments.html", principal, subject=subject, title="Assessments",
         measures=list(MEASURES.values()), population=population, populations=POPULATIONS,
-        items=_assessment_figures(reports, population),
+        items=_assessment_figures(reports, population, fmt),
+        shown_unit=lambda u: shown_unit(u, fmt),
         all_items=assess_service.list_assessments(database, person=subject.person_name),
         errors=errors or {}, values=values or {"on": fmt.today().isoformat()},
         saved=request.query_params.get("saved") == "1", status_code=status_code,
@@ -229,6 +243,9 @@ async def assessment_add(
         errors["on"] = "Enter the date of the measurement, such as 2026-11-30."
     try:
         value = float(values.get("value", "").replace(",", "."))
+        measure = MEASURES.get(values.get("measure", ""))
+        if measure is not None and measure.unit == "kg":  # typed in the person's mass unit
+            value /= shown_unit("kg", Formatter(prefs_of(request)))[0]
     except ValueError:
         errors["value"] = "Enter the result as a number, such as 420 or 12.5."
     if not errors:

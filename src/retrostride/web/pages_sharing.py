@@ -62,6 +62,14 @@ def accept_page(request: Request, principal: PagePrincipal, db: Db, code: str = 
     return _sharing_page(request, principal, db, code=code[:100], errors=errors)
 
 
+@router.post("/share/accept")
+async def accept_post(
+    request: Request, principal: PagePrincipal, db: Db, rules: Rules
+) -> Response:
+    """The invitation page's form posts here: the same as redeeming on the sharing page."""
+    return await sharing_action(request, principal, db, rules)
+
+
 @router.post("/sharing")
 async def sharing_action(
     request: Request, principal: PagePrincipal, db: Db, rules: Rules

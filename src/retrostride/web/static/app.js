@@ -38,7 +38,14 @@
         var li = document.createElement("li");
         li.className = r.outcome;
         var label = r.name + ": " + r.outcome.replace(/_/g, " ");
-        if (r.message) { label += " (" + r.message + ")"; }
+        /* The service's reason, in this page's words (never a command-line option). */
+        var message = (r.message || "").replace(/\s*\(use --[^)]*\)/g, "");
+        if (r.outcome === "probable_duplicate") {
+          message += "; to keep it anyway, tick \u201cImport probable duplicates too\u201d and upload it again";
+        } else if (r.salvageable) {
+          message += "; to keep the valid part, tick \u201cSalvage damaged files\u201d and upload it again";
+        }
+        if (message) { label += " (" + message + ")"; }
         li.appendChild(document.createTextNode(label));
         r.session_ids.forEach(function (id) {
           var a = document.createElement("a");
@@ -192,6 +199,29 @@
     energy.addEventListener("change", function () {
       window.clearTimeout(timer);
       timer = window.setTimeout(update, 50);
+    });
+  }
+  /* Session form: the energy estimate follows the fields (the button works without this). */
+  var entry = document.getElementById("session-form");
+  if (entry) {
+    var entryTimer = null;
+    var entryOut = document.getElementById("estimate-text");
+    var askEstimate = function () {
+      var body = new URLSearchParams(new FormData(entry));
+      fetch(entry.getAttribute("data-estimate"), {
+        method: "POST", body: body, credentials: "same-origin",
+        headers: {"X-CSRF-Token": csrfToken()}
+      }).then(function (r) { return r.json(); }).then(function (data) {
+        text(entryOut, data.text || "fill in a duration and a speed or distance.");
+      }).catch(function () { text(entryOut, "Lost contact with the server."); });
+    };
+    entry.addEventListener("input", function () {
+      window.clearTimeout(entryTimer);
+      entryTimer = window.setTimeout(askEstimate, 400);
+    });
+    entry.addEventListener("change", function () {
+      window.clearTimeout(entryTimer);
+      entryTimer = window.setTimeout(askEstimate, 50);
     });
   }
 }());
