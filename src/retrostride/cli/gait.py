@@ -119,11 +119,11 @@ def analyze_command(
             return
     try:
         loaded = load_recording(file, placement=place, mounting=mounting)
-    except (FileRefused, InputError) as exc:
-        _fail(str(exc))
+    except InputError as exc:  # only the caller's own values: the file's problems are refusals
+        _fail(f"--{exc.field}: {exc.value!r} is not valid; expected {exc.expected}")
         return
-    except ValueError as exc:
-        _fail(f"--mounting: {exc}")
+    except FileRefused as exc:
+        _fail(str(exc))
         return
     recordings: list[Recording | FootPair] = list(loaded) if isinstance(loaded, list) else [loaded]
     params: dict[str, Any] = {}

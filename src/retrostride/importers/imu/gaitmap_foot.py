@@ -24,6 +24,7 @@ import pandas as pd
 
 from retrostride.errors import FileRefused
 from retrostride.gait.recording import FootPair, Frame, Placement, Recording
+from retrostride.importers.imu._bounds import MAX_SAMPLES, check_rate, check_rows
 from retrostride.importers.imu._common import check_size, require_finite
 
 DEFAULT_RATE_HZ = 204.8
@@ -46,7 +47,7 @@ def _reference(folder: Path, rate_hz: float) -> dict[str, Any]:
     ref: dict[str, Any] = {}
     events = folder / "stride_events_sample.csv"
     if events.is_file():
-        ev = pd.read_csv(events)
+        ev = pd.read_csv(events, nrows=MAX_SAMPLES)
         for side in ("left", "right"):
             e = ev[ev["foot"] == side].sort_values("start")
             ref[f"{side}_events"] = {
@@ -58,7 +59,7 @@ def _reference(folder: Path, rate_hz: float) -> dict[str, Any]:
             }
     positions = folder / "position_sample.csv"
     if positions.is_file():
-        pos = pd.read_csv(positions).rename(columns={"Unnamed: 0": "sensor"})
+        pos = pd.read_csv(positions, nrows=MAX_SAMPLES).rename(columns={"Unnamed: 0": "sensor"})
         for side in ("left", "right"):
             p = pos[pos["sensor"] == f"{side}_sensor"]
             grouped = p.groupby("s_id")
@@ -69,7 +70,7 @@ def _reference(folder: Path, rate_hz: float) -> dict[str, Any]:
             }
     borders = folder / "stride_borders_sample.csv"
     if borders.is_file():
-        b = pd.read_csv(borders)
+        b = pd.read_csv(borders, nrows=MAX_SAMPLES)
         for side in ("left", "right"):
             s = b[b["foot"] == side].sort_values("start")
             ref[f"{side}_stride_borders_s"] = (
@@ -87,8 +88,9 @@ def load_gaitmap_foot(
     """Read a two-foot gaitmap CSV into a :class:`FootPair` (reference files loaded if present)."""
     path = Path(path)
     check_size(path)
+    sampling_rate_hz = check_rate(path, sampling_rate_hz, "sampling_rate_hz")
     try:
-        df = pd.read_csv(path, header=[0, 1], index_col=0)
+        df = pd.read_csv(path, header=[0, 1], index_col=0, nrows=MAX_SAMPLES + 1)
     except (ValueError, pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise FileRefused(path, f"not a two-header-row CSV ({exc})") from None
     recs = {}
@@ -113,5 +115,13 @@ def load_gaitmap_foot(
             side=side,
             source=f"{path}#{side}",
         )
-    ref = _reference(path.parent, sampling_rate_hz) if with_reference else {}
+    check_rows(path, len(df))
+    ref: dict[str, Any] = {}
+    if with_reference:
+        try:
+            ref = _reference(path.parent, sampling_rate_hz)
+        except (KeyError, ValueError, TypeError, pd.errors.ParserError) as exc:
+            raise FileRefused(
+                path, f"a reference file next to it is not in gaitmap's layout ({exc!r})"
+            ) from None
     return FootPair(left=recs["left"], right=recs["right"], reference=ref)

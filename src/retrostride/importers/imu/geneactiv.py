@@ -12,7 +12,6 @@ so the frame is ``device`` unless a ``mounting`` string is given (see
 
 from __future__ import annotations
 
-import io
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -22,6 +21,7 @@ import pandas as pd
 
 from retrostride.errors import FileRefused
 from retrostride.gait.recording import STANDARD_GRAVITY_M_S2, Placement, Recording
+from retrostride.importers.imu._bounds import MAX_SAMPLES, check_rate, check_rows
 from retrostride.importers.imu._common import check_size, device_recording, require_finite
 
 SIGNATURE = "Device Type,GENEActiv"
@@ -54,19 +54,21 @@ def load_geneactiv_csv(
     """Read a GENEActiv CSV export (acceleration only) into a :class:`Recording`."""
     path = Path(path)
     check_size(path)
-    raw = path.read_bytes().replace(b"\x00", b"")
-    text = raw.decode("latin-1")
-    if not text.startswith(SIGNATURE):
-        raise FileRefused(path, f"not a GENEActiv CSV export (no '{SIGNATURE}' first line)")
-    lines = text.splitlines()
     header: dict[str, str] = {}
     first_data = None
-    for i, line in enumerate(lines):
-        if _TIME.match(line):
-            first_data = i
-            break
-        key, _, value = line.partition(",")
-        header.setdefault(key.strip(), value.strip())
+    first_row = ""
+    with path.open("rb") as handle:
+        for i, raw in enumerate(handle):
+            line = raw.replace(b"\x00", b"").decode("latin-1").rstrip("\r\n")
+            if i == 0 and not line.startswith(SIGNATURE):
+                raise FileRefused(path, f"not a GENEActiv CSV export (no '{SIGNATURE}' first line)")
+            if _TIME.match(line):
+                first_data, first_row = i, line
+                break
+            if i > 1000:
+                break
+            key, _, value = line.partition(",")
+            header.setdefault(key.strip(), value.strip())
     if first_data is None:
         raise FileRefused(path, "the GENEActiv header is not followed by any data rows")
     freq_text = header.get("Measurement Frequency", "")
@@ -76,18 +78,25 @@ def load_geneactiv_csv(
         raise FileRefused(
             path, f"'Measurement Frequency' {freq_text!r} is not a rate in Hz"
         ) from None
-    rows = lines[first_data:]
+    rate = check_rate(path, rate, "'Measurement Frequency' in the GENEActiv header")
     try:
         xyz = pd.read_csv(
-            io.StringIO("\n".join(rows)), header=None, usecols=[1, 2, 3], dtype=np.float64
+            path,
+            skiprows=first_data,
+            header=None,
+            usecols=[1, 2, 3],
+            dtype=np.float64,
+            nrows=MAX_SAMPLES + 1,
+            encoding="latin-1",
         ).to_numpy()
     except (ValueError, pd.errors.ParserError) as exc:
         raise FileRefused(path, f"a data row has non-numeric acceleration ({exc})") from None
+    check_rows(path, len(xyz))
     if xyz.ndim != 2 or xyz.shape[1] != 3 or xyz.shape[0] < 2:
         raise FileRefused(path, "data rows must hold a timestamp and x, y, z acceleration")
     acc = xyz * STANDARD_GRAVITY_M_S2
     require_finite(path, "acceleration", acc)
-    start = _start_utc(rows[0].split(",")[0], header.get("Time Zone"))
+    start = _start_utc(first_row.split(",")[0], header.get("Time Zone"))
     return device_recording(
         rate_hz=rate,
         acc_m_s2=acc,

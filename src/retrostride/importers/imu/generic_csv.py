@@ -12,35 +12,40 @@
 Comment lines (``#``) before the header carry ``key: value`` metadata. Units are in the column
 names: acceleration ``_m_s2`` or ``_g``; angular rate ``_rad_s`` or ``_deg_s``. ``time_s`` is
 optional when ``sampling_rate_hz`` is given; an irregular time axis is resampled linearly to its
-median rate. Gyroscope columns are optional. Columns that are not measurements (for example
+median rate, and split into segments (one recording each) at gaps longer than 5 s.
+Gyroscope columns are optional. Columns that are not measurements (for example
 ``ref_*`` or ``steps_ground_truth``) are ignored here and never become channels.
 """
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
 from retrostride.errors import FileRefused
 from retrostride.gait.recording import (
     STANDARD_GRAVITY_M_S2,
-    FloatArray,
     Frame,
     Placement,
     Recording,
 )
+from retrostride.importers.imu._bounds import MAX_SAMPLES, check_rate, check_rows
 from retrostride.importers.imu._common import (
+    Segment,
     apply_mounting,
     check_size,
-    is_regular,
+    mounting_matrix,
     require_finite,
-    resample_uniform,
+    single,
     uniform_rate_hz,
+    uniform_segments,
 )
 
 MAGIC = "# retrostride-imu-csv"
+
+_E = TypeVar("_E", Placement, Frame)
 
 _ACC_UNITS = {"m_s2": 1.0, "g": STANDARD_GRAVITY_M_S2}
 _GYR_UNITS = {"rad_s": 1.0, "deg_s": np.pi / 180.0}
@@ -65,6 +70,158 @@ def _find(header: list[str], prefix: str, units: dict[str, float]) -> tuple[list
     return [], 1.0
 
 
+def _header(path: Path) -> tuple[dict[str, str], list[str], int]:
+    """The metadata, the lower-case column names and the number of lines before the data,
+    read line by line (the data rows are parsed later, with a row cap)."""
+    meta: dict[str, str] = {}
+    with path.open(encoding="utf-8-sig", errors="replace", newline=None) as handle:
+        for number, line in enumerate(handle):
+            if number > 1000:
+                break
+            if line.startswith("#") or not line.strip():
+                key, sep, value = line.lstrip("#").strip().partition(":")
+                if sep and key.strip() in _KNOWN_KEYS:
+                    meta[key.strip()] = value.strip()
+                continue
+            return meta, [h.strip().lower() for h in line.split(",")], number + 1
+    raise FileRefused(path, "no header line with column names")
+
+
+def _meta_float(
+    path: Path, meta: dict[str, str], key: str, low: float, high: float
+) -> float | None:
+    """A numeric header value, refused (naming the key) unless finite and in [low, high]."""
+    if key not in meta:
+        return None
+    try:
+        value = float(meta[key])
+    except ValueError:
+        value = float("nan")
+    if not low <= value <= high:
+        raise FileRefused(
+            path, f"{key} {meta[key]!r} in the file header is not a number from {low:g} to {high:g}"
+        )
+    return value
+
+
+def _meta_enum(path: Path, meta: dict[str, str], key: str, kind: type[_E], default: _E) -> _E:
+    try:
+        return kind(meta.get(key) or default)
+    except ValueError:
+        raise FileRefused(
+            path,
+            f"{key} {meta.get(key)!r} in the file header is not one of "
+            f"{', '.join(p.value for p in kind)}",
+        ) from None
+
+
+def _segments(
+    path: Path,
+    *,
+    placement: Placement | str | None,
+    sampling_rate_hz: float | None,
+    mounting: str | None,
+) -> list[Recording]:
+    import pandas as pd
+
+    check_size(path)
+    meta, header, skip = _header(path)
+    acc_idx, acc_factor = _find(header, "acc", _ACC_UNITS)
+    if not acc_idx:
+        raise FileRefused(
+            path,
+            "no accelerometer columns: expected acc_x_m_s2, acc_y_m_s2, acc_z_m_s2 "
+            "(or acc_x_g, ...) in the header",
+        )
+    gyr_idx, gyr_factor = _find(header, "gyr", _GYR_UNITS)
+    t_idx = header.index("time_s") if "time_s" in header else None
+    cols = acc_idx + gyr_idx + ([t_idx] if t_idx is not None else [])
+    # the header's own values are checked before a data row is read
+    rate = sampling_rate_hz
+    if rate is None and "sampling_rate_hz" in meta:
+        rate = check_rate(
+            path,
+            _meta_float(path, meta, "sampling_rate_hz", 0, 1e12) or 0.0,
+            "sampling_rate_hz in the file header",
+        )
+    elif rate is not None:
+        rate = check_rate(path, rate, "sampling_rate_hz")
+    if placement is not None:
+        place = Placement(placement)
+    else:
+        place = _meta_enum(path, meta, "placement", Placement, Placement.LOWER_BACK)
+    frame = _meta_enum(path, meta, "frame", Frame, Frame.BODY)
+    side = meta.get("side") or None
+    if side is not None and side.lower() not in ("left", "right"):
+        raise FileRefused(path, f"side {side!r} in the file header is not one of left, right")
+    sensor_height = _meta_float(path, meta, "sensor_height_m", 0.05, 3.0)
+    person_height = _meta_float(path, meta, "person_height_m", 0.3, 2.8)
+    if mounting is None and meta.get("mounting"):
+        mounting = meta["mounting"]
+        try:
+            mounting_matrix(mounting)
+        except ValueError as exc:
+            raise FileRefused(path, f"mounting in the file header: {exc}") from None
+    if mounting:
+        frame = Frame.BODY
+    try:
+        data = pd.read_csv(
+            path,
+            skiprows=skip,
+            header=None,
+            usecols=cols,
+            dtype=np.float64,
+            comment="#",
+            nrows=MAX_SAMPLES + 1,
+            engine="c",
+            skip_blank_lines=True,
+        )[cols].to_numpy(dtype=np.float64)
+    except pd.errors.EmptyDataError:
+        raise FileRefused(path, "fewer than two data rows (the file has a header only)") from None
+    except (ValueError, pd.errors.ParserError) as exc:
+        raise FileRefused(path, f"a data row is not numeric ({exc})") from None
+    check_rows(path, data.shape[0])
+    if data.shape[0] < 2:
+        raise FileRefused(path, "fewer than two data rows")
+    width = len(acc_idx) + len(gyr_idx)
+    channels = data[:, :width].copy()
+    channels[:, 0:3] *= acc_factor
+    require_finite(path, "acceleration", channels[:, 0:3])
+    if gyr_idx:
+        channels[:, 3:6] *= gyr_factor
+        require_finite(path, "angular rate", channels[:, 3:6])
+    if t_idx is not None:
+        t = np.ascontiguousarray(data[:, -1])
+        del data
+        measured = uniform_rate_hz(path, t, "time_s column")
+        segments = uniform_segments(path, t, rate or measured, channels, resample=False)
+        rate = rate or measured
+    elif rate is None:
+        raise FileRefused(path, "no time_s column and no sampling_rate_hz metadata")
+    else:
+        segments = [Segment(0.0, channels, [])]
+    out = []
+    for number, seg in enumerate(segments):
+        acc = apply_mounting(seg.values[:, 0:3], mounting)
+        gyr = apply_mounting(seg.values[:, 3:6], mounting) if gyr_idx else None
+        extra = seg.fields(len(segments), number, None)
+        out.append(
+            Recording(
+                sampling_rate_hz=float(rate),
+                acc_m_s2=np.ascontiguousarray(acc),
+                gyr_rad_s=None if gyr is None else np.ascontiguousarray(gyr),
+                placement=place,
+                frame=frame,
+                side=None if side is None else side.lower(),
+                source=str(path),
+                sensor_height_m=sensor_height,
+                person_height_m=person_height,
+                reference=extra["reference"],
+            )
+        )
+    return out
+
+
 def load_generic_csv(
     path: str | Path,
     *,
@@ -76,86 +233,28 @@ def load_generic_csv(
 
     Arguments override the file's metadata. ``mounting`` (see
     :func:`retrostride.importers.imu._common.mounting_matrix`) rotates device axes into the body
-    frame and sets ``frame`` to ``body``.
+    frame and sets ``frame`` to ``body``. A file whose time axis has gaps longer than
+    ``MAX_GAP_S`` is refused here; :func:`generic_csv_segments` (or ``load_recording``) returns
+    one recording per segment.
     """
-    path = Path(path)
-    check_size(path)
-    text = path.read_text(encoding="utf-8-sig", errors="replace")
-    meta: dict[str, str] = {}
-    lines = text.splitlines()
-    i = 0
-    while i < len(lines) and (lines[i].startswith("#") or not lines[i].strip()):
-        body = lines[i].lstrip("#").strip()
-        if ":" in body:
-            key, _, value = body.partition(":")
-            if key.strip() in _KNOWN_KEYS:
-                meta[key.strip()] = value.strip()
-        i += 1
-    if i >= len(lines):
-        raise FileRefused(path, "no header line with column names")
-    header = [h.strip().lower() for h in lines[i].split(",")]
-    acc_idx, acc_factor = _find(header, "acc", _ACC_UNITS)
-    if not acc_idx:
-        raise FileRefused(
-            path,
-            "no accelerometer columns: expected acc_x_m_s2, acc_y_m_s2, acc_z_m_s2 "
-            "(or acc_x_g, ...) in the header",
-        )
-    gyr_idx, gyr_factor = _find(header, "gyr", _GYR_UNITS)
-    t_idx = header.index("time_s") if "time_s" in header else None
-    cols = acc_idx + gyr_idx + ([t_idx] if t_idx is not None else [])
-    if not any(line.strip() for line in lines[i + 1 :]):
-        raise FileRefused(path, "fewer than two data rows (the file has a header only)")
-    try:
-        data = np.loadtxt(
-            io.StringIO("\n".join(lines[i + 1 :])), delimiter=",", usecols=cols, ndmin=2
-        )
-    except ValueError as exc:
-        raise FileRefused(path, f"a data row is not numeric ({exc})") from None
-    if data.shape[0] < 2:
-        raise FileRefused(path, "fewer than two data rows")
-    acc = data[:, 0:3] * acc_factor
-    require_finite(path, "acceleration", acc)
-    gyr: FloatArray | None = None
-    if gyr_idx:
-        gyr = data[:, 3:6] * gyr_factor
-        require_finite(path, "angular rate", gyr)
-    rate = sampling_rate_hz or (
-        float(meta["sampling_rate_hz"]) if "sampling_rate_hz" in meta else None
+    return single(
+        Path(path),
+        generic_csv_segments(
+            path, placement=placement, sampling_rate_hz=sampling_rate_hz, mounting=mounting
+        ),
     )
-    if t_idx is not None:
-        t = data[:, -1]
-        measured = uniform_rate_hz(path, t)
-        if not is_regular(t):
-            rate = rate or measured
-            _, acc = resample_uniform(t, acc, rate)
-            if gyr is not None:
-                _, gyr = resample_uniform(t, gyr, rate)
-        rate = rate or measured
-    if rate is None:
-        raise FileRefused(path, "no time_s column and no sampling_rate_hz metadata")
-    try:
-        place = Placement(placement or meta.get("placement", "lower-back"))
-    except ValueError:
-        raise FileRefused(
-            path,
-            f"placement {meta.get('placement')!r} is not one of "
-            f"{', '.join(p.value for p in Placement)}",
-        ) from None
-    mounting = mounting or meta.get("mounting")
-    frame = Frame.BODY if mounting else Frame(meta.get("frame", "body"))
-    acc = apply_mounting(acc, mounting)
-    gyr = apply_mounting(gyr, mounting) if gyr is not None else None
-    return Recording(
-        sampling_rate_hz=float(rate),
-        acc_m_s2=np.ascontiguousarray(acc),
-        gyr_rad_s=None if gyr is None else np.ascontiguousarray(gyr),
-        placement=place,
-        frame=frame,
-        side=meta.get("side") or None,
-        source=str(path),
-        sensor_height_m=float(meta["sensor_height_m"]) if "sensor_height_m" in meta else None,
-        person_height_m=float(meta["person_height_m"]) if "person_height_m" in meta else None,
+
+
+def generic_csv_segments(
+    path: str | Path,
+    *,
+    placement: Placement | str | None = None,
+    sampling_rate_hz: float | None = None,
+    mounting: str | None = None,
+) -> list[Recording]:
+    """A retrostride IMU CSV file as one recording per segment between time gaps."""
+    return _segments(
+        Path(path), placement=placement, sampling_rate_hz=sampling_rate_hz, mounting=mounting
     )
 
 

@@ -27,6 +27,7 @@ import numpy as np
 
 from retrostride.errors import FileRefused
 from retrostride.gait.recording import STANDARD_GRAVITY_M_S2, Frame, Placement, Recording
+from retrostride.importers.imu._bounds import check_mat5, check_rate
 from retrostride.importers.imu._common import check_size, require_finite
 
 MAT_SIGNATURE = b"MATLAB 5.0 MAT-file"
@@ -43,10 +44,6 @@ def _as_list(value: Any) -> list[Any]:
     return list(value)
 
 
-def _floats(value: Any) -> np.ndarray:
-    return np.atleast_1d(np.asarray(value, dtype=np.float64))
-
-
 def _stride_ics_s(ics: np.ndarray, start_s: float, fs: float) -> np.ndarray:
     """Stride initial contacts in seconds. INDIP stores sample indices (integers, or floats
     once a missing contact is NaN), Stereophoto seconds: the unit is told from the values, not
@@ -59,34 +56,76 @@ def _stride_ics_s(ics: np.ndarray, start_s: float, fs: float) -> np.ndarray:
     return ics / fs if as_samples else ics
 
 
-def _reference_bouts(system: dict[str, Any]) -> list[dict[str, Any]]:
-    """The reference's micro walking bouts as plain dicts with SI units and times in seconds."""
-    fs = float(system.get("Fs", 100))
-    out = []
-    for wb in _as_list(system.get("MicroWB")):
-        ics = wb.get("Stride_InitialContacts")
-        ics_arr = _stride_ics_s(
-            np.asarray(ics if ics is not None else [], dtype=np.float64).reshape(-1, 2),
-            float(wb["Start"]),
-            fs,
+def _scalar(path: Path, where: str, value: Any, default: float | None = None) -> float:
+    """A number where the layout has a scalar, refused (naming the field) for a missing value,
+    an array, a struct or text."""
+    if value is None:
+        if default is not None:
+            return default
+        raise FileRefused(path, f"{where} is missing")
+    arr = np.asarray(value)
+    if arr.dtype.kind not in "biuf" or arr.size != 1:
+        shape = "x".join(str(d) for d in arr.shape) or "scalar"
+        raise FileRefused(
+            path, f"{where} must be one number, found a {arr.dtype.kind!r}-kind {shape} value"
         )
+    return float(arr.reshape(()))
+
+
+def _numbers(path: Path, where: str, value: Any) -> np.ndarray:
+    """A numeric vector (or matrix) where the layout has one, refused naming the field."""
+    arr = np.asarray(value if value is not None else [])
+    if arr.size and arr.dtype.kind not in "biuf":
+        raise FileRefused(path, f"{where} must hold numbers, found {arr.dtype.kind!r}-kind values")
+    return np.atleast_1d(arr.astype(np.float64))
+
+
+def _reference_bouts(path: Path, where: str, system: dict[str, Any]) -> list[dict[str, Any]]:
+    """The reference's micro walking bouts as plain dicts with SI units and times in seconds."""
+    fs = _scalar(path, f"{where}.Fs", system.get("Fs"), 100.0)
+    if not np.isfinite(fs) or fs <= 0:
+        raise FileRefused(path, f"{where}.Fs {fs:g} is not a positive sampling rate")
+    out = []
+    for number, wb in enumerate(_as_list(system.get("MicroWB")), start=1):
+        at = f"{where}.MicroWB({number})"
+        if not isinstance(wb, dict):
+            raise FileRefused(path, f"{at} is not a struct")
+        start = _scalar(path, f"{at}.Start", wb.get("Start"))
+        end = _scalar(path, f"{at}.End", wb.get("End"))
+        ics = _numbers(path, f"{at}.Stride_InitialContacts", wb.get("Stride_InitialContacts"))
+        if ics.size % 2:
+            raise FileRefused(path, f"{at}.Stride_InitialContacts must be pairs (n x 2)")
+        ics_arr = _stride_ics_s(ics.reshape(-1, 2), start, fs)
         sides = [str(s).lower() for s in _as_list(wb.get("InitialContact_LeftRight"))]
+        nan = float("nan")
         out.append(
             {
-                "start_s": float(wb["Start"]),
-                "end_s": float(wb["End"]),
-                "cadence_spm": float(wb.get("Cadence", np.nan)),
-                "stride_length_m": float(wb.get("AverageStrideLength", np.nan)),
-                "speed_m_s": float(wb.get("WalkingSpeed", np.nan)),
-                "n_strides": int(wb.get("NumberStrides", 0)),
-                "turning": bool(wb.get("Turning_Flag", 0)),
-                "initial_contacts_s": _floats(wb.get("InitialContact_Event", [])),
+                "start_s": start,
+                "end_s": end,
+                "cadence_spm": _scalar(path, f"{at}.Cadence", wb.get("Cadence"), nan),
+                "stride_length_m": _scalar(
+                    path, f"{at}.AverageStrideLength", wb.get("AverageStrideLength"), nan
+                ),
+                "speed_m_s": _scalar(path, f"{at}.WalkingSpeed", wb.get("WalkingSpeed"), nan),
+                "n_strides": int(_scalar(path, f"{at}.NumberStrides", wb.get("NumberStrides"), 0)),
+                "turning": bool(_scalar(path, f"{at}.Turning_Flag", wb.get("Turning_Flag"), 0)),
+                "initial_contacts_s": _numbers(
+                    path, f"{at}.InitialContact_Event", wb.get("InitialContact_Event")
+                ),
                 "initial_contact_sides": sides,
-                "final_contacts_s": _floats(wb.get("FinalContact_Event", [])),
+                "final_contacts_s": _numbers(
+                    path, f"{at}.FinalContact_Event", wb.get("FinalContact_Event")
+                ),
                 "stride_initial_contacts_s": ics_arr,
-                "stride_length_per_stride_m": _floats(wb.get("Stride_Length", [])),
-                "stride_duration_s": _floats(wb.get("Stride_Duration", [])),
-                "stance_duration_s": _floats(wb.get("Stance_Duration", [])),
+                "stride_length_per_stride_m": _numbers(
+                    path, f"{at}.Stride_Length", wb.get("Stride_Length")
+                ),
+                "stride_duration_s": _numbers(
+                    path, f"{at}.Stride_Duration", wb.get("Stride_Duration")
+                ),
+                "stance_duration_s": _numbers(
+                    path, f"{at}.Stance_Duration", wb.get("Stance_Duration")
+                ),
             }
         )
     return out
@@ -99,12 +138,18 @@ def _sensor_height_m(folder: Path) -> float | None:
     from scipy.io import loadmat
 
     try:
+        check_mat5(info)
         data = loadmat(info, simplify_cells=True)["infoForAlgo"]
-    except Exception:
+    except Exception:  # an unreadable side file only loses the sensor height
+        return None
+    if not isinstance(data, dict):
         return None
     for tm in data.values():
         if isinstance(tm, dict) and "SensorHeight" in tm:
-            return float(tm["SensorHeight"]) / 100.0
+            height = _scalar(info, "infoForAlgo.SensorHeight", tm["SensorHeight"]) / 100.0
+            if not 0.05 <= height <= 3.0:
+                raise FileRefused(info, f"SensorHeight {height * 100:g} cm is not a sensor height")
+            return height
     return None
 
 
@@ -122,6 +167,7 @@ def load_mobilised_mat(path: str | Path, *, sensor: str = "LowerBack") -> list[R
     with open(path, "rb") as fh:
         if not fh.read(len(MAT_SIGNATURE)) == MAT_SIGNATURE:
             raise FileRefused(path, "not a MATLAB 5 MAT-file")
+    check_mat5(path)
     try:
         mat = loadmat(path, simplify_cells=True)
     except Exception as exc:
@@ -133,31 +179,44 @@ def load_mobilised_mat(path: str | Path, *, sensor: str = "LowerBack") -> list[R
     height = _sensor_height_m(path.parent)
     out: list[Recording] = []
     for tm_name, tm in mat["data"].items():
-        for test_name, test in (tm or {}).items():
-            for trial_name, trial in (test or {}).items():
+        if not isinstance(tm, dict):
+            raise FileRefused(path, f"data.{tm_name} is not a struct of tests")
+        for test_name, test in tm.items():
+            if not isinstance(test, dict):
+                raise FileRefused(path, f"data.{tm_name}.{test_name} is not a struct of trials")
+            for trial_name, trial in test.items():
                 key = f"{tm_name}/{test_name}/{trial_name}"
-                su = (trial.get("SU") or {}).get(sensor)
+                where = f"data.{tm_name}.{test_name}.{trial_name}"
+                if not isinstance(trial, dict):
+                    raise FileRefused(path, f"{where} is not a struct")
+                units = trial.get("SU")
+                su = units.get(sensor) if isinstance(units, dict) else None
                 if su is None:
                     continue
-                try:
-                    acc = np.asarray(su["Acc"], dtype=np.float64)
-                    gyr = np.asarray(su["Gyr"], dtype=np.float64)
-                    fs = su["Fs"]
-                    rate = float(fs["Acc"] if isinstance(fs, dict) else fs)
-                except (KeyError, TypeError, ValueError) as exc:
-                    raise FileRefused(
-                        path, f"{key}: sensor {sensor} lacks Acc/Gyr/Fs ({exc})"
-                    ) from None
+                if not isinstance(su, dict):
+                    raise FileRefused(path, f"{where}.SU.{sensor} is not a struct")
+                at = f"{where}.SU.{sensor}"
+                acc = _numbers(path, f"{at}.Acc", su.get("Acc"))
+                gyr = _numbers(path, f"{at}.Gyr", su.get("Gyr"))
+                fs = su.get("Fs")
+                rate = check_rate(
+                    path,
+                    _scalar(path, f"{at}.Fs", fs.get("Acc") if isinstance(fs, dict) else fs),
+                    f"{at}.Fs",
+                )
                 if acc.ndim != 2 or acc.shape[1] != 3 or gyr.shape != acc.shape:
                     raise FileRefused(
-                        path, f"{key}: Acc and Gyr must be (n, 3) arrays of one length"
+                        path, f"{at}: Acc and Gyr must be (n, 3) arrays of one length"
                     )
                 require_finite(path, f"{key} Acc", acc)
                 require_finite(path, f"{key} Gyr", gyr)
                 reference: dict[str, Any] = {"test": key}
-                for system, content in (trial.get("Standards") or {}).items():
+                standards = trial.get("Standards")
+                for system, content in (standards if isinstance(standards, dict) else {}).items():
                     if isinstance(content, dict):
-                        reference[system.lower()] = _reference_bouts(content)
+                        reference[system.lower()] = _reference_bouts(
+                            path, f"{where}.Standards.{system}", content
+                        )
                 out.append(
                     Recording(
                         sampling_rate_hz=rate,

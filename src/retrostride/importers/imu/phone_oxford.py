@@ -17,11 +17,13 @@ import numpy as np
 
 from retrostride.errors import FileRefused
 from retrostride.gait.recording import Frame, Placement, Recording
+from retrostride.importers.imu._bounds import MAX_SAMPLES, check_rows
 from retrostride.importers.imu._common import (
     check_size,
     require_finite,
-    resample_uniform,
+    single,
     uniform_rate_hz,
+    uniform_segments,
 )
 
 N_COLUMNS = 7
@@ -39,8 +41,8 @@ def looks_like_phone_oxford(first_line: str) -> bool:
     return values[0] > 1e9 and float(values[0]).is_integer()
 
 
-def load_phone_oxford(path: str | Path) -> Recording:
-    """Read one recording of the layout; ground-truth step counts land in ``reference``.
+def phone_oxford_segments(path: str | Path) -> list[Recording]:
+    """One recording per segment between time gaps (see :func:`load_phone_oxford`).
 
     ``reference`` keys: ``steps_ground_truth``, ``steps_app``, ``steps_hardware`` (steps during
     the recording, the last running total minus the first; ``steps_hardware`` is None when the
@@ -49,37 +51,50 @@ def load_phone_oxford(path: str | Path) -> Recording:
     path = Path(path)
     check_size(path)
     try:
-        data = np.loadtxt(path, delimiter=",", ndmin=2, dtype=np.float64)
+        data = np.loadtxt(path, delimiter=",", ndmin=2, dtype=np.float64, max_rows=MAX_SAMPLES + 1)
     except ValueError as exc:
         raise FileRefused(
             path, f"not the phone-oxford layout: a row is not 7 numbers ({exc})"
         ) from None
+    check_rows(path, data.shape[0])
     if data.shape[1] != N_COLUMNS:
         raise FileRefused(path, f"expected {N_COLUMNS} columns, found {data.shape[1]}")
     t_s = (data[:, 0] - data[0, 0]) * 1e-9
     acc = data[:, 1:4]
     require_finite(path, "acceleration", acc)
-    rate = uniform_rate_hz(path, t_s)
-    if not 10.0 <= rate <= 1000.0:
-        raise FileRefused(
-            path, f"sampling rate {rate:.1f} Hz is implausible (timestamps not in ns?)"
-        )
-    _, acc_u = resample_uniform(t_s, acc, rate)
+    rate = uniform_rate_hz(path, t_s, "timestamp column (ns)")
+    segments = uniform_segments(path, t_s, rate, acc)
     steps = data[:, 4:7]
+    require_finite(path, "step counts", steps)
     totals = steps[-1] - steps[0]
     hardware = None if not np.any(steps[:, 2]) else int(totals[2])
     stem = path.stem.split("_")
     where = stem[1] if len(stem) >= 3 else None
-    return Recording(
-        sampling_rate_hz=rate,
-        acc_m_s2=np.ascontiguousarray(acc_u),
-        placement=Placement.PHONE,
-        frame=Frame.DEVICE,
-        source=str(path),
-        reference={
-            "steps_ground_truth": int(totals[1]),
-            "steps_app": int(totals[0]),
-            "steps_hardware": hardware,
-            "placement_on_body": where,
-        },
-    )
+    reference: dict[str, object] = {
+        "steps_ground_truth": int(totals[1]),
+        "steps_app": int(totals[0]),
+        "steps_hardware": hardware,
+        "placement_on_body": where,
+    }
+    return [
+        Recording(
+            sampling_rate_hz=rate,
+            acc_m_s2=np.ascontiguousarray(seg.values),
+            placement=Placement.PHONE,
+            frame=Frame.DEVICE,
+            source=str(path),
+            reference={**reference, **seg.fields(len(segments), number, None)["reference"]},
+        )
+        for number, seg in enumerate(segments)
+    ]
+
+
+def load_phone_oxford(path: str | Path) -> Recording:
+    """Read one recording of the layout; ground-truth step counts land in ``reference``.
+
+    ``reference`` keys: ``steps_ground_truth``, ``steps_app``, ``steps_hardware`` (steps during
+    the recording, the last running total minus the first; ``steps_hardware`` is None when the
+    column is all zero) and ``placement_on_body`` (from the file name, e.g. "frontpocket").
+    A time axis with gaps longer than 5 s is refused here (:func:`phone_oxford_segments`).
+    """
+    return single(Path(path), phone_oxford_segments(path))

@@ -22,12 +22,14 @@ import pandas as pd
 
 from retrostride.errors import FileRefused
 from retrostride.gait.recording import FloatArray, Placement, Recording
+from retrostride.importers.imu._bounds import MAX_SAMPLES, check_rows, read_member, zip_members
 from retrostride.importers.imu._common import (
     check_size,
     device_recording,
     require_finite,
-    resample_uniform,
+    single,
     uniform_rate_hz,
+    uniform_segments,
 )
 
 ACC_COLUMNS = ["Acceleration x (m/s^2)", "Acceleration y (m/s^2)", "Acceleration z (m/s^2)"]
@@ -35,12 +37,16 @@ GYR_COLUMNS = ["Gyroscope x (rad/s)", "Gyroscope y (rad/s)", "Gyroscope z (rad/s
 TIME_COLUMN = "Time (s)"
 
 
-def _read_table(blob: bytes) -> pd.DataFrame:
-    head = blob[:400].decode("utf-8", errors="replace")
-    if ";" in head.splitlines()[0]:
-        return pd.read_csv(io.BytesIO(blob), sep=";", decimal=",")
-    sep = "\t" if "\t" in head.splitlines()[0] else ","
-    return pd.read_csv(io.BytesIO(blob), sep=sep)
+def _read_table(path: Path, blob: bytes) -> pd.DataFrame:
+    lines = blob[:400].decode("utf-8", errors="replace").splitlines()
+    first = lines[0] if lines else ""
+    if ";" in first:
+        table = pd.read_csv(io.BytesIO(blob), sep=";", decimal=",", nrows=MAX_SAMPLES + 1)
+    else:
+        sep = "\t" if "\t" in first else ","
+        table = pd.read_csv(io.BytesIO(blob), sep=sep, nrows=MAX_SAMPLES + 1)
+    check_rows(path, len(table))
+    return table
 
 
 def is_phyphox(first_line: str) -> bool:
@@ -53,22 +59,21 @@ def is_phyphox(first_line: str) -> bool:
 
 def _tables(path: Path) -> list[pd.DataFrame]:
     if zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as zf:
-            return [
-                _read_table(zf.read(n))
-                for n in zf.namelist()
-                if n.lower().endswith(".csv") and not n.startswith("meta/")
-            ]
-    return [_read_table(path.read_bytes())]
+        return [
+            _read_table(path, read_member(path, info))
+            for info in zip_members(path)
+            if not info.filename.startswith("meta/")
+        ]
+    return [_read_table(path, path.read_bytes())]
 
 
-def load_phyphox(
+def phyphox_segments(
     path: str | Path,
     *,
     placement: Placement | str = Placement.PHONE,
     mounting: str | None = None,
-) -> Recording:
-    """Read a phyphox export (acceleration with g, optional gyroscope) into a Recording."""
+) -> list[Recording]:
+    """A phyphox export as one recording per segment between time gaps."""
     path = Path(path)
     check_size(path)
     try:
@@ -84,23 +89,52 @@ def load_phyphox(
                 "'Acceleration with g' experiment instead",
             )
         raise FileRefused(path, f"no phyphox columns {', '.join(ACC_COLUMNS)}")
-    t = acc_t[TIME_COLUMN].to_numpy(dtype=np.float64)
-    acc = acc_t[ACC_COLUMNS].to_numpy(dtype=np.float64)
+    try:
+        t = acc_t[TIME_COLUMN].to_numpy(dtype=np.float64)
+        acc = acc_t[ACC_COLUMNS].to_numpy(dtype=np.float64)
+    except (KeyError, ValueError) as exc:
+        raise FileRefused(
+            path, f"the acceleration table lacks a numeric {TIME_COLUMN!r} ({exc})"
+        ) from None
     require_finite(path, "acceleration", acc)
-    rate = uniform_rate_hz(path, t)
-    grid, acc_u = resample_uniform(t, acc, rate)
-    gyr_u: FloatArray | None = None
+    rate = uniform_rate_hz(path, t, f"{TIME_COLUMN!r} column")
+    extra: tuple[tuple[FloatArray, FloatArray], ...] = ()
     gyr_t = next((x for x in tables if all(c in x.columns for c in GYR_COLUMNS)), None)
     if gyr_t is not None:
-        tw = gyr_t[TIME_COLUMN].to_numpy(dtype=np.float64)
-        gyr = gyr_t[GYR_COLUMNS].to_numpy(dtype=np.float64)
+        try:
+            tw = gyr_t[TIME_COLUMN].to_numpy(dtype=np.float64)
+            gyr = gyr_t[GYR_COLUMNS].to_numpy(dtype=np.float64)
+        except (KeyError, ValueError) as exc:
+            raise FileRefused(
+                path, f"the gyroscope table lacks a numeric {TIME_COLUMN!r} ({exc})"
+            ) from None
         require_finite(path, "angular rate", gyr)
-        gyr_u = np.column_stack([np.interp(grid, tw, gyr[:, k]) for k in range(3)])
-    return device_recording(
-        rate_hz=rate,
-        acc_m_s2=acc_u,
-        gyr_rad_s=gyr_u,
-        placement=placement,
-        mounting=mounting,
-        source=str(path),
-    )
+        extra = ((tw, gyr),)
+    tables.clear()
+    segments = uniform_segments(path, t, rate, acc, extra)
+    out = []
+    for number, seg in enumerate(segments):
+        fields = seg.fields(len(segments), number, None)
+        out.append(
+            device_recording(
+                rate_hz=rate,
+                acc_m_s2=seg.values,
+                gyr_rad_s=seg.extra[0] if seg.extra else None,
+                placement=placement,
+                mounting=mounting,
+                source=str(path),
+                reference=fields["reference"],
+            )
+        )
+    return out
+
+
+def load_phyphox(
+    path: str | Path,
+    *,
+    placement: Placement | str = Placement.PHONE,
+    mounting: str | None = None,
+) -> Recording:
+    """Read a phyphox export (acceleration with g, optional gyroscope) into a Recording; a time
+    axis with gaps longer than 5 s is refused here (:func:`phyphox_segments` splits it)."""
+    return single(Path(path), phyphox_segments(path, placement=placement, mounting=mounting))

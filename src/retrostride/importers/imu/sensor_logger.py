@@ -27,29 +27,50 @@ import pandas as pd
 
 from retrostride.errors import FileRefused
 from retrostride.gait.recording import FloatArray, Placement, Recording
+from retrostride.importers.imu._bounds import (
+    MAX_SAMPLES,
+    ZIP_LIMITS,
+    check_rows,
+    read_member,
+    zip_members,
+)
 from retrostride.importers.imu._common import (
     check_size,
     device_recording,
     require_finite,
-    resample_uniform,
+    single,
     uniform_rate_hz,
+    uniform_segments,
 )
 
 
-def _reader(path: Path) -> dict[str, bytes]:
-    """CSV files of the export by base name (``Accelerometer.csv`` ...)."""
+def _reader(path: Path, head: int | None = None) -> dict[str, bytes]:
+    """CSV files of the export by base name (``Accelerometer.csv`` ...), each checked for size
+    (zip entries by declared size and ratio) before it is read; ``head`` reads only each
+    file's first bytes (format detection)."""
     files: dict[str, bytes] = {}
     if path.is_dir():
-        for f in path.glob("*.csv"):
-            files[f.name] = f.read_bytes()
+        for f in sorted(path.glob("*.csv"))[: ZIP_LIMITS.max_entries]:
+            check_size(f, ZIP_LIMITS.max_entry_bytes)
+            with f.open("rb") as handle:
+                files[f.name] = handle.read(-1 if head is None else head)
     elif zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as zf:
-            for name in zf.namelist():
-                if name.lower().endswith(".csv"):
-                    files[Path(name).name] = zf.read(name)
+        for info in zip_members(path):
+            files[Path(info.filename).name] = read_member(path, info, head)
     else:
-        files[path.name] = path.read_bytes()
+        with path.open("rb") as handle:
+            files[path.name] = handle.read(-1 if head is None else head)
     return files
+
+
+def _table(path: Path, name: str, blob: bytes) -> pd.DataFrame:
+    """A CSV of the export, parsed with the row cap."""
+    try:
+        table = pd.read_csv(io.BytesIO(blob), nrows=MAX_SAMPLES + 1)
+    except (ValueError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise FileRefused(path, f"{name} is not a readable CSV table ({exc})") from None
+    check_rows(path, len(table))
+    return table
 
 
 def is_sensor_logger(files: dict[str, bytes]) -> bool:
@@ -60,8 +81,8 @@ def is_sensor_logger(files: dict[str, bytes]) -> bool:
 
 
 def _xyz(path: Path, name: str, blob: bytes) -> tuple[FloatArray, FloatArray, FloatArray]:
+    df = _table(path, name, blob)
     try:
-        df = pd.read_csv(io.BytesIO(blob))
         t_ns = df["time"].to_numpy(dtype=np.float64)
         t = df["seconds_elapsed"].to_numpy(dtype=np.float64)
         v = df[["x", "y", "z"]].to_numpy(dtype=np.float64)
@@ -73,14 +94,14 @@ def _xyz(path: Path, name: str, blob: bytes) -> tuple[FloatArray, FloatArray, Fl
     return t, v, t_ns
 
 
-def load_sensor_logger(
+def sensor_logger_segments(
     path: str | Path,
     *,
     placement: Placement | str = Placement.PHONE,
     mounting: str | None = None,
     standardised: bool = False,
-) -> Recording:
-    """Read a Sensor Logger export (zip, folder, or a single TotalAcceleration.csv)."""
+) -> list[Recording]:
+    """A Sensor Logger export as one recording per segment between time gaps."""
     path = Path(path)
     check_size(path)
     files = _reader(path)
@@ -92,7 +113,8 @@ def load_sensor_logger(
         )
     platform = "android"
     if "Metadata.csv" in files or "metadata.csv" in files:
-        meta = pd.read_csv(io.BytesIO(files.get("Metadata.csv") or files["metadata.csv"]))
+        name = "Metadata.csv" if "Metadata.csv" in files else "metadata.csv"
+        meta = _table(path, name, files[name])
         if "platform" in meta.columns and len(meta):
             platform = str(meta["platform"].iloc[0]).strip().lower()
     if "TotalAcceleration.csv" in files:
@@ -107,25 +129,54 @@ def load_sensor_logger(
         acc = acc + np.column_stack([np.interp(t, tg, grav[:, k]) for k in range(3)])
     if platform == "ios" and not standardised:
         acc = -acc
-    rate = uniform_rate_hz(path, t)
-    grid, acc_u = resample_uniform(t, acc, rate)
-    gyr_u = None
+    rate = uniform_rate_hz(path, t, "seconds_elapsed column")
+    extra: tuple[tuple[FloatArray, FloatArray], ...] = ()
     if "Gyroscope.csv" in files:
         tw, gyr, _ = _xyz(path, "Gyroscope.csv", files["Gyroscope.csv"])
-        gyr_u = np.column_stack([np.interp(grid, tw, gyr[:, k]) for k in range(3)])
+        extra = ((tw, gyr),)
     reference: dict[str, object] = {"platform": platform}
     if "Pedometer.csv" in files:
-        ped = pd.read_csv(io.BytesIO(files["Pedometer.csv"]))
+        ped = _table(path, "Pedometer.csv", files["Pedometer.csv"])
         if "steps" in ped.columns and len(ped):
-            reference["steps_pedometer"] = int(ped["steps"].iloc[-1] - ped["steps"].iloc[0])
-    start = datetime.fromtimestamp(float(t_ns[0]) * 1e-9, tz=UTC)
-    return device_recording(
-        rate_hz=rate,
-        acc_m_s2=acc_u,
-        gyr_rad_s=gyr_u,
-        placement=placement,
-        mounting=mounting,
-        start_utc=start,
-        source=str(path),
-        reference=reference,
+            steps = pd.to_numeric(ped["steps"], errors="coerce").to_numpy(dtype=np.float64)
+            if np.isfinite(steps[[0, -1]]).all():
+                reference["steps_pedometer"] = int(steps[-1] - steps[0])
+    files.clear()
+    segments = uniform_segments(path, t, rate, acc, extra)
+    try:
+        start: datetime | None = datetime.fromtimestamp(float(t_ns[0]) * 1e-9, tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        start = None  # a time column that is not nanoseconds since the epoch: start unknown
+    out = []
+    for number, seg in enumerate(segments):
+        fields = seg.fields(len(segments), number, start)
+        out.append(
+            device_recording(
+                rate_hz=rate,
+                acc_m_s2=seg.values,
+                gyr_rad_s=seg.extra[0] if seg.extra else None,
+                placement=placement,
+                mounting=mounting,
+                start_utc=fields["start_utc"],
+                source=str(path),
+                reference={**reference, **fields["reference"]},
+            )
+        )
+    return out
+
+
+def load_sensor_logger(
+    path: str | Path,
+    *,
+    placement: Placement | str = Placement.PHONE,
+    mounting: str | None = None,
+    standardised: bool = False,
+) -> Recording:
+    """Read a Sensor Logger export (zip, folder, or a single TotalAcceleration.csv); a time axis
+    with gaps longer than 5 s is refused here (:func:`sensor_logger_segments` splits it)."""
+    return single(
+        Path(path),
+        sensor_logger_segments(
+            path, placement=placement, mounting=mounting, standardised=standardised
+        ),
     )
