@@ -52,7 +52,7 @@ def test_units_are_understood() -> None:
     assert pace["conditions"]["speed_m_s"] == pytest.approx(1000 / 600, rel=1e-12)  # type: ignore[index]
 
 
-def test_profile_gives_corrected_met_and_says_which_the_kcal_use() -> None:
+def test_profile_gives_corrected_met_as_intensity_and_person_specific_net_kcal() -> None:
     payload = _json(
         "--speed",
         "3.5 mph",
@@ -66,8 +66,58 @@ def test_profile_gives_corrected_met_and_says_which_the_kcal_use() -> None:
         "1h",
     )
     assert payload["met_corrected"] == pytest.approx(6.0 * 1.036, rel=0.01)
-    assert str(payload["kcal_met_used"]).startswith("corrected")
-    assert payload["kcal_gross_standard"] == pytest.approx(payload["met"] * 70, rel=1e-12)  # type: ignore[operator]
+    assert str(payload["kcal_met_used"]).startswith("standard")
+    # gross by MET x kg x h, never by the corrected MET (Kozey 2010 is an intensity)
+    assert payload["kcal_gross"] == pytest.approx(payload["met"] * 70, rel=1e-12)  # type: ignore[operator]
+    assert payload["kcal_gross_o2"] == pytest.approx(payload["met"] * 70 * 1.05, rel=1e-12)  # type: ignore[operator]
+    # net = gross - Harris-Benedict resting energy for the hour (1702.0 kcal/day / 24)
+    assert payload["kcal_net"] == pytest.approx(payload["met"] * 70 - 1702.0125 / 24, rel=1e-9)  # type: ignore[operator]
+
+
+def test_the_older_woman_of_the_review_on_the_command_line() -> None:
+    payload = _json(
+        "--code",
+        "17320",
+        "--age",
+        "65",
+        "--sex",
+        "female",
+        "--height",
+        "160 cm",
+        "--mass",
+        "90 kg",
+        "--duration",
+        "60 min",
+    )
+    assert payload["kcal_gross"] == pytest.approx(540.0, rel=1e-12)
+    assert payload["kcal_gross_o2"] == pytest.approx(567.0, rel=1e-12)
+    assert payload["kcal_net"] == pytest.approx(477.2, abs=0.1)
+    assert any("Older Adult Compendium" in note for note in payload["notes"])  # type: ignore[attr-defined]
+
+
+def test_beyond_human_capacity_exits_2_naming_the_ceiling() -> None:
+    result = runner.invoke(
+        app,
+        [
+            "energy",
+            "--speed",
+            "14 km/h",
+            "--gait",
+            "walk",
+            "--grade",
+            "17",
+            "--setting",
+            "curved-treadmill",
+            "--mass",
+            "57.5 kg",
+            "--json",
+        ],
+    )
+    assert result.exit_code == 2 and "--speed" in result.stderr and "MET ceiling" in result.stderr
+    sled = runner.invoke(
+        app, ["energy", "--speed", "0.5 m/s", "--sled", "200 kg", "--surface", "high-friction-turf"]
+    )
+    assert sled.exit_code == 2 and "--sled" in sled.stderr and "body weights" in sled.stderr
 
 
 def test_every_option_is_accepted() -> None:

@@ -17,15 +17,25 @@ from retrostride.errors import InputError
 from retrostride.science import energy, units
 from retrostride.science.energy.body import Profile
 from retrostride.science.locomotion import Direction, Gait, Setting
+from retrostride.services.energy import EnergyCost, estimate_cost, row_cost
 
 MPH = units.M_S_PER_MPH
 # Model field -> the option that carries it (so a refusal names the option the user typed).
 _OPTION_OF_FIELD = {
     "speed": "--speed",
+    "speed_m_s": "--speed",
     "grade": "--grade",
+    "grade_percent": "--grade",
     "mass": "--mass",
+    "body_mass_kg": "--mass",
     "load": "--load",
+    "load_kg": "--load",
     "sled": "--sled",
+    "sled_kg": "--sled",
+    "age_years": "--age",
+    "height_m": "--height",
+    "duration_s": "--duration",
+    "rmr_equation": "--rmr-equation",
     "edition": "--edition",
     "direction": "--direction",
     "gait": "--gait",
@@ -81,41 +91,33 @@ def _fmt(value: float, digits: int = 2) -> str:
     return "-" if math.isnan(value) else f"{value:.{digits}f}"
 
 
-def _estimate_payload(
-    result: energy.EnergyEstimate,
-    *,
-    mass_kg: float,
-    duration_s: float,
-    profile: Profile | None,
-    conditions: dict[str, Any],
-) -> dict[str, Any]:
-    standard = energy.kcal_for_duration(result.met, mass_kg, duration_s)
-    corrected = (
-        energy.kcal_for_duration(result.met, mass_kg, duration_s, profile=profile)
-        if profile is not None
-        else None
-    )
-    used = corrected or standard
+def _estimate_payload(cost: EnergyCost, *, conditions: dict[str, Any]) -> dict[str, Any]:
+    """The JSON of one answer of :func:`retrostride.services.energy.estimate_cost`."""
+    result, kcal, forward = cost.estimate, cost.kcal, cost.forward
+    duration_s = cost.duration_s or 0.0
     return {
         "met": result.met,
-        "met_corrected": corrected.met_used if corrected else None,
+        "met_corrected": kcal.corrected_met if kcal else None,
+        "met_corrected_note": "Kozey et al. 2010: an intensity relative to the person's own "
+        "resting rate, never multiplied into kcal",
         "vo2_ml_kg_min": result.vo2_ml_kg_min,
         "vo2_l_min": result.vo2_l_min,
-        "kcal_per_min": used.gross_kcal / (duration_s / 60.0) if duration_s else None,
+        "kcal_per_min": result.kcal_per_min,
         "duration_s": duration_s,
-        "kcal_gross": used.gross_kcal,
-        "kcal_net": used.net_kcal,
-        "kcal_gross_o2": used.gross_kcal_o2,
-        "kcal_met_used": used.met_label,
-        "kcal_gross_standard": standard.gross_kcal,
-        "kcal_net_standard": standard.net_kcal,
-        "kcal_gross_corrected": corrected.gross_kcal if corrected else None,
-        "kcal_net_corrected": corrected.net_kcal if corrected else None,
+        "kcal_gross": kcal.gross_kcal if kcal else None,
+        "kcal_gross_o2": kcal.gross_kcal_o2 if kcal else None,
+        "kcal_net": kcal.net_kcal if kcal else None,
+        "kcal_net_o2": kcal.net_kcal_o2 if kcal else None,
+        "kcal_resting": kcal.resting_kcal if kcal else None,
+        "kcal_net_convention": kcal.net_convention if kcal else None,
+        "kcal_met_used": "standard (adult Compendium, 1 MET = 3.5 mL/kg/min)",
+        "kcal_rmr_equation": kcal.rmr_equation if kcal else None,
         "kcal_conventions": energy.KCAL_CONVENTIONS,
-        "forward_met": None if math.isnan(result.forward_met) else result.forward_met,
-        "ratio_to_forward": (
-            None if math.isnan(result.ratio_to_forward) else result.ratio_to_forward
-        ),
+        "forward_met": forward.met if forward is not None else None,
+        "forward_gait": str(forward.gait) if forward is not None else None,
+        "forward_certainty": forward.certainty if forward is not None else None,
+        "forward_kcal_gross": cost.forward_kcal.gross_kcal if cost.forward_kcal else None,
+        "ratio_to_forward": cost.ratio_to_forward,
         "baseline": result.baseline,
         "gait": str(result.gait),
         "direction": str(result.direction),
@@ -127,6 +129,7 @@ def _estimate_payload(
         "certainty": result.certainty,
         "certainty_distance": result.certainty_distance,
         "warnings": list(result.warnings),
+        "notes": list(cost.notes),
         "conditions": conditions,
     }
 
@@ -137,21 +140,17 @@ def _print_estimate(console: Console, payload: dict[str, Any], title: str) -> No
     table.add_column("value")
     table.add_row("MET", _fmt(payload["met"]))
     if payload["met_corrected"] is not None:
-        table.add_row("MET corrected (Kozey 2010)", _fmt(payload["met_corrected"]))
+        table.add_row("intensity, corrected MET (Kozey 2010)", _fmt(payload["met_corrected"]))
     table.add_row(
         "VO2", f"{_fmt(payload['vo2_ml_kg_min'], 1)} mL/kg/min, {_fmt(payload['vo2_l_min'])} L/min"
     )
     minutes = payload["duration_s"] / 60.0
     table.add_row(
-        f"kcal in {minutes:g} min ({payload['kcal_met_used']} MET)",
-        f"gross {payload['kcal_gross']:.0f}, net {payload['kcal_net']:.0f} "
-        f"(MET x kg x h; {payload['kcal_gross_o2']:.0f} at 5 kcal/L O2)",
+        f"kcal in {minutes:g} min, gross",
+        f"{payload['kcal_gross']:.0f} (MET x kg x h); "
+        f"{payload['kcal_gross_o2']:.0f} (from VO2 at 5 kcal/L O2)",
     )
-    if payload["kcal_gross_corrected"] is not None:
-        table.add_row(
-            "kcal with standard MET",
-            f"gross {payload['kcal_gross_standard']:.0f}, net {payload['kcal_net_standard']:.0f}",
-        )
+    table.add_row("kcal, net", f"{payload['kcal_net']:.0f} ({payload['kcal_net_convention']})")
     if payload["forward_met"] is not None and payload["direction"] == "backward":
         table.add_row("forward MET (baseline)", _fmt(payload["forward_met"]))
         table.add_row("ratio to forward", f"{payload['ratio_to_forward']:.2f} x")
@@ -162,6 +161,8 @@ def _print_estimate(console: Console, payload: dict[str, Any], title: str) -> No
     table.add_row("model", payload["model"])
     for warning in payload["warnings"]:
         table.add_row("warning", warning)
+    for note in payload["notes"]:
+        table.add_row("note", note)
     console.print(table)
     console.print("Sources:")
     for source in payload["sources"]:
@@ -237,13 +238,22 @@ def energy_command(
         profile = _profile(age, sex, height, mass_kg, rmr_equation)
         conditions: dict[str, Any]
         if stairs is not None:
-            result = energy.stairs(stairs, body_mass_kg=mass_kg, edition=edition)
-            row = energy.lookup(result.code or "", edition)
+            cost = row_cost(
+                "",
+                edition,
+                body_mass_kg=mass_kg,
+                duration_s=duration_s,
+                profile=profile,
+                stairs_pace=stairs,
+            )
+            row = energy.lookup(cost.estimate.code or "", edition)
             conditions = {"stairs": stairs, "code": row.code, "description": row.description}
             title = f"Stairs ({stairs}): Compendium {row.edition} {row.code}, {row.description}"
         elif code is not None:
             row = energy.lookup(code, edition)
-            result = energy.from_row(row, mass_kg)
+            cost = row_cost(
+                code, edition, body_mass_kg=mass_kg, duration_s=duration_s, profile=profile
+            )
             conditions = {"code": row.code, "description": row.description}
             title = f"Compendium {row.edition} {row.code}: {row.description}"
         else:
@@ -261,15 +271,15 @@ def energy_command(
                 "body_mass_kg": mass_kg,
                 "edition": edition,
             }
-            result = energy.estimate(energy.Conditions(**conditions))
+            cost = estimate_cost(
+                energy.Conditions(**conditions), duration_s=duration_s, profile=profile
+            )
             title = (
-                f"{direction} {result.gait}, {units.format_speed(conditions['speed_m_s'])} "
+                f"{direction} {cost.estimate.gait}, {units.format_speed(conditions['speed_m_s'])} "
                 f"({units.format_speed(conditions['speed_m_s'], 'mph')}), "
                 f"{conditions['grade_percent']:g}% grade, {setting}"
             )
-        payload = _estimate_payload(
-            result, mass_kg=mass_kg, duration_s=duration_s, profile=profile, conditions=conditions
-        )
+        payload = _estimate_payload(cost, conditions=conditions)
     if as_json:
         typer.echo(json.dumps(payload, indent=2))
         return

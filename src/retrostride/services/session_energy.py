@@ -6,8 +6,10 @@ its direction, mean speed, grade, load and sled, the session's setting and terra
 names one of the engine's surfaces) and the person's body mass on the session's date, over the
 segment's moving (else elapsed) time.
 Where the engine cannot answer (another sport, no body mass, no speed or duration, a condition
-outside the model's range), the device's own figure is kept and labelled ``device``; where there
-is neither, the energy stays unknown. Model figures carry the engine's ``MODEL_VERSION``.
+outside the valid ranges of :mod:`retrostride.science.limits` or beyond human capacity: the
+engine's arrays give NaN there), the import is kept and the device's own figure is used,
+labelled ``device``; where there is neither, the energy stays unknown. Model figures carry the
+engine's ``MODEL_VERSION``.
 
 Direction: ``unknown`` is estimated as forward (what a device records unless told otherwise) and
 ``mixed`` as the mean of forward and backward; ``retrostride edit`` re-estimates after a change.
@@ -92,6 +94,8 @@ def model_kcal(session: Session, person: Person) -> tuple[float, str] | None:
                 body_mass_kg=mass_kg,
             )
         except (RetrostrideError, ValueError):  # outside the model's range: not answered
+            return None
+        if not bool(np.all(result.valid)):  # a segment outside the ranges: energy unknown
             return None
         per_direction.append(np.asarray(result.kcal_per_min, dtype=np.float64))
     weight = np.array(backward_weight)

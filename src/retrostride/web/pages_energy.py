@@ -14,12 +14,16 @@ from fastapi.responses import Response
 
 from retrostride.errors import InputError
 from retrostride.science import units
-from retrostride.science.energy import Conditions, estimate, kcal_for_duration
+from retrostride.science.energy import Conditions
+from retrostride.services.energy import estimate_cost
 from retrostride.web.auth import PagePrincipal, prefs_of, render
 
 router = APIRouter(include_in_schema=False)
 
 SETTINGS = ("overground", "treadmill", "deadmill", "curved-treadmill")
+# The engine's field names -> this form's fields (for errors raised by the service).
+_FORM_FIELD = {"speed_m_s": "speed", "grade_percent": "grade", "body_mass_kg": "mass",
+               "duration_s": "duration"}
 
 
 def _defaults(speed_unit: str, mass_unit: str) -> dict[str, str]:
@@ -56,26 +60,30 @@ def compare(values: dict[str, str]) -> tuple[dict[str, Any] | None, dict[str, st
         errors["gait"] = "Choose walking, running or automatic."
     if errors:
         return None, errors
+    try:  # the one comparison: backward against the engine's forward at the same gait
+        cost = estimate_cost(
+            Conditions(
+                speed_m_s=parsed["speed"], grade_percent=parsed["grade"], direction="backward",
+                gait=None if values["gait"] == "auto" else values["gait"],
+                setting=values["setting"], body_mass_kg=parsed["mass"],
+            ),
+            duration_s=parsed["duration"] or None,
+        )
+    except InputError as exc:
+        field = _FORM_FIELD.get(exc.field, exc.field)
+        return None, {field if field in values else "speed": str(exc)}
+    assert cost.forward is not None and cost.ratio_to_forward is not None
     out: dict[str, Any] = {}
-    for direction in ("backward", "forward"):
-        try:
-            e = estimate(
-                Conditions(
-                    speed_m_s=parsed["speed"], grade_percent=parsed["grade"], direction=direction,
-                    gait=None if values["gait"] == "auto" else values["gait"],
-                    setting=values["setting"], body_mass_kg=parsed["mass"],
-                )
-            )
-        except InputError as exc:
-            return None, {exc.field if exc.field in values else "speed": str(exc)}
-        kcal = kcal_for_duration(e.met, parsed["mass"], parsed["duration"]) if parsed[
-            "duration"] else None
+    for direction, e, kcal in (
+        ("backward", cost.estimate, cost.kcal),
+        ("forward", cost.forward, cost.forward_kcal),
+    ):
         out[direction] = {
             "met": e.met, "kcal_per_min": e.kcal_per_min, "certainty": e.certainty,
             "gross_kcal": kcal.gross_kcal if kcal else None, "warnings": list(e.warnings),
             "sources": list(e.sources), "gait": str(e.gait.value), "extrapolated": e.extrapolated,
         }
-    out["ratio"] = out["backward"]["met"] / out["forward"]["met"]
+    out["ratio"] = cost.ratio_to_forward
     out["speed_m_s"] = parsed["speed"]
     return out, {}
 

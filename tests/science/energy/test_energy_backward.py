@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from retrostride.errors import InputError
 from retrostride.science import energy
 from retrostride.science.locomotion import Direction, Gait
 
@@ -90,6 +91,10 @@ def test_backward_running_costs_about_35_percent_more(speed_m_s: float) -> None:
     # Wright & Weyand 2001: +35 +- 6% at 1.75-3.5 m/s; Rasica et al. 2020: +35% on average.
     result = _backward(speed_m_s, gait="run")
     assert 1.29 <= result.ratio_to_forward <= 1.41
+    if speed_m_s > 3.0:  # 3.5 m/s backward up 10% is about 25 MET: beyond human capacity
+        with pytest.raises(InputError, match="MET ceiling"):
+            _backward(speed_m_s, 10.0, gait="run")
+        return
     uphill = _backward(speed_m_s, 10.0, gait="run")
     assert 1.29 <= uphill.ratio_to_forward <= 1.41
 

@@ -10,7 +10,8 @@ from retrostride.api.energy.schemas import EnergyIn, EnergyOut
 from retrostride.api.principal import CurrentPrincipal
 from retrostride.errors import InputError
 from retrostride.science import units
-from retrostride.science.energy import Conditions, estimate, kcal_for_duration
+from retrostride.science.energy import Conditions, Profile
+from retrostride.services.energy import estimate_cost
 
 router = APIRouter(tags=["energy"])
 
@@ -42,7 +43,15 @@ def energy(body: EnergyIn, _principal: CurrentPrincipal) -> EnergyOut:
     sled = _quantity(body.sled_kg, body.sled, units.parse_mass_kg, "sled", 0.0)
     duration = _quantity(body.duration_s, body.duration, units.parse_duration_s, "duration", None)
     assert grade is not None and mass is not None
-    result = estimate(
+    given = (body.age_years, body.sex, body.height_m)
+    profile = None
+    if any(value is not None for value in given):
+        if any(value is None for value in given):
+            missing = ("age_years", "sex", "height_m")[[v is None for v in given].index(True)]
+            raise InputError(missing, None, "age_years, sex and height_m together")
+        assert body.age_years is not None and body.sex is not None and body.height_m is not None
+        profile = Profile(body.age_years, body.sex, body.height_m, mass, body.rmr_equation)
+    cost = estimate_cost(
         Conditions(
             speed_m_s=speed,
             grade_percent=grade,
@@ -54,9 +63,12 @@ def energy(body: EnergyIn, _principal: CurrentPrincipal) -> EnergyOut:
             sled_kg=sled,
             body_mass_kg=mass,
             edition=body.edition,
-        )
+        ),
+        duration_s=duration,
+        profile=profile,
     )
-    kcal = None if duration is None else kcal_for_duration(result.met, mass, duration)
+    result, kcal, forward = cost.estimate, cost.kcal, cost.forward
+    assert forward is not None and cost.ratio_to_forward is not None
     return EnergyOut(
         met=result.met,
         vo2_ml_kg_min=result.vo2_ml_kg_min,
@@ -65,8 +77,8 @@ def energy(body: EnergyIn, _principal: CurrentPrincipal) -> EnergyOut:
         kcal_per_min_o2=result.kcal_per_min_o2,
         gait=str(result.gait.value),
         direction=str(result.direction.value),
-        forward_met=result.forward_met,
-        ratio_to_forward=result.ratio_to_forward,
+        forward_met=forward.met,
+        ratio_to_forward=cost.ratio_to_forward,
         baseline=result.baseline,
         extrapolated=result.extrapolated,
         certainty=result.certainty,
@@ -80,4 +92,10 @@ def energy(body: EnergyIn, _principal: CurrentPrincipal) -> EnergyOut:
         duration_s=duration,
         gross_kcal=None if kcal is None else kcal.gross_kcal,
         net_kcal=None if kcal is None else kcal.net_kcal,
+        gross_kcal_o2=None if kcal is None else kcal.gross_kcal_o2,
+        net_convention=None if kcal is None else kcal.net_convention,
+        met_corrected=None if kcal is None else kcal.corrected_met,
+        forward_gait=str(forward.gait.value),
+        forward_certainty=forward.certainty,
+        notes=list(cost.notes),
     )

@@ -11,23 +11,47 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from retrostride.api.body import Body
+from retrostride.science import limits
 
 Text = Field(default=None, max_length=64)
 
 
 class EnergyIn(Body):
     speed: str | None = Field(default=None, max_length=64, examples=["5 km/h", "3 mph"])
-    speed_m_s: float | None = Field(default=None, ge=0, le=15, allow_inf_nan=False)
+    speed_m_s: float | None = Field(
+        default=None, ge=limits.SPEED_M_S.low, le=limits.SPEED_M_S.high, allow_inf_nan=False
+    )
     grade: str | None = Field(default=None, max_length=64, examples=["5%"])
-    grade_percent: float | None = Field(default=None, ge=-50, le=50, allow_inf_nan=False)
+    grade_percent: float | None = Field(
+        default=None, ge=limits.GRADE_PERCENT.low, le=limits.GRADE_PERCENT.high, allow_inf_nan=False
+    )
     mass: str | None = Field(default=None, max_length=64, examples=["70 kg", "154 lb"])
-    body_mass_kg: float | None = Field(default=None, gt=0, le=400, allow_inf_nan=False)
+    body_mass_kg: float | None = Field(
+        default=None, ge=limits.BODY_MASS_KG.low, le=limits.BODY_MASS_KG.high, allow_inf_nan=False
+    )
     load: str | None = Text
-    load_kg: float | None = Field(default=None, ge=0, le=300, allow_inf_nan=False)
+    load_kg: float | None = Field(
+        default=None, ge=limits.LOAD_KG.low, le=limits.LOAD_KG.high, allow_inf_nan=False
+    )
     sled: str | None = Text
-    sled_kg: float | None = Field(default=None, ge=0, le=1000, allow_inf_nan=False)
+    sled_kg: float | None = Field(
+        default=None, ge=limits.SLED_KG.low, le=limits.SLED_KG.high, allow_inf_nan=False
+    )
     duration: str | None = Field(default=None, max_length=64, examples=["30 min"])
-    duration_s: float | None = Field(default=None, ge=0, le=7 * 24 * 3600, allow_inf_nan=False)
+    duration_s: float | None = Field(
+        default=None, ge=limits.DURATION_S.low, le=limits.DURATION_S.high, allow_inf_nan=False
+    )
+    age_years: float | None = Field(
+        default=None,
+        ge=limits.ADULT_AGE_YEARS.low,
+        le=limits.ADULT_AGE_YEARS.high,
+        allow_inf_nan=False,
+    )
+    sex: Literal["male", "female"] | None = None
+    height_m: float | None = Field(
+        default=None, ge=limits.HEIGHT_M.low, le=limits.HEIGHT_M.high, allow_inf_nan=False
+    )
+    rmr_equation: Literal["harris-benedict", "mifflin-st-jeor"] = "harris-benedict"
     direction: Literal["forward", "backward"] = "backward"
     gait: Literal["walk", "run"] | None = None
     setting: Literal["overground", "treadmill", "deadmill", "curved-treadmill"] = "overground"
@@ -36,7 +60,13 @@ class EnergyIn(Body):
 
 
 class EnergyOut(BaseModel):
-    """Energy cost; ``kcal`` fields only when a duration was given."""
+    """Energy cost; ``kcal`` fields only when a duration was given.
+
+    ``forward_*``: the engine's forward baseline at the same gait. ``gross_kcal`` MET x kg x h,
+    ``gross_kcal_o2`` from VO2 at 5 kcal/L; ``net_kcal`` gross minus the person's own resting
+    energy when age, sex and height are given, else (MET - 1) x kg x h (``net_convention`` says
+    which); ``met_corrected`` (Kozey 2010) is an intensity, never multiplied into kcal.
+    """
 
     met: float
     vo2_ml_kg_min: float
@@ -60,3 +90,9 @@ class EnergyOut(BaseModel):
     duration_s: float | None
     gross_kcal: float | None
     net_kcal: float | None
+    gross_kcal_o2: float | None = None
+    net_convention: str | None = None
+    met_corrected: float | None = None
+    forward_gait: str | None = None
+    forward_certainty: str | None = None
+    notes: list[str] = []

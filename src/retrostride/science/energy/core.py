@@ -10,11 +10,13 @@ Categorical inputs take enum members, their strings, or small integer codes (arr
 - ``setting``: 0 overground, 1 treadmill, 2 deadmill, 3 curved-treadmill;
 - ``surface``: an index into :data:`SURFACE_NAMES` or the name (``None`` is firm ground).
 
-Where each line is drawn (refused with :class:`InputError`, naming the field and the accepted
-form): speed below 0 or above 12.5 m/s (faster than any human sprint); walking above 4.5 m/s
-(faster than race walking's 4.0 m/s, Compendium 2024 15528); grade beyond +-100% (45 degrees:
-climbing, not walking); body mass <= 0 or above 650 kg; load below 0 or above twice body mass;
-sled below 0 or above 1000 kg; NaN or infinite values anywhere.
+Valid ranges come from one table, :mod:`retrostride.science.limits` (each bound with its source):
+speed 0-12.5 m/s, walking up to 4.5 m/s, grade +-100% (fitted +-45%: warned), body mass
+20-400 kg, load 0 to twice body mass, sled 0-1000 kg; NaN or infinite values are outside. Two
+ceilings of human capacity are checked on the answer: a sustained intensity above 25 MET and a
+sled pull above 1.0 body weight. :func:`estimate` (one condition) refuses any of these with
+:class:`InputError` naming the field and the bound; :func:`estimate_arrays` sets the element to
+NaN (``valid`` False) with a warning saying why, and answers the rest.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from retrostride.errors import InputError
+from retrostride.science import limits
 from retrostride.science.energy import backward as bw
 from retrostride.science.energy import certainty as cert
 from retrostride.science.energy import machines
@@ -57,11 +60,11 @@ MODEL_VERSION: Final = "retrostride-energy 1.0"
 DIRECTION_CODES: Final = ("forward", "backward")
 GAIT_CODES: Final = ("auto", "walk", "run")
 SETTING_CODES: Final = ("overground", "treadmill", "deadmill", "curved-treadmill")
-MAX_SPEED_M_S: Final = 12.5
-MAX_WALK_SPEED_M_S: Final = 4.5
-MAX_GRADE_PERCENT: Final = 100.0
-MAX_BODY_MASS_KG: Final = 650.0
-MAX_SLED_KG: Final = 1000.0
+MAX_SPEED_M_S: Final = limits.SPEED_M_S.high
+MAX_WALK_SPEED_M_S: Final = limits.WALK_SPEED_M_S.high
+MAX_GRADE_PERCENT: Final = limits.GRADE_PERCENT.high
+MAX_BODY_MASS_KG: Final = limits.BODY_MASS_KG.high
+MAX_SLED_KG: Final = limits.SLED_KG.high
 
 _TERRAIN: Final = np.array([surface.terrain_factor for surface in SURFACES])
 _FRICTION: Final = np.array([surface.sled_friction for surface in SURFACES])
@@ -116,7 +119,9 @@ class EnergyArrays:
     ``met`` gross MET; ``forward_met`` the same model forward under the same conditions and gait
     (the baseline of ``ratio_to_forward``); ``gait`` codes (1 walk, 2 run); ``certainty`` codes
     (index into :data:`~retrostride.science.energy.certainty.LEVELS`); ``kcal_per_min`` by the
-    MET x kg x h convention, ``kcal_per_min_o2`` by 5 kcal per litre O2.
+    MET x kg x h convention, ``kcal_per_min_o2`` by 5 kcal per litre O2. ``valid`` is False
+    where an input was outside its range or the answer beyond human capacity (values NaN, a
+    warning says why).
     """
 
     met: FloatArray
@@ -131,6 +136,7 @@ class EnergyArrays:
     extrapolated: NDArray[np.bool_]
     certainty: NDArray[np.int8]
     certainty_distance: FloatArray
+    valid: NDArray[np.bool_]
     sources: tuple[str, ...]
     warnings: tuple[str, ...]
     edition: int
@@ -164,42 +170,51 @@ def _codes(values: Any, names: Sequence[str], field: str, *, none_code: int | No
 
 def _check(ok: NDArray[np.bool_], values: FloatArray, field: str, expected: str) -> None:
     if not bool(np.all(ok)):
-        bad = values[~ok].ravel()[0]
+        bad = np.broadcast_to(values, ok.shape)[~ok].ravel()[0]
         raise InputError(field, float(bad), expected)
 
 
-def _validate(
+def _input_checks(
     speed: FloatArray,
     grade: FloatArray,
     mass: FloatArray,
     load: FloatArray,
     sled: FloatArray,
-) -> None:
-    _check(
-        (speed >= 0) & (speed <= MAX_SPEED_M_S),
-        speed,
-        "speed",
-        "a speed from 0 to 12.5 m/s (45 km/h), e.g. '3.5 mph' or '5.6 km/h'",
+    gait_code: NDArray[np.int8],
+) -> list[tuple[NDArray[np.bool_], FloatArray, str, str]]:
+    """(ok, values, field, expected) for every input bound of :mod:`~retrostride.science.limits`."""
+    mass_ok = limits.BODY_MASS_KG.mask(mass)
+    with np.errstate(invalid="ignore"):
+        load_ok = (load >= 0) & (load <= limits.LOAD_TO_BODY_MASS_MAX * mass)
+        walk_ok = ~((gait_code == 1) & (speed > limits.WALK_SPEED_M_S.high))
+    return [
+        (
+            limits.SPEED_M_S.mask(speed),
+            speed,
+            "speed_m_s",
+            limits.SPEED_M_S.expected + " (45 km/h), e.g. '3.5 mph' or '5.6 km/h'",
+        ),
+        (walk_ok, speed, "speed_m_s", "a walking speed up to 4.5 m/s (choose running above it)"),
+        (
+            limits.GRADE_PERCENT.mask(grade),
+            grade,
+            "grade_percent",
+            limits.GRADE_PERCENT.expected + " (negative downhill), e.g. '5' or '-3 %'",
+        ),
+        (mass_ok, mass, "body_mass_kg", limits.BODY_MASS_KG.expected),
+        (load_ok, load, "load_kg", "a carried load from 0 kg to twice body mass, e.g. '10 kg'"),
+        (limits.SLED_KG.mask(sled), sled, "sled_kg", limits.SLED_KG.expected),
+    ]
+
+
+def sled_pull_body_weights(
+    sled_kg: FloatArray, body_mass_kg: FloatArray, grade_percent: FloatArray, friction: FloatArray
+) -> FloatArray:
+    """Force needed to drag the sled [body weights]: ``m_s (mu cos + sin) / m_body``."""
+    rise = grade_percent / 100.0
+    return np.asarray(
+        sled_kg * (friction + rise) / np.sqrt(1.0 + rise * rise) / body_mass_kg, dtype=np.float64
     )
-    _check(
-        np.abs(grade) <= MAX_GRADE_PERCENT,
-        grade,
-        "grade",
-        "a grade from -100% to 100% (negative downhill), e.g. '5' or '-3 %'",
-    )
-    _check(
-        (mass > 0) & (mass <= MAX_BODY_MASS_KG),
-        mass,
-        "mass",
-        "a body mass above 0 and up to 650 kg",
-    )
-    _check(
-        (load >= 0) & (load <= 2 * mass),
-        load,
-        "load",
-        "a carried load from 0 kg to twice body mass, e.g. '10 kg'",
-    )
-    _check((sled >= 0) & (sled <= MAX_SLED_KG), sled, "sled", "a sled mass from 0 to 1000 kg")
 
 
 CHUNK: Final = 16384  # elements per pass: temporaries stay in the CPU cache
@@ -225,8 +240,14 @@ def estimate_arrays(
     sled_kg: ArrayLike | None = 0.0,
     body_mass_kg: ArrayLike = 70.0,
     edition: int = 2024,
+    *,
+    invalid: str = "nan",
 ) -> EnergyArrays:
-    """Energy cost of every condition (inputs broadcast together; see the module docstring)."""
+    """Energy cost of every condition (inputs broadcast together; see the module docstring).
+
+    ``invalid``: ``"nan"`` (default) sets an element outside the valid ranges, or beyond human
+    capacity, to NaN with a warning; ``"raise"`` refuses it with :class:`InputError`.
+    """
     edition = check_edition(edition)
     inputs = [
         np.asarray(speed_m_s, dtype=np.float64),
@@ -241,13 +262,27 @@ def estimate_arrays(
     ]
     shape = np.broadcast_shapes(*(a.shape for a in inputs))
     flat = [_flat(a, shape) for a in inputs]
-    _validate(*flat[:5])
     size = int(np.prod(shape))
+    warnings: list[str] = []
+    valid = np.ones(size, dtype=np.bool_)
+    for ok, values, field, expected in _input_checks(
+        flat[0], flat[1], flat[2], flat[3], flat[4], flat[6]
+    ):
+        if invalid == "raise":
+            _check(ok, values, field, expected)
+        elif not bool(np.all(ok)):
+            bad = ~np.broadcast_to(ok, (size,))
+            valid &= ~bad
+            warnings.append(f"{field}: {int(bad.sum())} value(s) outside {expected}: NaN")
+    if not bool(np.all(valid)):  # placeholders the model can compute; outputs NaN below
+        flat = [np.broadcast_to(a, (size,)).copy() for a in flat]
+        for index, safe in enumerate((1.0, 0.0, 70.0, 0.0, 0.0)):
+            flat[index][~valid] = safe
+        flat[6][~valid] = 0
     out: dict[str, NDArray[Any]] = {
         name: np.empty(size, dtype=dtype) for name, dtype in _OUTPUTS.items()
     }
     used: set[str] = set()
-    warnings: list[str] = []
     for start in range(0, size, CHUNK):
         stop = min(start + CHUNK, size)
         part = [a if a.ndim == 0 else a[start:stop] for a in flat]
@@ -256,16 +291,75 @@ def estimate_arrays(
             out[name][start:stop] = values
         used |= chunk_used
         warnings.extend(w for w in chunk_warnings if w not in warnings)
+    valid &= _capacity(out, flat, size, invalid, warnings)
+    if not bool(np.all(valid)):
+        for name, dtype in _OUTPUTS.items():
+            if dtype is np.float64:
+                out[name][~valid] = np.nan
+        out["extrapolated"][~valid] = True
+        out["certainty"][~valid] = len(cert.LEVELS) - 1
     sources = tuple(
         EDITION_SOURCES[edition] if key == "edition" else SOURCES[key]
         for key in ("edition", *sorted(used - {"edition"}))
     )
     return EnergyArrays(
         **{name: values.reshape(shape) for name, values in out.items()},  # type: ignore[arg-type]
+        valid=valid.reshape(shape),
         sources=sources,
         warnings=tuple(warnings),
         edition=edition,
     )
+
+
+def _capacity(
+    out: dict[str, NDArray[Any]],
+    flat: list[NDArray[Any]],
+    size: int,
+    invalid: str,
+    warnings: list[str],
+) -> NDArray[np.bool_]:
+    """False where the answer is beyond human capacity (see :mod:`~retrostride.science.limits`)."""
+    speed, grade, mass, _load, sled = flat[:5]
+    ok = np.ones(size, dtype=np.bool_)
+    if bool(np.any(np.asarray(sled) > 0)):
+        pull = sled_pull_body_weights(sled, mass, grade, _FRICTION.take(flat[8]))
+        too_heavy = np.broadcast_to(pull > limits.SLED_PULL_BODY_WEIGHTS_MAX, (size,))
+        if bool(np.any(too_heavy)):
+            worst = float(np.broadcast_to(pull, (size,))[too_heavy].max())
+            expected = (
+                f"a sled a person can drag: this one needs a pull of {worst:.2f} body weights, "
+                f"above the {limits.SLED_PULL_BODY_WEIGHTS_MAX:g} body weight that shoe friction "
+                "and body weight allow"
+            )
+            if invalid == "raise":
+                raise InputError(
+                    "sled_kg", float(np.broadcast_to(sled, (size,))[too_heavy][0]), expected
+                )
+            ok &= ~too_heavy
+            warnings.append(
+                f"{int(too_heavy.sum())} sled value(s) need more than "
+                f"{limits.SLED_PULL_BODY_WEIGHTS_MAX:g} body weight of pull: NaN"
+            )
+    met = np.where(ok, out["met"], 0.0)
+    too_hard = met > limits.MET_SUSTAINED_MAX
+    if bool(np.any(too_hard)):
+        worst = float(met[too_hard].max())
+        on_sled = bool(np.any(np.broadcast_to(sled, (size,))[too_hard] > 0))
+        field = "sled_kg" if on_sled else "speed_m_s"
+        expected = (
+            f"conditions a person can sustain: these give {worst:.1f} MET "
+            f"(VO2 {worst * VO2_ML_KG_MIN_PER_MET:.0f} mL/kg/min), above the "
+            f"{limits.MET_SUSTAINED_MAX:g} MET ceiling (beyond the highest VO2max measured, "
+            "90.6 mL/kg/min: Burtscher et al. 2011)"
+        )
+        if invalid == "raise":
+            values = np.broadcast_to(speed if field == "speed_m_s" else sled, (size,))
+            raise InputError(field, float(values[too_hard][0]), expected)
+        ok &= ~too_hard
+        warnings.append(
+            f"{int(too_hard.sum())} value(s) above {limits.MET_SUSTAINED_MAX:g} MET: NaN"
+        )
+    return ok
 
 
 _OUTPUTS: Final[dict[str, type]] = {
@@ -316,13 +410,6 @@ def _compute(
     any_walk = not bool(np.all(run))
     if bool(np.any(auto)):
         used.add("transition")
-    walk_ok = run | (speed <= MAX_WALK_SPEED_M_S)
-    _check(
-        walk_ok,
-        np.broadcast_to(speed, walk_ok.shape),
-        "speed",
-        "a walking speed up to 4.5 m/s (choose running above it)",
-    )
 
     # Forward terms of the same model.
     treadmill = setting_code == 1
@@ -456,8 +543,8 @@ def _compute(
     level_code = np.maximum(level_code, floor) if np.ndim(floor) or floor else level_code
     if bool(np.any((gait_code == 1) & (speed > bw.FORWARD_TRANSITION_M_S))):
         warnings.append("walking asked for above the walk-run transition speed")
-    if bool(np.any(np.abs(grade) > 45.0)):
-        warnings.append("grade beyond the measured +-45% (Minetti 2002): extrapolated")
+    if bool(np.any(np.abs(grade) > (limits.GRADE_PERCENT.fitted_high or 45.0))):
+        warnings.append(f"grade beyond the measured range: {limits.GRADE_PERCENT.fitted_source}")
 
     vo2 = met * VO2_ML_KG_MIN_PER_MET
     vo2_l_min = vo2 * mass

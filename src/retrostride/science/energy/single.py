@@ -8,6 +8,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from retrostride.errors import InputError
+from retrostride.science import limits
 from retrostride.science.energy import certainty as cert
 from retrostride.science.energy.compendium import (
     DEFAULT_EDITION,
@@ -88,6 +89,7 @@ def estimate(conditions: Conditions) -> EnergyEstimate:
         sled_kg=np.array([conditions.sled_kg or 0.0], dtype=np.float64),
         body_mass_kg=np.array([conditions.body_mass_kg], dtype=np.float64),
         edition=conditions.edition,
+        invalid="raise",
     )
     gait = Gait.RUN if int(result.gait[0]) == 2 else Gait.WALK
     direction = Direction.BACKWARD if int(result.direction[0]) == 1 else Direction.FORWARD
@@ -117,8 +119,7 @@ def estimate(conditions: Conditions) -> EnergyEstimate:
 
 def from_row(row: CompendiumRow, body_mass_kg: float = 70.0) -> EnergyEstimate:
     """A Compendium row as an estimate: the published MET, no model, certainty ``high``."""
-    if not 0 < body_mass_kg <= 650:
-        raise InputError("mass", body_mass_kg, "a body mass above 0 and up to 650 kg")
+    limits.BODY_MASS_KG.check(body_mass_kg)
     vo2 = row.met * VO2_ML_KG_MIN_PER_MET
     direction = Direction.BACKWARD if row.direction == "backward" else Direction.FORWARD
     return EnergyEstimate(

@@ -13,6 +13,7 @@ import math
 from enum import StrEnum
 
 from retrostride.errors import InputError
+from retrostride.science import limits
 
 
 class BodyFatMethod(StrEnum):
@@ -30,10 +31,8 @@ METHOD_FORMS = ", ".join(m.value for m in BodyFatMethod)
 
 
 def check_body_mass_kg(mass_kg: float) -> float:
-    """A body mass [kg] of 20-350 kg."""
-    if not math.isfinite(mass_kg) or not 20.0 <= mass_kg <= 350.0:
-        raise InputError("body_mass", mass_kg, "a body mass of 20-350 kg")
-    return float(mass_kg)
+    """A body mass [kg] inside :data:`retrostride.science.limits.BODY_MASS_KG`."""
+    return limits.BODY_MASS_KG.check(mass_kg)
 
 
 def check_body_fat(percent: float, method: str | None, detail: str | None) -> BodyFatMethod:

@@ -18,6 +18,7 @@ import math
 from dataclasses import dataclass, field
 
 from retrostride.errors import InputError
+from retrostride.science import limits
 
 VALID_AGE_YEARS = (40.0, 80.0)
 """The age range of Enright & Sherrill's sample [years]."""
@@ -63,10 +64,8 @@ def interpret_6mwd(
     """A walked distance [m] as percent of Enright & Sherrill's prediction, with its LLN."""
     if not math.isfinite(distance_m) or not 0.0 <= distance_m <= 1500.0:
         raise InputError("six_minute_walk", distance_m, "a distance in metres (0-1500)")
-    if not 1.0 <= height_m <= 2.5:
-        raise InputError("height", height_m, "a height of 1.0-2.5 m")
-    if not 20.0 <= mass_kg <= 300.0:
-        raise InputError("mass", mass_kg, "a body mass of 20-300 kg")
+    limits.HEIGHT_M.check(height_m)
+    limits.BODY_MASS_KG.check(mass_kg)
     warnings: list[str] = []
     low, high = VALID_AGE_YEARS
     if not low <= age_years <= high:
