@@ -99,7 +99,8 @@ def walk_fit(
 ) -> bytes:
     """A walk (sport 11) of ``n_records`` records, ``step_s`` apart, with a lap and a session.
 
-    ``session`` overrides or adds session fields {number: (base type, raw value)}.
+    ``session`` overrides or adds session fields {number: (base type, raw value)}; a negative
+    value leaves the field out.
     """
     t0 = fit_time(start_unix_s)
     msgs: list[tuple[int, Sequence[Field]] | tuple[int, Sequence[Field], Sequence[DevField]]] = [
@@ -136,7 +137,8 @@ def walk_fit(
         11: (UINT16, 100),
     }
     fields_s.update(session or {})
+    session_fields = [(num, base, value) for num, (base, value) in fields_s.items() if value >= 0]
     msgs.append((LAP, lap))
-    msgs.append((SESSION, [(num, base, value) for num, (base, value) in fields_s.items()]))
+    msgs.append((SESSION, session_fields))
     msgs.append((ACTIVITY, [(253, UINT32, end), (1, UINT16, 1), (5, UINT32, end + 3600)]))
     return make_fit(msgs)

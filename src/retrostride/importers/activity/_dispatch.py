@@ -88,7 +88,9 @@ def parse_payload(
         )
     warns = list(dict.fromkeys(quirks + warns))  # the same warning once, in order
     for session in sessions:
-        if len(sessions) > 1:
+        # Several sessions of a FIT or TCX file are the parts of one multisport activity;
+        # a GPX file's are separate walks (tracks on other days or hours apart): not linked.
+        if len(sessions) > 1 and fmt != GPX:
             session.group = source.sha256[:16]
         session.source = source
         session.warnings = list(warns)

@@ -97,6 +97,17 @@ class PointTable:
         self._epochs.clear()
         self._offsets.clear()
 
+    def subset(self, rows: np.ndarray, *, with_notes: bool) -> PointTable:
+        """The rows selected by the boolean mask ``rows`` (notes of bad input only if asked)."""
+        out = PointTable()
+        for name in (*COLUMNS, "epoch", "offset"):
+            column = getattr(self, name)
+            setattr(out, name, column[rows] if column.shape[0] else column)
+        if with_notes:
+            out.bad_times = list(self.bad_times)
+            out.bad_values = list(self.bad_values)
+        return out
+
 
 TIME_CHUNK = 65_536
 """Points between two ``PointTable.flush_times`` calls."""

@@ -26,6 +26,19 @@ class GroupTotals:
     cadence: float | None = None
 
 
+LAP_OFFSET_WARN_S = 60.0
+"""A lap StartTime further than this from its first trackpoint is reported."""
+
+
+def _hm(seconds: float) -> str:
+    """'6 h 08 min' or '95 s' for a time difference (sign dropped)."""
+    seconds = abs(seconds)
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    hours, minutes = divmod(round(seconds / 60.0), 60)
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+
+
 def check_fault(path: Path, fault: str | None, n_points: int, salvage: bool) -> str | None:
     """Refuse a file whose XML breaks off, unless salvaging; the salvage note otherwise."""
     if fault is None:
@@ -216,7 +229,12 @@ def _apply_lap_totals(
             nxt = totals[following] if following < len(totals) else None
             if nxt is not None and nxt.start_utc_s is not None:
                 end = max(end, nxt.start_utc_s - t0)
-            if 0.0 <= offset <= seg.start_offset_s:
+            if abs(offset - seg.start_offset_s) > LAP_OFFSET_WARN_S:
+                warns.append(
+                    f"lap {int(g) + 1}: its start time and its first point are "
+                    f"{_hm(offset - seg.start_offset_s)} apart: the points' times are kept"
+                )
+            elif 0.0 <= offset <= seg.start_offset_s:
                 seg.start_offset_s = offset
                 seg.elapsed_s = end - offset
         lost = bool((~keep[group == g]).any())

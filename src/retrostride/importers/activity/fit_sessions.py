@@ -205,6 +205,8 @@ def _one_session(
         elapsed = float(samples.time_s[-1]) if len(samples) else None
         moving = None
         distance = _last_finite(samples.distance_m)
+    elif len(samples):
+        elapsed, distance = _records_past_summary(sport, elapsed, distance, samples, warns)
     kcal = _float(msg, "total_calories")
     setting = Setting.TREADMILL if sub_sport == "treadmill" else Setting.OVERGROUND
     session = Session(
@@ -232,6 +234,43 @@ def _one_session(
             continue  # a lap summary written before the damage describes lost data
         session.segments.append(seg)
     return session
+
+
+RECORDS_PAST_SUMMARY_S = 60.0
+"""Records running this much past the session message's elapsed time outvote it."""
+
+
+def _records_past_summary(
+    sport: str,
+    elapsed: float | None,
+    distance: float | None,
+    samples: Samples,
+    warns: list[str],
+) -> tuple[float | None, float | None]:
+    """Elapsed time and distance where the records run past what the session message says.
+
+    A session message written early (a device that stopped summing when a lap went missing)
+    gives less time and distance than the records hold: the records then decide, with a warning.
+    """
+    record_end = float(samples.time_s[-1])
+    record_dist = _last_finite(samples.distance_m)
+    if elapsed is None or record_end > elapsed + RECORDS_PAST_SUMMARY_S:
+        said = "no elapsed time" if elapsed is None else f"{elapsed:.0f} s"
+        warns.append(
+            f"{sport}: the records run to {record_end:.0f} s but the session summary says "
+            f"{said}: elapsed time taken from the records"
+        )
+        elapsed = record_end
+        if record_dist is not None and (distance is None or record_dist > distance * 1.01 + 10):
+            said = "no distance" if distance is None else f"{distance:.0f} m"
+            warns.append(
+                f"{sport}: the records reach {record_dist:.0f} m but the session summary says "
+                f"{said}: distance taken from the records"
+            )
+            distance = record_dist
+    elif distance is None and record_dist is not None:
+        distance = record_dist
+    return elapsed, distance
 
 
 def _last_finite(values: np.ndarray[Any, np.dtype[np.float64]] | None) -> float | None:

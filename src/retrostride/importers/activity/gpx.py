@@ -206,14 +206,31 @@ def parse(
         )
     if sport not in STEP_SPORTS and np.isfinite(table.cad).any():
         warns.append("cadence kept as written (sport unknown, so not converted to steps)")
-    session, more = _xml.build_session(
-        path,
-        table,
-        sport=sport,
-        home_time_zone=home_time_zone,
-        group_names=names,
-        group_word="track",
-        double_cadence=sport in STEP_SPORTS,
-    )
-    session.title = next((nm for nm in names if nm), None)
-    return [session], warns + more, recovered
+    from retrostride.importers.activity._split import split_tracks
+
+    groups = split_tracks(table, home_time_zone)
+    sessions: list[Session] = []
+    for i, group in enumerate(groups):
+        part = (
+            table
+            if len(groups) == 1
+            else table.subset(np.isin(table.group, group), with_notes=i == 0)
+        )
+        session, more = _xml.build_session(
+            path,
+            part,
+            sport=sport,
+            home_time_zone=home_time_zone,
+            group_names=names,
+            group_word="track",
+            double_cadence=sport in STEP_SPORTS,
+        )
+        session.title = next((names[g] for g in group if g < len(names) and names[g]), None)
+        sessions.append(session)
+        warns.extend(w for w in more if w not in warns)
+    if len(sessions) > 1:
+        warns.append(
+            f"{len(sessions)} sessions: tracks more than 3 h apart or on different days are "
+            "separate walks"
+        )
+    return sessions, warns, recovered
