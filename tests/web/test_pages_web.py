@@ -9,7 +9,16 @@ from typing import Any
 from urllib.parse import unquote
 
 import pytest
-from web_helpers import PASSWORD, account_id, csrf, make_client, post_form, register, text_of
+from web_helpers import (
+    PASSWORD,
+    account_id,
+    csrf,
+    make_client,
+    post_form,
+    register,
+    text_of,
+    web_settings,
+)
 
 from retrostride.science.energy import Conditions, estimate
 
@@ -299,11 +308,15 @@ def test_invitation_link_leads_a_clinician_through_login(web_app: Any) -> None:
     assert "Only a clinician" not in r.text
 
 
-def test_forgotten_password_by_the_mailed_link(browser: Any) -> None:
+def test_forgotten_password_by_the_mailed_link(tmp_path: Path) -> None:
     from sqlalchemy import select
 
+    from retrostride.api.app import create_app
     from retrostride.store.accounts import MailOutboxRow
 
+    # links in the server's log: the opt-in of installs without a mail server
+    app = create_app(web_settings(f"sqlite:///{tmp_path / 'w.sqlite'}", log_reset_links=True))
+    browser = make_client(app)
     register(browser, "ada@example.org")
     post_form(browser, "/logout", {})
     answers = [browser.post("/forgot-password", data={"email": email}).text

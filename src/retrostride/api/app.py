@@ -17,6 +17,7 @@ from retrostride.api.database import reader_sessions
 from retrostride.api.errors import install_error_handlers
 from retrostride.api.settings import Settings
 from retrostride.services.accounts import AccountRules
+from retrostride.services.mail import MailSettings
 from retrostride.store.db import Database, open_database
 
 DESCRIPTION = """\
@@ -47,6 +48,12 @@ def account_rules(settings: Settings) -> AccountRules:
         public_url=settings.public_url,
         argon2_time_cost=settings.argon2_time_cost,
         argon2_memory_kib=settings.argon2_memory_kib,
+        mail=MailSettings(
+            host=settings.smtp_host, port=settings.smtp_port, user=settings.smtp_user,
+            password=settings.smtp_password, sender=settings.smtp_from,
+            tls=settings.smtp_tls,  # type: ignore[arg-type]  # checked by Settings.check
+            log_links=settings.log_reset_links,
+        ),
     )
 
 

@@ -44,6 +44,18 @@ class Settings:
     """Base of links the server writes into messages (reset and invitation links)."""
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
+    smtp_host: str = ""
+    """Mail server for password-reset messages (empty: the server sends no mail)."""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = ""
+    """Sender address of the server's messages (needed with ``smtp_host``)."""
+    smtp_tls: str = "starttls"
+    """``starttls`` (port 587), ``ssl`` (port 465) or ``none`` (a relay on loopback only)."""
+    log_reset_links: bool = False
+    """Write reset links to the server's log (installs without mail). A risk: whoever reads
+    the log can take over any account that asks for a reset."""
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
@@ -64,6 +76,10 @@ class Settings:
         """Refuse settings that make no sense, naming the setting."""
         if self.registration not in ("open", "invite"):
             raise InputError("registration", self.registration, "'open' or 'invite'")
+        if self.smtp_tls not in ("starttls", "ssl", "none"):
+            raise InputError("smtp_tls", self.smtp_tls, "'starttls', 'ssl' or 'none'")
+        if self.smtp_host and not self.smtp_from:
+            raise InputError("smtp_from", self.smtp_from, "a sender address with smtp_host")
         for name in ("max_upload_bytes", "max_upload_files", "login_max_failures",
                      "session_ttl_s", "login_rate_per_minute"):
             if int(getattr(self, name)) <= 0:

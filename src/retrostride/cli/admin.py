@@ -23,6 +23,9 @@ def register(app: typer.Typer) -> None:
         no_args_is_help=True,
     )
     app.add_typer(admin)
+    from retrostride.cli import admin_reset
+
+    admin_reset.register(admin)
 
     @admin.command("grant")
     def grant(

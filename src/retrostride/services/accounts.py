@@ -9,10 +9,9 @@ account, except registration refusing a taken address.
 from __future__ import annotations
 
 import hashlib
-import logging
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
@@ -21,6 +20,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session as OrmSession
 
 from retrostride.errors import InputError, RetrostrideError
+from retrostride.services.mail import MailSettings, deliver
 from retrostride.store.accounts import (
     ROLES,
     AccountRow,
@@ -33,8 +33,6 @@ from retrostride.store.accounts import (
 )
 from retrostride.store.db import utc_now
 from retrostride.store.models import PersonRow
-
-mail_log = logging.getLogger("retrostride.mail")
 
 PASSWORD_MIN_CHARS = 10
 """Shortest accepted password (NIST SP 800-63B section 3.1.1.2 asks at least 8; we ask 10)."""
@@ -85,6 +83,8 @@ class AccountRules:
     public_url: str = "http://127.0.0.1:8000"
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
+    mail: MailSettings = field(default_factory=MailSettings)
+    """How messages leave the server (SMTP, or nowhere; see :mod:`retrostride.services.mail`)."""
 
     def hasher(self) -> PasswordHasher:
         return _hasher(self.argon2_time_cost, self.argon2_memory_kib)
@@ -328,21 +328,16 @@ def revoke_api_token(db: OrmSession, account_id: int, token_id: int) -> bool:
     return bool(getattr(result, "rowcount", 0))
 
 
-def send_mail(db: OrmSession, recipient: str, subject: str, body: str) -> None:
-    """Queue a message in the outbox and hand it to the ``retrostride.mail`` logger."""
+def send_mail(
+    db: OrmSession, recipient: str, subject: str, body: str, settings: MailSettings | None = None
+) -> bool:
+    """Keep a message in the outbox and send it (SMTP when configured); True when sent."""
     db.add(MailOutboxRow(recipient=recipient, subject=subject, body=body, created_at=utc_now()))
-    mail_log.info("mail to %s: %s\n%s", recipient, subject, body)
+    return deliver(settings or MailSettings(), recipient, subject, body)
 
 
-def request_password_reset(db: OrmSession, rules: AccountRules, email: str) -> None:
-    """Mail a reset link if the address has an account; the caller always answers the same."""
-    try:
-        email = normalise_email(email)
-    except InputError:
-        return
-    account = db.scalar(select(AccountRow).where(AccountRow.email == email))
-    if account is None:
-        return
+def create_reset_link(db: OrmSession, rules: AccountRules, account: AccountRow) -> str:
+    """A one-time link [URL] that sets a new password for ``account`` within ``reset_ttl_s``."""
     token = new_secret()
     now = utc_now()
     db.add(
@@ -354,7 +349,30 @@ def request_password_reset(db: OrmSession, rules: AccountRules, email: str) -> N
             used_at=None,
         )
     )
-    link = f"{rules.public_url.rstrip('/')}/reset-password?token={token}"
+    db.flush()
+    return f"{rules.public_url.rstrip('/')}/reset-password?token={token}"
+
+
+def reset_link_for(db: OrmSession, rules: AccountRules, email: str) -> str:
+    """A one-time reset link for the account of ``email`` (an administrator hands it over)."""
+    address = normalise_email(email)
+    account = db.scalar(select(AccountRow).where(AccountRow.email == address))
+    if account is None:
+        raise InputError("email", email, "the address of an existing account")
+    return create_reset_link(db, rules, account)
+
+
+def request_password_reset(db: OrmSession, rules: AccountRules, email: str) -> None:
+    """Mail a reset link if the address has an account; the caller always answers the same."""
+    try:
+        email = normalise_email(email)
+    except InputError:
+        return
+    account = db.scalar(select(AccountRow).where(AccountRow.email == email))
+    if account is None:
+        return
+    link = create_reset_link(db, rules, account)
+    token = link.rsplit("token=", 1)[1]
     send_mail(
         db,
         account.email,
@@ -362,6 +380,7 @@ def request_password_reset(db: OrmSession, rules: AccountRules, email: str) -> N
         f"Someone asked to reset the password of this account. To choose a new one, open\n{link}\n"
         f"within {rules.reset_ttl_s // 60} minutes, or send this token to POST "
         f"/api/auth/password-reset/confirm:\n{token}\nIf it was not you, ignore this message.",
+        rules.mail,
     )
     db.flush()
 

@@ -148,7 +148,15 @@ def logout(request: Request, principal: PagePrincipal, db: Db) -> Response:
 @router.get("/forgot-password")
 def forgot_form(request: Request) -> Response:
     return render(request, "forgot.html", None, title="Forgotten password", errors={},
-                  values={}, sent=False)
+                  values={}, sent=False, mail=_mail_state(request))
+
+
+def _mail_state(request: Request) -> str:
+    """``smtp`` (messages are sent), ``log`` (links go to the server's log) or ``none``."""
+    settings = request.app.state.settings
+    if settings.smtp_host and settings.smtp_from:
+        return "smtp"
+    return "log" if settings.log_reset_links else "none"
 
 
 @router.post("/forgot-password")
@@ -159,11 +167,11 @@ async def forgot(request: Request, db: Db, rules: Rules, email: Text = "") -> Re
     except TooManyRequests:
         return render(request, "forgot.html", None, status_code=429, title="Forgotten password",
                       errors={"form": "Too many attempts from here. Wait a minute."},
-                      values={"email": email}, sent=False)
+                      values={"email": email}, sent=False, mail=_mail_state(request))
     await run_in_threadpool(accounts.request_password_reset, db, rules, email)
     db.commit()
     return render(request, "forgot.html", None, title="Forgotten password", errors={},
-                  values={}, sent=True)
+                  values={}, sent=True, mail=_mail_state(request))
 
 
 @router.get("/reset-password")
