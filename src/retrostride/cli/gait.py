@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich import box
@@ -15,7 +15,7 @@ from rich.table import Table
 from retrostride.cli.gait_session import attach_to_session
 from retrostride.cli.log import DatabaseOption
 from retrostride.errors import FileRefused, InputError, RetrostrideError
-from retrostride.gait.recording import FootPair, Placement, Recording
+from retrostride.gait.recording import FootPair, Recording
 from retrostride.gait.result import GaitResult
 
 gait_app = typer.Typer(
@@ -104,52 +104,61 @@ def analyze_command(
             "direction and cadence, and their energy is re-estimated."
         ),
     ] = None,
+    trial: Annotated[
+        int | None,
+        typer.Option(help="Analyse only this trial of a multi-trial file (1-based); needed "
+                     "with --session for such a file."),
+    ] = None,
+    offset: Annotated[
+        float | None,
+        typer.Option(help="With --session: seconds from the session's start to the "
+                     "recording's (default: from the start times, else 0)."),
+    ] = None,
+    recording_start: Annotated[
+        str | None,
+        typer.Option(help="With --session: when the recording started (ISO 8601 with zone), "
+                     "if the file does not say."),
+    ] = None,
     database: DatabaseOption = None,
 ) -> None:
     """Analyse one recording: walking bouts with direction, steps, cadence, stride length."""
-    from retrostride.gait.pipeline import analyze
-    from retrostride.importers.imu import load_recording
+    from retrostride.cli.gait_session import worded
+    from retrostride.services.gait_analysis import analyse_file
 
-    place: Placement | None = None
-    if placement is not None:
-        try:
-            place = Placement(placement)
-        except ValueError:
-            _fail(f"--placement: {placement!r} is not valid; expected lower-back, foot or phone")
-            return
     try:
-        loaded = load_recording(file, placement=place, mounting=mounting)
-    except InputError as exc:  # only the caller's own values: the file's problems are refusals
-        _fail(f"--{exc.field}: {exc.value!r} is not valid; expected {exc.expected}")
+        analysis = analyse_file(
+            file,
+            placement=placement,
+            mounting=mounting,
+            sensor_height_m=sensor_height,
+            trial=trial,
+        )
+    except InputError as exc:
+        _fail(worded(exc))
         return
     except FileRefused as exc:
         _fail(str(exc))
         return
-    recordings: list[Recording | FootPair] = list(loaded) if isinstance(loaded, list) else [loaded]
-    params: dict[str, Any] = {}
-    if sensor_height is not None:
-        if not 0.3 <= sensor_height <= 1.5:
-            _fail(f"--sensor-height: {sensor_height} is not valid; expected 0.3-1.5 m")
-        params["sensor_height_m"] = sensor_height
+    except (RetrostrideError, ValueError) as exc:
+        _fail(f"{file}: {exc}")
+        return
     console = Console()
     out = []
-    for number, rec in enumerate(recordings, start=1):
-        if isinstance(rec, Recording) and place is not None and place is not Placement.FOOT:
-            rec.placement = place
-        lower_back = isinstance(rec, Recording) and rec.placement is Placement.LOWER_BACK
-        try:
-            result = analyze(rec, **params) if lower_back else analyze(rec)
-        except (RetrostrideError, ValueError) as exc:
-            _fail(f"{file}: {exc}")
-            return
+    n = len(analysis.results)
+    for number, (rec, result) in enumerate(
+        zip(analysis.recordings, analysis.results, strict=True), start=1
+    ):
         if as_json:
             out.append(result.to_dict(strides=strides))
         else:
             _print_result(console, result)
         if plot is not None:
-            _plot(rec, result, plot, len(recordings), number, console)
-        if session is not None:
-            attach_to_session(session, result, database)
+            _plot(rec, result, plot, n, number, console)
+    if session is not None:
+        attach_to_session(
+            session, analysis, database, trial=trial, offset_s=offset,
+            recording_start=recording_start,
+        )
     if as_json:
         typer.echo(json.dumps(out[0] if len(out) == 1 else out, indent=2))
 

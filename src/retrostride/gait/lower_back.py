@@ -11,9 +11,9 @@ import numpy.typing as npt
 from retrostride.gait._signal import bandpass, gravity_components, segment_reduce, vertical_rate
 from retrostride.gait.bouts import StepSequenceBouts
 from retrostride.gait.contacts import VerticalJerkContacts
-from retrostride.gait.direction import PendulumPhaseDirection
+from retrostride.gait.direction import PendulumPhaseDirection, SidewaysExchange
 from retrostride.gait.recording import FloatArray, Frame, IntArray, Recording
-from retrostride.gait.result import BoutResult, GaitResult, StrideTable
+from retrostride.gait.result import SIDEWAYS, BoutDirection, BoutResult, GaitResult, StrideTable
 from retrostride.gait.stride_length import (
     DEFAULT_SENSOR_HEIGHT_M,
     TROCHANTER_HEIGHT_RATIO,
@@ -190,9 +190,18 @@ class LowerBackPipeline:
             dirs = (self.direction or PendulumPhaseDirection()).estimate(
                 ap, contacts.v_z_m_s_, bout_bounds, stride_bounds, stride_bout, turning
             )
-            bout_dir, bout_conf, stride_sign = dirs.direction_, dirs.confidence_, dirs.stride_sign_
+            bout_dir: list[BoutDirection] = list(dirs.direction_)
+            bout_conf, stride_sign = dirs.confidence_.copy(), dirs.stride_sign_.copy()
+            assert a_ml is not None
+            side = SidewaysExchange().estimate(
+                ap, bandpass(a_ml, 0.5, 3.0, fs), contacts.v_z_m_s_, bout_bounds, turning
+            )
+            for kb in np.flatnonzero(side.sideways_):
+                bout_dir[kb] = SIDEWAYS
+                bout_conf[kb] = side.confidence_[kb]
+                stride_sign[stride_bout == kb] = 0.0
         else:
-            bout_dir = [Direction.UNKNOWN] * len(bout_ic)
+            bout_dir = [Direction.UNKNOWN for _ in bout_ic]
             bout_conf = np.zeros(len(bout_ic))
             stride_sign = np.zeros(stride_steps.shape[0])
 

@@ -14,12 +14,31 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 import numpy as np
 
 from retrostride.gait.recording import FloatArray, Placement
 from retrostride.science.locomotion import Direction
+
+
+class GaitOnlyDirection(StrEnum):
+    """Directions gait analysis reports that the log and the energy engine do not model.
+
+    ``sideways``: side-stepping, the body travelling along its own left-right axis (foot: the
+    lateral displacement of the strides exceeds the fore-aft; lower back: the trunk's
+    step-frequency oscillation is larger side to side than fore and aft). Attached to a logged
+    session it becomes ``unknown`` with a note (:mod:`retrostride.services.gait_analysis`).
+    """
+
+    SIDEWAYS = "sideways"
+
+
+SIDEWAYS = GaitOnlyDirection.SIDEWAYS
+
+BoutDirection = Direction | GaitOnlyDirection
+"""A bout's direction: forward, backward, unknown (the log's) or sideways (gait only)."""
 
 
 def _clean(value: float) -> float | None:
@@ -38,7 +57,7 @@ class StrideTable:
     A stride runs from one initial contact of a foot to its next one (lower back: from IC ``i`` to
     IC ``i + 2``; foot: from one mid-stance rest to the next, with its IC inside).
     ``side`` is "left", "right" or "" when unknown. ``direction_sign`` is +1 forward, -1 backward,
-    0 unknown.
+    0 unknown or sideways.
     """
 
     start_s: FloatArray
@@ -84,7 +103,7 @@ class BoutResult:
 
     start_s: float
     end_s: float
-    direction: Direction
+    direction: BoutDirection
     direction_confidence: float
     n_steps: int
     cadence_spm: float
@@ -97,6 +116,8 @@ class BoutResult:
     step_time_left_s: float = math.nan
     step_time_right_s: float = math.nan
     strides: StrideTable = field(default_factory=StrideTable.empty)
+    walked_m: float = math.nan
+    """Distance walked [m] where the pipeline measures it (foot: summed stride lengths)."""
 
     @property
     def duration_s(self) -> float:
@@ -104,7 +125,10 @@ class BoutResult:
 
     @property
     def distance_m(self) -> float:
-        """Distance walked in the bout [m] (speed x duration); NaN without speed."""
+        """Distance walked in the bout [m]: measured (``walked_m``), else speed x duration;
+        NaN without either."""
+        if math.isfinite(self.walked_m):
+            return self.walked_m
         return self.speed_m_s * self.duration_s
 
     def to_dict(self, *, strides: bool = True) -> dict[str, Any]:
@@ -154,7 +178,7 @@ class GaitResult:
         return float(sum(b.duration_s for b in self.bouts))
 
     @property
-    def direction(self) -> Direction:
+    def direction(self) -> BoutDirection:
         """The recording's overall direction: the one of all its bouts, ``mixed`` or ``unknown``."""
         known = {b.direction for b in self.bouts if b.direction is not Direction.UNKNOWN}
         if not known:
@@ -163,12 +187,24 @@ class GaitResult:
             return known.pop()
         return Direction.MIXED
 
+    @property
+    def mean_cadence_spm(self) -> float:
+        """Mean cadence over the walking [steps/min]: the bouts' own cadences weighted by their
+        durations, so it agrees with the bouts (NaN without bouts of known cadence)."""
+        pairs = [
+            (b.cadence_spm, b.duration_s)
+            for b in self.bouts
+            if math.isfinite(b.cadence_spm) and b.duration_s > 0
+        ]
+        weight = sum(d for _, d in pairs)
+        return sum(c * d for c, d in pairs) / weight if weight > 0 else math.nan
+
     def totals(self) -> dict[str, Any]:
         """Recording-level figures (JSON types)."""
-        steps_in_bouts = sum(b.n_steps for b in self.bouts)
         walk = self.walking_time_s
         fwd = sum(b.duration_s for b in self.bouts if b.direction is Direction.FORWARD)
         bwd = sum(b.duration_s for b in self.bouts if b.direction is Direction.BACKWARD)
+        side = sum(b.duration_s for b in self.bouts if b.direction is SIDEWAYS)
         return {
             "placement": self.placement.value,
             "source": self.source,
@@ -179,8 +215,9 @@ class GaitResult:
             "walking_time_s": _clean(walk),
             "forward_time_s": _clean(fwd),
             "backward_time_s": _clean(bwd),
+            "sideways_time_s": _clean(side),
             "direction": self.direction.value,
-            "mean_cadence_spm": _clean(60.0 * steps_in_bouts / walk) if walk > 0 else None,
+            "mean_cadence_spm": _clean(self.mean_cadence_spm),
         }
 
     def to_dict(self, *, strides: bool = True) -> dict[str, Any]:

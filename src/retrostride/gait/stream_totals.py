@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from retrostride.gait.result import BoutResult
+from retrostride.gait.result import SIDEWAYS, BoutResult
 from retrostride.science.locomotion import Direction
 
 
@@ -25,7 +25,9 @@ class StreamTotals:
     forward_time_s: float = 0.0
     backward_time_s: float = 0.0
     by_direction: dict[str, int] = field(default_factory=dict)
+    sideways_time_s: float = 0.0
     _cadence_time: float = 0.0
+    _cadence_sum: float = 0.0
     _length_steps: float = 0.0
     _length_n: float = 0.0
     _speed_steps: float = 0.0
@@ -40,6 +42,11 @@ class StreamTotals:
             self.forward_time_s += d
         elif bout.direction is Direction.BACKWARD:
             self.backward_time_s += d
+        elif bout.direction is SIDEWAYS:
+            self.sideways_time_s += d
+        if math.isfinite(bout.cadence_spm) and d > 0:
+            self._cadence_sum += bout.cadence_spm * d
+            self._cadence_time += d
         key = bout.direction.value
         self.by_direction[key] = self.by_direction.get(key, 0) + 1
         if math.isfinite(bout.stride_length_m):
@@ -51,7 +58,8 @@ class StreamTotals:
 
     @property
     def mean_cadence_spm(self) -> float:
-        return 60.0 * self.step_count / self.walking_time_s if self.walking_time_s > 0 else math.nan
+        """The bouts' cadences weighted by their durations (as ``GaitResult.mean_cadence_spm``)."""
+        return self._cadence_sum / self._cadence_time if self._cadence_time > 0 else math.nan
 
     @property
     def mean_stride_length_m(self) -> float:
@@ -70,6 +78,7 @@ class StreamTotals:
             "walking_time_s": round(self.walking_time_s, 3),
             "forward_time_s": round(self.forward_time_s, 3),
             "backward_time_s": round(self.backward_time_s, 3),
+            "sideways_time_s": round(self.sideways_time_s, 3),
             "bouts_by_direction": dict(self.by_direction),
             "mean_cadence_spm": _finite(self.mean_cadence_spm),
             "mean_stride_length_m": _finite(self.mean_stride_length_m),

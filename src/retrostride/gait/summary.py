@@ -7,8 +7,7 @@ import math
 import numpy as np
 
 from retrostride.gait.recording import FloatArray
-from retrostride.gait.result import BoutResult, StrideTable
-from retrostride.science.locomotion import Direction
+from retrostride.gait.result import BoutDirection, BoutResult, StrideTable
 
 
 def _nanmean(x: FloatArray) -> float:
@@ -38,7 +37,7 @@ def bout_result(
     fc_s: FloatArray,
     ic_side: list[str],
     strides: StrideTable,
-    direction: Direction,
+    direction: BoutDirection,
     confidence: float,
     start_s: float | None = None,
     end_s: float | None = None,

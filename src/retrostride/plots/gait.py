@@ -19,15 +19,16 @@ import numpy as np
 
 from retrostride.errors import InputError
 from retrostride.gait.recording import FloatArray, FootPair, Frame, Placement, Recording
-from retrostride.gait.result import GaitResult
+from retrostride.gait.result import SIDEWAYS, BoutDirection, GaitResult
 from retrostride.science.locomotion import Direction
 
 FORMATS = (".png", ".svg")
 
-DIRECTION_COLOURS = {
+DIRECTION_COLOURS: dict[BoutDirection, str] = {
     Direction.FORWARD: "#1f77b4",
     Direction.BACKWARD: "#d95f02",
     Direction.MIXED: "#7570b3",
+    SIDEWAYS: "#1b9e77",
     Direction.UNKNOWN: "#999999",
 }
 """Colour of each walking direction (colour-blind safe pair for forward/backward)."""
@@ -125,7 +126,7 @@ def plot_gait_analysis(
     fig = Figure(figsize=(12, 6), layout="constrained")
     FigureCanvasAgg(fig)
     ax_sig, ax_cad = fig.subplots(2, 1, sharex=True, height_ratios=[3, 1])
-    seen: set[Direction] = set()
+    seen: set[BoutDirection] = set()
     for bout in result.bouts:
         colour = DIRECTION_COLOURS.get(bout.direction, DIRECTION_COLOURS[Direction.UNKNOWN])
         for ax in (ax_sig, ax_cad):
@@ -150,7 +151,7 @@ def plot_gait_analysis(
             colour = DIRECTION_COLOURS.get(bout.direction, DIRECTION_COLOURS[Direction.UNKNOWN])
             ax_cad.hlines(bout.cadence_spm, bout.start_s, bout.end_s, colors=colour, linewidth=2.5)
     handles, labels = ax_sig.get_legend_handles_labels()
-    for direction in (Direction.FORWARD, Direction.BACKWARD, Direction.MIXED, Direction.UNKNOWN):
+    for direction in DIRECTION_COLOURS:
         if direction in seen:
             handles.append(Patch(color=DIRECTION_COLOURS[direction], alpha=0.35))
             labels.append(f"{direction.value} bout")

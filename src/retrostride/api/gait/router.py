@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -19,16 +20,13 @@ from starlette.concurrency import run_in_threadpool
 
 from retrostride.api.accounts.dependencies import AppSettings
 from retrostride.api.database import AppDatabase, ReadDb
-from retrostride.api.errors import ApiError
 from retrostride.api.params import MAX_ID
 from retrostride.api.policy import ReadSubject, Subject, resolve_subject
 from retrostride.api.principal import CurrentPrincipal
 from retrostride.api.responses import JsonResponse
 from retrostride.api.serialize import to_jsonable
 from retrostride.api.uploads.receive import receive_files
-from retrostride.gait.pipeline import analyze
-from retrostride.importers.imu import load_recording
-from retrostride.services.gait_attach import attach_gait_result
+from retrostride.services.gait_analysis import analyse_file, attach_analysis
 from retrostride.store.db import Database
 
 router = APIRouter(tags=["gait"])
@@ -58,18 +56,20 @@ def _analyse(
     strides: bool,
     session_id: int | None,
     offset_s: float | None,
+    trial: int | None,
+    recording_start_utc: datetime | None,
 ) -> dict[str, Any]:
-    loaded = load_recording(path, placement=placement, mounting=mounting)
-    recordings = loaded if isinstance(loaded, list) else [loaded]
-    if not recordings:
-        raise ApiError("the file holds no recording")
-    results = [analyze(r) for r in recordings]
+    analysis = analyse_file(path, placement=placement, mounting=mounting, trial=trial)
     attached = None
     if session_id is not None:
-        if len(results) != 1:
-            raise ApiError("attach one recording at a time (this file holds several trials)")
-        outcome = attach_gait_result(
-            database, session_id, results[0], offset_s=offset_s, person_name=subject.person_name
+        outcome = attach_analysis(
+            database,
+            session_id,
+            analysis,
+            trial=trial,
+            offset_s=offset_s,
+            recording_start_utc=recording_start_utc,
+            person_name=subject.person_name,
         )
         attached = {
             "session_id": session_id,
@@ -78,7 +78,8 @@ def _analyse(
             "segments": to_jsonable(outcome.segments),
         }
     return {
-        "results": [r.to_dict(strides=strides) for r in results],
+        "results": [r.to_dict(strides=strides) for r in analysis.results],
+        "trials": analysis.numbers,
         "attached": attached,
     }
 
@@ -100,10 +101,15 @@ async def analyse_recording(
     strides: bool = False,
     session_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     offset_s: Annotated[float | None, Query(ge=-86400, le=86400)] = None,
+    trial: Annotated[int | None, Query(ge=1, le=1000)] = None,
+    recording_start_utc: datetime | None = None,
 ) -> JsonResponse:
     """Analyse one wearable recording: walking bouts, strides, cadence, direction per bout.
 
-    ``session_id`` also writes the direction and cadence into that session's segments.
+    ``session_id`` also writes the direction and cadence into that session's segments; the
+    recording's place in it is ``offset_s``, else ``recording_start_utc`` (or the file's own
+    start) against the session's start, else 0. ``trial`` (1-based) picks one trial of a
+    multi-trial file; attaching such a file needs it.
     """
     if session_id is not None:  # attaching changes the athlete's log
         subject = await run_in_threadpool(
@@ -116,7 +122,7 @@ async def analyse_recording(
         )
         out = await run_in_threadpool(
             _analyse, database, subject, files[0].path, placement, mounting, strides,
-            session_id, offset_s,
+            session_id, offset_s, trial, recording_start_utc,
         )
     finally:
         shutil.rmtree(folder, ignore_errors=True)

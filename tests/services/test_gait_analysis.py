@@ -1,4 +1,4 @@
-"""Attaching a gait analysis to a logged session: segments get direction and cadence.
+"""Analysing a file and attaching it to a logged session: segments get direction and cadence.
 
 The recording is the healthy adult's lab test 11 followed by its time-reversed copy, so its
 first half is forward walking and its second half backward (by construction; see the data
@@ -17,13 +17,13 @@ import pytest
 from retrostride.errors import InputError
 from retrostride.gait.pipeline import analyze
 from retrostride.gait.recording import Recording
-from retrostride.gait.result import GaitResult
+from retrostride.gait.result import SIDEWAYS, GaitResult
 from retrostride.gait.transforms import time_reversed
 from retrostride.importers.imu import load_mobilised_mat
 from retrostride.log.model import BodyMass, Segment, Session
 from retrostride.science.locomotion import Direction
 from retrostride.services import log as log_service
-from retrostride.services.gait_attach import attach_gait_result
+from retrostride.services.gait_analysis import analyse_file, attach_analysis
 from retrostride.store.db import Database, open_database
 
 START = datetime(2026, 5, 1, 7, 0, tzinfo=UTC)
@@ -87,7 +87,7 @@ def test_segments_get_direction_and_cadence(
     manual = Segment(2 * half, elapsed_s=60.0, speed_m_s=0.8, direction=Direction.BACKWARD)
     session_id = _log_session(database, half, manual)
     before = log_service.get_session(database, session_id)
-    outcome = attach_gait_result(database, session_id, result, recording_start_utc=START)
+    outcome = attach_analysis(database, session_id, result, recording_start_utc=START)
     assert outcome.offset_s == pytest.approx(0.0, abs=1e-6) and not outcome.offset_assumed
     stored = log_service.get_session(database, session_id)
     directions = [s.direction for s in stored.segments]
@@ -118,7 +118,7 @@ def test_offset_from_start_times(
     session_id = _log_session(database, half)
     # the recording started 2 minutes before the session: its walking lies 120 s earlier
     early = START - timedelta(seconds=120)
-    outcome = attach_gait_result(database, session_id, result, recording_start_utc=early)
+    outcome = attach_analysis(database, session_id, result, recording_start_utc=early)
     assert outcome.offset_s == pytest.approx(-120.0, abs=1e-6)  # to the microsecond
     walked = [d.walking_s for d in outcome.segments]
     expected = [
@@ -132,9 +132,51 @@ def test_refusals(database: Database, forward_then_backward: tuple[GaitResult, f
     result, half = forward_then_backward
     session_id = _log_session(database, half)
     with pytest.raises(log_service.SessionNotFound):
-        attach_gait_result(database, session_id + 1000, result)
-    with pytest.raises(InputError, match="--session"):
-        attach_gait_result(database, session_id, result, offset_s=10_000.0)
+        attach_analysis(database, session_id + 1000, result)
+    with pytest.raises(InputError, match="session_id"):
+        attach_analysis(database, session_id, result, offset_s=10_000.0)
     untouched = log_service.get_session(database, session_id)
     assert [s.direction for s in untouched.segments] == [Direction.UNKNOWN] * 2
     assert all(s.cadence_spm is None for s in untouched.segments)
+
+
+def test_multi_trial_file_needs_a_trial(database: Database, shared_data: Path) -> None:
+    """A Mobilise-D file holds several tests: attaching one needs the trial chosen."""
+    mat = shared_data / "imu" / "mobgap-lab" / "HA" / "001" / "data.mat"
+    analysis = analyse_file(mat)
+    assert len(analysis.results) > 1
+    half = max(r.duration_s for r in analysis.results)
+    session_id = _log_session(database, half)
+    with pytest.raises(InputError, match="trial"):
+        attach_analysis(database, session_id, analysis, offset_s=0.0)
+    longest = 1 + max(range(len(analysis.results)), key=lambda k: analysis.results[k].duration_s)
+    outcome = attach_analysis(database, session_id, analysis, trial=longest, offset_s=0.0)
+    assert sum(d.walking_s for d in outcome.segments) > 0
+    one = analyse_file(mat, trial=longest)
+    assert one.numbers == [longest] and len(one.results) == 1
+    with pytest.raises(InputError, match="trial"):
+        analyse_file(mat, trial=len(analysis.results) + 1)
+
+
+def test_sideways_bouts_leave_the_segment_unknown_with_a_note(
+    database: Database, forward_then_backward: tuple[GaitResult, float]
+) -> None:
+    result, half = forward_then_backward
+    sideways = dataclasses.replace(
+        result,
+        bouts=[
+            dataclasses.replace(b, direction=SIDEWAYS, direction_confidence=1.0)
+            for b in result.bouts
+        ],
+    )
+    manual = Segment(0.0, elapsed_s=2 * half, speed_m_s=0.8, direction=Direction.BACKWARD)
+    stored = log_service.add_session(
+        database, Session(sport="walking", start_utc=START, elapsed_s=2 * half, segments=[manual])
+    )
+    assert stored.id is not None
+    outcome = attach_analysis(database, stored.id, sideways, offset_s=0.0)
+    assert outcome.segments[0].direction is Direction.UNKNOWN
+    assert "side-stepping" in outcome.segments[0].note
+    again = log_service.get_session(database, stored.id)
+    assert again.segments[0].direction is Direction.UNKNOWN
+    assert "side-stepping" in again.notes

@@ -1,0 +1,107 @@
+"""Single mechanisms reproduced from physics on synthetic recordings (tests/gait/gait_synth.py).
+
+Each test builds what a sensor moving that way would record and checks one figure the pipeline
+must get right for that motion: side-stepping, a long foot-flat, a still moment mid-swing, a
+change from forward to backward walking, foot axes unknown, totals that agree with the bouts.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from gait_synth import FootStride, Still, TrunkSteps, foot_walk, trunk_walk
+
+from retrostride.gait.pipeline import analyze
+from retrostride.gait.recording import Frame
+from retrostride.gait.result import SIDEWAYS
+from retrostride.science.locomotion import Direction
+
+
+def test_lower_back_side_steps_are_sideways() -> None:
+    rec = trunk_walk(
+        [
+            Still(3),
+            TrunkSteps(20, 0.55, 0.65),
+            Still(3),
+            TrunkSteps(20, 0.6, 0.45, "sideways"),
+            Still(3),
+        ]
+    )
+    result = analyze(rec)
+    assert [b.direction for b in result.bouts] == [Direction.FORWARD, SIDEWAYS]
+    assert result.bouts[1].direction_confidence >= 0.8
+    assert result.totals()["sideways_time_s"] == pytest.approx(result.bouts[1].duration_s)
+
+
+def test_foot_side_steps_are_sideways_and_directions_split_bouts() -> None:
+    """Forward, then straight into backward, then side steps: three bouts, each its own."""
+    rec = foot_walk(
+        [FootStride(0.3, 0.5, 1.2)] * 10
+        + [FootStride(0.3, 0.5, -0.8)] * 10
+        + [FootStride(0.5, 0.5, 0.0, 0.4, pitch_rad=0.8)] * 8
+    )
+    result = analyze(rec)
+    assert [b.direction for b in result.bouts] == [Direction.FORWARD, Direction.BACKWARD, SIDEWAYS]
+    assert all(b.direction_confidence >= 0.8 for b in result.bouts)
+    # no stride inside a bout of the opposite direction
+    for bout in result.bouts:
+        want = {Direction.FORWARD: 1, Direction.BACKWARD: -1}.get(bout.direction, 0)  # type: ignore[call-overload]
+        assert all(int(s) == want for s in bout.strides.direction_sign)
+
+
+def test_foot_axes_unknown_gives_no_direction() -> None:
+    rec = foot_walk([FootStride(0.3, 0.5, 1.2)] * 10, frame=Frame.DEVICE)
+    result = analyze(rec)
+    assert result.bouts and all(b.direction is Direction.UNKNOWN for b in result.bouts)
+    assert all(b.direction_confidence == pytest.approx(0.0, abs=1e-12) for b in result.bouts)
+
+
+def test_long_foot_flat_slow_walking_is_one_bout_with_whole_cycle_cadence() -> None:
+    """1.5 s foot-flat + 0.5 s swing: a 2-s gait cycle, 60 steps/min (one foot)."""
+    rec = foot_walk([FootStride(1.5, 0.5, 0.6)] * 10)
+    result = analyze(rec)
+    assert len(result.bouts) == 1
+    bout = result.bouts[0]
+    assert bout.cadence_spm == pytest.approx(60.0, rel=0.02)
+    assert bout.speed_m_s == pytest.approx(0.6 / 2.0, rel=0.03)
+    assert bout.distance_m == pytest.approx(10 * 0.6, rel=0.03)
+    assert result.totals()["mean_cadence_spm"] == pytest.approx(bout.cadence_spm, rel=1e-9)
+
+
+def test_slowest_walking_kept_at_40_steps_per_min() -> None:
+    rec = foot_walk([FootStride(2.5, 0.5, 0.5)] * 8)  # 3-s cycle: 40 steps/min
+    result = analyze(rec)
+    assert len(result.bouts) == 1 and result.bouts[0].n_steps == 16
+    assert result.bouts[0].cadence_spm == pytest.approx(40.0, rel=0.02)
+
+
+def test_pause_ends_a_foot_bout() -> None:
+    walk = [FootStride(0.3, 0.5, 1.0)] * 5
+    rec = foot_walk([*walk, FootStride(4.0, 0.5, 1.0), *walk])  # stands 4 s, then walks on
+    assert [len(b.strides) for b in analyze(rec).bouts] == [5, 6]
+
+
+def test_still_moment_mid_swing_does_not_split_the_stride() -> None:
+    rec = foot_walk([FootStride(0.3, 0.6, -0.7, still_s=0.15)] * 10)
+    result = analyze(rec)
+    assert len(result.bouts) == 1
+    bout = result.bouts[0]
+    assert len(bout.strides) == 10
+    assert bout.stride_length_m == pytest.approx(0.7, rel=0.03)
+    assert bout.cadence_spm == pytest.approx(120.0 / 1.05, rel=0.02)
+    assert bout.direction is Direction.BACKWARD
+
+
+def test_totals_cadence_agrees_with_the_bouts() -> None:
+    rec = trunk_walk(
+        [Still(3), TrunkSteps(12, 0.5, 0.6), Still(4), TrunkSteps(30, 0.7, 0.5), Still(3)]
+    )
+    result = analyze(rec)
+    bouts = [b for b in result.bouts if math.isfinite(b.cadence_spm)]
+    assert len(bouts) == 2
+    low, high = sorted(b.cadence_spm for b in bouts)
+    total = result.totals()["mean_cadence_spm"]
+    assert low <= total <= high
+    weighted = sum(b.cadence_spm * b.duration_s for b in bouts) / sum(b.duration_s for b in bouts)
+    assert total == pytest.approx(weighted, rel=1e-6)
