@@ -97,6 +97,7 @@ def _estimate_payload(cost: EnergyCost, *, conditions: dict[str, Any]) -> dict[s
     duration_s = cost.duration_s or 0.0
     return {
         "met": result.met,
+        "met_range": list(result.met_range) if result.met_range else None,
         "met_corrected": kcal.corrected_met if kcal else None,
         "met_corrected_note": "Kozey et al. 2010: an intensity relative to the person's own "
         "resting rate, never multiplied into kcal",
@@ -139,6 +140,9 @@ def _print_estimate(console: Console, payload: dict[str, Any], title: str) -> No
     table.add_column("what")
     table.add_column("value")
     table.add_row("MET", _fmt(payload["met"]))
+    low, high = payload["met_range"] or (payload["met"], payload["met"])
+    if high - low > 1e-9:
+        table.add_row("MET range (published studies)", f"{_fmt(low)} to {_fmt(high)}")
     if payload["met_corrected"] is not None:
         table.add_row("intensity, corrected MET (Kozey 2010)", _fmt(payload["met_corrected"]))
     table.add_row(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from retrostride.errors import InputError
 from retrostride.science import energy
+from retrostride.science.energy import backward
 from retrostride.science.locomotion import Direction, Gait
 
 MPH = 0.44704
@@ -86,17 +86,47 @@ def test_backward_penalty_grows_with_speed() -> None:
     assert np.all(np.diff(ratio) > 0)
 
 
+def test_backward_running_ratio_from_the_whole_literature() -> None:
+    # Wright & Weyand 2001: +35%; Rasica et al. 2020: +35%; Williford et al. 1998: gross
+    # 31.33 mL/kg/min backward at 2.24 m/s, ratio 1.15, net (31.33 - 3.5) / (31.33 / 1.15 - 3.5).
+    summary = backward.backward_run_summary()
+    williford = (31.33 - 3.5) / (31.33 / 1.15 - 3.5)
+    assert williford == pytest.approx(1.172, abs=0.001)
+    assert summary.central == pytest.approx((1.35 + 1.35 + williford) / 3, rel=1e-12)
+    # range: 1.0 (Paes & Fernandez 2016: no significant difference) to 1.35 + 0.06
+    assert summary.low == pytest.approx(1.0, rel=1e-12)
+    assert summary.high == pytest.approx(1.41, rel=1e-12)
+    assert summary.certainty_code == 2  # spread 0.41 / 1.29 = 32%: low
+
+
 @pytest.mark.parametrize("speed_m_s", [1.75, 2.5, 3.5])
-def test_backward_running_costs_about_35_percent_more(speed_m_s: float) -> None:
-    # Wright & Weyand 2001: +35 +- 6% at 1.75-3.5 m/s; Rasica et al. 2020: +35% on average.
+def test_backward_running_costs_the_central_ratio_with_its_range(speed_m_s: float) -> None:
     result = _backward(speed_m_s, gait="run")
-    assert 1.29 <= result.ratio_to_forward <= 1.41
-    if speed_m_s > 3.0:  # 3.5 m/s backward up 10% is about 25 MET: beyond human capacity
-        with pytest.raises(InputError, match="MET ceiling"):
-            _backward(speed_m_s, 10.0, gait="run")
-        return
+    net_ratio = (result.met - 1) / (result.forward_met - 1)
+    assert net_ratio == pytest.approx(backward.BACKWARD_RUN_RATIO, rel=1e-9)
+    assert result.certainty == "low" and result.extrapolated
+    assert result.met_range is not None
+    low, high = result.met_range
+    assert (low - 1) / (result.forward_met - 1) == pytest.approx(1.0, rel=1e-9)
+    assert (high - 1) / (result.forward_met - 1) == pytest.approx(1.41, rel=1e-9)
     uphill = _backward(speed_m_s, 10.0, gait="run")
-    assert 1.29 <= uphill.ratio_to_forward <= 1.41
+    assert uphill.met < 25  # below the ceiling of human capacity
+    assert (uphill.met - 1) / (uphill.forward_met - 1) == pytest.approx(
+        backward.BACKWARD_RUN_RATIO, rel=1e-9
+    )
+
+
+def test_williford_1998_point_is_closer_than_before() -> None:
+    # measured 31.33 mL/kg/min backward at 2.24 m/s; the 1.35-only model gave 35.91 (+15%)
+    result = _backward(2.24, gait="run")
+    old = (1 + 1.35 * (result.forward_met - 1)) * 3.5
+    assert abs(result.vo2_ml_kg_min / 31.33 - 1) < abs(old / 31.33 - 1)
+    assert abs(result.vo2_ml_kg_min / 31.33 - 1) < 0.13  # +12.7%: the forward baseline is high
+
+
+def test_backward_downhill_says_it_is_unmeasured() -> None:
+    result = _backward(1.2, -10.0, gait="walk")
+    assert result.extrapolated and any("backward downhill" in w for w in result.warnings)
 
 
 def test_flynn_1994_backward_running_against_walking() -> None:

@@ -19,7 +19,7 @@ from retrostride.science.outcomes.strength import (
     parse_strength_unit,
 )
 
-# Salaffi et al. 2004: MCID -1 point or -15%
+# Salaffi et al. 2004: MCID a reduction of 1 point and of 15% (both cut-offs, baseline-dependent)
 
 
 def test_nrs_one_point_is_the_salaffi_mcid() -> None:
@@ -28,9 +28,14 @@ def test_nrs_one_point_is_the_salaffi_mcid() -> None:
     assert "Salaffi" in r.text
 
 
-def test_nrs_fifteen_percent_counts_even_below_one_point() -> None:
-    r = interpret_change("nrs_pain", 2.0, 1.7, Better.LOWER, "knee_oa")  # -0.3 = -15%
-    assert r.verdict == "important"
+def test_nrs_fifteen_percent_below_one_point_is_not_important() -> None:
+    # 1.0 -> 0.8 is -20% but 0.2 of a point: once reported as clinically important
+    assert interpret_change("nrs_pain", 1.0, 0.8, Better.LOWER, "knee_oa").verdict == "below"
+    assert interpret_change("nrs_pain", 2.0, 1.7, Better.LOWER, "knee_oa").verdict == "below"
+    # one point that is under 15% of a high baseline is not enough either (8 -> 7 is -12.5%)
+    assert interpret_change("nrs_pain", 8.0, 7.0, Better.LOWER, "knee_oa").verdict == "below"
+    r = interpret_change("nrs_pain", 2.0, 1.0, Better.LOWER, "knee_oa")  # -1 point, -50%
+    assert r.verdict == "important" and "1.00 and 15%" in r.text
 
 
 def test_nrs_half_a_point_of_six_is_below_the_mcid() -> None:
@@ -51,13 +56,19 @@ def test_tubach_womac_function_knee_oa() -> None:
     # -9.1 on the 0-100 normalised subscale = 6.188 of 68; relative -26.0%
     assert mic.absolute == pytest.approx(9.1 * 68 / 100, rel=1e-12)
     assert mic.relative_percent == 26.0  # the published figure, stored as printed: exact
-    assert interpret_change("womac_function", 40, 33.8, Better.LOWER, "knee_oa").verdict == (
+    # both published cut-offs must be reached (Tubach: "the MCII is affected by the initial
+    # degree of severity"): 40 -> 29.6 is -10.4 (-26%)
+    assert interpret_change("womac_function", 40, 29.6, Better.LOWER, "knee_oa").verdict == (
         "important"
     )
+    # 40 -> 33.8 is -6.2 points but only -15.5%
+    assert interpret_change("womac_function", 40, 33.8, Better.LOWER, "knee_oa").verdict == (
+        "below"
+    )
     assert interpret_change("womac_function", 40, 35, Better.LOWER, "knee_oa").verdict == "below"
-    # 20 -> 14.8 is -5.2 points (below 6.19) but -26%: important by the relative criterion
+    # 20 -> 14.8 is -26% but -5.2 points (below 6.19)
     assert interpret_change("womac_function", 20, 14.8, Better.LOWER, "knee_oa").verdict == (
-        "important"
+        "below"
     )
 
 

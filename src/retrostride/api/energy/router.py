@@ -98,4 +98,6 @@ def energy(body: EnergyIn, _principal: CurrentPrincipal) -> EnergyOut:
         forward_gait=str(forward.gait.value),
         forward_certainty=forward.certainty,
         notes=list(cost.notes),
+        met_low=result.met_range[0] if result.met_range else None,
+        met_high=result.met_range[1] if result.met_range else None,
     )

@@ -96,3 +96,5 @@ class EnergyOut(BaseModel):
     forward_gait: str | None = None
     forward_certainty: str | None = None
     notes: list[str] = []
+    met_low: float | None = None
+    met_high: float | None = None

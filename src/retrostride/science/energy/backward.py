@@ -23,9 +23,12 @@ being fitted). ``kappa`` is set so that both mechanisms meet at the 5% row.
 Walking, downhill (no data): the level backward/forward ratio at that speed times the forward net
 cost on the same grade; always flagged extrapolated.
 
-Running, any grade: net cost 1.35 x forward (Wright & Weyand 2001, J Exp Biol 204:1805: +35 +- 6%
-at 1.75-3.5 m/s, level; Rasica et al. 2020, Eur J Appl Physiol 120:2507: +35% on average over
-0 to +25%).
+Running, any grade: net cost ``BACKWARD_RUN_RATIO`` x forward, the central estimate of the
+published studies in :data:`BACKWARD_RUN_STUDIES` (the mean of the studies that give a figure,
+one vote each), with the range ``BACKWARD_RUN_RANGE`` they span and a certainty set by that
+spread (:func:`backward_run_summary`). Until model 1.0 the ratio was Wright & Weyand 2001's 1.35
+alone (four trained men), labelled high certainty: 15% above Williford et al. 1998's measured
+backward VO2 at 2.24 m/s.
 
 The model is for a walker unpractised at backward locomotion: practice lowers its cost (Heath
 2001, Phys Ther Sport 2:171: 2.05 to 1.66 L/min after 4 weeks).
@@ -52,8 +55,106 @@ from retrostride.science.energy.forward import (
 BACKWARD_TRANSITION_M_S: Final = 1.63  # Hreljac et al. 2005, J Sports Sci Med 4:446
 FORWARD_TRANSITION_M_S: Final = 2.0  # Hreljac 1993 (about 2.0-2.07 m/s); BRIEF.md [R: verify]
 BACKWARD_SPEED_SCALE: Final = BACKWARD_TRANSITION_M_S / FORWARD_TRANSITION_M_S
-# Backward/forward net cost of running: Wright & Weyand 2001; Rasica et al. 2020.
-BACKWARD_RUN_RATIO: Final = 1.35
+STANDING_VO2_ML_KG_MIN: Final = 3.5  # 1 MET, subtracted to turn a gross VO2 ratio into net [C]
+
+
+@dataclass(frozen=True)
+class RunStudy:
+    """One published comparison of backward with forward running.
+
+    ``net_ratio`` backward/forward net cost (None where the source's figure is not in hand),
+    ``spread`` its +- as published; ``speeds_m_s`` and ``grades_percent`` (low, high) measured.
+    """
+
+    source: str
+    subjects: int | None
+    speeds_m_s: tuple[float, float] | None
+    grades_percent: tuple[float, float]
+    net_ratio: float | None
+    spread: float | None
+    how: str
+
+
+def _williford_net_ratio() -> float:
+    """Williford et al. 1998: backward 31.33 mL/kg/min at 2.24 m/s, backward/forward 1.15 (gross);
+    net of 3.5 mL/kg/min standing: (31.33 - 3.5) / (31.33 / 1.15 - 3.5) = 1.172 [C]."""
+    backward = 31.33
+    forward = backward / 1.15
+    return (backward - STANDING_VO2_ML_KG_MIN) / (forward - STANDING_VO2_ML_KG_MIN)
+
+
+BACKWARD_RUN_STUDIES: Final = (
+    RunStudy(
+        "Wright & Weyand 2001, J Exp Biol 204:1805",
+        4,
+        (1.75, 3.5),
+        (0.0, 0.0),
+        1.35,
+        0.06,
+        "net metabolic cost +35 +- 6% (four trained men, treadmill, level)",
+    ),
+    RunStudy(
+        "Rasica et al. 2020, Eur J Appl Physiol 120:2507",
+        None,
+        None,
+        (0.0, 25.0),
+        1.35,
+        None,
+        "energy cost +35% on average over 0 to +25% grade (subjects and speeds: open)",
+    ),
+    RunStudy(
+        "Williford et al. 1998, Med Sci Sports Exerc 30:1419",
+        13,
+        (2.24, 2.24),
+        (0.0, 0.0),
+        _williford_net_ratio(),
+        None,
+        "gross VO2 backward 31.33 mL/kg/min, ratio 1.15 (13 athletes); net ratio computed",
+    ),
+    RunStudy(
+        "Paes & Fernandez 2016, Braz J Med Biol Res 49(5)",
+        None,
+        (2.46, 2.46),
+        (0.0, 0.0),
+        None,
+        None,
+        "no significant backward-forward difference jogging at 2.46 m/s (means: open); "
+        "consistent with a ratio of 1.0, which bounds the range",
+    ),
+)
+CERTAINTY_BY_SPREAD: Final = ((0.10, 0), (0.25, 1))
+"""Relative spread (range / central) up to which the ratio is ``high`` (0) or ``medium`` (1);
+beyond, ``low`` (2). retrostride's rule: the spread of published figures sets how sure we are."""
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    central: float
+    low: float
+    high: float
+    certainty_code: int
+    spread: float
+
+
+@cache
+def backward_run_summary() -> RunSummary:
+    """Central estimate (mean of the studies' figures), range and certainty from the spread.
+
+    Range: from 1.0 (Paes & Fernandez 2016 found no significant difference) or the lowest
+    figure, whichever is lower, to the highest figure plus its published spread.
+    """
+    figures = [study.net_ratio for study in BACKWARD_RUN_STUDIES if study.net_ratio is not None]
+    central = sum(figures) / len(figures)
+    tops = [(s.net_ratio or 0.0) + (s.spread or 0.0) for s in BACKWARD_RUN_STUDIES]
+    low = min(1.0, *figures)
+    high = max(tops)
+    spread = (high - low) / central
+    code = next((level for limit, level in CERTAINTY_BY_SPREAD if spread <= limit), 2)
+    return RunSummary(central, low, high, code, spread)
+
+
+BACKWARD_RUN_RATIO: Final = backward_run_summary().central
+BACKWARD_RUN_RANGE: Final = (backward_run_summary().low, backward_run_summary().high)
 # Energetically optimal backward transition, for checks: Hreljac et al. 2005.
 BACKWARD_OPTIMAL_TRANSITION_M_S: Final = (1.85, 0.09)
 

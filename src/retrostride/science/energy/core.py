@@ -77,8 +77,9 @@ SOURCES: Final[dict[str, str]] = {
     "Hreljac 1993, Med Sci Sports Exerc 25:1158 (forward about 2.0 m/s)",
     "backward-walk": "backward walking: speed scaling by transition speeds (Hreljac 2005), "
     "anchored on Compendium 17320/17325; Hooper et al. 2004, JOSPT 34:65",
-    "backward-run": "Wright & Weyand 2001, J Exp Biol 204:1805; Rasica et al. 2020, "
-    "Eur J Appl Physiol 120:2507 (backward running +35%)",
+    "backward-run": "backward running: mean of Wright & Weyand 2001, J Exp Biol 204:1805; "
+    "Rasica et al. 2020, Eur J Appl Physiol 120:2507; Williford et al. 1998, Med Sci Sports "
+    "Exerc 30:1419; range to Paes & Fernandez 2016, Braz J Med Biol Res 49(5)",
     "pandolf": "Pandolf et al. 1977, J Appl Physiol 43:577 (load, terrain)",
     "santee": "Santee et al. 2001, Aviat Space Environ Med 72:562 (downhill load)",
     "load-run": "Teunissen, Grabowski & Kram 2007, J Exp Biol 210:4418 (running with load)",
@@ -119,12 +120,16 @@ class EnergyArrays:
     ``met`` gross MET; ``forward_met`` the same model forward under the same conditions and gait
     (the baseline of ``ratio_to_forward``); ``gait`` codes (1 walk, 2 run); ``certainty`` codes
     (index into :data:`~retrostride.science.energy.certainty.LEVELS`); ``kcal_per_min`` by the
-    MET x kg x h convention, ``kcal_per_min_o2`` by 5 kcal per litre O2. ``valid`` is False
+    MET x kg x h convention, ``kcal_per_min_o2`` by 5 kcal per litre O2. ``met_low`` and
+    ``met_high`` the range the published studies allow (backward running: the spread of the
+    backward/forward ratios; elsewhere equal to ``met``). ``valid`` is False
     where an input was outside its range or the answer beyond human capacity (values NaN, a
     warning says why).
     """
 
     met: FloatArray
+    met_low: FloatArray
+    met_high: FloatArray
     vo2_ml_kg_min: FloatArray
     vo2_l_min: FloatArray
     kcal_per_min: FloatArray
@@ -364,6 +369,8 @@ def _capacity(
 
 _OUTPUTS: Final[dict[str, type]] = {
     "met": np.float64,
+    "met_low": np.float64,
+    "met_high": np.float64,
     "vo2_ml_kg_min": np.float64,
     "vo2_l_min": np.float64,
     "kcal_per_min": np.float64,
@@ -530,6 +537,23 @@ def _compute(
         if bool(np.any(dragging & ~_FRICTION_MEASURED.take(surface_code))):
             warnings.append("sled friction 0.33 assumed: no published figure for this surface")
 
+    met_low: Any = None
+    met_high: Any = None
+    if any_backward and any_run:
+        backward_run = backward & run
+        central = bw.BACKWARD_RUN_RATIO
+        low_ratio, high_ratio = bw.BACKWARD_RUN_RANGE
+        floor = np.maximum(
+            floor, np.where(backward_run, bw.backward_run_summary().certainty_code, 0)
+        )
+        met_low = np.where(backward_run, net * (low_ratio / central), net)
+        met_high = np.where(backward_run, net * (high_ratio / central), net)
+    if any_backward and bool(np.any(backward & (grade < 0))):
+        warnings.append(
+            "backward downhill: no published measurement; the level backward/forward ratio is "
+            "applied to the forward downhill cost (Minetti et al. 2002): extrapolated"
+        )
+
     rest_net = STANDING_MET - 1.0
     met = np.maximum(net, rest_net)
     met += 1.0
@@ -546,12 +570,16 @@ def _compute(
     if bool(np.any(np.abs(grade) > (limits.GRADE_PERCENT.fitted_high or 45.0))):
         warnings.append(f"grade beyond the measured range: {limits.GRADE_PERCENT.fitted_source}")
 
+    met_low = met if met_low is None else np.maximum(met_low, rest_net) + 1.0
+    met_high = met if met_high is None else np.maximum(met_high, rest_net) + 1.0
     vo2 = met * VO2_ML_KG_MIN_PER_MET
     vo2_l_min = vo2 * mass
     vo2_l_min *= 1e-3
     return (
         {
             "met": met,
+            "met_low": met_low,
+            "met_high": met_high,
             "vo2_ml_kg_min": vo2,
             "vo2_l_min": vo2_l_min,
             "kcal_per_min": met * mass / 60.0,

@@ -38,7 +38,8 @@ class EnergyEstimate:
     ``kcal_per_min_o2`` by 5 kcal per litre O2. ``forward_met`` is the same model walking or
     running forward under the same conditions (``baseline`` names it); ``ratio_to_forward`` is
     ``met / forward_met``. ``certainty`` is one of ``high``, ``medium``, ``low``, ``very-low``
-    (see :mod:`retrostride.science.energy.certainty`).
+    (see :mod:`retrostride.science.energy.certainty`). ``met_range`` the range the published
+    studies allow (backward running: the spread of their ratios; otherwise ``(met, met)``).
     """
 
     met: float
@@ -59,6 +60,7 @@ class EnergyEstimate:
     warnings: tuple[str, ...]
     edition: int
     code: str | None = None
+    met_range: tuple[float, float] | None = None
 
 
 def _code(value: object, names: tuple[str, ...], field: str) -> NDArray[np.int8]:
@@ -114,6 +116,7 @@ def estimate(conditions: Conditions) -> EnergyEstimate:
         model=result.model,
         warnings=result.warnings,
         edition=result.edition,
+        met_range=(float(result.met_low[0]), float(result.met_high[0])),
     )
 
 

@@ -27,8 +27,9 @@ class MinimalImportantChange:
 
     ``absolute`` is in the measure's own unit (an improvement of at least this size);
     ``absolute_upper`` is set when the source gives a range (the change is then "within the
-    published range" between the two). ``relative_percent`` is the alternative relative threshold
-    (of baseline) where the source gives one: either criterion counts.
+    published range" between the two). ``relative_percent`` is the relative threshold (percent
+    of baseline) where the source gives one. ``rule`` says how the source's two criteria combine:
+    ``"both"`` (the change must reach the absolute and the relative threshold) or ``"either"``.
     """
 
     measure: str
@@ -39,6 +40,7 @@ class MinimalImportantChange:
     absolute_upper: float | None = None
     relative_percent: float | None = None
     note: str = ""
+    rule: str = "either"
 
 
 # Populations: "knee_oa", "hip_oa", "knee_arthroplasty", "chronic_msk_pain", "healthy".
@@ -48,7 +50,11 @@ _WOMAC_STIFFNESS_MAX = 8.0
 
 MIC_TABLE: tuple[MinimalImportantChange, ...] = (
     # Salaffi et al. 2004, Eur J Pain 8:283 (825 patients with chronic musculoskeletal pain,
-    # 233 with knee OA, 86 hip OA): MCID -1 point or -15%; "much better" -2 points or -33%.
+    # 233 with knee OA, 86 hip OA): MCID a reduction of 1 point and of 15% (two ROC cut-offs,
+    # raw and percent, for the same "slightly better" anchor); "much better" -2 points and -33%.
+    # The study set out to estimate how the MCID depends on baseline pain: a raw cut-off alone
+    # over-reads high baselines and a percent alone low ones (1.0 -> 0.8 is -20% but 0.2 of a
+    # point, below the 11-point scale's own unit), so both must be reached (rule "both").
     *(
         MinimalImportantChange(
             "nrs_pain",
@@ -57,7 +63,8 @@ MIC_TABLE: tuple[MinimalImportantChange, ...] = (
             1.0,
             "Salaffi et al. 2004, Eur J Pain 8:283 (PGIC anchor, ROC)",
             relative_percent=15.0,
-            note="'much better': -2 points or -33% (same source)",
+            note="'much better': -2 points and -33% (same source)",
+            rule="both",
         )
         for pop in ("knee_oa", "hip_oa", "chronic_msk_pain")
     ),
@@ -70,7 +77,8 @@ MIC_TABLE: tuple[MinimalImportantChange, ...] = (
         9.1 * _WOMAC_FUNCTION_MAX / 100.0,
         "Tubach et al. 2005, Ann Rheum Dis 64:29 (603 knee OA outpatients, 4 weeks)",
         relative_percent=26.0,
-        note="published as -9.1 on the 0-100 normalised subscale",
+        note="published as -9.1 (-26.0%) on the 0-100 normalised subscale",
+        rule="both",
     ),
     MinimalImportantChange(
         "womac_function",
@@ -79,7 +87,8 @@ MIC_TABLE: tuple[MinimalImportantChange, ...] = (
         7.9 * _WOMAC_FUNCTION_MAX / 100.0,
         "Tubach et al. 2005, Ann Rheum Dis 64:29 (211 hip OA outpatients, 4 weeks)",
         relative_percent=21.1,
-        note="published as -7.9 on the 0-100 normalised subscale",
+        note="published as -7.9 (-21.1%) on the 0-100 normalised subscale",
+        rule="both",
     ),
     # Angst, Aeschlimann, Michel, Stucki 2002, J Rheumatol 29:131: MCID for improvement
     # 0.80 to 1.01 points on the 0-10 WOMAC scale (17-22% of baseline), OA of the lower
@@ -209,7 +218,8 @@ def interpret_change(
     if mic.absolute_upper is not None:
         threshold += f"-{mic.absolute_upper:.2f}"
     if mic.relative_percent is not None:
-        threshold += f" or {mic.relative_percent:.0f}%"
+        joint = "and" if mic.rule == "both" else "or"
+        threshold += f" {joint} {mic.relative_percent:.0f}%"
     where = f"{threshold}, {mic.source}"
     if mic.kind == "MDC":
         beyond = abs(change) >= mic.absolute - _EPS
@@ -224,9 +234,16 @@ def interpret_change(
     elif improvement < 0:
         verdict = "worse"
         text = f"{head}; worse than baseline ({where})"
-    elif improvement >= (mic.absolute_upper or mic.absolute) - _EPS or meets_rel:
+    elif (
+        improvement >= mic.absolute - _EPS and meets_rel
+        if mic.rule == "both"
+        else improvement >= (mic.absolute_upper or mic.absolute) - _EPS or meets_rel
+    ):
         verdict = "important"
         text = f"{head}; reaches the minimal important change ({where})"
+    elif mic.rule == "both" and (improvement >= mic.absolute - _EPS or meets_rel):
+        verdict = "below"
+        text = f"{head}; reaches one of the two cut-offs, not both ({where})"
     elif improvement >= mic.absolute - _EPS:
         verdict = "within-range"
         text = f"{head}; within the published range of minimal important change ({where})"
