@@ -117,3 +117,24 @@ def test_a_failure_storing_one_entry_keeps_the_others(
         names[2]: Outcome.IMPORTED,
     }
     assert sorted(s.sport for s in log.list_sessions(db)) == ["cycling", "walking"]
+
+
+def test_files_keep_the_names_people_gave_them(
+    db: Database, shared_data: Path, tmp_path: Path
+) -> None:
+    """An upload is received under a server-chosen name; it is stored under the person's."""
+    received = tmp_path / "part-001"
+    shutil.copyfile(shared_data / FIT / "garmin-fenix-5-walk.fit", received)
+    options = importing.ImportOptions()
+    single = importing.import_one(db, received, "me", options, "Morning walk\x07.fit")
+    stored = log.get_session(db, single.session_ids[0])
+    assert stored.source is not None and stored.source.name == "Morning walk.fit"
+    archive = tmp_path / "part-002"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.write(shared_data / FIT / "garmin-fenix-5-run.fit", "runs/run.fit")
+        zf.writestr("__MACOSX/runs/._run.fit", b"\x00\x05\x16\x07junk")
+    (entry,) = importing.import_archive(db, archive, "me", options, display_name="Export 2024.zip")
+    assert entry.name == "Export 2024.zip/runs/run.fit"
+    assert all("part-002" not in w for w in entry.warnings) and entry.warnings
+    stored = log.get_session(db, entry.session_ids[0])
+    assert stored.source is not None and stored.source.name == "Export 2024.zip!runs/run.fit"

@@ -59,6 +59,7 @@ __all__ = [
     "import_files",
     "import_one",
     "store_parsed",
+    "stored_file_name",
     "whole_session_segment",
 ]
 
@@ -172,6 +173,7 @@ def _import_one(
             display_name, Outcome.REFUSED, _refusal_text(exc), salvageable=exc.salvageable
         )
     parsed.source.sha256 = sha
+    parsed.source.name = stored_file_name(display_name)
     return store_parsed(database, parsed, person_name, options, display_name)
 
 
@@ -297,10 +299,29 @@ def expand_paths(paths: Sequence[Path]) -> list[Path]:
     return out
 
 
+def stored_file_name(display_name: str) -> str:
+    """The name a file is stored and exported under: the last part of the name the person
+    gave (a client's upload name or a path), without control characters, at most 255 characters.
+    """
+    base = display_name.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+    clean = "".join(ch for ch in base if ch.isprintable()).strip()
+    return clean[:255] or "file"
+
+
 def import_archive(
-    database: Database, path: Path, person_name: str, options: ImportOptions
+    database: Database,
+    path: Path,
+    person_name: str,
+    options: ImportOptions,
+    display_name: str | None = None,
 ) -> list[FileResult]:
-    """Every activity file of a zip archive, each stored in its own transaction."""
+    """Every activity file of a zip archive, each stored in its own transaction.
+
+    ``display_name`` is the archive's name as the person knows it (an upload's file name);
+    entries are reported and stored as ``display_name/entry`` (default: the path).
+    """
+    label = display_name if display_name is not None else str(path)
+    prefix = stored_file_name(label)
     person = _person(database, person_name)
     try:
         archive = parse_archive(
@@ -310,12 +331,15 @@ def import_archive(
             max_bytes=options.max_bytes,
         )
     except FileRefused as exc:
-        return [FileResult(str(path), Outcome.REFUSED, _refusal_text(exc))]
+        return [FileResult(label, Outcome.REFUSED, _refusal_text(exc))]
     except Exception as exc:
-        return [unexpected_failure(str(path), exc)]
+        return [unexpected_failure(label, exc)]
     results: list[FileResult] = []
     for entry in archive.entries:
-        name = entry.name.replace("!", "/")
+        inner = entry.name.split("!", 1)[1] if "!" in entry.name else entry.name
+        name = f"{label}/{inner.replace('!', '/')}"
+        if entry.parsed is not None:
+            entry.parsed.source.name = f"{prefix}!{inner}"
         if entry.error is not None:
             results.append(
                 FileResult(
@@ -331,11 +355,12 @@ def import_archive(
                 results.append(store_parsed(database, entry.parsed, person_name, options, name))
             except Exception as exc:
                 results.append(unexpected_failure(name, exc))
+    warnings = [w.replace(f"{path.name}!", f"{label}/", 1) for w in archive.warnings]
     if not results:
         message = "no activity file in the archive"
-        return [FileResult(str(path), Outcome.REFUSED, message, warnings=list(archive.warnings))]
-    if archive.warnings:
-        results[0].warnings[:0] = archive.warnings
+        return [FileResult(label, Outcome.REFUSED, message, warnings=warnings)]
+    if warnings:
+        results[0].warnings[:0] = warnings
     return results
 
 
