@@ -34,6 +34,12 @@ class AccountRow(Base):
         ForeignKey("person.id", ondelete="SET NULL"), unique=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    speed_unit: Mapped[str | None] = mapped_column(String(8))
+    """Display preferences (None: not chosen yet): km/h or mph, kg or lb, an IANA zone, and
+    ``iso`` (2026-03-02) or ``day-month`` (2 Mar 2026) dates."""
+    mass_unit: Mapped[str | None] = mapped_column(String(4))
+    time_zone: Mapped[str | None] = mapped_column(String(64))
+    date_format: Mapped[str | None] = mapped_column(String(16))
 
 
 class LoginSessionRow(Base):

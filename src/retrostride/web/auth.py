@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
@@ -33,9 +33,10 @@ from retrostride.api.principal import (
     cookie_scheme,
     current_principal,
 )
+from retrostride.services.preferences import Preferences, get_preferences
 from retrostride.store.accounts import AccountRow
 from retrostride.store.models import PersonRow
-from retrostride.web.prefs import PREFS_COOKIE, Formatter, Prefs, valid_zone
+from retrostride.web.prefs import BROWSER_ZONE_COOKIE, PREFS_COOKIE, Formatter, Prefs, valid_zone
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 _env = Environment(
@@ -74,7 +75,8 @@ async def page_principal(
     except Forbidden as exc:
         raise PageError(403, exc.detail) from None
     request.state.principal = principal
-    if principal.person_id is not None and PREFS_COOKIE not in request.cookies:
+    request.state.account_prefs = get_preferences(db, principal.account_id)
+    if principal.person_id is not None and request.state.account_prefs.time_zone is None:
         request.state.home_zone = db.scalar(
             select(PersonRow.home_time_zone).where(PersonRow.id == principal.person_id)
         )
@@ -97,12 +99,25 @@ def page_subject(
 
 
 def prefs_of(request: Request) -> Prefs:
-    """The browser's display choices; without them km/h, kg and the athlete's home zone."""
-    chosen = Prefs.from_cookie(request.cookies.get(PREFS_COOKIE))
-    if chosen is not None:
-        return chosen
-    zone = getattr(request.state, "home_zone", None)
-    return Prefs(time_zone=zone) if zone and valid_zone(zone) else Prefs()
+    """The account's display choices (kept on the server, the same on every device).
+
+    What the account has not chosen yet: the choice an older version kept in this browser's
+    cookie, else km/h, kg, the browser's own time zone (set by our script), the athlete's
+    home zone or UTC, and day-month dates.
+    """
+    stored: Preferences = getattr(request.state, "account_prefs", None) or Preferences()
+    legacy = Prefs.from_cookie(request.cookies.get(PREFS_COOKIE)) or Prefs()
+    browser_zone = unquote(request.cookies.get(BROWSER_ZONE_COOKIE, ""))[:64]
+    home_zone = getattr(request.state, "home_zone", None) or ""
+    zone = stored.time_zone or next(
+        (z for z in (legacy.time_zone if PREFS_COOKIE in request.cookies else "",
+                     browser_zone, home_zone) if z and valid_zone(z)),
+        "UTC",
+    )
+    return Prefs(
+        stored.speed_unit or legacy.speed_unit, stored.mass_unit or legacy.mass_unit, zone,
+        stored.date_format or "day-month",
+    )
 
 
 @dataclass(frozen=True, slots=True)

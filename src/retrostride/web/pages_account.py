@@ -16,14 +16,15 @@ from retrostride.log.model import BodyMass, Sex
 from retrostride.science import units
 from retrostride.services import accounts as account_service
 from retrostride.services import log as log_service
+from retrostride.services.preferences import Preferences, set_preferences
 from retrostride.store.accounts import AccountRow
 from retrostride.web.auth import PageError, PagePrincipal, prefs_of, redirect, render
 from retrostride.web.prefs import (
+    DATE_FORMATS,
     MASS_UNITS,
     PREFS_COOKIE,
     SPEED_UNITS,
     Formatter,
-    Prefs,
     valid_zone,
     zone_names,
 )
@@ -41,6 +42,7 @@ def _settings_page(
     shown = {
         "speed_unit": prefs.speed_unit, "mass_unit": prefs.mass_unit,
         "time_zone": prefs.time_zone, "display_name": account.display_name,
+        "date_format": prefs.date_format,
     }
     shown.update(values or {})
     profile = None
@@ -57,6 +59,8 @@ def _settings_page(
         profile=profile,
         errors=errors or {}, zones=zone_names(), speed_units=SPEED_UNITS, mass_units=MASS_UNITS,
         saved=request.query_params.get("saved") == "1", status_code=status_code,
+        zone_proposed=getattr(request.state, "account_prefs", None) is not None
+        and request.state.account_prefs.time_zone is None,
     )
 
 
@@ -90,6 +94,9 @@ async def settings_save(
         errors["time_zone"] = (
             f"{zone!r} is not a time zone: choose one from the list, such as Europe/Paris."
         )
+    date_format = values.get("date_format") or "day-month"
+    if date_format not in DATE_FORMATS:
+        errors["date_format"] = "Choose one of the two date formats."
     if errors:
         return _settings_page(request, principal, account, errors=errors, values=values,
                               status_code=422)
@@ -97,16 +104,15 @@ async def settings_save(
         row = tx.get(AccountRow, principal.account_id)
         if row is not None:
             row.display_name = values.get("display_name", "").strip()
+        set_preferences(tx, principal.account_id, Preferences(
+            values["speed_unit"], values["mass_unit"], zone, date_format))
     if principal.person_name is not None:
         await run_in_threadpool(
             log_service.update_profile, database,
             log_service.ProfileChanges(home_time_zone=zone), principal.person_name,
         )
-    prefs = Prefs(values["speed_unit"], values["mass_unit"], zone)
     response = redirect("/settings?saved=1")
-    response.set_cookie(PREFS_COOKIE, prefs.cookie_value(), max_age=ONE_YEAR_S, path="/",
-                        samesite="lax", httponly=True,
-                        secure=request.app.state.settings.secure_cookies)
+    response.delete_cookie(PREFS_COOKIE, path="/")  # the account's choices replace it
     return response
 
 

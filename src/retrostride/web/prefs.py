@@ -1,7 +1,9 @@
 """A person's display choices (speed and mass units, time zone) and the formatting using them.
 
-The choices live in a long-lived cookie of this browser (``retrostride_prefs``); an athlete's
-time zone is also written to their log profile (where programs and calendars read it).
+The choices belong to the account (:mod:`retrostride.services.preferences`); an athlete's
+time zone is also written to their log profile (where programs and calendars read it). The
+browser's own zone (``retrostride_zone``, set by our script) is proposed until one is chosen;
+``retrostride_prefs`` is the cookie of older versions, read until the account has a choice.
 Values stay SI inside; only what is shown is converted.
 """
 
@@ -16,6 +18,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from retrostride.science import units
 
 PREFS_COOKIE = "retrostride_prefs"
+BROWSER_ZONE_COOKIE = "retrostride_zone"
+DATE_FORMATS = ("day-month", "iso")
 SPEED_UNITS = ("km/h", "mph")
 MASS_UNITS = ("kg", "lb")
 
@@ -41,6 +45,7 @@ class Prefs:
     speed_unit: str = "km/h"
     mass_unit: str = "kg"
     time_zone: str = "UTC"
+    date_format: str = "day-month"
 
     @property
     def distance_unit(self) -> str:
@@ -138,6 +143,8 @@ class Formatter:
         local = self.local(when)
         if local is None:
             return "time unknown"
+        if self.prefs.date_format == "iso":
+            return f"{local:%Y-%m-%d %H:%M}"
         return f"{local:%a} {local.day} {local:%b %Y, %H:%M}"
 
     def day(self, day: date | str | None) -> str:
@@ -145,6 +152,8 @@ class Formatter:
             return "-"
         if isinstance(day, str):
             day = date.fromisoformat(day)
+        if self.prefs.date_format == "iso":
+            return day.isoformat()
         return f"{day:%a} {day.day} {day:%b %Y}"
 
     def today(self) -> date:

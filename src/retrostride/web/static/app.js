@@ -3,6 +3,17 @@
 (function () {
   document.documentElement.classList.add("js");
 
+  /* Tell the server this browser's time zone: proposed until the account chooses one. */
+  if (!/(^|; )retrostride_zone=/.test(document.cookie) && window.Intl) {
+    try {
+      var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+      if (zone) {
+        document.cookie = "retrostride_zone=" + encodeURIComponent(zone) +
+          "; path=/; max-age=31536000; samesite=lax";
+      }
+    } catch (ignore) { /* no zone: the server keeps its default */ }
+  }
+
   function csrfToken() {
     var meta = document.querySelector('meta[name="csrf-token"]');
     return meta ? meta.getAttribute("content") : "";
