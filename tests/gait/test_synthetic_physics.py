@@ -105,3 +105,20 @@ def test_totals_cadence_agrees_with_the_bouts() -> None:
     assert low <= total <= high
     weighted = sum(b.cadence_spm * b.duration_s for b in bouts) / sum(b.duration_s for b in bouts)
     assert total == pytest.approx(weighted, rel=1e-6)
+
+
+def test_lower_back_forward_then_backward_without_a_pause_is_two_bouts() -> None:
+    rec = trunk_walk(
+        [Still(3), TrunkSteps(20, 0.55, 0.65), TrunkSteps(20, 0.55, 0.65, "backward"), Still(3)]
+    )
+    result = analyze(rec)
+    assert [b.direction for b in result.bouts] == [Direction.FORWARD, Direction.BACKWARD]
+    for bout in result.bouts:
+        want = 1 if bout.direction is Direction.FORWARD else -1
+        assert all(int(s) in (0, want) for s in bout.strides.direction_sign)
+
+
+def test_lower_back_slow_walking_at_40_steps_per_min_is_kept() -> None:
+    result = analyze(trunk_walk([Still(3), TrunkSteps(16, 1.5, 0.35), Still(3)]))
+    assert len(result.bouts) == 1
+    assert result.bouts[0].cadence_spm == pytest.approx(40.0, rel=0.03)

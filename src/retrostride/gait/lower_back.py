@@ -61,6 +61,13 @@ MIN_BOUT_STEPS = 4
 """Fewest steps of a bout (two strides: the Mobilise-D minimum walking bout, Kluge et al. 2021,
 PLoS ONE 16:e0256541; :class:`StepSequenceBouts`' default)."""
 
+MIN_REVERSAL_STRIDES = 4
+"""Fewest strides on either side of a change of direction inside a bout (two strides is the
+Mobilise-D minimum bout; four keep a few noisy turning strides from cutting one)."""
+
+REVERSAL_AGREEMENT = 0.5
+"""Mean stride sign each side of a reversal must reach (a clear majority: 3 of 4 strides)."""
+
 MIN_RATE_HZ = 20.0
 """Lowest sampling rate accepted [Hz]: contacts need the 8 Hz band of the vertical jerk."""
 
@@ -146,10 +153,47 @@ class LowerBackPipeline:
             )
         ).detect(ic / fs)
         bob = np.interp(ic, contacts.ic_, contacts.step_prominence_m_s_) if ic.size else np.empty(0)
+        runs = finder.bouts_
         bout_rows = self._trim_edges(
-            finder.bouts_, bob, self.edge_bob_ratio, self._quiet_edges(a_v, ic, finder.bouts_, fs)
+            runs, bob, self.edge_bob_ratio, self._quiet_edges(a_v, ic, runs, fs)
         )
         height = self._height(recording, warnings)
+        args = (recording, ic, fc, contacts, a_v, a_ap, a_ml, height)
+        bouts = self._assemble(bout_rows, *args)
+        split = self._split_at_reversals(bout_rows, bouts)
+        if split.shape[0] != bout_rows.shape[0]:
+            bout_rows = split
+            bouts = self._assemble(bout_rows, *args)
+        params: dict[str, Any] = {"sensor_height_m": height, "frame": recording.frame.value}
+        self.result_ = GaitResult(
+            placement=recording.placement,
+            sampling_rate_hz=fs,
+            duration_s=recording.duration_s,
+            bouts=bouts,
+            step_count=int(sum(b.n_steps for b in bouts)),
+            source=recording.source,
+            warnings=warnings,
+            params=params,
+        )
+        self.contacts_ = contacts
+        return self
+
+    def _assemble(
+        self,
+        bout_rows: IntArray,
+        recording: Recording,
+        ic: IntArray,
+        fc: IntArray,
+        contacts: VerticalJerkContacts,
+        a_v: FloatArray,
+        a_ap: FloatArray | None,
+        a_ml: FloatArray | None,
+        height: float,
+    ) -> list[BoutResult]:
+        """The bouts ``bout_rows`` ((k, 2) first and last IC index) with their strides,
+        lengths, sides and direction."""
+        fs = recording.sampling_rate_hz
+        body = a_ap is not None
         n = a_v.shape[0]
 
         # per bout: its ICs; steps = consecutive IC pairs; strides = IC i .. i+2
@@ -237,19 +281,35 @@ class LowerBackPipeline:
                     confidence=float(bout_conf[k]),
                 )
             )
-        params: dict[str, Any] = {"sensor_height_m": height, "frame": recording.frame.value}
-        self.result_ = GaitResult(
-            placement=recording.placement,
-            sampling_rate_hz=fs,
-            duration_s=recording.duration_s,
-            bouts=bouts,
-            step_count=int(sum(b.n_steps for b in bouts)),
-            source=recording.source,
-            warnings=warnings,
-            params=params,
-        )
-        self.contacts_ = contacts
-        return self
+        return bouts
+
+    @staticmethod
+    def _split_at_reversals(bout_rows: IntArray, bouts: list[BoutResult]) -> IntArray:
+        """Split a bout where its strides turn from one direction of travel to the other.
+
+        Stride ``j`` of a bout runs from its IC ``j`` to IC ``j + 2``. A bout is cut at the
+        stride where the mean stride sign before and after it differ most, when both parts hold
+        at least ``MIN_REVERSAL_STRIDES`` strides and their mean signs are opposite and each at
+        least ``REVERSAL_AGREEMENT`` (a clear majority; strides of sign 0 count as 0)."""
+        out = []
+        for (b0, b1), bout in zip(bout_rows, bouts, strict=True):  # one iteration per bout
+            sign = np.asarray(bout.strides.direction_sign, dtype=float)
+            m = sign.size
+            if m < 2 * MIN_REVERSAL_STRIDES:
+                out.append((b0, b1))
+                continue
+            c = np.concatenate(([0.0], np.cumsum(sign)))
+            j = np.arange(MIN_REVERSAL_STRIDES, m - MIN_REVERSAL_STRIDES + 1)
+            left = c[j] / j
+            right = (c[m] - c[j]) / (m - j)
+            ok = (left * right < 0) & (np.minimum(abs(left), abs(right)) >= REVERSAL_AGREEMENT)
+            if not ok.any():
+                out.append((b0, b1))
+                continue
+            best = int(j[ok][np.argmax(np.abs(left - right)[ok])])
+            # the step between the two parts (IC b0 + best to the next) is the reversal itself
+            out += [(b0, b0 + best), (b0 + best + 1, b1)]
+        return np.array(out, dtype=np.intp).reshape(-1, 2)
 
     @staticmethod
     def _quiet_edges(a_v: FloatArray, ic: IntArray, bouts: IntArray, fs: float) -> BoolArray:
