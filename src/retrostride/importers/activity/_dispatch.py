@@ -86,17 +86,23 @@ def parse_payload(
         sessions, warns, recovered = module.parse(
             path, stream, salvage=salvage, home_time_zone=home_time_zone
         )
+    from retrostride.importers.activity.plausibility import check_totals
+
     warns = list(dict.fromkeys(quirks + warns))  # the same warning once, in order
+    flagged: list[str] = []
     for session in sessions:
+        own = check_totals(session)
+        flagged.extend(own)
         # Several sessions of a FIT or TCX file are the parts of one multisport activity;
         # a GPX file's are separate walks (tracks on other days or hours apart): not linked.
         if len(sessions) > 1 and fmt != GPX:
             session.group = source.sha256[:16]
         session.source = source
-        session.warnings = list(warns)
+        session.warnings = [*warns, *own]
         if recovered is not None:
             session.recovered = recovered
-    return ParsedFile(source=source, sessions=sessions, warnings=list(warns), recovered=recovered)
+    warns.extend(flagged)
+    return ParsedFile(source=source, sessions=sessions, warnings=warns, recovered=recovered)
 
 
 def parse_path(path: Path, *, salvage: bool, home_time_zone: str, max_bytes: int) -> ParsedFile:
