@@ -85,7 +85,7 @@ WALK = {
 SCREENING_NO = {
     q: False
     for q in (
-        "heart", "chest-pain", "dizziness", "falls", "balance", "recent-surgery",
+        "heart", "chest-pain", "dizziness", "falls", "fear-of-falling", "balance", "recent-surgery",
         "vision-hearing", "joint-worse", "pregnant", "other-condition",
     )
 }

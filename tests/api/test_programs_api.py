@@ -62,3 +62,22 @@ def test_assessments_and_a_clinician_reading_them(client: TestClient) -> None:
     assert report[0]["measure"] == "nrs_pain" and report[0]["change"] is not None
     assert doc.delete(f"/api/athletes/{ada.id}/assessments/{listed[0]['id']}").status_code == 403
     assert ada.delete(f"/api/athletes/me/assessments/{listed[0]['id']}").status_code == 204
+
+
+def test_screening_with_tug_and_a_fall_logged_over_http(client: TestClient) -> None:
+    ada = signup(client, "ada@example.org")
+    r = ada.post(
+        "/api/athletes/me/enrolments",
+        json={"program_id": "knee-oa", "start": "2026-03-02", "answers": NO,
+              "age_years": 70, "tug_s": 13.5},
+    )
+    assert r.status_code == 201, r.text
+    screening = r.json()["screening"]
+    assert screening["status"] == "modified" and "supervised" in screening["restrictions"]
+    session = ada.post("/api/athletes/me/sessions", json=WALK).json()
+    fall = ada.post("/api/athletes/me/safety-events",
+                    json={"session_id": session["id"], "event": "fall"})
+    assert fall.status_code == 200 and fall.json() == {"session_id": session["id"],
+                                                       "event": "fall"}
+    bad = ada.post("/api/athletes/me/safety-events", json={"session_id": 99999, "event": "fall"})
+    assert bad.status_code == 422 and bad.json()["field"] == "session_id"

@@ -123,3 +123,29 @@ def test_unanswered_screening_without_a_terminal_is_an_input_error(env: dict[str
 def test_today_without_enrolment_says_how_to_start(env: dict[str, str]) -> None:
     out = runner.invoke(app, ["program", "today"], env=env)
     assert out.exit_code == 1 and "program start" in out.stderr
+
+
+def test_event_records_a_fall_and_status_flags_it(env: dict[str, str]) -> None:
+    start = runner.invoke(
+        app,
+        ["program", "start", "knee-oa", "--start", "2026-03-02", "--no-to-others",
+         "--age", "68", "--tug", "12.5"],
+        env=env,
+    )
+    assert start.exit_code == 0, start.output
+    assert "supervised" in start.stdout or "physiotherapist" in start.stdout
+    for day in ("2026-03-02", "2026-03-04", "2026-03-06"):
+        logged = runner.invoke(
+            app,
+            ["log", "--duration", "10min", "--start", f"{day} 10:00", "--setting", "treadmill",
+             "--pain-before", "1", "--pain-after", "1", "--rpe", "4"],
+            env=env,
+        )
+        assert logged.exit_code == 0, logged.output
+    event = runner.invoke(app, ["program", "event", "3", "fall"], env=env)
+    assert event.exit_code == 0, event.output
+    status = runner.invoke(app, ["program", "status", "--date", "2026-03-10"], env=env)
+    assert "flagged for clinician review" in status.stdout
+    assert "step-back-after-fall" in status.stdout
+    bad = runner.invoke(app, ["program", "event", "3", "trip"], env=env)
+    assert bad.exit_code == 2

@@ -141,3 +141,23 @@ def test_weekly_volume_by_direction(db: Database) -> None:
     assert weeks[0]["backward"] == pytest.approx(12, rel=1e-12)
     assert weeks[0]["forward"] == pytest.approx(20, rel=1e-12)
     assert weeks[1] == pytest.approx({"backward": 0.0, "forward": 0.0, "other": 0.0}, abs=1e-12)
+
+
+def test_a_fall_logged_with_a_session_steps_back_and_flags(db: Database) -> None:
+    service.enrol(db, "knee-oa", START, NO, age_years=60, tug_s=9.0)
+    for day in (2, 4, 6, 9, 11, 13):
+        log_backward(db, date(2026, 3, day))
+    before = service.status(db, today=date(2026, 3, 17))
+    assert not before.plan.flags
+    sessions = service.logged_sessions  # the log as the rules see it
+    with db.transaction() as orm:
+        ids = [s.id for s in sessions(orm, 1)]
+    assert service.record_safety_event(db, ids[-1], "fall") == "fall"
+    after = service.status(db, today=date(2026, 3, 17))
+    assert len(after.plan.flags) == 1
+    assert after.plan.weeks[2].decision is not None
+    assert after.plan.weeks[2].decision.rule == "step-back-after-fall"
+    with pytest.raises(InputError):
+        service.record_safety_event(db, ids[-1], "trip")
+    with pytest.raises(InputError):
+        service.record_safety_event(db, 10_000, "fall")

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
+from itertools import pairwise
 
 import pytest
 
 from retrostride.training.loader import Catalogue, load_catalogue
 from retrostride.training.plan import ProgramPlan, build_plan
 from retrostride.training.program import Program
+from retrostride.training.rules import WeekSummary, decide
 
 from .histories import COMFORTABLE, SKIPPED, Week, history
 
@@ -109,8 +112,8 @@ def test_two_skipped_weeks_restart_below_the_last_dose(catalogue: Catalogue) -> 
     plan = run(catalogue, "fitness", [COMFORTABLE, COMFORTABLE, SKIPPED, SKIPPED, COMFORTABLE])
     assert rules(plan)[3] == "repeat-after-missed-week"
     assert rules(plan)[4] == "resume-after-break"
-    assert minutes(plan, 2) == pytest.approx(21, abs=DOSE)
-    assert minutes(plan, 4) == pytest.approx(21 * 0.8, abs=DOSE)
+    assert minutes(plan, 2) == pytest.approx(15 * 1.1**2, abs=DOSE)
+    assert minutes(plan, 4) == pytest.approx(15 * 1.1**2 * 0.8, abs=DOSE)
     assert kmh(plan, 4) == pytest.approx(kmh(plan, 2) - 0.5, abs=DOSE)
 
 
@@ -127,8 +130,14 @@ def test_no_pain_reports_hold_a_pain_guided_program(catalogue: Catalogue) -> Non
 
 def test_effort_guided_program_follows_rpe(catalogue: Catalogue) -> None:
     easy = run(catalogue, "fitness", [COMFORTABLE] * 6)
+    # the program states about 10% a week: duration x 1.1 (until now +3 min, +20% in week 2)
     assert [minutes(easy, w) for w in range(6)] == pytest.approx(
-        [15, 18, 21, 24, 27, 30], abs=DOSE
+        [15 * 1.1**w for w in range(6)], abs=DOSE
+    )
+    # distance per session grows by 10% a week, never more (was +29% in week 2)
+    distance = [minutes(easy, w) * kmh(easy, w) for w in range(6)]
+    assert [b / a for a, b in pairwise(distance)] == pytest.approx(
+        [1.1] * 5, abs=1e-9
     )
     hard = run(catalogue, "fitness", [Week(rpe=8)] * 2)
     assert rules(hard)[1] == "ease-very-hard" and kmh(hard, 1) == pytest.approx(3.7, abs=DOSE)
@@ -185,3 +194,54 @@ def test_screening_restrictions_keep_a_person_off_forbidden_levels(catalogue: Ca
     assert max(levels) == 2  # incline on the treadmill with handrails, never the deadmill
     blocked = [w.decision for w in restricted.weeks if w.decision and w.decision.messages]
     assert any("needs clearance" in m for d in blocked for m in d.messages)
+
+
+def test_effort_guided_speed_steps_by_ten_percent_at_the_longest_session(
+    catalogue: Catalogue,
+) -> None:
+    program = catalogue.program("fitness")
+    longest = replace(program.first_prescription, duration_s=30 * 60)
+    rule_set = catalogue.rules_for(program)
+    summary = WeekSummary(0, {"completion": 1.0, "rpe_mean": 4.0, "rpe_missing": 0.0,
+                              "pain_after_max": 1.0, "pain_increase_max": 0.0})
+    decision = decide(program, rule_set, longest, summary)
+    assert decision.rule == "progress-speed-at-longest"
+    assert decision.prescription.speed_m_s == pytest.approx(
+        (longest.speed_m_s or 0) * 1.1, rel=1e-12
+    )
+
+
+def test_staged_programs_do_not_progress_without_pain_and_effort(catalogue: Catalogue) -> None:
+    silent = Week(pain_before=None, pain_after=None, rpe=None)
+    plan = run(catalogue, "beginner", [silent] * 6, today=date(2026, 6, 1))
+    assert {w.prescription.level for w in plan.weeks[:6]} == {0}
+    assert minutes(plan, 5) == pytest.approx(minutes(plan, 0), abs=DOSE)
+    assert rules(plan)[1] == "hold-without-pain-reports"
+    assert any("Record your pain" in m for m in plan.weeks[1].decision.messages)  # type: ignore[union-attr]
+    no_rpe = run(catalogue, "balance", [Week(rpe=None)] * 3, today=date(2026, 6, 1))
+    assert rules(no_rpe)[1] == "hold-without-effort-reports"
+
+
+def test_a_fall_steps_back_and_flags_the_clinician(catalogue: Catalogue) -> None:
+    for program_id in ("knee-oa", "fitness", "beginner"):
+        program = catalogue.program(program_id)
+        logged = history(program, START, [COMFORTABLE] * 5)
+        fell = logged[10]  # a session of week 4
+        logged[10] = replace(fell, safety_event="fall")
+        plan = build_plan(program, catalogue.rules_for(program), START, logged, date(2026, 6, 1))
+        week = plan.weeks[(fell.on - START).days // 7 + 1]
+        assert week.decision is not None and week.decision.rule == "step-back-after-fall"
+        assert week.decision.flagged and plan.flags == (week,)
+        before = plan.weeks[week.week - 1].prescription
+        assert week.prescription.duration_s < before.duration_s or (
+            week.prescription.level < before.level
+        )
+
+
+def test_a_near_fall_holds_the_dose(catalogue: Catalogue) -> None:
+    program = catalogue.program("knee-oa")
+    logged = history(program, START, [COMFORTABLE] * 3)
+    logged[4] = replace(logged[4], safety_event="near-fall")
+    plan = build_plan(program, catalogue.rules_for(program), START, logged, date(2026, 6, 1))
+    assert rules(plan)[2] == "hold-after-near-fall"
+    assert plan.weeks[2].prescription == plan.weeks[1].prescription

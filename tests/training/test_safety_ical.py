@@ -94,3 +94,22 @@ def test_ical_export_parses_back_with_uid_dtstamp_dtstart() -> None:
         plan_to_ical(plan, uid_base="abc123", time_zone="Europe/Berlin", stamp=stamp)
     )
     assert [str(e["UID"]) for e in again.walk("VEVENT")] == uids
+
+
+def test_screening_asks_fear_of_falling_and_uses_age_and_tug() -> None:
+    # CDC STEADI (Stevens & Phelan 2013): worry about falling is a key question; a Timed Up and
+    # Go of 12 s or more means a higher risk of falling.
+    assert "fear-of-falling" in {q.id for q in QUESTIONS}
+    afraid = screen(QUESTIONS, {**NO, "fear-of-falling": True}, age_years=50)
+    assert afraid.status == "modified" and "handrails-or-spotter" in afraid.restrictions
+    slow = screen(QUESTIONS, NO, age_years=72, tug_s=12.0)
+    assert slow.status == "modified" and "tug" in slow.reasons
+    assert {"supervised", "handrails-or-spotter"} <= set(slow.restrictions)
+    quick = screen(QUESTIONS, NO, age_years=72, tug_s=11.9)
+    assert quick.status == "cleared"
+    untested = screen(QUESTIONS, NO, age_years=70)
+    assert untested.status == "modified" and "age" in untested.reasons
+    assert screen(QUESTIONS, NO, age_years=40).status == "cleared"
+    assert any("Age not given" in line for line in screen(QUESTIONS, NO).advice)
+    with pytest.raises(InputError):
+        screen(QUESTIONS, NO, tug_s=-3)

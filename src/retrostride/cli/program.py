@@ -182,12 +182,22 @@ def start(
     replace: Annotated[
         bool, typer.Option("--replace", help="Restart a program that is already active.")
     ] = False,
+    age: Annotated[
+        float | None,
+        typer.Option("--age", help="Your age in years (fall-risk checks at 65 and over)."),
+    ] = None,
+    tug: Annotated[
+        float | None,
+        typer.Option("--tug", help="A Timed Up and Go time in seconds (12 s or more: supervised)."),
+    ] = None,
     database: DatabaseOption = None,
     person: PersonOption = service.DEFAULT_PERSON,
 ) -> None:
-    """Screen for safety, then enrol on a program from a date."""
+    """Screen for safety (questions, age, Timed Up and Go), then enrol on a program from a date."""
     with opened(database) as db:
         answers = _answers(answer or [], no_to_others)
+        if age is None and not no_to_others:
+            age = typer.prompt("Your age in years", type=float)
         first = _day(start_date, "--start") or date.today()
         try:
             enrolment, result, blocked = service.enrol(
@@ -198,6 +208,8 @@ def start(
                 person=person,
                 cleared_by=cleared_by,
                 replace=replace,
+                age_years=age,
+                tug_s=tug,
             )
         except service.ScreeningStop as exc:
             fail(str(exc), 3)
@@ -292,6 +304,11 @@ def status(
             f"Adherence: {a.completed} of {a.due} sessions due ({pct}); "
             f"{a.minutes_done:.0f} of {a.minutes_due:.0f} minutes"
         )
+        for week in s.plan.flags:
+            console.print(
+                f"[red]flagged for clinician review[/red] after week {week.week}: "
+                + " ".join(week.decision.messages if week.decision else ())
+            )
         console.print(f"Next: {s.next_prescription.describe()}")
         if s.next_decision is not None:
             console.print(f" because: {s.next_decision.rule} - {s.next_decision.because}")
@@ -312,6 +329,25 @@ def status(
                 title=f"Weekly minutes: {s.enrolment.program.id}",
             )
             console.print(f"wrote {volume_plot}")
+
+
+@program_app.command("event")
+def event(
+    session_id: Annotated[int, typer.Argument(help="The logged session's id.")],
+    kind: Annotated[str, typer.Argument(help="stumble, near-fall or fall (none clears it).")],
+    database: DatabaseOption = None,
+    person: PersonOption = service.DEFAULT_PERSON,
+) -> None:
+    """Record a stumble, near-fall or fall with a session (the program's rules react to it)."""
+    with opened(database) as db:
+        stored = service.record_safety_event(
+            db, session_id, None if kind == "none" else kind, person=person
+        )
+    console.print(f"session {session_id}: {stored or 'no event'} recorded")
+    if stored == "fall":
+        console.print(
+            "A fall steps your program back and flags it for your physiotherapist or doctor."
+        )
 
 
 @program_app.command("ics")

@@ -145,6 +145,10 @@ class SourceFile:
     size_bytes: int
 
 
+SAFETY_EVENTS = ("stumble", "near-fall", "fall")
+"""Balance events a person may report with a session, from the mildest to the worst."""
+
+
 @dataclass(slots=True)
 class Session:
     """One activity of one sport. A multisport file gives one session per sport, sharing ``group``.
@@ -173,6 +177,9 @@ class Session:
     pain_before: float | None = None
     """Pain on the 0-10 numeric rating scale before the session."""
     pain_after: float | None = None
+    safety_event: str | None = None
+    """The worst balance event during the session: ``stumble``, ``near-fall`` or ``fall``
+    (:data:`SAFETY_EVENTS`); None when none was reported."""
     device_kcal: float | None = None
     """The device's own energy figure [kcal], kept and labelled as the device's."""
     segments: list[Segment] = field(default_factory=list)

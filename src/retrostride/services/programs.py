@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 
 from retrostride.errors import InputError, RetrostrideError
+from retrostride.log.model import SAFETY_EVENTS
 from retrostride.store import repository as repo
 from retrostride.store.db import Database, utc_now
 from retrostride.store.models import SessionRow
@@ -119,16 +120,19 @@ def enrol(
     person: str = DEFAULT_PERSON,
     cleared_by: str | None = None,
     replace: bool = False,
+    age_years: float | None = None,
+    tug_s: float | None = None,
 ) -> tuple[Enrolment, ScreeningResult, list[str]]:
     """Screen, then enrol ``person`` on ``program_id`` from ``start``.
 
     Returns the enrolment, the screening result and the program levels the screening's
     restrictions forbid. A ``stop`` screening raises :class:`ScreeningStop` unless
     ``cleared_by`` names who cleared the person. An active enrolment on the same program is
-    refused unless ``replace`` (which stops it).
+    refused unless ``replace`` (which stops it). ``age_years`` and ``tug_s`` (Timed Up and Go
+    [s]) add the STEADI fall-risk checks (:func:`retrostride.training.safety.screen`).
     """
     program = get_program(program_id)
-    result = screen(screening_questions(), answers)
+    result = screen(screening_questions(), answers, age_years=age_years, tug_s=tug_s)
     if not result.may_start and not (cleared_by and cleared_by.strip()):
         raise ScreeningStop(result)
     with database.transaction() as db:
@@ -153,7 +157,9 @@ def enrol(
             start_date=start,
             status="active",
             screening_status=result.status,
-            screening_answers=json.dumps(dict(answers), sort_keys=True),
+            screening_answers=json.dumps(
+                {**answers, "age_years": age_years, "tug_s": tug_s}, sort_keys=True
+            ),
             restrictions=",".join(result.restrictions),
             cleared_by=cleared_by.strip() if cleared_by else None,
             created_at=utc_now(),
@@ -222,9 +228,29 @@ def logged_sessions(db: OrmSession, person_id: int) -> list[LoggedSession]:
                 rpe=row.rpe,
                 pain_before=row.pain_before,
                 pain_after=row.pain_after,
+                safety_event=row.safety_event,
             )
         )
     return out
+
+
+def record_safety_event(
+    database: Database, session_id: int, event: str | None, *, person: str = DEFAULT_PERSON
+) -> str | None:
+    """Record a stumble, near-fall or fall with ``person``'s session ``session_id`` (None clears).
+
+    The programs' rules read it: a fall steps the program back and flags it for a clinician, a
+    near-fall or stumble holds the dose. Returns the event stored.
+    """
+    if event is not None and event not in SAFETY_EVENTS:
+        raise InputError("safety_event", event, " or ".join(SAFETY_EVENTS))
+    with database.transaction() as db:
+        person_row = repo.find_person(db, person)
+        row = db.get(SessionRow, session_id)
+        if person_row is None or row is None or row.person_id != person_row.id:
+            raise InputError("session_id", session_id, f"a session of {person}")
+        row.safety_event = event
+    return event
 
 
 @dataclass(frozen=True, slots=True)

@@ -110,6 +110,8 @@ class SessionRow(Base):
     rpe: Mapped[float | None] = mapped_column(Float)
     pain_before: Mapped[float | None] = mapped_column(Float)
     pain_after: Mapped[float | None] = mapped_column(Float)
+    safety_event: Mapped[str | None] = mapped_column(String(16))
+    """``stumble``, ``near-fall`` or ``fall`` (the worst of the session) or NULL."""
     device_kcal: Mapped[float | None] = mapped_column(Float)
     energy_kcal: Mapped[float | None] = mapped_column(Float)
     energy_source: Mapped[str | None] = mapped_column(String(16))

@@ -219,6 +219,7 @@ _SCALARS = (
     "rpe",
     "pain_before",
     "pain_after",
+    "safety_event",
     "device_kcal",
     "group",
     "recovered",

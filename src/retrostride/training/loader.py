@@ -248,7 +248,7 @@ def _condition(table: dict[str, Any], where: str) -> Condition:
 def _action(table: dict[str, Any], where: str) -> Action:
     kind = _choice(table.get("action"), ACTIONS, f"{where}.action")
     message = str(table.get("message", ""))
-    if kind in ("hold", "pause"):
+    if kind in ("hold", "pause", "flag"):
         return Action(kind, message=message)
     if kind == "level":
         return Action(kind, amount=float(_need(table, "step", where, int)), message=message)

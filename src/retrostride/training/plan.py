@@ -75,6 +75,11 @@ class ProgramPlan:
         return any(w.status == "paused" for w in self.weeks)
 
     @property
+    def flags(self) -> tuple[WeekPlan, ...]:
+        """Weeks whose decision asks a clinician to review the program (a fall was logged)."""
+        return tuple(w for w in self.weeks if w.decision is not None and w.decision.flagged)
+
+    @property
     def pause_decision(self) -> Decision | None:
         """The decision that paused the program, if it is paused."""
         for week in self.weeks:
@@ -139,6 +144,7 @@ def summarise_week(
         if s.pain_after is not None and s.pain_before is not None
     ]
     rpes = [s.rpe for s in done if s.rpe is not None]
+    events = [s.safety_event for s in done]
     doses = [min(1.0, (s.done_s or 0.0) / prescription.duration_s) for s in done]
     skipped = 1.0 if planned and not done else 0.0
     metrics: dict[str, float | None] = {
@@ -153,6 +159,12 @@ def summarise_week(
         "pain_after_mean": fmean(afters) if afters else None,
         "pain_increase_max": max(rises) if rises else None,
         "pain_reports": float(len(afters)),
+        "pain_missing": float(len(done) - len(afters)),
+        "rpe_reports": float(len(rpes)),
+        "rpe_missing": float(len(done) - len(rpes)),
+        "falls": float(events.count("fall")),
+        "near_falls": float(events.count("near-fall")),
+        "stumbles": float(events.count("stumble")),
         "rpe_mean": fmean(rpes) if rpes else None,
         "rpe_max": max(rpes) if rpes else None,
     }

@@ -4,8 +4,9 @@ A rule set (``kind = "rules"`` file) is an ordered list of rules; the first rule
 all hold decides the next week's prescription. A condition compares a metric of the week just
 finished (see :class:`WeekSummary`) with a value; an action changes a prescription field (``add``,
 ``scale``, ``set``; only fields the level gives limits for change, and never beyond them), moves
-between levels (``level``), keeps the prescription (``hold``) or pauses
-the program for review (``pause``). No rule is written in code for one program.
+between levels (``level``), keeps the prescription (``hold``), pauses the program for review
+(``pause``) or flags the week for the clinician (``flag``). No rule is written in code for one
+program.
 """
 
 from __future__ import annotations
@@ -37,6 +38,12 @@ METRICS: dict[str, str] = {
     "pain_after_mean": "mean pain after sessions",
     "pain_increase_max": "largest pain after minus pain before in one session",
     "pain_reports": "sessions with a pain-after report",
+    "pain_missing": "sessions done without a pain-after report",
+    "rpe_reports": "sessions with an RPE report",
+    "rpe_missing": "sessions done without an RPE report",
+    "falls": "sessions with a fall reported",
+    "near_falls": "sessions with a near-fall reported",
+    "stumbles": "sessions with a stumble reported",
     "rpe_mean": "mean RPE (CR-10)",
     "rpe_max": "highest RPE (CR-10)",
     "level": "current level (0 = first)",
@@ -45,7 +52,7 @@ METRICS: dict[str, str] = {
 }
 """Metric names a condition may use; also ``at_max:<field>`` and ``at_min:<field>`` (1 or 0)."""
 
-ACTIONS = ("add", "scale", "set", "level", "hold", "pause")
+ACTIONS = ("add", "scale", "set", "level", "hold", "pause", "flag")
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +122,8 @@ class Decision:
     changes: tuple[str, ...] = ()
     paused: bool = False
     messages: tuple[str, ...] = field(default_factory=tuple)
+    flagged: bool = False
+    """True when the rule asks a clinician to review the program (a fall, for example)."""
 
 
 def prescription_metrics(program: Program, prescription: Prescription) -> dict[str, float | None]:
@@ -140,7 +149,7 @@ def _apply(
             return prescription, None
         level = program.levels[target]
         return level.start, f"level {prescription.level + 1} -> {target + 1} ({level.name})"
-    if action.kind in ("hold", "pause") or action.field is None:
+    if action.kind in ("hold", "pause", "flag") or action.field is None:
         return prescription, None
     name = action.field
     limits: Limits = program.limits_for(prescription)
@@ -172,14 +181,18 @@ def decide(
         new = prescription
         changes: list[str] = []
         messages: list[str] = []
-        paused = False
+        paused = flagged = False
         for action in rule.then:
             new, change = _apply(program, new, action)
             if change:
                 changes.append(change)
             if action.kind == "pause":
                 paused = True
+            if action.kind == "flag":
+                flagged = True
             if action.message:
                 messages.append(action.message)
-        return Decision(rule.name, rule.because, new, tuple(changes), paused, tuple(messages))
+        return Decision(
+            rule.name, rule.because, new, tuple(changes), paused, tuple(messages), flagged
+        )
     return Decision("none", "no rule matched: the prescription is kept", prescription)

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Final
 
 from retrostride.errors import InputError
+from retrostride.science import limits
 from retrostride.training.program import Prescription, Program
 
 EFFECTS = ("stop", "modify", "info")
@@ -88,8 +90,67 @@ def load_questions(path: Path) -> tuple[Question, ...]:
     return tuple(out)
 
 
-def screen(questions: tuple[Question, ...], answers: Mapping[str, bool]) -> ScreeningResult:
-    """Judge the answers (``True`` = yes). Every question must be answered."""
+TUG_HIGH_RISK_S: Final = 12.0
+"""Timed Up and Go of 12 s or more: at risk of falling (CDC STEADI, Stevens & Phelan 2013,
+Health Promot Pract 14:706)."""
+OLDER_ADULT_AGE_YEARS: Final = 65.0
+"""STEADI screens adults aged 65 and over for fall risk (Stevens & Phelan 2013)."""
+
+
+def screen(
+    questions: tuple[Question, ...],
+    answers: Mapping[str, bool],
+    *,
+    age_years: float | None = None,
+    tug_s: float | None = None,
+) -> ScreeningResult:
+    """Judge the answers (``True`` = yes). Every question must be answered.
+
+    ``age_years`` and ``tug_s`` (a Timed Up and Go time [s]) add the STEADI checks: a TUG of
+    12 s or more requires supervision and handrails or a spotter; aged 65 or over without a TUG,
+    handrails or a spotter until one is done (our rule after STEADI).
+    """
+    result = _screen_answers(questions, answers)
+    if age_years is not None:
+        limits.AGE_YEARS.check(age_years)
+    if tug_s is not None:
+        limits.TUG_S.check(tug_s)
+    extra_restrictions: list[str] = []
+    reasons: list[str] = []
+    advice: list[str] = []
+    if tug_s is not None and tug_s >= TUG_HIGH_RISK_S:
+        extra_restrictions += ["handrails-or-spotter", "supervised"]
+        reasons.append("tug")
+        advice.append(
+            f"A Timed Up and Go of {tug_s:g} s (12 s or more) means a higher risk of falling "
+            "(CDC STEADI): train supervised, on a treadmill with handrails or beside a spotter."
+        )
+    elif tug_s is None and age_years is not None and age_years >= OLDER_ADULT_AGE_YEARS:
+        extra_restrictions.append("handrails-or-spotter")
+        reasons.append("age")
+        advice.append(
+            "At 65 or over, have a Timed Up and Go test done (CDC STEADI); until then walk "
+            "backward only holding handrails or beside a spotter."
+        )
+    if age_years is None:
+        advice.append(
+            "Age not given: the fall-risk checks for people aged 65 and over were not made."
+        )
+    if not extra_restrictions:
+        return replace(result, advice=(*result.advice, *advice))
+    status = "stop" if result.status == "stop" else "modified"
+    return ScreeningResult(
+        status,
+        (*result.reasons, *reasons),
+        tuple(sorted({*result.restrictions, *extra_restrictions})),
+        (*result.advice, *advice),
+    )
+
+
+def _screen_answers(
+    questions: tuple[Question, ...], answers: Mapping[str, bool]
+) -> ScreeningResult:
+    """Judge the yes/no answers alone."""
     missing = [q.id for q in questions if q.id not in answers]
     if missing:
         raise InputError("screening", ", ".join(missing), "a yes/no answer to every question")

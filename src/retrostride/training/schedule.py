@@ -41,6 +41,8 @@ class LoggedSession:
     rpe: float | None = None
     pain_before: float | None = None
     pain_after: float | None = None
+    safety_event: str | None = None
+    """``stumble``, ``near-fall`` or ``fall`` reported with the session, else None."""
 
     @property
     def done_s(self) -> float | None:

@@ -12,7 +12,13 @@ from fastapi.responses import Response
 from retrostride.api.database import AppDatabase
 from retrostride.api.policy import ReadSubject, WriteSubject
 from retrostride.api.principal import CurrentPrincipal
-from retrostride.api.programs.schemas import EnrolIn, ProgramSummary, StoppedOut
+from retrostride.api.programs.schemas import (
+    EnrolIn,
+    ProgramSummary,
+    SafetyEventIn,
+    SafetyEventOut,
+    StoppedOut,
+)
 from retrostride.api.serialize import to_jsonable
 from retrostride.services import programs as service
 
@@ -65,12 +71,29 @@ def enrol(body: EnrolIn, subject: WriteSubject, database: AppDatabase) -> dict[s
         person=subject.person_name,
         cleared_by=body.cleared_by,
         replace=body.replace,
+        age_years=body.age_years,
+        tug_s=body.tug_s,
     )
     return {
         "enrolment": to_jsonable(enrolment, skip=SKIP | {"person"}),
         "screening": to_jsonable(screening_result),
         "forbidden_levels": forbidden,
     }
+
+
+@router.post("/api/athletes/{athlete_id}/safety-events")
+def safety_event(
+    body: SafetyEventIn, subject: WriteSubject, database: AppDatabase
+) -> SafetyEventOut:
+    """Record a stumble, near-fall or fall with a session; a fall steps the program back and
+    flags it for the clinician."""
+    stored = service.record_safety_event(
+        database,
+        body.session_id,
+        None if body.event == "none" else body.event,
+        person=subject.person_name,
+    )
+    return SafetyEventOut(session_id=body.session_id, event=stored)
 
 
 @router.post("/api/athletes/{athlete_id}/program/stop")
@@ -96,9 +119,7 @@ def program_status(
     subject: ReadSubject, database: AppDatabase, program_id: ProgramId = None, day: Day = None
 ) -> dict[str, Any]:
     """Weeks so far, adherence, and the prescription the rules give next."""
-    result = service.status(
-        database, person=subject.person_name, program_id=program_id, today=day
-    )
+    result = service.status(database, person=subject.person_name, program_id=program_id, today=day)
     out: dict[str, Any] = to_jsonable(result, skip=SKIP | {"person"})
     return out
 

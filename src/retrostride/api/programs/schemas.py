@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from retrostride.api.body import Body
+from retrostride.science import limits
 
 
 class ProgramSummary(BaseModel):
@@ -33,6 +35,30 @@ class EnrolIn(Body):
         description="Who cleared the person when the screening says to see a professional first.",
     )
     replace: bool = Field(default=False, description="Restart an active enrolment.")
+    age_years: float | None = Field(
+        default=None,
+        ge=limits.AGE_YEARS.low,
+        le=limits.AGE_YEARS.high,
+        description="Age; 65 and over without a TUG: handrails or a spotter (CDC STEADI).",
+    )
+    tug_s: float | None = Field(
+        default=None,
+        ge=limits.TUG_S.low,
+        le=limits.TUG_S.high,
+        description="Timed Up and Go [s]; 12 s or more requires supervision (CDC STEADI).",
+    )
+
+
+class SafetyEventIn(Body):
+    """A stumble, near-fall or fall during a logged session (``none`` clears it)."""
+
+    session_id: int = Field(ge=1)
+    event: Literal["stumble", "near-fall", "fall", "none"]
+
+
+class SafetyEventOut(BaseModel):
+    session_id: int
+    event: str | None
 
 
 class StoppedOut(BaseModel):
