@@ -35,6 +35,7 @@ BODIES: dict[tuple[str, str], Any] = {
     ("PATCH", "/api/sharing/grants/{grant_id}"): {"can_write": True},
     ("POST", "/api/energy"): {"speed": "5 km/h"},
     ("POST", "/api/athletes/{athlete_id}/sessions"): WALK,
+    ("POST", "/api/athletes/{athlete_id}/safety-events"): {"session_id": 1, "event": "fall"},
     ("PATCH", "/api/athletes/{athlete_id}/sessions/{session_id}"): {"title": "hacked"},
     ("PATCH", "/api/athletes/{athlete_id}/profile"): {"height_m": 2.0},
     ("POST", "/api/athletes/{athlete_id}/enrolments"): {

@@ -1,7 +1,7 @@
 """A session's safety event: the worst stumble, near-fall or fall reported with it.
 
-Revision ID: 0004_session_safety_event
-Revises: 0003_accounts
+Revision ID: 0005_session_safety_event
+Revises: 0004_account_preferences
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_session_safety_event"
-down_revision = "0003_accounts"
+revision = "0005_session_safety_event"
+down_revision = "0004_account_preferences"
 branch_labels = None
 depends_on = None
 
