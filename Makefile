@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 
-.PHONY: run test lint typecheck pytest bench clean
+.PHONY: run test lint typecheck pytest bench validate clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "retrostride needs Python 3.11 or newer")'
@@ -43,6 +43,11 @@ typecheck: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	$(PY) -m pip install --quiet -e '.[dev,bench]'
 	$(PY) -m bench
+
+## validate: the gait validation with its goal table (mobgap beside ours needs the bench extras)
+validate: $(VENV)/.installed-dev
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/retrostride gait validate --all
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -189,6 +189,14 @@ def validate_command(
     show_all: Annotated[
         bool, typer.Option("--all", help="List every check, not only those not passed.")
     ] = False,
+    goals: Annotated[
+        bool,
+        typer.Option(help="Also print the goal table: stride length per length band and "
+                     "direction coverage, beside mobgap's when mobgap is installed."),
+    ] = True,
+    mobgap: Annotated[
+        bool, typer.Option(help="Run mobgap for the goal table when it is installed.")
+    ] = True,
 ) -> None:
     """Validate against INDIP, motion capture and phone step counts, and check reversal."""
     from retrostride.services.gait_validation import validate
@@ -197,7 +205,7 @@ def validate_command(
     if not folder.is_dir():
         _fail(f"--data: {str(folder)!r} is not a folder; expected the shared data folder")
     try:
-        report = validate(folder, variants=variants)
+        report = validate(folder, variants=variants, goals=goals, mobgap=mobgap)
     except InputError as exc:
         _fail(str(exc))
         return
@@ -228,10 +236,26 @@ def validate_command(
         ok = {True: "[green]yes[/green]", False: "[red]no[/red]", None: ""}[c.passed]
         table.add_row(c.section, c.item, c.metric, value, ref, c.goal, ok)
     console.print(table)
+    if report.goals:
+        goal_table = Table(title="Goal table (issue 14): ours and mobgap's")
+        for col in ("item", "metric", "ours", "mobgap", "goal", "met"):
+            goal_table.add_column(col)
+        for g in report.goals:
+            met = {True: "[green]yes[/green]", False: "[red]no[/red]", None: ""}[g.met]
+            goal_table.add_row(
+                g.item, g.metric, _cell(g.ours), _cell(g.mobgap), g.goal, met
+            )
+        console.print(goal_table)
     console.print(
         "Reversal and perturbation checks prove the bookkeeping (time, sign and frame "
         "conventions), not accuracy on real backward walking."
     )
+
+
+def _cell(value: float | str | None) -> str:
+    if value is None:
+        return ""
+    return _fmt(value, 3) if isinstance(value, float) else str(value)
 
 
 def register(app: typer.Typer) -> None:

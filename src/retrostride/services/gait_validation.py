@@ -33,6 +33,7 @@ from retrostride.importers.imu import (
     load_phone_oxford,
 )
 from retrostride.science.locomotion import Direction
+from retrostride.services.gait_goals import Goal, goal_table, goals_to_dict
 from retrostride.services.gait_variants import run_variants
 
 APP_STEP_ERROR_PERCENT = 3.7
@@ -60,6 +61,8 @@ class Check:
 class ValidationReport:
     checks: list[Check] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
+    goals: list[Goal] = field(default_factory=list)
+    """The goal table of issue 14 (:mod:`retrostride.services.gait_goals`)."""
 
     @property
     def passed(self) -> bool:
@@ -75,6 +78,7 @@ class ValidationReport:
             "passed": self.passed,
             "summary": {k: clean(v) for k, v in self.summary.items()},
             "checks": [{k: clean(v) for k, v in asdict(c).items()} for c in self.checks],
+            "goals": goals_to_dict(self.goals),
         }
 
 
@@ -440,9 +444,12 @@ def validate_variants(
         report.summary["variants_all_passed"] = sum(all(o.passed.values()) for o in all_outcomes)
 
 
-def validate(data_dir: Path, *, variants: bool = True) -> ValidationReport:
+def validate(
+    data_dir: Path, *, variants: bool = True, goals: bool = False, mobgap: bool = True
+) -> ValidationReport:
     """Run every validation whose data is present under ``data_dir`` (the shared ``data`` folder
-    or its ``imu`` sub-folder)."""
+    or its ``imu`` sub-folder). ``goals``: also the goal table (bands, coverage; with mobgap
+    beside ours when ``mobgap`` and it is installed)."""
     imu = data_dir / "imu" if (data_dir / "imu").is_dir() else data_dir
     report = ValidationReport()
     recordings: list[Recording] = []
@@ -455,6 +462,9 @@ def validate(data_dir: Path, *, variants: bool = True) -> ValidationReport:
         validate_phone(imu / "phone-oxford", report)
     if variants:
         validate_variants(recordings, pair, report)
+    if goals:
+        lab = imu / "mobgap-lab"
+        report.goals = goal_table(recordings, pair, lab if mobgap and lab.is_dir() else None)
     if not report.checks:
         from retrostride.errors import InputError
 
