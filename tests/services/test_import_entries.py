@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from exportmaker import health_export_zip
 from fitmaker import DEVELOPER_DATA_ID, FIELD_DESCRIPTION, UINT8, UINT16, walk_fit
 from retrostride.importers.activity import fit
 from retrostride.services import importing, log
@@ -138,3 +139,13 @@ def test_files_keep_the_names_people_gave_them(
     assert all("part-002" not in w for w in entry.warnings) and entry.warnings
     stored = log.get_session(db, entry.session_ids[0])
     assert stored.source is not None and stored.source.name == "Export 2024.zip!runs/run.fit"
+
+
+def test_an_apple_health_export_imports_its_workouts_once(db: Database, tmp_path: Path) -> None:
+    archive = health_export_zip(tmp_path / "export.zip")
+    first = import_files(db, [archive])
+    assert [r.outcome for r in first.results] == [Outcome.IMPORTED, Outcome.IMPORTED]
+    assert first.results[0].name.startswith(f"{archive}/apple_health_export/export.xml#")
+    again = import_files(db, [archive])
+    assert [r.outcome for r in again.results] == [Outcome.DUPLICATE, Outcome.DUPLICATE]
+    assert len(log.list_sessions(db)) == 2

@@ -14,11 +14,15 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from retrostride.errors import FileRefused
 from retrostride.importers.activity import DEFAULT_MAX_FILE_BYTES, ParsedFile
 from retrostride.importers.activity._common import check_size, file_identity
 from retrostride.importers.activity.sniff import GZIP, ZIP, sniff_format
+
+if TYPE_CHECKING:
+    from retrostride.importers.activity.strava_export import StravaActivity
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,10 +167,18 @@ def _walk(
     with zf:
         infos = [i for i in zf.infolist() if not i.is_dir()]
         _check_directory(label, infos, limits)
+        strava, strava_csv = _strava_rows(zf, infos, label, result)
+        health = _apple_health_export(infos)
+        if health is not None:
+            from retrostride.importers.activity.apple_health import parse_export
+
+            parse_export(zf, health, label, infos, limits, home_time_zone, result)
         for info in infos:
             name = f"{label}!{info.filename}"
             if _is_junk(info.filename):
                 result.warnings.append(f"{name}: skipped macOS metadata junk")
+                continue
+            if info is strava_csv or (health is not None and _in_health_export(info, health)):
                 continue
             problem = _entry_problem(info, limits)
             if problem:
@@ -211,6 +223,12 @@ def _walk(
                     salvage=salvage,
                     home_time_zone=home_time_zone,
                 )
+                row = strava.get(info.filename)
+                if row is not None:
+                    from retrostride.importers.activity import strava_export
+
+                    for session in parsed.sessions:
+                        strava_export.apply(session, row, sport=len(parsed.sessions) == 1)
                 result.entries.append(ArchiveEntry(name, parsed=parsed))
             except FileRefused as exc:
                 if "not a FIT, GPX, TCX" in exc.reason or exc.reason.startswith("XML file whose"):
@@ -220,6 +238,56 @@ def _walk(
             except Exception as exc:
                 # The same catch-all as a single file: one entry never loses the others.
                 result.entries.append(ArchiveEntry(name, error=unexpected_refusal(name, exc)))
+
+
+def _strava_rows(
+    zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], label: str, result: ArchiveResult
+) -> tuple[dict[str, StravaActivity], zipfile.ZipInfo | None]:
+    """Strava's activities.csv (at the top or in one folder): rows by the entry name they name."""
+    from retrostride.importers.activity import strava_export
+
+    for info in infos:
+        path = PurePosixPath(info.filename)
+        if path.name != "activities.csv" or len(path.parts) > 2 or _is_junk(info.filename):
+            continue
+        if info.file_size > strava_export.MAX_CSV_BYTES:
+            result.warnings.append(f"{label}!{info.filename}: too large to read; skipped")
+            return {}, info
+        try:
+            rows = strava_export.read_activities_csv(_read_entry(zf, info))
+        except (zipfile.BadZipFile, ValueError, OSError, EOFError, zlib.error):
+            result.warnings.append(f"{label}!{info.filename}: damaged; titles not read")
+            return {}, info
+        if rows is None:
+            return {}, None
+        prefix = "" if len(path.parts) == 1 else f"{path.parts[0]}/"
+        result.warnings.append(
+            f"{label}!{info.filename}: Strava's list of activities; titles, sports, "
+            f"descriptions and gear of {len(rows)} activities read from it"
+        )
+        return {prefix + name: row for name, row in rows.items()}, info
+    return {}, None
+
+
+def _apple_health_export(infos: list[zipfile.ZipInfo]) -> zipfile.ZipInfo | None:
+    """The export.xml of an Apple Health export (``apple_health_export/export.xml``)."""
+    for info in infos:
+        path = PurePosixPath(info.filename)
+        if path.name == "export.xml" and len(path.parts) <= 2 and not _is_junk(info.filename):
+            return info
+    return None
+
+
+def _in_health_export(info: zipfile.ZipInfo, export: zipfile.ZipInfo) -> bool:
+    """Entries of an Apple Health export that its workouts read or that hold no activity."""
+    root = PurePosixPath(export.filename).parent
+    path = PurePosixPath(info.filename)
+    inside = root == PurePosixPath(".") or root in path.parents
+    return inside and (
+        path.name in ("export.xml", "export_cda.xml")
+        or "workout-routes" in path.parts
+        or "electrocardiograms" in path.parts
+    )
 
 
 def parse_single_entry_archive(
