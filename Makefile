@@ -44,10 +44,12 @@ bench: $(VENV)/.installed-dev
 	$(PY) -m pip install --quiet -e '.[dev,bench]'
 	$(PY) -m bench
 
-## validate: the gait validation with its goal table (mobgap beside ours needs the bench extras)
+## validate: the gait validation with its goal table (mobgap beside ours needs the bench extras),
+## then every model and algorithm against every reference -> validation-report/validation.html (+ .json)
 validate: $(VENV)/.installed-dev
 	$(PY) -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/retrostride gait validate --all
+	$(BIN)/retrostride validate --report validation-report --data ../shared/data
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

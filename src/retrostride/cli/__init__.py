@@ -26,6 +26,7 @@ COMMAND_MODULES: Final[tuple[str, ...]] = (
     "retrostride.cli.admin",
     "retrostride.cli.serve",
     "retrostride.cli.demo",
+    "retrostride.cli.validate",
 )
 """Every module with a ``register(app)``, in registration order."""
 
@@ -99,6 +100,10 @@ COMMANDS: Final[dict[str, tuple[tuple[str, ...], str]]] = {
     "admin": (
         ("retrostride.cli.admin",),
         "Run a retrostride server: administrators and registration codes.",
+    ),
+    "validate": (
+        ("retrostride.cli.validate",),
+        "Every model and algorithm against every reference: an HTML and JSON report.",
     ),
 }
 """Command name -> (the modules that register it, its one-line help as ``--help`` lists it)."""

@@ -55,7 +55,7 @@ from retrostride.science.energy.load import (
 from retrostride.science.energy.surfaces import RUN_TERRAIN_SCALE, SURFACE_NAMES, SURFACES
 from retrostride.science.locomotion import Direction, Gait, Setting
 
-MODEL_VERSION: Final = "retrostride-energy 1.0"
+MODEL_VERSION: Final = "retrostride-energy 1.1"
 
 DIRECTION_CODES: Final = ("forward", "backward")
 GAIT_CODES: Final = ("auto", "walk", "run")
