@@ -55,13 +55,12 @@ def seed(url: str, n_sessions: int) -> tuple[str, int]:
     start = datetime(2020, 1, 1, 7, 0, tzinfo=UTC)
     detail_id = 0
     try:
-        with database.transaction() as db:
-            account = register(
-                db, AccountRules(argon2_time_cost=1, argon2_memory_kib=1024),
-                email="bench@example.org", password="bench password 1", role="athlete",
-            )
-            _row, token = create_api_token(db, account.id, "bench")
-            person_id = account.person_id
+        account = register(
+            database, AccountRules(argon2_time_cost=1, argon2_memory_kib=1024),
+            email="bench@example.org", password="bench password 1", role="athlete",
+        )
+        _row, token = create_api_token(database, account.id, "bench", scope="read")
+        person_id = account.person_id
         assert person_id is not None
         for first in range(0, n_sessions, 1000):
             with database.transaction() as db:

@@ -49,7 +49,9 @@ def signup(client: TestClient, email: str, role: str = "athlete") -> Caller:
     assert r.status_code == 200, r.text
     csrf = r.json()["csrf_token"]
     r = token_client.post(
-        "/api/account/tokens", json={"name": "tests"}, headers={"X-CSRF-Token": csrf}
+        "/api/account/tokens",
+        json={"name": "tests", "scope": "read-write"},
+        headers={"X-CSRF-Token": csrf},
     )
     assert r.status_code == 201, r.text
     headers = {"Authorization": f"Bearer {r.json()['token']}"}

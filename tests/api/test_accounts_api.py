@@ -85,7 +85,14 @@ def test_api_tokens_are_hashed_at_rest_and_revocable(client: TestClient, databas
     assert listed[0]["prefix"] == token[:8] and "token" not in listed[0]
     # Bearer calls need no CSRF token (a browser never adds that header by itself).
     assert ada.post("/api/athletes/me/sessions", json=WALK).status_code == 201
-    assert ada.delete(f"/api/account/tokens/{listed[0]['id']}").status_code == 204
+    # Revoking (like making) a token needs the browser login, not a token.
+    assert ada.delete(f"/api/account/tokens/{listed[0]['id']}").status_code == 403
+    browser = TestClient(client.app)
+    csrf = browser.post(
+        "/api/auth/login", json={"email": "ada@example.org", "password": PASSWORD}
+    ).json()["csrf_token"]
+    r = browser.delete(f"/api/account/tokens/{listed[0]['id']}", headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 204
     assert ada.get("/api/account").status_code == 401
     bad = ada.client.get("/api/account", headers={"Authorization": "Basic abc"})
     assert bad.status_code == 401
@@ -151,8 +158,7 @@ def test_invite_only_registration(app_factory: Any, database_url: str) -> None:
 
     database = open_database(database_url)
     try:
-        with database.transaction() as db:
-            code = create_signup_code(db, account_rules(client.app.state.settings), "clinician")
+        code = create_signup_code(database, account_rules(client.app.state.settings), "clinician")
     finally:
         database.close()
     assert _register(client, "ada@example.org", signup_code=code).status_code == 403  # role

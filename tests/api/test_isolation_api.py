@@ -28,7 +28,7 @@ BODIES: dict[tuple[str, str], Any] = {
         "current_password": "wrong password!", "new_password": "z" * 12,
     },
     ("POST", "/api/account/delete"): {"password": "wrong password!"},
-    ("POST", "/api/account/tokens"): {"name": "intruder"},
+    ("POST", "/api/account/tokens"): {"name": "intruder", "scope": "read-write"},
     ("POST", "/api/admin/signup-codes"): {},
     ("POST", "/api/sharing/invites"): {"can_write": True},
     ("POST", "/api/sharing/redeem"): {"code": "AAAAA-BBBBB-CCCCC-DDDDD"},

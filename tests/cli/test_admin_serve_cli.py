@@ -24,11 +24,10 @@ runner = CliRunner()
 def test_admin_grant_revoke_and_invite(database_url: str) -> None:
     database = open_database(database_url)
     try:
-        with database.transaction() as db:
-            register(
-                db, AccountRules(argon2_time_cost=1, argon2_memory_kib=1024),
-                email="ada@example.org", password="correct horse battery", role="athlete",
-            )
+        register(
+            database, AccountRules(argon2_time_cost=1, argon2_memory_kib=1024),
+            email="ada@example.org", password="correct horse battery", role="athlete",
+        )
         result = runner.invoke(
             app, ["admin", "grant", "Ada@example.org", "--database", database_url]
         )

@@ -12,7 +12,6 @@ from fastapi.routing import APIRouter
 
 import retrostride
 from retrostride.api import routers
-from retrostride.api.accounts.dependencies import RateLimiter
 from retrostride.api.database import reader_sessions
 from retrostride.api.errors import install_error_handlers
 from retrostride.api.settings import Settings
@@ -54,6 +53,8 @@ def account_rules(settings: Settings) -> AccountRules:
             tls=settings.smtp_tls,  # type: ignore[arg-type]  # checked by Settings.check
             log_links=settings.log_reset_links,
         ),
+        register_rate_per_hour=settings.register_rate_per_hour,
+        reset_rate_per_hour=settings.reset_rate_per_hour,
     )
 
 
@@ -84,7 +85,6 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.read_sessions = readers
     app.state.import_executor = import_executor
     app.state.account_rules = account_rules(settings)
-    app.state.login_limiter = RateLimiter(settings.login_rate_per_minute)
     install_error_handlers(app)
     router: APIRouter
     for router in routers.all_routers():

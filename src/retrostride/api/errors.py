@@ -14,10 +14,13 @@ from fastapi import FastAPI, Request
 from retrostride.api.responses import JsonResponse
 from retrostride.errors import FileRefused, InputError, RetrostrideError
 from retrostride.services.accounts import (
+    AccountGone,
     AccountLocked,
     AuthenticationFailed,
     InvalidToken,
+    NeedsBrowserLogin,
     RegistrationRefused,
+    Throttled,
     WrongPassword,
 )
 from retrostride.services.log import SessionNotFound
@@ -111,6 +114,8 @@ def _toolkit_error(_request: Request, exc: Exception) -> JsonResponse:
 
 _DOMAIN_STATUS: dict[type[RetrostrideError], tuple[int, str]] = {
     AuthenticationFailed: (401, "authentication_failed"),
+    AccountGone: (401, "account_gone"),
+    NeedsBrowserLogin: (403, "needs_browser_login"),
     WrongPassword: (403, "wrong_password"),
     RegistrationRefused: (403, "registration_refused"),
     SharingRefused: (403, "sharing_refused"),
@@ -127,9 +132,12 @@ def _domain_error(_request: Request, exc: Exception) -> JsonResponse:
 
 
 def _locked(_request: Request, exc: Exception) -> JsonResponse:
-    assert isinstance(exc, AccountLocked)
+    assert isinstance(exc, Throttled)
     return JsonResponse(
-        {"detail": str(exc), "code": "locked"},
+        {
+            "detail": str(exc),
+            "code": "locked" if isinstance(exc, AccountLocked) else "too_many_requests",
+        },
         status_code=429,
         headers={"Retry-After": str(exc.retry_after_s)},
     )
@@ -138,7 +146,7 @@ def _locked(_request: Request, exc: Exception) -> JsonResponse:
 def install_error_handlers(app: FastAPI) -> None:
     """Map the toolkit's and the API's exceptions onto HTTP responses (most specific first)."""
     app.add_exception_handler(ApiError, _api_error)
-    app.add_exception_handler(AccountLocked, _locked)
+    app.add_exception_handler(Throttled, _locked)
     for exc_type in _DOMAIN_STATUS:
         app.add_exception_handler(exc_type, _domain_error)
     app.add_exception_handler(InputError, _input_error)

@@ -48,6 +48,8 @@ class Principal:
     person_name: str | None
     via: Literal["cookie", "token"]
     login_id: int | None = None
+    can_write: bool = True
+    """False for an API token of scope ``read``: it may only read."""
 
 
 async def form_csrf_token(request: Request) -> str | None:
@@ -92,7 +94,7 @@ _LOGIN_LOOKUP = (
     .where(_login.token_hash == bindparam("token_hash"))
 )
 _TOKEN_LOOKUP = (
-    select(*_CALLER, _token.expires_at)
+    select(*_CALLER, _token.expires_at, _token.scope)
     .select_from(ApiTokenRow.__table__)
     .join(AccountRow.__table__, _account.id == _token.account_id)
     .outerjoin(PersonRow.__table__, _person.id == _account.person_id)
@@ -116,11 +118,22 @@ def _cookie_principal(
     return Principal(row[0], row[1], row[2], row[3], row[4], "cookie", row[5])
 
 
-def _token_principal(db: Reader, token: str) -> Principal:
+READ_SCOPE_POSTS = frozenset({"/api/energy"})
+"""Unsafe-method routes that store nothing (a calculation): a ``read`` token may call them."""
+
+
+def _token_principal(request: Request, db: Reader, token: str) -> Principal:
     row = db.execute(_TOKEN_LOOKUP, {"token_hash": hash_secret(token)}).first()
     if row is None or (row[5] is not None and row[5] <= utc_now()):
         raise Unauthorized("unknown, revoked or expired API token")
-    return Principal(row[0], row[1], row[2], row[3], row[4], "token")
+    can_write = row[6] != "read"
+    if (
+        not can_write
+        and request.method not in SAFE_METHODS
+        and request.url.path not in READ_SCOPE_POSTS
+    ):
+        raise Forbidden("this API token has scope 'read': it may not change anything")
+    return Principal(row[0], row[1], row[2], row[3], row[4], "token", None, can_write)
 
 
 def authenticate(
@@ -136,7 +149,7 @@ def authenticate(
     if request.headers.get("authorization") is not None:
         if bearer is None or not bearer.credentials:
             raise Unauthorized("give the API token as 'Authorization: Bearer rs_...'")
-        return _token_principal(db, bearer.credentials)
+        return _token_principal(request, db, bearer.credentials)
     if cookie:
         return _cookie_principal(request, db, cookie, form_token)
     raise Unauthorized("log in, or send an API token as 'Authorization: Bearer rs_...'")

@@ -30,12 +30,18 @@ class Settings:
     upload_dir: str | None = None
     """Where uploads are streamed before import (None: the system's temporary folder)."""
     login_max_failures: int = 5
-    """Failed logins for one address within ``login_window_s`` before it is locked."""
+    """Failed logins for one address from one client address within ``login_window_s`` before
+    that pair is locked (other clients can still log in to the account)."""
     login_window_s: int = 15 * 60
     lockout_s: int = 15 * 60
-    """How long an address stays locked after too many failures."""
+    """How long a pair stays locked after its first lockout; each further lockout doubles it."""
     login_rate_per_minute: int = 20
-    """Login attempts one client address may make per minute (per server process)."""
+    """Login attempts one client address may make per minute (counted in the database, so
+    across every worker process and server)."""
+    register_rate_per_hour: int = 20
+    """Registrations one client address may make per hour."""
+    reset_rate_per_hour: int = 20
+    """Password-reset requests one client address may make per hour."""
     reset_ttl_s: int = 3600
     """Lifetime of a password-reset token."""
     invite_ttl_s: int = 7 * 24 * 3600
@@ -81,7 +87,8 @@ class Settings:
         if self.smtp_host and not self.smtp_from:
             raise InputError("smtp_from", self.smtp_from, "a sender address with smtp_host")
         for name in ("max_upload_bytes", "max_upload_files", "login_max_failures",
-                     "session_ttl_s", "login_rate_per_minute"):
+                     "session_ttl_s", "login_rate_per_minute", "register_rate_per_hour",
+                     "reset_rate_per_hour"):
             if int(getattr(self, name)) <= 0:
                 raise InputError(name, getattr(self, name), "a positive integer")
 

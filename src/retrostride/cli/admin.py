@@ -35,8 +35,8 @@ def register(app: typer.Typer) -> None:
         """Make an account an administrator of this instance."""
         from retrostride.services.accounts import set_admin
 
-        with opened(database) as db, db.transaction() as session:
-            account = set_admin(session, email, True)
+        with opened(database) as db:
+            account = set_admin(db, email, True)
             console.print(f"{account.email} is now an administrator.")
 
     @admin.command("revoke")
@@ -47,8 +47,8 @@ def register(app: typer.Typer) -> None:
         """Take the administrator flag away from an account."""
         from retrostride.services.accounts import set_admin
 
-        with opened(database) as db, db.transaction() as session:
-            account = set_admin(session, email, False)
+        with opened(database) as db:
+            account = set_admin(db, email, False)
             console.print(f"{account.email} is no longer an administrator.")
 
     @admin.command("invite")
@@ -63,6 +63,6 @@ def register(app: typer.Typer) -> None:
         """Print a one-use registration code (for an instance with invite-only registration)."""
         from retrostride.services.accounts import AccountRules, create_signup_code
 
-        with opened(database) as db, db.transaction() as session:
-            code = create_signup_code(session, AccountRules(invite_ttl_s=days * 86400), role)
+        with opened(database) as db:
+            code = create_signup_code(db, AccountRules(invite_ttl_s=days * 86400), role)
         console.print(code, highlight=False)

@@ -38,8 +38,8 @@ def reset_password(
     if public_url:
         settings = Settings.from_env(public_url=public_url)
     rules = account_rules(settings)
-    with opened(database) as db, db.transaction() as session:
-        link = reset_link_for(session, rules, email)
+    with opened(database) as db:
+        link = reset_link_for(db, rules, email)
     console.print(
         f"One-time link for {email.strip()} (valid {rules.reset_ttl_s // 60} minutes; "
         "hand it over privately):", highlight=False

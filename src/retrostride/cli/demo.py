@@ -29,7 +29,6 @@ from retrostride.services import assessments as assess_service
 from retrostride.services import log as log_service
 from retrostride.services import programs as program_service
 from retrostride.services import sharing as sharing_service
-from retrostride.store.accounts import AccountRow
 from retrostride.store.db import Database
 
 ATHLETE_EMAIL = "demo-athlete@example.org"
@@ -126,26 +125,21 @@ def _park_plan(rounds: int) -> list[tuple[int, float, str]]:
     return plan
 
 
-def _make_accounts(db: object, rules: account_service.AccountRules, replace: bool) -> tuple[
-    AccountRow, AccountRow, str, str
+def _make_accounts(
+    database: Database, rules: account_service.AccountRules, replace: bool
+) -> tuple[
+    account_service.Account, account_service.Account, str, str
 ]:
-    from sqlalchemy import select
-    from sqlalchemy.orm import Session as OrmSession
-
-    assert isinstance(db, OrmSession)
-    existing = list(db.scalars(
-        select(AccountRow).where(AccountRow.email.in_([ATHLETE_EMAIL, CLINICIAN_EMAIL]))
-    ))
+    existing = account_service.find_account_ids(database, [ATHLETE_EMAIL, CLINICIAN_EMAIL])
     if existing and not replace:
         raise InputError("--replace", "(not given)",
                          "--replace to recreate the demo accounts that already exist here")
-    for row in existing:
-        account_service.delete_account(db, row)
-    db.flush()
+    for account_id in existing:
+        account_service.delete_account(database, account_id)
     athlete_pw, clinician_pw = secrets.token_urlsafe(12), secrets.token_urlsafe(12)
-    athlete = account_service.register(db, rules, email=ATHLETE_EMAIL, password=athlete_pw,
+    athlete = account_service.register(database, rules, email=ATHLETE_EMAIL, password=athlete_pw,
                                        role="athlete", display_name="Robin Demo (made up)")
-    clinician = account_service.register(db, rules, email=CLINICIAN_EMAIL,
+    clinician = account_service.register(database, rules, email=CLINICIAN_EMAIL,
                                          password=clinician_pw, role="clinician",
                                          display_name="Dr Sam Demo (made up)")
     return athlete, clinician, athlete_pw, clinician_pw
@@ -159,12 +153,10 @@ def fill_demo(database: Database, *, today: date, seed: int = 7, replace: bool =
     from retrostride.api.settings import Settings
 
     rules = account_rules(Settings())
-    with database.sessions() as db:
-        athlete, clinician, athlete_pw, clinician_pw = _make_accounts(db, rules, replace)
-        code = sharing_service.create_invite(db, rules, athlete, can_write=False)[1]
-        sharing_service.redeem_invite(db, clinician, code)
-        db.commit()
-        person_name = _person_name(db, athlete)
+    athlete, clinician, athlete_pw, clinician_pw = _make_accounts(database, rules, replace)
+    code = sharing_service.create_invite(database, rules, athlete.id, can_write=False)[1]
+    sharing_service.redeem_invite(database, clinician.id, code)
+    person_name = _person_name(database, athlete)
     rng = np.random.default_rng(seed)
     mass_kg = 74.0
     start = today - timedelta(days=today.weekday()) - timedelta(weeks=4)
@@ -216,15 +208,10 @@ def fill_demo(database: Database, *, today: date, seed: int = 7, replace: bool =
     return {ATHLETE_EMAIL: athlete_pw, CLINICIAN_EMAIL: clinician_pw}
 
 
-def _person_name(db: object, athlete: AccountRow) -> str:
-    from sqlalchemy.orm import Session as OrmSession
-
-    from retrostride.store.models import PersonRow
-
-    assert isinstance(db, OrmSession) and athlete.person_id is not None
-    row = db.get(PersonRow, athlete.person_id)
-    assert row is not None
-    return row.name
+def _person_name(database: Database, athlete: account_service.Account) -> str:
+    name = account_service.person_name(database, athlete.id)
+    assert name is not None
+    return name
 
 
 def register(app: typer.Typer) -> None:

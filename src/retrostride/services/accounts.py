@@ -2,8 +2,21 @@
 
 Secrets handed out (login cookies, API tokens, reset tokens, codes) are 256-bit random values
 stored only as SHA-256 hashes, so one indexed lookup authenticates a request; argon2 (RFC 9106)
-runs only on passwords, at login. No function here says whether an e-mail address has an
-account, except registration refusing a taken address.
+runs only on passwords, and never inside a database transaction (it takes a tenth of a second
+or more; on SQLite a transaction that writes holds the one write lock). No function here says
+whether an e-mail address has an account, except registration refusing a taken address.
+
+Every function takes the open :class:`Database`, ids and plain values, owns its transactions
+and returns the dataclasses below, never ORM rows.
+
+What ends a credential:
+- a password change ends every other browser login and every API token of the account; a
+  password reset ends every login and every API token;
+- failed logins are counted per (address, client address) pair: ``login_max_failures`` within
+  ``login_window_s`` lock that pair for ``lockout_s``, doubled at each further lockout (at most
+  :data:`MAX_LOCKOUT_S`), so a stranger elsewhere cannot lock the owner out;
+- requests that cost the server (login, registration, reset) are counted per client address in
+  the database (:func:`count_request`), so the limit holds across worker processes and servers.
 """
 
 from __future__ import annotations
@@ -16,7 +29,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session as OrmSession
 
 from retrostride.errors import InputError, RetrostrideError
@@ -29,9 +42,10 @@ from retrostride.store.accounts import (
     LoginThrottleRow,
     MailOutboxRow,
     PasswordResetRow,
+    RateLimitRow,
     SignupCodeRow,
 )
-from retrostride.store.db import utc_now
+from retrostride.store.db import Database, utc_now
 from retrostride.store.models import PersonRow
 
 PASSWORD_MIN_CHARS = 10
@@ -39,6 +53,9 @@ PASSWORD_MIN_CHARS = 10
 PASSWORD_MAX_CHARS = 1024
 _EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s.]{1,63}$")
 API_TOKEN_PREFIX = "rs_"
+TOKEN_SCOPES = ("read", "read-write")
+MAX_LOCKOUT_S = 24 * 3600
+"""Longest lockout of one (address, client address) pair, however often it is locked."""
 
 
 class AccountError(RetrostrideError):
@@ -49,12 +66,34 @@ class AuthenticationFailed(AccountError):
     """Wrong e-mail address or password (never says which)."""
 
 
-class AccountLocked(AccountError):
-    """Too many failed logins for this address; ``retry_after_s`` until it unlocks."""
+class Throttled(AccountError):
+    """Too many attempts from here; ``retry_after_s`` until the next is accepted."""
+
+    def __init__(self, message: str, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = max(1, retry_after_s)
+
+
+class AccountLocked(Throttled):
+    """Too many failed logins for this address from this client; ``retry_after_s`` to wait."""
 
     def __init__(self, retry_after_s: int) -> None:
-        super().__init__(f"too many failed logins; try again in {retry_after_s} s")
-        self.retry_after_s = retry_after_s
+        super().__init__(f"too many failed logins; try again in {retry_after_s} s", retry_after_s)
+
+
+class TooManyAttempts(Throttled):
+    """Over the per-client limit of an action (login, registration, password reset)."""
+
+    def __init__(self, action: str, retry_after_s: int) -> None:
+        super().__init__(f"too many {action} requests from here; try again later", retry_after_s)
+
+
+class NeedsBrowserLogin(AccountError):
+    """An action that an API token may not take (making or revoking tokens)."""
+
+
+class AccountGone(AccountError):
+    """The account was deleted (a login or token of it is no longer valid)."""
 
 
 class RegistrationRefused(AccountError):
@@ -85,6 +124,8 @@ class AccountRules:
     argon2_memory_kib: int = 65536
     mail: MailSettings = field(default_factory=MailSettings)
     """How messages leave the server (SMTP, or nowhere; see :mod:`retrostride.services.mail`)."""
+    register_rate_per_hour: int = 20
+    reset_rate_per_hour: int = 20
 
     def hasher(self) -> PasswordHasher:
         return _hasher(self.argon2_time_cost, self.argon2_memory_kib)
@@ -134,6 +175,54 @@ def _check_role(role: str) -> str:
     return role
 
 
+@dataclass(frozen=True, slots=True)
+class Account:
+    """An account as the surfaces show it (never its password hash)."""
+
+    id: int
+    email: str
+    display_name: str
+    role: str
+    is_admin: bool
+    person_id: int | None
+    created_at: datetime
+
+    @property
+    def keeps_training_data(self) -> bool:
+        return self.person_id is not None
+
+
+@dataclass(frozen=True, slots=True)
+class ApiToken:
+    """An API token as listed (its prefix, never the token)."""
+
+    id: int
+    name: str
+    prefix: str
+    scope: str
+    created_at: datetime
+    expires_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class NewLogin:
+    """A browser login just made: the cookie's token and its CSRF token (shown once)."""
+
+    account: Account
+    token: str
+    csrf_token: str
+
+
+def _account(row: AccountRow) -> Account:
+    return Account(
+        row.id, row.email, row.display_name, row.role, row.is_admin, row.person_id, row.created_at
+    )
+
+
+def _token(row: ApiTokenRow) -> ApiToken:
+    return ApiToken(row.id, row.name, row.prefix, row.scope, row.created_at, row.expires_at)
+
+
 def _unique_person_name(db: OrmSession, base: str) -> str:
     name, n = base, 1
     while db.scalar(select(PersonRow.id).where(PersonRow.name == name)) is not None:
@@ -142,8 +231,54 @@ def _unique_person_name(db: OrmSession, base: str) -> str:
     return name
 
 
+def _hash_password(rules: AccountRules, password: str) -> str:
+    """argon2 of ``password``: call it outside any transaction."""
+    return rules.hasher().hash(password)
+
+
+def _password_matches(rules: AccountRules, password_hash: str, password: str) -> bool:
+    """argon2 verification: call it outside any transaction."""
+    try:
+        return rules.hasher().verify(password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def _client_key(prefix: str, *parts: str) -> str:
+    return hash_secret(prefix + ":" + "\x00".join(parts))
+
+
+def count_request(
+    database: Database, action: str, client: str, limit: int, window_s: int = 60
+) -> None:
+    """Count one ``action`` request from ``client`` (an IP address); :class:`TooManyAttempts`
+    when it is over ``limit`` in the current window of ``window_s`` seconds.
+
+    The counter is a row in the database (fixed windows), so every worker process and every
+    server behind one database shares it.
+    """
+    key = _client_key("rate", action, client)
+    now = utc_now()
+    with database.transaction() as db:
+        row = db.get(RateLimitRow, key)
+        if row is None:
+            db.add(RateLimitRow(key=key, window_start=now, hits=1))
+            return
+        elapsed = (now - row.window_start).total_seconds()
+        if elapsed >= window_s:
+            row.window_start, row.hits = now, 1
+            return
+        if row.hits >= limit:
+            raise TooManyAttempts(action, int(window_s - elapsed) + 1)
+        row.hits += 1
+        if secrets.randbelow(100) == 0:  # now and then, forget windows long over
+            db.execute(
+                delete(RateLimitRow).where(RateLimitRow.window_start < now - timedelta(days=1))
+            )
+
+
 def register(
-    db: OrmSession,
+    database: Database,
     rules: AccountRules,
     *,
     email: str,
@@ -151,102 +286,114 @@ def register(
     role: str,
     display_name: str = "",
     signup_code: str | None = None,
-) -> AccountRow:
+) -> Account:
     """Create an account (and, for an athlete, the person row that owns their log)."""
     email = normalise_email(email)
     check_password(password)
     _check_role(role)
+    password_hash = _hash_password(rules, password)
     now = utc_now()
-    code_row: SignupCodeRow | None = None
-    if rules.registration != "open":
-        if not signup_code:
-            raise RegistrationRefused("registration on this instance needs an invitation code")
-        code_row = db.scalar(
-            select(SignupCodeRow).where(SignupCodeRow.code_hash == hash_secret(signup_code))
-        )
-        if code_row is None or code_row.used_at is not None or code_row.expires_at <= now:
-            raise RegistrationRefused("the invitation code is unknown, used or expired")
-        if code_row.role is not None and code_row.role != role:
-            raise RegistrationRefused(f"this invitation code is for a {code_row.role} account")
-    if db.scalar(select(AccountRow.id).where(AccountRow.email == email)) is not None:
-        raise RegistrationRefused("an account cannot be created with this e-mail address")
-    person_id: int | None = None
-    if role == "athlete":
-        person = PersonRow(
-            # Named by the address (unique, never the CLI's default person "me").
-            name=_unique_person_name(db, email),
-            home_time_zone="UTC",
+    with database.transaction() as db:
+        code_row: SignupCodeRow | None = None
+        if rules.registration != "open":
+            if not signup_code:
+                raise RegistrationRefused("registration on this instance needs an invitation code")
+            code_row = db.scalar(
+                select(SignupCodeRow).where(SignupCodeRow.code_hash == hash_secret(signup_code))
+            )
+            if code_row is None or code_row.used_at is not None or code_row.expires_at <= now:
+                raise RegistrationRefused("the invitation code is unknown, used or expired")
+            if code_row.role is not None and code_row.role != role:
+                raise RegistrationRefused(f"this invitation code is for a {code_row.role} account")
+        if db.scalar(select(AccountRow.id).where(AccountRow.email == email)) is not None:
+            raise RegistrationRefused("an account cannot be created with this e-mail address")
+        person_id: int | None = None
+        if role == "athlete":
+            person = PersonRow(
+                # Named by the address (unique, never the CLI's default person "me").
+                name=_unique_person_name(db, email),
+                home_time_zone="UTC",
+                created_at=now,
+            )
+            db.add(person)
+            db.flush()
+            person_id = person.id
+        account = AccountRow(
+            email=email,
+            display_name=display_name.strip(),
+            password_hash=password_hash,
+            role=role,
+            is_admin=False,
+            person_id=person_id,
             created_at=now,
         )
-        db.add(person)
+        db.add(account)
+        if code_row is not None:
+            code_row.used_at = now
         db.flush()
-        person_id = person.id
-    account = AccountRow(
-        email=email,
-        display_name=display_name.strip(),
-        password_hash=rules.hasher().hash(password),
-        role=role,
-        is_admin=False,
-        person_id=person_id,
-        created_at=now,
-    )
-    db.add(account)
-    if code_row is not None:
-        code_row.used_at = now
-    db.flush()
-    return account
+        return _account(account)
 
 
-def _throttle_key(email: str) -> str:
-    return hash_secret("login:" + email.strip().lower())
+def _throttle_key(email: str, client: str) -> str:
+    return _client_key("login", email.strip().lower(), client)
 
 
-def authenticate(db: OrmSession, rules: AccountRules, email: str, password: str) -> AccountRow:
-    """The account for these credentials, counting failures per address and locking it out.
+def authenticate(
+    database: Database, rules: AccountRules, email: str, password: str, client: str = ""
+) -> Account:
+    """The account for these credentials, counting failures per (address, client) pair.
 
     Unknown addresses are counted and hashed against a dummy hash too, so neither the answer,
-    the lockout nor the timing tells whether an account exists.
+    the lockout nor the timing tells whether an account exists. The password is checked
+    between two short transactions, never inside one.
     """
-    now = utc_now()
-    key = _throttle_key(email)
-    throttle = db.get(LoginThrottleRow, key)
-    if throttle is not None and throttle.locked_until is not None and throttle.locked_until > now:
-        raise AccountLocked(int((throttle.locked_until - now).total_seconds()) + 1)
-    account = db.scalar(select(AccountRow).where(AccountRow.email == email.strip().lower()))
-    hasher = rules.hasher()
-    ok = False
-    try:
-        if account is not None:
-            ok = hasher.verify(account.password_hash, password)
-        else:
-            hasher.verify(_dummy_hash(rules), password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        ok = False
-    if ok and account is not None:
-        if throttle is not None:
-            db.delete(throttle)
-        if hasher.check_needs_rehash(account.password_hash):
-            account.password_hash = hasher.hash(password)
-        db.flush()
-        return account
-    _count_failure(db, rules, key, throttle, now)
+    key = _throttle_key(email, client)
+    with database.sessions() as db:
+        now = utc_now()
+        throttle = db.get(LoginThrottleRow, key)
+        locked_until = throttle.locked_until if throttle is not None else None
+        if locked_until is not None and locked_until > now:
+            raise AccountLocked(int((locked_until - now).total_seconds()) + 1)
+        found = db.execute(
+            select(AccountRow.id, AccountRow.password_hash).where(
+                AccountRow.email == email.strip().lower()
+            )
+        ).first()
+    ok = _password_matches(rules, found[1] if found else _dummy_hash(rules), password)
+    if ok and found is not None:
+        new_hash = (
+            _hash_password(rules, password)
+            if rules.hasher().check_needs_rehash(found[1])
+            else None
+        )
+        with database.transaction() as db:
+            db.execute(delete(LoginThrottleRow).where(LoginThrottleRow.key == key))
+            account = db.get(AccountRow, found[0])
+            if account is None:
+                raise AuthenticationFailed("wrong e-mail address or password")
+            if new_hash is not None and account.password_hash == found[1]:
+                account.password_hash = new_hash
+            return _account(account)
+    with database.transaction() as db:
+        _count_failure(db, rules, key, utc_now())
     raise AuthenticationFailed("wrong e-mail address or password")
 
 
-def _count_failure(
-    db: OrmSession, rules: AccountRules, key: str, row: LoginThrottleRow | None, now: datetime
-) -> None:
-    window = timedelta(seconds=rules.login_window_s)
+def _count_failure(db: OrmSession, rules: AccountRules, key: str, now: datetime) -> None:
+    row = db.get(LoginThrottleRow, key)
     if row is None:
-        row = LoginThrottleRow(key=key, failures=0, window_start=now, locked_until=None)
+        row = LoginThrottleRow(key=key, failures=0, window_start=now, locked_until=None, strikes=0)
         db.add(row)
-    elif now - row.window_start > window:
-        row.failures, row.window_start, row.locked_until = 0, now, None
+    elif now - row.window_start > timedelta(seconds=max(rules.login_window_s, MAX_LOCKOUT_S)):
+        row.failures, row.window_start, row.locked_until, row.strikes = 0, now, None, 0
+    elif now - row.window_start > timedelta(seconds=rules.login_window_s):
+        row.failures, row.window_start = 0, now
     row.failures += 1
     if row.failures >= rules.login_max_failures:
-        row.locked_until = now + timedelta(seconds=rules.lockout_s)
+        lockout_s = min(rules.lockout_s * 2 ** min(row.strikes, 20), MAX_LOCKOUT_S)
+        row.locked_until = now + timedelta(seconds=lockout_s)
         row.failures, row.window_start = 0, now
-    db.flush()
+        row.strikes += 1
 
 
 _DUMMY: dict[tuple[int, int], str] = {}
@@ -259,212 +406,337 @@ def _dummy_hash(rules: AccountRules) -> str:
     return _DUMMY[key]
 
 
-def create_login(db: OrmSession, rules: AccountRules, account: AccountRow) -> tuple[str, str]:
-    """A new browser login: returns (cookie token, CSRF token)."""
+def create_login(database: Database, rules: AccountRules, account: Account) -> NewLogin:
+    """A new browser login for an authenticated account."""
     token, csrf = new_secret(), new_secret()
     now = utc_now()
-    db.add(
-        LoginSessionRow(
-            account_id=account.id,
-            token_hash=hash_secret(token),
-            csrf_token=csrf,
-            created_at=now,
-            expires_at=now + timedelta(seconds=rules.session_ttl_s),
+    with database.transaction() as db:
+        if db.get(AccountRow, account.id) is None:
+            raise AccountGone("the account no longer exists")
+        db.add(
+            LoginSessionRow(
+                account_id=account.id,
+                token_hash=hash_secret(token),
+                csrf_token=csrf,
+                created_at=now,
+                expires_at=now + timedelta(seconds=rules.session_ttl_s),
+            )
         )
-    )
-    db.execute(
-        delete(LoginSessionRow).where(
-            LoginSessionRow.account_id == account.id, LoginSessionRow.expires_at <= now
+        db.execute(
+            delete(LoginSessionRow).where(
+                LoginSessionRow.account_id == account.id, LoginSessionRow.expires_at <= now
+            )
         )
-    )
-    db.flush()
-    return token, csrf
+    return NewLogin(account, token, csrf)
 
 
-def end_login(db: OrmSession, token: str) -> None:
+def log_in(
+    database: Database, rules: AccountRules, email: str, password: str, client: str = ""
+) -> NewLogin:
+    """:func:`authenticate`, then :func:`create_login`."""
+    return create_login(database, rules, authenticate(database, rules, email, password, client))
+
+
+def end_login(database: Database, token: str) -> None:
     """Forget a browser login (logout)."""
-    db.execute(delete(LoginSessionRow).where(LoginSessionRow.token_hash == hash_secret(token)))
-    db.flush()
+    with database.transaction() as db:
+        db.execute(delete(LoginSessionRow).where(LoginSessionRow.token_hash == hash_secret(token)))
+
+
+def get_account(database: Database, account_id: int) -> Account:
+    """The account, or :class:`AccountGone`."""
+    with database.sessions() as db:
+        row = db.get(AccountRow, account_id)
+        if row is None:
+            raise AccountGone("the account no longer exists")
+        return _account(row)
+
+
+def person_name(database: Database, account_id: int) -> str | None:
+    """The log's name of the account's person (None for a clinician)."""
+    with database.sessions() as db:
+        return db.scalar(
+            select(PersonRow.name)
+            .join(AccountRow, AccountRow.person_id == PersonRow.id)
+            .where(AccountRow.id == account_id)
+        )
+
+
+def set_display_name(database: Database, account_id: int, display_name: str) -> Account:
+    name = display_name.strip()
+    if len(name) > 200:
+        raise InputError("display_name", name[:20] + "...", "at most 200 characters")
+    with database.transaction() as db:
+        row = db.get(AccountRow, account_id)
+        if row is None:
+            raise AccountGone("the account no longer exists")
+        row.display_name = name
+        return _account(row)
 
 
 def create_api_token(
-    db: OrmSession, account_id: int, name: str, expires_in_days: int | None = None
-) -> tuple[ApiTokenRow, str]:
-    """A new bearer token for scripts; the plain token is returned once and never stored."""
+    database: Database,
+    account_id: int,
+    name: str,
+    expires_in_days: int | None = None,
+    *,
+    scope: str = "read",
+    via: str = "cookie",
+) -> tuple[ApiToken, str]:
+    """A new bearer token for scripts; the plain token is returned once and never stored.
+
+    ``via`` is how the caller logged in: only a browser login (``cookie``) makes tokens, so a
+    leaked token cannot mint more.
+    """
+    if via != "cookie":
+        raise NeedsBrowserLogin("API tokens are made and revoked from a browser login")
     name = name.strip()
     if not 1 <= len(name) <= 100:
         raise InputError("name", name, "a token name of 1 to 100 characters")
     if expires_in_days is not None and not 1 <= expires_in_days <= 3650:
         raise InputError("expires_in_days", expires_in_days, "1 to 3650 days, or none")
+    if scope not in TOKEN_SCOPES:
+        raise InputError("scope", scope, " or ".join(TOKEN_SCOPES))
     token = API_TOKEN_PREFIX + new_secret()
     now = utc_now()
-    row = ApiTokenRow(
-        account_id=account_id,
-        name=name,
-        token_hash=hash_secret(token),
-        prefix=token[:8],
-        created_at=now,
-        expires_at=None if expires_in_days is None else now + timedelta(days=expires_in_days),
-    )
-    db.add(row)
-    db.flush()
-    return row, token
+    with database.transaction() as db:
+        if db.get(AccountRow, account_id) is None:
+            raise AccountGone("the account no longer exists")
+        row = ApiTokenRow(
+            account_id=account_id,
+            name=name,
+            token_hash=hash_secret(token),
+            prefix=token[:8],
+            scope=scope,
+            created_at=now,
+            expires_at=None if expires_in_days is None else now + timedelta(days=expires_in_days),
+        )
+        db.add(row)
+        db.flush()
+        return _token(row), token
 
 
-def list_api_tokens(db: OrmSession, account_id: int) -> list[ApiTokenRow]:
-    return list(
-        db.scalars(
+def list_api_tokens(database: Database, account_id: int) -> list[ApiToken]:
+    with database.sessions() as db:
+        rows = db.scalars(
             select(ApiTokenRow).where(ApiTokenRow.account_id == account_id).order_by(ApiTokenRow.id)
         )
-    )
+        return [_token(r) for r in rows]
 
 
-def revoke_api_token(db: OrmSession, account_id: int, token_id: int) -> bool:
+def revoke_api_token(
+    database: Database, account_id: int, token_id: int, *, via: str = "cookie"
+) -> bool:
     """Delete one of the account's tokens; False when it has no such token."""
-    result = db.execute(
-        delete(ApiTokenRow).where(ApiTokenRow.id == token_id, ApiTokenRow.account_id == account_id)
-    )
-    db.flush()
-    return bool(getattr(result, "rowcount", 0))
+    if via != "cookie":
+        raise NeedsBrowserLogin("API tokens are made and revoked from a browser login")
+    with database.transaction() as db:
+        result = db.execute(
+            delete(ApiTokenRow).where(
+                ApiTokenRow.id == token_id, ApiTokenRow.account_id == account_id
+            )
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+
+def _keep_mail(db: OrmSession, recipient: str, subject: str, body: str) -> None:
+    """Keep a message in the outbox (sent by :func:`_deliver` once the transaction is over)."""
+    db.add(MailOutboxRow(recipient=recipient, subject=subject, body=body, created_at=utc_now()))
 
 
 def send_mail(
-    db: OrmSession, recipient: str, subject: str, body: str, settings: MailSettings | None = None
+    database: Database,
+    recipient: str,
+    subject: str,
+    body: str,
+    settings: MailSettings | None = None,
 ) -> bool:
-    """Keep a message in the outbox and send it (SMTP when configured); True when sent."""
-    db.add(MailOutboxRow(recipient=recipient, subject=subject, body=body, created_at=utc_now()))
+    """Keep a message in the outbox and send it (SMTP when configured) after the transaction;
+    True when sent."""
+    with database.transaction() as db:
+        _keep_mail(db, recipient, subject, body)
     return deliver(settings or MailSettings(), recipient, subject, body)
 
 
-def create_reset_link(db: OrmSession, rules: AccountRules, account: AccountRow) -> str:
-    """A one-time link [URL] that sets a new password for ``account`` within ``reset_ttl_s``."""
+def _reset_link(db: OrmSession, rules: AccountRules, account_id: int) -> tuple[str, str]:
+    """A one-time link [URL] that sets a new password within ``reset_ttl_s``, and its token."""
     token = new_secret()
     now = utc_now()
     db.add(
         PasswordResetRow(
-            account_id=account.id,
+            account_id=account_id,
             token_hash=hash_secret(token),
             created_at=now,
             expires_at=now + timedelta(seconds=rules.reset_ttl_s),
             used_at=None,
         )
     )
-    db.flush()
-    return f"{rules.public_url.rstrip('/')}/reset-password?token={token}"
+    return f"{rules.public_url.rstrip('/')}/reset-password?token={token}", token
 
 
-def reset_link_for(db: OrmSession, rules: AccountRules, email: str) -> str:
+def reset_link_for(database: Database, rules: AccountRules, email: str) -> str:
     """A one-time reset link for the account of ``email`` (an administrator hands it over)."""
     address = normalise_email(email)
-    account = db.scalar(select(AccountRow).where(AccountRow.email == address))
-    if account is None:
-        raise InputError("email", email, "the address of an existing account")
-    return create_reset_link(db, rules, account)
+    with database.transaction() as db:
+        account_id = db.scalar(select(AccountRow.id).where(AccountRow.email == address))
+        if account_id is None:
+            raise InputError("email", email, "the address of an existing account")
+        return _reset_link(db, rules, account_id)[0]
 
 
-def request_password_reset(db: OrmSession, rules: AccountRules, email: str) -> None:
-    """Mail a reset link if the address has an account; the caller always answers the same."""
+def request_password_reset(database: Database, rules: AccountRules, email: str) -> None:
+    """Mail a reset link if the address has an account; the caller always answers the same.
+
+    The message is kept in the outbox within the transaction and sent after it (SMTP never
+    runs while the write lock is held)."""
     try:
         email = normalise_email(email)
     except InputError:
         return
-    account = db.scalar(select(AccountRow).where(AccountRow.email == email))
-    if account is None:
-        return
-    link = create_reset_link(db, rules, account)
-    token = link.rsplit("token=", 1)[1]
-    send_mail(
-        db,
-        account.email,
-        "retrostride: reset your password",
-        f"Someone asked to reset the password of this account. To choose a new one, open\n{link}\n"
-        f"within {rules.reset_ttl_s // 60} minutes, or send this token to POST "
-        f"/api/auth/password-reset/confirm:\n{token}\nIf it was not you, ignore this message.",
-        rules.mail,
-    )
-    db.flush()
+    with database.transaction() as db:
+        account_id = db.scalar(select(AccountRow.id).where(AccountRow.email == email))
+        if account_id is None:
+            return
+        link, token = _reset_link(db, rules, account_id)
+        subject = "retrostride: reset your password"
+        body = (
+            f"Someone asked to reset the password of this account. To choose a new one, open\n"
+            f"{link}\nwithin {rules.reset_ttl_s // 60} minutes, or send this token to POST "
+            f"/api/auth/password-reset/confirm:\n{token}\nIf it was not you, ignore this message."
+        )
+        _keep_mail(db, email, subject, body)
+    deliver(rules.mail, email, subject, body)
 
 
-def reset_password(db: OrmSession, rules: AccountRules, token: str, new_password: str) -> None:
-    """Set a new password with a reset token; ends every login and reset token of the account."""
+def _end_credentials(db: OrmSession, account_id: int, keep_login_id: int | None) -> None:
+    """End the account's browser logins (but ``keep_login_id``), API tokens and reset tokens."""
+    ends_logins = delete(LoginSessionRow).where(LoginSessionRow.account_id == account_id)
+    if keep_login_id is not None:
+        ends_logins = ends_logins.where(LoginSessionRow.id != keep_login_id)
+    db.execute(ends_logins)
+    db.execute(delete(ApiTokenRow).where(ApiTokenRow.account_id == account_id))
+    db.execute(delete(PasswordResetRow).where(PasswordResetRow.account_id == account_id))
+
+
+def reset_password(database: Database, rules: AccountRules, token: str, new_password: str) -> None:
+    """Set a new password with a reset token; ends every login, API token and reset token."""
     check_password(new_password)
-    now = utc_now()
-    row = db.scalar(
-        select(PasswordResetRow).where(PasswordResetRow.token_hash == hash_secret(token))
-    )
-    if row is None or row.used_at is not None or row.expires_at <= now:
-        raise InvalidToken("the reset token is unknown, used or expired")
-    account = db.get(AccountRow, row.account_id)
-    if account is None:
-        raise InvalidToken("the reset token is unknown, used or expired")
-    set_password(db, rules, account, new_password)
-    db.execute(delete(PasswordResetRow).where(PasswordResetRow.account_id == account.id))
-    db.flush()
+    password_hash = _hash_password(rules, new_password)
+    with database.transaction() as db:
+        row = db.scalar(
+            select(PasswordResetRow).where(PasswordResetRow.token_hash == hash_secret(token))
+        )
+        if row is None or row.used_at is not None or row.expires_at <= utc_now():
+            raise InvalidToken("the reset token is unknown, used or expired")
+        account = db.get(AccountRow, row.account_id)
+        if account is None:
+            raise InvalidToken("the reset token is unknown, used or expired")
+        account.password_hash = password_hash
+        _end_credentials(db, account.id, None)
 
 
-def set_password(db: OrmSession, rules: AccountRules, account: AccountRow, password: str) -> None:
-    """Store a new password hash and end the account's browser logins."""
-    check_password(password)
-    account.password_hash = rules.hasher().hash(password)
-    db.execute(delete(LoginSessionRow).where(LoginSessionRow.account_id == account.id))
-    db.execute(delete(LoginThrottleRow).where(LoginThrottleRow.key == _throttle_key(account.email)))
-    db.flush()
+def _password_hash_of(database: Database, account_id: int) -> str:
+    with database.sessions() as db:
+        found = db.scalar(select(AccountRow.password_hash).where(AccountRow.id == account_id))
+    if found is None:
+        raise AccountGone("the account no longer exists")
+    return found
 
 
-def verify_password(rules: AccountRules, account: AccountRow, password: str) -> None:
-    """:class:`AuthenticationFailed` unless ``password`` is the account's."""
-    try:
-        rules.hasher().verify(account.password_hash, password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        raise WrongPassword("the password is wrong") from None
+def verify_password(
+    database: Database, rules: AccountRules, account_id: int, password: str
+) -> None:
+    """:class:`WrongPassword` unless ``password`` is the account's."""
+    if not _password_matches(rules, _password_hash_of(database, account_id), password):
+        raise WrongPassword("the password is wrong")
 
 
 def change_password(
-    db: OrmSession, rules: AccountRules, account: AccountRow, current: str, new: str
+    database: Database,
+    rules: AccountRules,
+    account_id: int,
+    current: str,
+    new: str,
+    *,
+    keep_login_id: int | None = None,
 ) -> None:
-    """Change the password after checking the current one."""
-    verify_password(rules, account, current)
-    set_password(db, rules, account, new)
+    """Change the password after checking the current one.
+
+    Ends every browser login of the account but ``keep_login_id`` (the one asking, when it is a
+    browser login) and every API token.
+    """
+    check_password(new)
+    old_hash = _password_hash_of(database, account_id)
+    if not _password_matches(rules, old_hash, current):
+        raise WrongPassword("the password is wrong")
+    new_hash = _hash_password(rules, new)
+    with database.transaction() as db:
+        changed = db.execute(
+            update(AccountRow)
+            .where(AccountRow.id == account_id, AccountRow.password_hash == old_hash)
+            .values(password_hash=new_hash)
+        )
+        if not getattr(changed, "rowcount", 0):
+            raise WrongPassword("the password changed meanwhile; try again")
+        _end_credentials(db, account_id, keep_login_id)
 
 
-def create_signup_code(db: OrmSession, rules: AccountRules, role: str | None = None) -> str:
+def create_signup_code(database: Database, rules: AccountRules, role: str | None = None) -> str:
     """A one-use registration code for an invite-only instance."""
     if role is not None:
         _check_role(role)
     code = new_secret()
     now = utc_now()
-    db.add(
-        SignupCodeRow(
-            code_hash=hash_secret(code),
-            role=role,
-            created_at=now,
-            expires_at=now + timedelta(seconds=rules.invite_ttl_s),
-            used_at=None,
+    with database.transaction() as db:
+        db.add(
+            SignupCodeRow(
+                code_hash=hash_secret(code),
+                role=role,
+                created_at=now,
+                expires_at=now + timedelta(seconds=rules.invite_ttl_s),
+                used_at=None,
+            )
         )
-    )
-    db.flush()
     return code
 
 
-def set_admin(db: OrmSession, email: str, is_admin: bool) -> AccountRow:
+def set_admin(database: Database, email: str, is_admin: bool) -> Account:
     """Give or take the administrator flag (the CLI's ``retrostride admin grant|revoke``)."""
-    account = db.scalar(select(AccountRow).where(AccountRow.email == normalise_email(email)))
-    if account is None:
-        raise InputError("EMAIL", email, "the e-mail address of an existing account")
-    account.is_admin = is_admin
-    db.flush()
-    return account
+    with database.transaction() as db:
+        account = db.scalar(select(AccountRow).where(AccountRow.email == normalise_email(email)))
+        if account is None:
+            raise InputError("EMAIL", email, "the e-mail address of an existing account")
+        account.is_admin = is_admin
+        return _account(account)
 
 
-def delete_account(db: OrmSession, account: AccountRow) -> None:
+def find_account_ids(database: Database, emails: list[str]) -> list[int]:
+    """The ids of the accounts with these addresses (those that exist)."""
+    wanted = [normalise_email(e) for e in emails]
+    with database.sessions() as db:
+        return list(db.scalars(select(AccountRow.id).where(AccountRow.email.in_(wanted))))
+
+
+def delete_account(database: Database, account_id: int) -> None:
     """Delete the account and all its data: its person (the log, programs, assessments cascade),
-    logins, tokens, grants in both directions and queued mail."""
-    person_id = account.person_id
-    db.execute(delete(MailOutboxRow).where(MailOutboxRow.recipient == account.email))
-    db.execute(delete(LoginThrottleRow).where(LoginThrottleRow.key == _throttle_key(account.email)))
-    db.delete(account)
-    db.flush()
-    if person_id is not None:
-        # The database cascades (ON DELETE CASCADE) to every table that references the person.
-        db.execute(delete(PersonRow).where(PersonRow.id == person_id))
-    db.flush()
+    logins, tokens, grants in both directions and queued mail. Work that another transaction
+    does for the account meanwhile finds the account gone (see :func:`ensure_account`)."""
+    with database.transaction() as db:
+        account = db.get(AccountRow, account_id)
+        if account is None:
+            return
+        person_id = account.person_id
+        db.execute(delete(MailOutboxRow).where(MailOutboxRow.recipient == account.email))
+        db.delete(account)
+        db.flush()
+        if person_id is not None:
+            # The database cascades (ON DELETE CASCADE) to every table that references the person.
+            db.execute(delete(PersonRow).where(PersonRow.id == person_id))
+
+
+def ensure_account(db: OrmSession, person_id: int) -> None:
+    """Inside a writing transaction: :class:`AccountGone` when the person's account (if the
+    person ever had one) was deleted. A person without an account (the CLI's own log) passes;
+    a person row that no longer exists fails, so work for a deleted account leaves nothing."""
+    if db.get(PersonRow, person_id) is None:
+        raise AccountGone("the account was deleted meanwhile; nothing was kept")

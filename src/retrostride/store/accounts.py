@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from retrostride.store.db import Base, UTCDateTime
 
 ROLES = ("athlete", "clinician")
+TOKEN_SCOPES = ("read", "read-write")
 
 
 class AccountRow(Base):
@@ -69,14 +70,19 @@ class ApiTokenRow(Base):
     name: Mapped[str] = mapped_column(String(100))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     prefix: Mapped[str] = mapped_column(String(16))
+    scope: Mapped[str] = mapped_column(String(16), server_default="read-write")
+    """``read`` (safe methods only) or ``read-write``, chosen when the token is made."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class LoginThrottleRow(Base):
-    """Failed logins per e-mail address (hashed), whether or not an account has it.
+    """Failed logins per (e-mail address, client address) pair (hashed), whether or not an
+    account has the address.
 
-    Counting unknown addresses too keeps lockout from telling which accounts exist.
+    Counting unknown addresses too keeps lockout from telling which accounts exist; keying by
+    the pair keeps a stranger elsewhere from locking the owner out. ``strikes`` counts the
+    pair's lockouts: each lasts twice as long as the one before.
     """
 
     __tablename__ = "login_throttle"
@@ -85,6 +91,20 @@ class LoginThrottleRow(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     window_start: Mapped[datetime] = mapped_column(UTCDateTime())
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    strikes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class RateLimitRow(Base):
+    """Requests per key (a hashed client address and action) in the current fixed window.
+
+    Kept in the database so that every worker process and server counts the same requests.
+    """
+
+    __tablename__ = "rate_limit"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime())
+    hits: Mapped[int] = mapped_column(Integer)
 
 
 class PasswordResetRow(Base):

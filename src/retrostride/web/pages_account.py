@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from retrostride.api.accounts.dependencies import Rules
-from retrostride.api.database import AppDatabase, Db, ReadDb
+from retrostride.api.database import AppDatabase
 from retrostride.api.principal import CSRF_COOKIE, SESSION_COOKIE, Principal
 from retrostride.errors import InputError
 from retrostride.log.model import BodyMass, Sex
@@ -17,7 +17,6 @@ from retrostride.science import units
 from retrostride.services import accounts as account_service
 from retrostride.services import log as log_service
 from retrostride.services.preferences import Preferences, set_preferences
-from retrostride.store.accounts import AccountRow
 from retrostride.web.auth import PageError, PagePrincipal, prefs_of, redirect, render
 from retrostride.web.prefs import (
     DATE_FORMATS,
@@ -34,7 +33,7 @@ ONE_YEAR_S = 365 * 24 * 3600
 
 
 def _settings_page(
-    request: Request, principal: Principal, account: AccountRow, *,
+    request: Request, principal: Principal, account: account_service.Account, *,
     errors: dict[str, str] | None = None, values: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
@@ -64,24 +63,23 @@ def _settings_page(
     )
 
 
-def _account(db: Any, principal: Principal) -> AccountRow:
-    account = db.get(AccountRow, principal.account_id)
-    if account is None:
-        raise PageError(401, "the account no longer exists")
-    assert isinstance(account, AccountRow)
-    return account
+def _account(database: Any, principal: Principal) -> account_service.Account:
+    try:
+        return account_service.get_account(database, principal.account_id)
+    except account_service.AccountGone:
+        raise PageError(401, "the account no longer exists") from None
 
 
 @router.get("/settings")
-def settings_page(request: Request, principal: PagePrincipal, db: ReadDb) -> Response:
-    return _settings_page(request, principal, _account(db, principal))
+def settings_page(request: Request, principal: PagePrincipal, database: AppDatabase) -> Response:
+    return _settings_page(request, principal, _account(database, principal))
 
 
 @router.post("/settings")
 async def settings_save(
-    request: Request, principal: PagePrincipal, db: ReadDb, database: AppDatabase
+    request: Request, principal: PagePrincipal, database: AppDatabase
 ) -> Response:
-    account = _account(db, principal)
+    account = _account(database, principal)
     form = await request.form()
     values = {k: str(v)[:200] for k, v in form.items() if k != "csrf_token"}
     errors: dict[str, str] = {}
@@ -100,10 +98,11 @@ async def settings_save(
     if errors:
         return _settings_page(request, principal, account, errors=errors, values=values,
                               status_code=422)
+    await run_in_threadpool(
+        account_service.set_display_name, database, principal.account_id,
+        values.get("display_name", ""),
+    )
     with database.transaction() as tx:  # a short write (one writer at a time on SQLite)
-        row = tx.get(AccountRow, principal.account_id)
-        if row is not None:
-            row.display_name = values.get("display_name", "").strip()
         set_preferences(tx, principal.account_id, Preferences(
             values["speed_unit"], values["mass_unit"], zone, date_format))
     if principal.person_name is not None:
@@ -118,10 +117,10 @@ async def settings_save(
 
 @router.post("/settings/profile")
 async def profile_save(
-    request: Request, principal: PagePrincipal, db: ReadDb, database: AppDatabase
+    request: Request, principal: PagePrincipal, database: AppDatabase
 ) -> Response:
     """What the energy engine needs of an athlete: body mass (today), height, birth year, sex."""
-    account = _account(db, principal)
+    account = _account(database, principal)
     if principal.person_name is None:
         raise PageError(404, "A clinician account keeps no training profile.")
     form = await request.form()
@@ -169,23 +168,22 @@ async def profile_save(
 
 @router.post("/settings/delete")
 async def delete_account(
-    request: Request, principal: PagePrincipal, read: ReadDb, db: Db, rules: Rules
+    request: Request, principal: PagePrincipal, database: AppDatabase, rules: Rules
 ) -> Response:
     """Delete the account and all its data, once the password confirms it."""
-    account = _account(read, principal)
+    account = _account(database, principal)
     form = await request.form()
     password = str(form.get("password", ""))
     try:
-        await run_in_threadpool(account_service.verify_password, rules, account, password)
+        await run_in_threadpool(
+            account_service.verify_password, database, rules, principal.account_id, password
+        )
     except account_service.AccountError:
         return _settings_page(
             request, principal, account, status_code=422,
             errors={"password": "The password is wrong: the account was NOT deleted."},
         )
-    row = db.get(AccountRow, principal.account_id)
-    if row is not None:
-        account_service.delete_account(db, row)
-        db.commit()
+    await run_in_threadpool(account_service.delete_account, database, principal.account_id)
     response = redirect("/login?deleted=1")
     response.delete_cookie(SESSION_COOKIE, path="/")
     response.delete_cookie(CSRF_COOKIE, path="/")

@@ -8,9 +8,8 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from retrostride.api.accounts.dependencies import AppSettings, Rules
-from retrostride.api.database import Db
-from retrostride.api.errors import TooManyRequests
+from retrostride.api.accounts.dependencies import AppSettings, Rules, client_address
+from retrostride.api.database import AppDatabase
 from retrostride.api.principal import CSRF_COOKIE, SESSION_COOKIE
 from retrostride.errors import InputError
 from retrostride.services import accounts
@@ -40,7 +39,7 @@ def login_form(request: Request, next: str = "/") -> Response:
 
 @router.post("/login")
 async def login(
-    request: Request, db: Db, rules: Rules, settings: AppSettings,
+    request: Request, database: AppDatabase, rules: Rules, settings: AppSettings,
     email: Text = "", password: Text = "", next: Optional = "/",
 ) -> Response:
     errors: dict[str, str] = {}
@@ -48,28 +47,31 @@ async def login(
         errors["email"] = "Enter the e-mail address of your account."
     if not password:
         errors["password"] = "Enter your password."
+    new: accounts.NewLogin | None = None
     if not errors:
+        client = client_address(request)
         try:
-            request.app.state.login_limiter.hit(request.client.host if request.client else "?")
-            account = await run_in_threadpool(accounts.authenticate, db, rules, email, password)
-        except TooManyRequests:
-            errors["form"] = "Too many login attempts from here. Wait a minute and try again."
+            await run_in_threadpool(
+                accounts.count_request, database, "login", client,
+                settings.login_rate_per_minute,
+            )
+            new = await run_in_threadpool(
+                accounts.log_in, database, rules, email, password, client
+            )
         except accounts.AccountLocked as exc:
-            db.commit()
             minutes = max(1, round(exc.retry_after_s / 60))
             errors["form"] = (
-                f"Too many failed logins for this address: try again in {minutes} min."
+                f"Too many failed logins for this address from here: try again in {minutes} min."
             )
+        except accounts.TooManyAttempts:
+            errors["form"] = "Too many login attempts from here. Wait a minute and try again."
         except accounts.AccountError:
-            db.commit()  # keep the failure count
             errors["form"] = "The e-mail address or the password is wrong."
-    if errors:
+    if errors or new is None:
         return render(request, "login.html", None, status_code=422, title="Log in",
                       next=safe_next(next), errors=errors, values={"email": email})
-    token, csrf = accounts.create_login(db, rules, account)
-    db.commit()
     response = redirect(safe_next(next))
-    _set_login_cookies(response, token, csrf, rules, settings.secure_cookies)
+    _set_login_cookies(response, new.token, new.csrf_token, rules, settings.secure_cookies)
     return response
 
 
@@ -84,7 +86,7 @@ def register_form(request: Request, settings: AppSettings, next: str = "/") -> R
 
 @router.post("/register")
 async def register(
-    request: Request, db: Db, rules: Rules, settings: AppSettings,
+    request: Request, database: AppDatabase, rules: Rules, settings: AppSettings,
     email: Text = "", password: Text = "", password_again: Text = "",
     display_name: Annotated[str, Form(max_length=200)] = "",
     role: Annotated[str, Form(max_length=20)] = "athlete",
@@ -103,13 +105,18 @@ async def register(
     account = None
     if not errors:
         try:
+            await run_in_threadpool(
+                accounts.count_request, database, "registration", client_address(request),
+                rules.register_rate_per_hour, 3600,
+            )
             account = await run_in_threadpool(
                 lambda: accounts.register(
-                    db, rules, email=email, password=password, role=role,
+                    database, rules, email=email, password=password, role=role,
                     display_name=display_name, signup_code=signup_code or None,
                 )
             )
-            db.commit()
+        except accounts.TooManyAttempts:
+            errors["form"] = "Too many new accounts from here. Try again in an hour."
         except InputError as exc:
             field = "password" if "password" in exc.field else "email"
             errors[field] = f"{exc.value!r} is not accepted: expected {exc.expected}."
@@ -118,27 +125,24 @@ async def register(
         except accounts.RegistrationRefused as exc:
             errors["form"] = str(exc).capitalize() + "."
     if errors or account is None:
-        db.rollback()
         return render(
             request, "register.html", None, status_code=422, title="Create an account",
             errors=errors, invite_only=settings.registration != "open",
             values={"email": email, "display_name": display_name, "role": role},
             next=safe_next(next),
         )
-    token, csrf = accounts.create_login(db, rules, account)
-    db.commit()
+    new = await run_in_threadpool(accounts.create_login, database, rules, account)
     target = safe_next(next)
     response = redirect("/?welcome=1" if target == "/" else target)
-    _set_login_cookies(response, token, csrf, rules, settings.secure_cookies)
+    _set_login_cookies(response, new.token, new.csrf_token, rules, settings.secure_cookies)
     return response
 
 
 @router.post("/logout")
-def logout(request: Request, principal: PagePrincipal, db: Db) -> Response:
+def logout(request: Request, principal: PagePrincipal, database: AppDatabase) -> Response:
     token = request.cookies.get(SESSION_COOKIE)
     if principal.via == "cookie" and token:
-        accounts.end_login(db, token)
-        db.commit()
+        accounts.end_login(database, token)
     response = redirect("/login")
     response.delete_cookie(SESSION_COOKIE, path="/")
     response.delete_cookie(CSRF_COOKIE, path="/")
@@ -160,16 +164,20 @@ def _mail_state(request: Request) -> str:
 
 
 @router.post("/forgot-password")
-async def forgot(request: Request, db: Db, rules: Rules, email: Text = "") -> Response:
+async def forgot(
+    request: Request, database: AppDatabase, rules: Rules, email: Text = ""
+) -> Response:
     """Mail a reset link; the answer is the same whether or not the address has an account."""
     try:
-        request.app.state.login_limiter.hit(request.client.host if request.client else "?")
-    except TooManyRequests:
+        await run_in_threadpool(
+            accounts.count_request, database, "password reset", client_address(request),
+            rules.reset_rate_per_hour, 3600,
+        )
+    except accounts.TooManyAttempts:
         return render(request, "forgot.html", None, status_code=429, title="Forgotten password",
-                      errors={"form": "Too many attempts from here. Wait a minute."},
+                      errors={"form": "Too many attempts from here. Try again later."},
                       values={"email": email}, sent=False, mail=_mail_state(request))
-    await run_in_threadpool(accounts.request_password_reset, db, rules, email)
-    db.commit()
+    await run_in_threadpool(accounts.request_password_reset, database, rules, email)
     return render(request, "forgot.html", None, title="Forgotten password", errors={},
                   values={}, sent=True, mail=_mail_state(request))
 
@@ -182,7 +190,7 @@ def reset_form(request: Request, token: str = "") -> Response:
 
 @router.post("/reset-password")
 async def reset(
-    request: Request, db: Db, rules: Rules, token: Text = "", password: Text = "",
+    request: Request, database: AppDatabase, rules: Rules, token: Text = "", password: Text = "",
     password_again: Text = "",
 ) -> Response:
     errors: dict[str, str] = {}
@@ -192,10 +200,8 @@ async def reset(
         errors["password_again"] = "The two passwords differ: type the same password twice."
     if not errors:
         try:
-            await run_in_threadpool(accounts.reset_password, db, rules, token, password)
-            db.commit()
+            await run_in_threadpool(accounts.reset_password, database, rules, token, password)
         except accounts.InvalidToken:
-            db.rollback()
             errors["form"] = (
                 "This reset link is unknown, used or expired: ask for a new one."
             )

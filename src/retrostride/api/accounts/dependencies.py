@@ -1,20 +1,17 @@
-"""Dependencies of the accounts domain: the instance's rules, the login limiter, the account."""
+"""Dependencies of the accounts domain: the instance's rules, the per-client limits, the account."""
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import deque
 from typing import Annotated
 
 from fastapi import Depends, Request
 
-from retrostride.api.database import Db
-from retrostride.api.errors import Forbidden, TooManyRequests, Unauthorized
+from retrostride.api.database import AppDatabase
+from retrostride.api.errors import Forbidden
 from retrostride.api.principal import CurrentPrincipal
 from retrostride.api.settings import Settings
-from retrostride.services.accounts import AccountRules
-from retrostride.store.accounts import AccountRow
+from retrostride.services import accounts as service
+from retrostride.services.accounts import Account, AccountRules
 
 
 def settings(request: Request) -> Settings:
@@ -27,49 +24,46 @@ def account_rules(request: Request) -> AccountRules:
     return rules
 
 
-class RateLimiter:
-    """At most ``limit`` events per ``window_s`` per key (sliding window, in this process)."""
-
-    def __init__(self, limit: int, window_s: float = 60.0) -> None:
-        self.limit = limit
-        self.window_s = window_s
-        self._events: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def hit(self, key: str) -> None:
-        """Count one event; :class:`TooManyRequests` when over the limit."""
-        now = time.monotonic()
-        with self._lock:
-            events = self._events.setdefault(key, deque())
-            while events and now - events[0] > self.window_s:
-                events.popleft()
-            if len(events) >= self.limit:
-                retry = int(self.window_s - (now - events[0])) + 1
-                raise TooManyRequests("too many login attempts from here", retry_after_s=retry)
-            events.append(now)
-            if len(self._events) > 10_000:
-                self._events = {k: v for k, v in self._events.items() if v}
+def client_address(request: Request) -> str:
+    """The caller's IP address as the server sees it (behind a proxy: run uvicorn with
+    ``--proxy-headers`` and ``--forwarded-allow-ips`` so that this is the client's)."""
+    return request.client.host if request.client else "unknown"
 
 
-def limit_logins(request: Request) -> None:
-    limiter: RateLimiter = request.app.state.login_limiter
-    limiter.hit(request.client.host if request.client else "unknown")
+def limit_logins(request: Request, database: AppDatabase) -> None:
+    """At most ``login_rate_per_minute`` login attempts per client address (all workers)."""
+    s: Settings = request.app.state.settings
+    service.count_request(database, "login", client_address(request), s.login_rate_per_minute)
 
 
-def current_account(principal: CurrentPrincipal, db: Db) -> AccountRow:
-    account = db.get(AccountRow, principal.account_id)
-    if account is None:
-        raise Unauthorized("the account no longer exists")
-    return account
+def limit_registrations(request: Request, database: AppDatabase) -> None:
+    """At most ``register_rate_per_hour`` registrations per client address (all workers)."""
+    rules: AccountRules = request.app.state.account_rules
+    service.count_request(
+        database, "registration", client_address(request), rules.register_rate_per_hour, 3600
+    )
 
 
-def admin_account(account: Annotated[AccountRow, Depends(current_account)]) -> AccountRow:
+def limit_resets(request: Request, database: AppDatabase) -> None:
+    """At most ``reset_rate_per_hour`` password-reset requests per client address."""
+    rules: AccountRules = request.app.state.account_rules
+    service.count_request(
+        database, "password reset", client_address(request), rules.reset_rate_per_hour, 3600
+    )
+
+
+def current_account(principal: CurrentPrincipal, database: AppDatabase) -> Account:
+    return service.get_account(database, principal.account_id)
+
+
+def admin_account(account: Annotated[Account, Depends(current_account)]) -> Account:
     if not account.is_admin:
         raise Forbidden("administrators only (see 'retrostride admin grant')")
     return account
 
 
 Rules = Annotated[AccountRules, Depends(account_rules)]
-CurrentAccount = Annotated[AccountRow, Depends(current_account)]
-AdminAccount = Annotated[AccountRow, Depends(admin_account)]
+CurrentAccount = Annotated[Account, Depends(current_account)]
+AdminAccount = Annotated[Account, Depends(admin_account)]
 AppSettings = Annotated[Settings, Depends(settings)]
+ClientAddress = Annotated[str, Depends(client_address)]

@@ -7,9 +7,12 @@ from fastapi import APIRouter, Depends, Request, Response, status
 from retrostride.api.accounts.dependencies import (
     AdminAccount,
     AppSettings,
+    ClientAddress,
     CurrentAccount,
     Rules,
     limit_logins,
+    limit_registrations,
+    limit_resets,
 )
 from retrostride.api.accounts.schemas import (
     AccountDeleteIn,
@@ -28,12 +31,12 @@ from retrostride.api.accounts.schemas import (
     SignupCodeIn,
     SignupCodeOut,
 )
-from retrostride.api.database import Db
+from retrostride.api.database import AppDatabase
 from retrostride.api.errors import NotFound
 from retrostride.api.params import ObjectId
 from retrostride.api.principal import CSRF_COOKIE, SESSION_COOKIE, CurrentPrincipal
 from retrostride.services import accounts as service
-from retrostride.store.accounts import AccountRow, ApiTokenRow
+from retrostride.services.accounts import Account, ApiToken
 
 router = APIRouter(tags=["accounts"])
 
@@ -42,33 +45,41 @@ RESET_ANSWER = (
 )
 
 
-def account_out(row: AccountRow) -> AccountOut:
+def account_out(account: Account) -> AccountOut:
     return AccountOut(
-        id=row.id,
-        email=row.email,
-        display_name=row.display_name,
-        role=row.role,  # type: ignore[arg-type]
-        is_admin=row.is_admin,
-        keeps_training_data=row.person_id is not None,
-        created_at=row.created_at,
+        id=account.id,
+        email=account.email,
+        display_name=account.display_name,
+        role=account.role,  # type: ignore[arg-type]
+        is_admin=account.is_admin,
+        keeps_training_data=account.keeps_training_data,
+        created_at=account.created_at,
     )
 
 
-def token_out(row: ApiTokenRow) -> ApiTokenOut:
+def token_out(token: ApiToken) -> ApiTokenOut:
     return ApiTokenOut(
-        id=row.id,
-        name=row.name,
-        prefix=row.prefix,
-        created_at=row.created_at,
-        expires_at=row.expires_at,
+        id=token.id,
+        name=token.name,
+        prefix=token.prefix,
+        scope=token.scope,  # type: ignore[arg-type]
+        created_at=token.created_at,
+        expires_at=token.expires_at,
     )
 
 
-@router.post("/api/auth/register", status_code=status.HTTP_201_CREATED)
-def register(body: RegisterIn, db: Db, rules: Rules) -> AccountOut:
-    """Create an account (no login yet). Invite-only instances need ``signup_code``."""
-    row = service.register(
-        db,
+@router.post(
+    "/api/auth/register",
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(limit_registrations)],
+)
+def register(body: RegisterIn, database: AppDatabase, rules: Rules) -> AccountOut:
+    """Create an account (no login yet). Invite-only instances need ``signup_code``.
+
+    At most ``register_rate_per_hour`` registrations per client address.
+    """
+    account = service.register(
+        database,
         rules,
         email=body.email,
         password=body.password,
@@ -76,25 +87,29 @@ def register(body: RegisterIn, db: Db, rules: Rules) -> AccountOut:
         display_name=body.display_name,
         signup_code=body.signup_code,
     )
-    db.commit()
-    return account_out(row)
+    return account_out(account)
 
 
 @router.post("/api/auth/login", dependencies=[Depends(limit_logins)])
-def login(body: LoginIn, response: Response, db: Db, rules: Rules, s: AppSettings) -> LoginOut:
+def login(
+    body: LoginIn,
+    response: Response,
+    database: AppDatabase,
+    rules: Rules,
+    s: AppSettings,
+    client: ClientAddress,
+) -> LoginOut:
     """Log in: sets the HttpOnly session cookie and returns the CSRF token.
 
-    Failed logins are counted per address (locked after ``login_max_failures``) and per client
+    Failed logins are counted per (address, client address) pair (locked after
+    ``login_max_failures``, each lockout twice as long as the last) and all attempts per client
     address (``login_rate_per_minute``).
     """
-    try:
-        account = service.authenticate(db, rules, body.email, body.password)
-    except service.AccountError:
-        db.commit()  # keep the failure count
-        raise
-    token, csrf = service.create_login(db, rules, account)
-    db.commit()
-    for name, value, http_only in ((SESSION_COOKIE, token, True), (CSRF_COOKIE, csrf, False)):
+    new = service.log_in(database, rules, body.email, body.password, client)
+    for name, value, http_only in (
+        (SESSION_COOKIE, new.token, True),
+        (CSRF_COOKIE, new.csrf_token, False),
+    ):
         response.set_cookie(
             name,
             value,
@@ -104,16 +119,17 @@ def login(body: LoginIn, response: Response, db: Db, rules: Rules, s: AppSetting
             httponly=http_only,
             samesite="lax",
         )
-    return LoginOut(account=account_out(account), csrf_token=csrf)
+    return LoginOut(account=account_out(new.account), csrf_token=new.csrf_token)
 
 
 @router.post("/api/auth/logout", status_code=status.HTTP_204_NO_CONTENT)
-def logout(request: Request, response: Response, principal: CurrentPrincipal, db: Db) -> None:
+def logout(
+    request: Request, response: Response, principal: CurrentPrincipal, database: AppDatabase
+) -> None:
     """End this browser login (a bearer token is revoked under ``/api/account/tokens``)."""
     token = request.cookies.get(SESSION_COOKIE)
     if principal.via == "cookie" and token:
-        service.end_login(db, token)
-        db.commit()
+        service.end_login(database, token)
     response.delete_cookie(SESSION_COOKIE, path="/")
     response.delete_cookie(CSRF_COOKIE, path="/")
 
@@ -121,12 +137,11 @@ def logout(request: Request, response: Response, principal: CurrentPrincipal, db
 @router.post(
     "/api/auth/password-reset",
     status_code=status.HTTP_202_ACCEPTED,
-    dependencies=[Depends(limit_logins)],
+    dependencies=[Depends(limit_resets)],
 )
-def password_reset(body: PasswordResetIn, db: Db, rules: Rules) -> MessageOut:
+def password_reset(body: PasswordResetIn, database: AppDatabase, rules: Rules) -> MessageOut:
     """Ask for a reset link. The answer is the same whether or not the address has an account."""
-    service.request_password_reset(db, rules, body.email)
-    db.commit()
+    service.request_password_reset(database, rules, body.email)
     return MessageOut(detail=RESET_ANSWER)
 
 
@@ -135,10 +150,12 @@ def password_reset(body: PasswordResetIn, db: Db, rules: Rules) -> MessageOut:
     status_code=status.HTTP_204_NO_CONTENT,
     dependencies=[Depends(limit_logins)],
 )
-def password_reset_confirm(body: PasswordResetConfirmIn, db: Db, rules: Rules) -> None:
-    """Choose a new password with the mailed token; every browser login of the account ends."""
-    service.reset_password(db, rules, body.token, body.new_password)
-    db.commit()
+def password_reset_confirm(
+    body: PasswordResetConfirmIn, database: AppDatabase, rules: Rules
+) -> None:
+    """Choose a new password with the mailed token; every login and API token of the account
+    ends."""
+    service.reset_password(database, rules, body.token, body.new_password)
 
 
 @router.get("/api/account")
@@ -148,66 +165,91 @@ def get_account(account: CurrentAccount) -> AccountOut:
 
 
 @router.patch("/api/account")
-def patch_account(body: AccountPatch, account: CurrentAccount, db: Db) -> AccountOut:
+def patch_account(
+    body: AccountPatch, principal: CurrentPrincipal, database: AppDatabase
+) -> AccountOut:
     """Change the display name."""
-    if body.display_name is not None:
-        account.display_name = body.display_name.strip()
-    db.commit()
-    return account_out(account)
+    if body.display_name is None:
+        return account_out(service.get_account(database, principal.account_id))
+    return account_out(service.set_display_name(database, principal.account_id, body.display_name))
 
 
 @router.post("/api/account/password", status_code=status.HTTP_204_NO_CONTENT)
-def change_password(body: PasswordChangeIn, account: CurrentAccount, db: Db, rules: Rules) -> None:
-    """Change the password (ends every browser login, this one included)."""
-    service.change_password(db, rules, account, body.current_password, body.new_password)
-    db.commit()
+def change_password(
+    body: PasswordChangeIn, principal: CurrentPrincipal, database: AppDatabase, rules: Rules
+) -> None:
+    """Change the password. Every other browser login and every API token of the account end
+    (this browser login stays)."""
+    service.change_password(
+        database,
+        rules,
+        principal.account_id,
+        body.current_password,
+        body.new_password,
+        keep_login_id=principal.login_id,
+    )
 
 
 @router.post("/api/account/delete", status_code=status.HTTP_204_NO_CONTENT)
 def delete_account(
-    body: AccountDeleteIn, response: Response, account: CurrentAccount, db: Db, rules: Rules
+    body: AccountDeleteIn,
+    response: Response,
+    principal: CurrentPrincipal,
+    database: AppDatabase,
+    rules: Rules,
 ) -> None:
     """Delete the account and ALL its data (log, programs, assessments, grants), at once.
 
     Export first (``GET /api/account/export``) to keep a copy.
     """
-    service.verify_password(rules, account, body.password)
-    service.delete_account(db, account)
-    db.commit()
+    service.verify_password(database, rules, principal.account_id, body.password)
+    service.delete_account(database, principal.account_id)
     response.delete_cookie(SESSION_COOKIE, path="/")
     response.delete_cookie(CSRF_COOKIE, path="/")
 
 
 @router.get("/api/account/tokens")
-def list_tokens(principal: CurrentPrincipal, db: Db) -> list[ApiTokenOut]:
+def list_tokens(principal: CurrentPrincipal, database: AppDatabase) -> list[ApiTokenOut]:
     """The account's API tokens (their prefixes, never the tokens)."""
-    return [token_out(r) for r in service.list_api_tokens(db, principal.account_id)]
+    return [token_out(t) for t in service.list_api_tokens(database, principal.account_id)]
 
 
-@router.post("/api/account/tokens", status_code=status.HTTP_201_CREATED)
-def create_token(body: ApiTokenIn, principal: CurrentPrincipal, db: Db) -> ApiTokenCreated:
-    """A new API token for scripts; the token is shown in this answer only."""
-    row, token = service.create_api_token(
-        db, principal.account_id, body.name, body.expires_in_days
+@router.post(
+    "/api/account/tokens",
+    status_code=status.HTTP_201_CREATED,
+    responses={403: {"description": "Asked with an API token: tokens come from a browser login."}},
+)
+def create_token(
+    body: ApiTokenIn, principal: CurrentPrincipal, database: AppDatabase
+) -> ApiTokenCreated:
+    """A new API token for scripts, of scope ``read`` or ``read-write``; the token is shown in
+    this answer only. Needs a browser login: an API token cannot make tokens."""
+    token, secret = service.create_api_token(
+        database,
+        principal.account_id,
+        body.name,
+        body.expires_in_days,
+        scope=body.scope,
+        via=principal.via,
     )
-    db.commit()
-    return ApiTokenCreated(**token_out(row).model_dump(), token=token)
+    return ApiTokenCreated(**token_out(token).model_dump(), token=secret)
 
 
-@router.delete("/api/account/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT)
-def revoke_token(token_id: ObjectId, principal: CurrentPrincipal, db: Db) -> None:
-    """Revoke one of the account's API tokens, at once."""
-    if not service.revoke_api_token(db, principal.account_id, token_id):
+@router.delete(
+    "/api/account/tokens/{token_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={403: {"description": "Asked with an API token: revoke from a browser login."}},
+)
+def revoke_token(token_id: ObjectId, principal: CurrentPrincipal, database: AppDatabase) -> None:
+    """Revoke one of the account's API tokens, at once (from a browser login)."""
+    if not service.revoke_api_token(database, principal.account_id, token_id, via=principal.via):
         raise NotFound(f"no API token {token_id}")
-    db.commit()
 
 
 @router.post("/api/admin/signup-codes", status_code=status.HTTP_201_CREATED)
 def create_signup_code(
-    body: SignupCodeIn, _admin: AdminAccount, db: Db, rules: Rules
+    body: SignupCodeIn, _admin: AdminAccount, database: AppDatabase, rules: Rules
 ) -> SignupCodeOut:
     """A one-use registration code for an invite-only instance (administrators only)."""
-    code = service.create_signup_code(db, rules, body.role)
-    db.commit()
+    code = service.create_signup_code(database, rules, body.role)
     return SignupCodeOut(code=code, role=body.role)
-

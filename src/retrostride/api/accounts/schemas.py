@@ -74,6 +74,11 @@ class MessageOut(BaseModel):
 class ApiTokenIn(Body):
     name: str = Field(min_length=1, max_length=100, examples=["my export script"])
     expires_in_days: int | None = Field(default=None, ge=1, le=3650)
+    scope: Literal["read", "read-write"] = Field(
+        description="`read`: GET only (and the energy calculation); `read-write`: any call the "
+        "account may make. Chosen now, never widened later.",
+        examples=["read"],
+    )
 
 
 class ApiTokenOut(BaseModel):
@@ -81,6 +86,7 @@ class ApiTokenOut(BaseModel):
     name: str
     prefix: str
     created_at: datetime
+    scope: Literal["read", "read-write"]
     expires_at: datetime | None
 
 
