@@ -40,13 +40,18 @@ def _specific_force(pos: np.ndarray, fs: float) -> np.ndarray:
 class TrunkSteps:
     """``n`` steps of ``step_s`` seconds and ``length_m`` metres travelling ``way``
     ("forward", "backward" or "sideways"); ``bob_m`` the trunk's rise per step (default: the
-    inverted pendulum's for that step length and the sensor height)."""
+    inverted pendulum's for that step length and the sensor height); ``extra_bob_m`` adds
+    non-pendular vertical motion."""
 
     n: int
     step_s: float
     length_m: float
     way: str = "forward"
     bob_m: float | None = None
+    extra_bob_m: float = 0.0
+    """Vertical motion that is not vaulting (knee flexion, weight shift, pivoting in shuffling
+    or turning steps): peak to peak [m], at the step frequency a quarter period out of phase
+    with the pendulum's rise, so it trades no speed along the path."""
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,7 @@ def trunk_walk(
         env = np.sin(0.5 * np.pi * ramp) ** 2
         travel = v * t + env * (k * T / (2 * np.pi)) * np.sin(2 * np.pi * t / T)
         z = env * (h / 2.0) * (1.0 - np.cos(2 * np.pi * t / T))
+        z += env * (part.extra_bob_m / 2.0) * np.sin(2 * np.pi * t / T)
         sway = env * sway_m * np.sin(np.pi * t / T)
         pos = np.zeros((t.size, 3))
         if part.way == "sideways":

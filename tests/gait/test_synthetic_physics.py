@@ -122,3 +122,22 @@ def test_lower_back_slow_walking_at_40_steps_per_min_is_kept() -> None:
     result = analyze(trunk_walk([Still(3), TrunkSteps(16, 1.5, 0.35), Still(3)]))
     assert len(result.bouts) == 1
     assert result.bouts[0].cadence_spm == pytest.approx(40.0, rel=0.03)
+
+
+def test_short_shuffling_strides_with_a_trunk_bob_are_short() -> None:
+    """Shuffling steps of 0.2 m (a 5-mm pendulum rise) whose trunk bobs 20 mm more without
+    vaulting (issue 14's unseen recording: 4-68 mm): not read as ordinary 1-m strides, and the
+    error does not depend on the stride's length."""
+    rec = trunk_walk(
+        [
+            Still(3),
+            TrunkSteps(16, 0.55, 0.65),
+            Still(3),
+            TrunkSteps(16, 0.6, 0.2, extra_bob_m=0.02),
+            Still(3),
+        ]
+    )
+    walk, shuffle = analyze(rec).bouts
+    k = 4.587 / 4.0  # Mobilise-D's factor K scales the pendulum's length
+    assert walk.stride_length_m == pytest.approx(2 * 0.65 * k, rel=0.15)
+    assert shuffle.stride_length_m == pytest.approx(2 * 0.2 * k, abs=0.2)

@@ -150,13 +150,18 @@ class InvertedPendulumStrideLength:
         step_bounds: IntArray,
         stride_steps: IntArray,
         sensor_height_m: float,
+        pendular: FloatArray | None = None,
     ) -> Self:
         """``a_v_m_s2`` gravity-free vertical acceleration [m/s^2]; ``step_bounds`` (k, 2)
         sample ranges [IC, next IC); ``stride_steps`` (m, 2) step indices of each stride's two
-        steps."""
+        steps; ``pendular`` (k,) the share (0-1) of each step's rise that is pendular vaulting
+        (the rest, from knee flexion or pivoting, carries the trunk nowhere; see
+        ``retrostride.gait.lower_back.PURE_PENDULUM_R``), all of it when None."""
         h = vertical_excursion_m(
             a_v_m_s2, sampling_rate_hz, step_bounds, self.drift_cutoff_per_step_hz
         )
+        if pendular is not None:
+            h = h * pendular
         lval = sensor_height_m
         arg = 2.0 * lval * h - h * h
         step = np.where(arg > 0, self.correction_factor * 2.0 * np.sqrt(np.maximum(arg, 0)), np.nan)
