@@ -161,10 +161,18 @@ def _add_record(data: FitData, frame: fitdecode.FitDataMessage) -> None:
     for didx, value in dev:
         if row[didx] != row[didx]:  # NaN: no native value
             row[didx] = value
+    _add_row(data, None if ts is None else ts, row)
+
+
+def _add_row(data: FitData, ts: float | None, row: Any) -> None:
+    """Add one record's channel values (``CHANNELS`` order) at raw FIT time ``ts``.
+
+    A record without a timestamp (Strava writes a second record per second without one) or at
+    the same second again completes the previous row; a record going back in time, more than a
+    day ahead, or switching between absolute and power-on time is junk and dropped.
+    """
     times = data.times
     if ts is None or (times and ts == times[-1]):
-        # No timestamp (Strava writes a second record per second without one) or the same
-        # second again: complete the previous row.
         if not times:
             data.orphan_records += 1
             return
@@ -174,6 +182,7 @@ def _add_record(data: FitData, frame: fitdecode.FitDataMessage) -> None:
                 if col[-1] != col[-1]:
                     col[-1] = value
         return
+    ts = float(ts)
     if times:
         prev = times[-1]
         if ts < prev or ts > prev + MAX_RECORD_GAP_S or _is_absolute(ts) != _is_absolute(prev):
@@ -181,7 +190,7 @@ def _add_record(data: FitData, frame: fitdecode.FitDataMessage) -> None:
             return
     times.append(ts)
     for col, value in zip(data.columns, row, strict=True):
-        col.append(value)
+        col.append(float(value))
 
 
 def _describe_raw_time(raw: float) -> str:
@@ -201,7 +210,14 @@ def decode_fit(path: Path, payload: bytes | None) -> FitData:
     crc_ok_seen = False
     data_at_crc = 0
     reader: _TolerantReader | None = None
-    stream: BinaryIO = io.BytesIO(payload) if payload is not None else path.open("rb")
+    if payload is None:
+        payload = path.read_bytes()
+    from retrostride.importers.activity.fit_fast import decode_fast
+
+    fast = decode_fast(payload)
+    if fast is not None:
+        return fast
+    stream: BinaryIO = io.BytesIO(payload)
     with stream, warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:

@@ -1,0 +1,431 @@
+"""A fast FIT decode for well-formed files: the record columns with numpy, the rest by profile.
+
+fitdecode decodes every field of every message in Python (about 1.5 us a byte). Records are
+almost the whole of an activity file and share a few layouts, so here the file's structure is
+walked once (each record header says what follows and, through its definition, how long it
+is; FIT SDK, "Flexible and Interoperable Data Transfer Protocol"), and each record field the
+importer keeps is decoded for all records of one layout at once with numpy. The few summary
+messages (file_id, session, lap, activity, sport) are decoded field by field with fitdecode's
+own profile, so their names, enum texts, scales and offsets are fitdecode's.
+
+It yields exactly what :func:`retrostride.importers.activity.fit.decode_fit` collects with
+fitdecode (tested field for field on every shared FIT file), or None for anything unusual: a
+wrong checksum, a file ending part-way, bytes after the last checksum, an undefined local
+message, a record field with accumulated components (``compressed_speed_distance``), a
+timestamp in a compressed-header message. Then fitdecode reads the file, with all its fault and
+salvage rules.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import fitdecode.profile as profile
+import numpy as np
+
+from retrostride.importers.activity.fit import (
+    _DEV_CHANNEL,
+    _FIELD_CHANNEL,
+    CHANNELS,
+    FitData,
+    _add_row,
+)
+
+MESG_RECORD = 20
+ODD_DEV = (
+    "developer fields without a valid description (a device quirk) were skipped; "
+    "everything else was read"
+)
+_SUMMARY = {0: "file_id", 18: "session", 19: "lap", 34: "activity", 12: "sport"}
+MESG_DEVELOPER_DATA_ID = 207
+FIELD_TIMESTAMP = 253
+_TIME_NAMES = ("start_time", "timestamp", "local_timestamp", "time_created")
+
+# base type -> (numpy dtype char, size, invalid value or None for 'z' types (invalid 0))
+_BASE = {
+    0x00: ("u1", 1, 0xFF),
+    0x01: ("i1", 1, 0x7F),
+    0x02: ("u1", 1, 0xFF),
+    0x83: ("i2", 2, 0x7FFF),
+    0x84: ("u2", 2, 0xFFFF),
+    0x85: ("i4", 4, 0x7FFFFFFF),
+    0x86: ("u4", 4, 0xFFFFFFFF),
+    0x88: ("f4", 4, None),
+    0x89: ("f8", 8, None),
+    0x0A: ("u1", 1, 0),
+    0x8B: ("u2", 2, 0),
+    0x8C: ("u4", 4, 0),
+    0x8E: ("i8", 8, 0x7FFFFFFFFFFFFFFF),
+    0x8F: ("u8", 8, 0xFFFFFFFFFFFFFFFF),
+    0x90: ("u8", 8, 0),
+}
+_BASE_BY_NAME = {bt.name: ident for ident, bt in __import__("fitdecode").types.BASE_TYPES.items()}
+_Z_TYPES = frozenset({0x0A, 0x8B, 0x8C, 0x90})
+_RECORD_FIELDS = profile.MESSAGE_TYPES[MESG_RECORD].fields
+_ACCUMULATED = frozenset(
+    num
+    for num, fld in _RECORD_FIELDS.items()
+    if fld.components and any(c.accumulate for c in fld.components)
+)
+
+
+def _crc_table() -> list[int]:
+    table = []
+    for i in range(256):
+        crc = i
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
+        table.append(crc)
+    return table
+
+
+_CRC_TABLE = _crc_table()
+
+
+def crc16(data: bytes | memoryview, crc: int = 0) -> int:
+    """FIT's CRC-16 (the SDK's, reflected polynomial 0xA001, start 0), a byte at a time."""
+    table = _CRC_TABLE
+    for byte in data:
+        crc = (crc >> 8) ^ table[(crc ^ byte) & 0xFF]
+    return crc
+
+
+class _Unusual(Exception):
+    """Something the fast path leaves to fitdecode."""
+
+
+# (global number, big endian, total size, fields [(num, offset, size, base)],
+#  developer fields [(offset, size, base, name)], layout id)
+_Def = tuple[int, bool, int, list[tuple[int, int, int, int]], list[tuple[int, int, int, Any]], int]
+MESG_FIELD_DESCRIPTION = 206
+
+
+def decode_fast(payload: bytes) -> FitData | None:
+    """The FitData of a well-formed file, or None to let fitdecode read it (module docstring)."""
+    try:
+        return _decode(payload)
+    except (_Unusual, IndexError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _decode(payload: bytes) -> FitData:
+    data = FitData()
+    n = len(payload)
+    # Per record layout: [(message index in file order, body offset)]; then timestamps per record.
+    layouts: dict[int, tuple[_Def, list[int]]] = {}
+    order_layout: list[int] = []
+    order_index: list[int] = []
+    stamps: list[int | None] = []
+    descriptions: dict[tuple[Any, Any], tuple[Any, int]] = {}
+    pos = 0
+    while pos < n:
+        header_size = payload[pos]
+        if header_size not in (12, 14) or payload[pos + 8 : pos + 12] != b".FIT":
+            raise _Unusual("not a FIT header")
+        data_size = int.from_bytes(payload[pos + 4 : pos + 8], "little")
+        end = pos + header_size + data_size
+        if data_size == 0 or end + 2 > n:
+            raise _Unusual("truncated")
+        if header_size == 14:
+            header_crc = int.from_bytes(payload[pos + 12 : pos + 14], "little")
+            if header_crc and crc16(memoryview(payload)[pos : pos + 12]) != header_crc:
+                raise _Unusual("header checksum")
+        if crc16(memoryview(payload)[pos:end]) != int.from_bytes(payload[end : end + 2], "little"):
+            raise _Unusual("checksum")
+        pos = (
+            _walk_part(
+                payload,
+                pos + header_size,
+                end,
+                data,
+                layouts,
+                descriptions,
+                order_layout,
+                order_index,
+                stamps,
+            )
+            + 2
+        )
+    _records(payload, data, layouts, order_layout, order_index, stamps)
+    return data
+
+
+def _walk_part(
+    payload: bytes,
+    pos: int,
+    end: int,
+    data: FitData,
+    layouts: dict[int, tuple[_Def, list[int]]],
+    descriptions: dict[tuple[Any, Any], tuple[Any, int]],
+    order_layout: list[int],
+    order_index: list[int],
+    stamps: list[int | None],
+) -> int:
+    definitions: dict[int, _Def] = {}
+    last_ts = 0
+    while pos < end:
+        head = payload[pos]
+        pos += 1
+        if head & 0x80:
+            local = (head >> 5) & 0x03
+            offset = head & 0x1F
+            ts = (last_ts & ~0x1F) + offset
+            if offset < (last_ts & 0x1F):
+                ts += 0x20
+            last_ts = ts
+            compressed: int | None = ts
+        else:
+            local = head & 0x0F
+            compressed = None
+            if head & 0x40:
+                big = payload[pos + 1] == 1
+                mesg = int.from_bytes(payload[pos + 2 : pos + 4], "big" if big else "little")
+                n_fields = payload[pos + 4]
+                pos += 5
+                fields: list[tuple[int, int, int, int]] = []
+                size = 0
+                for _ in range(n_fields):
+                    num, fsize, base = payload[pos], payload[pos + 1], payload[pos + 2]
+                    fields.append((num, size, fsize, base))
+                    size += fsize
+                    pos += 3
+                devs: list[tuple[int, int, int, Any]] = []
+                if head & 0x20:
+                    n_dev = payload[pos]
+                    pos += 1
+                    for _ in range(n_dev):
+                        num, fsize, index = payload[pos], payload[pos + 1], payload[pos + 2]
+                        name, base = descriptions.get((index, num), (None, 0x0D))
+                        if base == 0x0D and ODD_DEV not in data.warnings:
+                            data.warnings.append(ODD_DEV)
+                        devs.append((size, fsize, base, name))
+                        size += fsize
+                        pos += 3
+                definitions[local] = (mesg, big, size, fields, devs, _next_id(layouts))
+                continue
+        definition = definitions.get(local)
+        if definition is None:
+            raise _Unusual("undefined local message")
+        mesg, big, size, fields, _, lid = definition
+        body = pos
+        pos += size
+        if pos > end:
+            raise _Unusual("message past the end")
+        data.n_data_messages += 1
+        ts_field: int | None = None
+        for num, off, fsize, base in fields:
+            if num == FIELD_TIMESTAMP:
+                if compressed is not None:
+                    raise _Unusual("timestamp field in a compressed-header message")
+                value = _scalar(payload, body + off, fsize, base, big)
+                if isinstance(value, int):
+                    last_ts = value
+                    ts_field = value
+                break
+        if mesg == MESG_RECORD:
+            if lid not in layouts:
+                if any(num in _ACCUMULATED for num, *_ in fields):
+                    raise _Unusual("accumulated record fields")
+                layouts[lid] = (definition, [])
+            layouts[lid][1].append(body)
+            order_layout.append(lid)
+            order_index.append(len(layouts[lid][1]) - 1)
+            stamps.append(compressed if compressed is not None else ts_field)
+        elif mesg in _SUMMARY:
+            msg = _message(payload, body, definition)
+            name = _SUMMARY[mesg]
+            if name == "lap":
+                data.laps.append(msg)
+            elif name == "session":
+                data.sessions.append(msg)
+            elif name == "sport":
+                data.sports.append(msg)
+            elif name == "activity":
+                data.activity = msg
+            elif not data.file_id:
+                data.file_id = msg
+        elif mesg == MESG_FIELD_DESCRIPTION:
+            desc = _message(payload, body, definition)
+            base_type = desc.get("fit_base_type_id")
+            base_id = (
+                base_type if isinstance(base_type, int) else _BASE_BY_NAME.get(str(base_type), 0x0D)
+            )
+            key = (desc.get("developer_data_index"), desc.get("field_definition_number"))
+            descriptions[key] = (desc.get("field_name"), base_id)
+        elif mesg == MESG_DEVELOPER_DATA_ID and not any(f[0] == 1 for f in fields):
+            data.warnings.append(
+                "a developer_data_id message lacks its application_id (a device "
+                "quirk against the FIT rules); the file was read anyway"
+            )
+    if pos != end:
+        raise _Unusual("part size")
+    return pos
+
+
+_LAYOUT_COUNTER = [0]
+
+
+def _next_id(layouts: dict[int, Any]) -> int:
+    """A fresh layout id (each definition message starts a layout of its own)."""
+    _LAYOUT_COUNTER[0] += 1
+    return _LAYOUT_COUNTER[0]
+
+
+def _scalar(payload: bytes, start: int, size: int, base: int, big: bool) -> Any:
+    """One field's raw value as fitdecode reads it: None when invalid, a tuple for arrays."""
+    spec = _BASE.get(base)
+    if base == 0x07:
+        raw = payload[start : start + size]
+        text = raw.split(b"\x00", 1)[0]
+        return text.decode("utf-8", errors="replace") if text else None
+    if spec is None or size % spec[1]:
+        raise _Unusual("byte field")
+    dtype = np.dtype((">" if big else "<") + spec[0])
+    values = np.frombuffer(payload, dtype=dtype, count=size // spec[1], offset=start)
+    out: list[Any] = []
+    for v in values.tolist():
+        if (spec[2] is not None and v == spec[2]) or (base in _Z_TYPES and v == 0) or v != v:
+            out.append(None)
+        else:
+            out.append(v)
+    if len(out) == 1:
+        return out[0]
+    return tuple(out)
+
+
+def _message(payload: bytes, body: int, definition: _Def) -> dict[str, Any]:
+    mesg, big, _, fields, devs, _ = definition
+    mtype = profile.MESSAGE_TYPES.get(mesg)
+    raws = {num: _scalar(payload, body + off, fsize, base, big) for num, off, fsize, base in fields}
+    out: dict[str, Any] = {}
+    for num, raw in raws.items():
+        fld = mtype.fields.get(num) if mtype is not None else None
+        if fld is None:
+            name = f"unknown_{num}"
+            value = raw
+        else:
+            if fld.subfields:
+                for sub in fld.subfields:
+                    if any(raws.get(ref.def_num) == ref.raw_value for ref in sub.ref_fields):
+                        fld = sub
+                        break
+            if fld.components and raw is not None and mtype is not None:
+                _components(fld, raw, raws, mtype, out)
+            name = fld.name
+            value = fld.render(raw)
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                if fld.scale:
+                    value = float(value) / fld.scale
+                if fld.offset:
+                    value = value - fld.offset
+            elif isinstance(value, tuple):
+                value = tuple(
+                    (float(v) / fld.scale if fld.scale else v) - (fld.offset or 0)
+                    if isinstance(v, (int, float))
+                    else v
+                    for v in value
+                )
+        if value is None:
+            continue
+        out[name] = value
+        if name in _TIME_NAMES:
+            out[name + "_raw"] = raw
+    for off, fsize, base, dev_name in devs:
+        if isinstance(dev_name, str) and (base in _BASE or base == 0x07):
+            value = _scalar(payload, body + off, fsize, base, big)
+            if value is not None:
+                out[dev_name] = value
+    return out
+
+
+def _components(fld: Any, raw: Any, raws: dict[int, Any], mtype: Any, out: dict[str, Any]) -> None:
+    """The fields a field expands into (``avg_speed`` -> ``enhanced_avg_speed``), as fitdecode
+    adds them just before the field itself; accumulated ones never reach here."""
+    for component in fld.components:
+        if component.accumulate:
+            continue
+        try:
+            value = component.render(raw)
+        except ValueError:
+            continue
+        if value is None:
+            continue
+        if component.scale:
+            value = float(value) / component.scale
+        if component.offset:
+            value = value - component.offset
+        target = mtype.fields.get(component.def_num)
+        if target is None:
+            continue
+        if target.subfields:
+            for sub in target.subfields:
+                if any(raws.get(ref.def_num) == ref.raw_value for ref in sub.ref_fields):
+                    target = sub
+                    break
+        value = target.render(value)
+        if value is not None:
+            out[target.name] = value
+
+
+def _column(
+    buf: np.ndarray[Any, np.dtype[np.uint8]],
+    starts: np.ndarray[Any, np.dtype[np.int64]],
+    size: int,
+    base: int,
+    big: bool,
+) -> tuple[np.ndarray[Any, np.dtype[np.float64]], np.ndarray[Any, np.dtype[np.bool_]]]:
+    """One scalar field of many messages: its values as floats, and where they are valid."""
+    spec = _BASE[base]
+    raw_bytes = buf[starts[:, None] + np.arange(size)]
+    raw = raw_bytes.view(np.dtype((">" if big else "<") + spec[0])).reshape(-1)
+    if base in _Z_TYPES:
+        valid = raw != 0
+    elif spec[2] is not None:
+        valid = raw != spec[2]
+    else:
+        valid = np.isfinite(raw)
+    return raw.astype(np.float64), valid
+
+
+def _records(
+    payload: bytes,
+    data: FitData,
+    layouts: dict[int, tuple[_Def, list[int]]],
+    order_layout: list[int],
+    order_index: list[int],
+    stamps: list[int | None],
+) -> None:
+    """Decode each layout's channels at once, then add the rows in file order."""
+    buf = np.frombuffer(payload, dtype=np.uint8)
+    per_layout: dict[int, np.ndarray[Any, np.dtype[np.float64]]] = {}
+    for lid, (definition, bodies) in layouts.items():
+        _, big, _, fields, devs, _ = definition
+        starts = np.asarray(bodies, dtype=np.int64)
+        matrix = np.full((starts.size, len(CHANNELS)), np.nan)
+        for num, off, fsize, base in fields:
+            channel = (
+                _FIELD_CHANNEL.get(_RECORD_FIELDS[num].name) if num in _RECORD_FIELDS else None
+            )
+            spec = _BASE.get(base)
+            if channel is None or spec is None or fsize != spec[1]:
+                continue  # not kept, or an array (fitdecode gives a tuple: not kept either)
+            values, valid = _column(buf, starts + off, fsize, base, big)
+            fld = _RECORD_FIELDS[num]
+            if fld.scale:
+                values = values / float(fld.scale)
+            if fld.offset:
+                values = values - fld.offset
+            column = matrix[:, channel]
+            column[valid] = values[valid]
+        for off, fsize, base, name in devs:
+            channel = _DEV_CHANNEL.get(name.lower()) if isinstance(name, str) else None
+            spec = _BASE.get(base)
+            if channel is None or spec is None or fsize != spec[1]:
+                continue
+            values, valid = _column(buf, starts + off, fsize, base, big)
+            column = matrix[:, channel]
+            fill = valid & np.isnan(column)
+            column[fill] = values[fill]
+        per_layout[lid] = matrix
+    for lid, idx, ts in zip(order_layout, order_index, stamps, strict=True):
+        _add_row(data, ts, per_layout[lid][idx])
