@@ -6,8 +6,8 @@ Physical Activity Readiness Questionnaire for Everyone, Warburton et al.) but in
 the PAR-Q+ text itself is not reproduced. Each "yes" answer has an effect: ``stop`` (do not start
 before a health professional clears it), ``modify`` (start only with the listed restrictions) or
 ``info`` (a note). Walking backward removes sight of the path, so falls are the main risk
-(BRIEF section 5): restrictions keep people with falls, poor balance or dizziness on a treadmill
-with handrails or beside a spotter.
+(fall risk is screened as in CDC STEADI, Stevens & Phelan 2013): restrictions keep people with
+falls, poor balance or dizziness on a treadmill with handrails or beside a spotter.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The shipped Compendium rows against the values verified in BRIEF.md section 2."""
+"""The shipped Compendium rows against the values of Ainsworth et al. 2011 and Herrmann et al.
+2024 (as cross-checked in several copies)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from retrostride.errors import InputError
 from retrostride.science import energy
 from retrostride.science.energy.compendium import rows
 
-# (code, 2011 MET, 2024 MET) from BRIEF.md section 2 ("Locomotion rows"), typed in by hand.
+# (code, 2011 MET, 2024 MET): Ainsworth et al. 2011 and Herrmann et al. 2024, typed in by hand.
 VERIFIED = [
     ("17151", 2.0, 2.3),
     ("17152", 2.8, 2.8),

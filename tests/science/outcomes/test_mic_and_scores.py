@@ -44,8 +44,8 @@ def test_nrs_half_a_point_of_six_is_below_the_mcid() -> None:
 
 
 def test_alghadir_retro_group_change_exceeds_but_between_group_difference_does_not() -> None:
-    # BRIEF section 1: the retro group's 1.8-point reduction exceeds the 1-point MIC; the
-    # 0.8-point difference between groups does not.
+    # Alghadir et al. 2019, BMC Musculoskelet Disord 20:159: the retro group's 1.8-point
+    # reduction exceeds the 1-point MIC; the 0.8-point difference between groups does not.
     assert interpret_change("nrs_pain", 6.0, 4.2, Better.LOWER, "knee_oa").verdict == "important"
     assert interpret_change("nrs_pain", 8.0, 7.2, Better.LOWER, "knee_oa").verdict == "below"
 

@@ -1,11 +1,11 @@
 """Backward walking and running: the forward model transformed, anchored on 17320 and 17325.
 
-No published predictive equation for backward locomotion exists (BRIEF.md section 2), so the
+No published predictive equation for backward locomotion was found in the literature, so the
 backward cost is built from the forward cost of the same model and a few measured facts.
 
 Walking, level (a dynamic-similarity argument). People switch from walking to running backward at
 1.63 m/s (Hreljac et al. 2005, J Sports Sci Med 4:446, preferred transition) and forward at about
-2.0 m/s (Hreljac 1993, Med Sci Sports Exerc 25:1158; BRIEF.md): backward walking behaves like
+2.0 m/s (Hreljac 1993, Med Sci Sports Exerc 25:1158): backward walking behaves like
 forward walking at a speed ``1/0.815`` times higher. The net cost (MET - 1) is therefore
 ``c * forward_net(v / 0.815)``, with ``c`` the one constant fitted to the edition's row 17320
 (3.5 mph, level): ``c`` comes out at 1.00 (2011) and 1.05 (2024), close to 1, which supports the
@@ -53,7 +53,7 @@ from retrostride.science.energy.forward import (
 
 # Preferred walk-to-run transition speeds [m/s].
 BACKWARD_TRANSITION_M_S: Final = 1.63  # Hreljac et al. 2005, J Sports Sci Med 4:446
-FORWARD_TRANSITION_M_S: Final = 2.0  # Hreljac 1993 (about 2.0-2.07 m/s); BRIEF.md [R: verify]
+FORWARD_TRANSITION_M_S: Final = 2.0  # Hreljac 1993 (about 2.0-2.07 m/s) [to verify in the paper]
 BACKWARD_SPEED_SCALE: Final = BACKWARD_TRANSITION_M_S / FORWARD_TRANSITION_M_S
 STANDING_VO2_ML_KG_MIN: Final = 3.5  # 1 MET, subtracted to turn a gross VO2 ratio into net [C]
 

@@ -6,7 +6,7 @@ J Sport Health Sci 2024;13:6), 2024 by default. Values are shipped unaltered in
 (``copies``) and whether more than one copy agrees (``copy_certainty``):
 
 - ``F``: dpfens/FitnessJS ``data/METs/mets.csv`` (2011);
-- ``B``: the project's verified table (BRIEF.md, section 2);
+- ``B``: the project's verified table (values cross-checked by the team against the other copies);
 - ``S``: a 2024 SQL dump with codes whose MET column truncates values of 10 and above to 9.9
   (such rows take their value from ``T``/``P`` and are never read from ``S``);
 - ``T``: a 2024 spreadsheet copy with values but no codes (matched by description);

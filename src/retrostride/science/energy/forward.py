@@ -11,7 +11,7 @@ edition's level rows, each range row taken at the middle of its range:
 Grade terms (added to the level MET):
 
 - walking uphill: ACSM walking equation's grade term, ``1.8 S G`` mL/kg/min with S in m/min and
-  G a fraction (ACSM's Guidelines for Exercise Testing and Prescription; BRIEF.md section 2),
+  G a fraction (ACSM's Guidelines for Exercise Testing and Prescription),
   which reproduces the Compendium hill rows 17210, 17211 (2011) and 17034-17036 (2024);
 - walking downhill and running (both ways): Minetti et al. 2002 (J Appl Physiol 93:1039, the
   fifth-order polynomials of the cost of transport C(i) in J/kg/m, measured on -45% to +45%),

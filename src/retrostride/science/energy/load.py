@@ -5,8 +5,8 @@ Pandolf, Givoni, Goldman 1977 (J Appl Physiol 43:577), metabolic rate in watts::
     M = 1.5 W + 2.0 (W + L) (L / W)^2 + eta (W + L) (1.5 V^2 + 0.35 V G)
 
 W body mass [kg], L load [kg], V speed [m/s], G grade [%], eta the terrain factor; fitted for
-loads of 0-70 kg at up to 1.97 m/s (BRIEF.md). Downhill (G < 0) Santee et al. 2001 (Aviat Space
-Environ Med 72:562) subtract::
+loads of 0-70 kg at up to 1.97 m/s (Pandolf et al. 1977). Downhill (G < 0) Santee et al. 2001
+(Aviat Space Environ Med 72:562) subtract::
 
     CF = eta [ G (W + L) V / 3.5 - (W + L) (G + 6)^2 / W + (25 - V^2) ]
 

@@ -8,7 +8,7 @@ treadmill running, scaled by ``(v / 2.92)^2`` below 2.92 m/s (air drag power gro
 cube of speed).
 
 Deadmill (a motorised treadmill switched off, its belt pushed by the legs). No published energy
-figure exists (BRIEF.md). ASSUMPTION: the belt resists with a force of 0.10 x body weight
+figure was found in the literature. ASSUMPTION: the belt resists with a force of 0.10 x body weight
 (belt-deck friction of a lubricated deck; no measured figure found), which the legs overcome with
 the efficiency of positive muscular work, 0.25 (Margaria 1968, Int Z Angew Physiol 25:339).
 Every deadmill result is flagged extrapolated with the lowest certainty.

@@ -1,8 +1,8 @@
 """Ground surfaces: the terrain factor for walking and the friction coefficient of a sled.
 
-Terrain factor eta (Pandolf 1977; Soule & Goldman 1972, J Appl Physiol 32:706; BRIEF.md):
+Terrain factor eta (Pandolf 1977; Soule & Goldman 1972, J Appl Physiol 32:706):
 blacktop/treadmill 1.0, dirt road 1.1, light brush 1.2, heavy brush 1.5, swampy bog 1.8, loose
-sand 2.1 (the last three as given in BRIEF.md, marked there [R]).
+sand 2.1 (the last three not yet read in Pandolf et al. 1977 itself: to verify).
 
 Running on a soft surface: Lejeune et al. 1998 (J Exp Biol 201:2071) measured running on sand at
 1.6 times the cost on firm ground, against 2.1-2.7 for walking; the model scales the running
