@@ -9,22 +9,24 @@ another origin; bearer-token calls need neither (a browser never adds that heade
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated
 from urllib.parse import parse_qs, urlsplit
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import Connection, bindparam, select
-from sqlalchemy.orm import Session as OrmSession
 from starlette.concurrency import run_in_threadpool
 
 from retrostride.api.database import ReadDb
 from retrostride.api.errors import Forbidden, Unauthorized
-from retrostride.services.accounts import hash_secret
-from retrostride.store.accounts import AccountRow, ApiTokenRow, LoginSessionRow
-from retrostride.store.db import utc_now
-from retrostride.store.models import PersonRow
+from retrostride.api.settings import Settings
+from retrostride.services import access
+from retrostride.services.access import Principal, Reader
+from retrostride.services.accounts import AccountRules
+
+__all__ = [
+    "AppSettings", "ClientAddress", "CurrentPrincipal", "Principal", "Rules", "authenticate",
+    "client_address", "current_principal",
+]
 
 SESSION_COOKIE = "retrostride_session"
 CSRF_COOKIE = "retrostride_csrf"
@@ -35,21 +37,6 @@ bearer_scheme = HTTPBearer(auto_error=False, description="An API token (``rs_...
 cookie_scheme = APIKeyCookie(
     name=SESSION_COOKIE, auto_error=False, description="A browser login (with X-CSRF-Token)"
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Principal:
-    """The authenticated caller."""
-
-    account_id: int
-    role: str
-    is_admin: bool
-    person_id: int | None
-    person_name: str | None
-    via: Literal["cookie", "token"]
-    login_id: int | None = None
-    can_write: bool = True
-    """False for an API token of scope ``read``: it may only read."""
 
 
 async def form_csrf_token(request: Request) -> str | None:
@@ -79,61 +66,30 @@ def _same_origin(request: Request) -> bool:
     return urlsplit(origin).netloc.lower() == host.lower()
 
 
-_account = AccountRow.__table__.c
-_person = PersonRow.__table__.c
-_login = LoginSessionRow.__table__.c
-_token = ApiTokenRow.__table__.c
-_CALLER = (_account.id, _account.role, _account.is_admin, _account.person_id, _person.name)
-
-# Built once (bound parameters): SQLAlchemy reuses their compiled form on every request.
-_LOGIN_LOOKUP = (
-    select(*_CALLER, _login.id, _login.csrf_token, _login.expires_at)
-    .select_from(LoginSessionRow.__table__)
-    .join(AccountRow.__table__, _account.id == _login.account_id)
-    .outerjoin(PersonRow.__table__, _person.id == _account.person_id)
-    .where(_login.token_hash == bindparam("token_hash"))
-)
-_TOKEN_LOOKUP = (
-    select(*_CALLER, _token.expires_at, _token.scope)
-    .select_from(ApiTokenRow.__table__)
-    .join(AccountRow.__table__, _account.id == _token.account_id)
-    .outerjoin(PersonRow.__table__, _person.id == _account.person_id)
-    .where(_token.token_hash == bindparam("token_hash"))
-)
-
-Reader = OrmSession | Connection
-
-
 def _cookie_principal(
     request: Request, db: Reader, token: str, form_token: str | None
 ) -> Principal:
-    row = db.execute(_LOGIN_LOOKUP, {"token_hash": hash_secret(token)}).first()
-    if row is None or row[7] <= utc_now():
-        raise Unauthorized("the login has ended; log in again")
+    try:
+        principal, csrf = access.login_principal(db, token)
+    except access.NotAuthenticated as exc:
+        raise Unauthorized(str(exc)) from None
     if request.method not in SAFE_METHODS:
         if not _same_origin(request):
             raise Forbidden("cross-origin request refused")
-        if not _csrf_ok(request, form_token, row[6]):
+        if not _csrf_ok(request, form_token, csrf):
             raise Forbidden(f"missing or wrong CSRF token (send the {CSRF_HEADER} header)")
-    return Principal(row[0], row[1], row[2], row[3], row[4], "cookie", row[5])
-
-
-READ_SCOPE_POSTS = frozenset({"/api/energy"})
-"""Unsafe-method routes that store nothing (a calculation): a ``read`` token may call them."""
+    return principal
 
 
 def _token_principal(request: Request, db: Reader, token: str) -> Principal:
-    row = db.execute(_TOKEN_LOOKUP, {"token_hash": hash_secret(token)}).first()
-    if row is None or (row[5] is not None and row[5] <= utc_now()):
-        raise Unauthorized("unknown, revoked or expired API token")
-    can_write = row[6] != "read"
-    if (
-        not can_write
-        and request.method not in SAFE_METHODS
-        and request.url.path not in READ_SCOPE_POSTS
-    ):
-        raise Forbidden("this API token has scope 'read': it may not change anything")
-    return Principal(row[0], row[1], row[2], row[3], row[4], "token", None, can_write)
+    try:
+        return access.token_principal(
+            db, token, method_is_safe=request.method in SAFE_METHODS, path=request.url.path
+        )
+    except access.NotAuthenticated as exc:
+        raise Unauthorized(str(exc)) from None
+    except access.AccessRefused as exc:
+        raise Forbidden(str(exc)) from None
 
 
 def authenticate(
@@ -183,3 +139,26 @@ async def current_principal(
 
 
 CurrentPrincipal = Annotated[Principal, Depends(request_principal)]
+
+
+def settings(request: Request) -> Settings:
+    """The server's settings."""
+    s: Settings = request.app.state.settings
+    return s
+
+
+def account_rules(request: Request) -> AccountRules:
+    """The instance's account rules (from the settings)."""
+    rules: AccountRules = request.app.state.account_rules
+    return rules
+
+
+def client_address(request: Request) -> str:
+    """The caller's IP address as the server sees it (behind a proxy: run uvicorn with
+    ``--proxy-headers`` and ``--forwarded-allow-ips`` so that this is the client's)."""
+    return request.client.host if request.client else "unknown"
+
+
+Rules = Annotated[AccountRules, Depends(account_rules)]
+AppSettings = Annotated[Settings, Depends(settings)]
+ClientAddress = Annotated[str, Depends(client_address)]

@@ -19,7 +19,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -33,9 +32,8 @@ from retrostride.api.principal import (
     cookie_scheme,
     current_principal,
 )
+from retrostride.services import access
 from retrostride.services.preferences import Preferences, get_preferences
-from retrostride.store.accounts import AccountRow
-from retrostride.store.models import PersonRow
 from retrostride.web.prefs import BROWSER_ZONE_COOKIE, PREFS_COOKIE, Formatter, Prefs, valid_zone
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -77,9 +75,7 @@ async def page_principal(
     request.state.principal = principal
     request.state.account_prefs = get_preferences(db, principal.account_id)
     if principal.person_id is not None and request.state.account_prefs.time_zone is None:
-        request.state.home_zone = db.scalar(
-            select(PersonRow.home_time_zone).where(PersonRow.id == principal.person_id)
-        )
+        request.state.home_zone = access.home_time_zone(db, principal.person_id)
     return principal
 
 
@@ -137,12 +133,7 @@ def nav_for(request: Request, subject: Subject | None) -> Nav:
     name = None
     if not subject.is_self:
         with request.app.state.read_sessions() as db:
-            row = db.execute(
-                select(AccountRow.display_name, AccountRow.email).where(
-                    AccountRow.id == subject.account_id
-                )
-            ).first()
-        name = (row[0] or row[1]) if row is not None else subject.person_name
+            name = access.account_name(db, subject.account_id) or subject.person_name
     return Nav(
         f"/athletes/{'me' if subject.is_self else subject.account_id}",
         name,

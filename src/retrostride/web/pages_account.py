@@ -8,9 +8,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from retrostride.api.accounts.dependencies import Rules
 from retrostride.api.database import AppDatabase
-from retrostride.api.principal import CSRF_COOKIE, SESSION_COOKIE, Principal
+from retrostride.api.principal import CSRF_COOKIE, SESSION_COOKIE, Principal, Rules
 from retrostride.errors import InputError
 from retrostride.log.model import BodyMass, Sex
 from retrostride.science import units

@@ -8,9 +8,14 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from retrostride.api.accounts.dependencies import AppSettings, Rules, client_address
 from retrostride.api.database import AppDatabase
-from retrostride.api.principal import CSRF_COOKIE, SESSION_COOKIE
+from retrostride.api.principal import (
+    CSRF_COOKIE,
+    SESSION_COOKIE,
+    AppSettings,
+    Rules,
+    client_address,
+)
 from retrostride.errors import InputError
 from retrostride.services import accounts
 from retrostride.web.auth import PagePrincipal, redirect, render, safe_next

@@ -10,9 +10,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from retrostride.api.accounts.dependencies import Rules
 from retrostride.api.database import AppDatabase, ReadDb
-from retrostride.api.principal import Principal
+from retrostride.api.principal import Principal, Rules
 from retrostride.api.sessions import queries
 from retrostride.services import accounts as account_service
 from retrostride.services import sharing as service

@@ -1,4 +1,8 @@
-"""Dependencies of the accounts domain: the instance's rules, the per-client limits, the account."""
+"""Dependencies of the accounts domain: the per-client limits, the calling account.
+
+The instance's rules, settings and the client's address are the API's plumbing
+(:mod:`retrostride.api.principal`); they are re-exported here.
+"""
 
 from __future__ import annotations
 
@@ -8,26 +12,18 @@ from fastapi import Depends, Request
 
 from retrostride.api.database import AppDatabase
 from retrostride.api.errors import Forbidden
-from retrostride.api.principal import CurrentPrincipal
+from retrostride.api.principal import (
+    AppSettings,
+    ClientAddress,
+    CurrentPrincipal,
+    Rules,
+    account_rules,
+    client_address,
+    settings,
+)
 from retrostride.api.settings import Settings
 from retrostride.services import accounts as service
 from retrostride.services.accounts import Account, AccountRules
-
-
-def settings(request: Request) -> Settings:
-    s: Settings = request.app.state.settings
-    return s
-
-
-def account_rules(request: Request) -> AccountRules:
-    rules: AccountRules = request.app.state.account_rules
-    return rules
-
-
-def client_address(request: Request) -> str:
-    """The caller's IP address as the server sees it (behind a proxy: run uvicorn with
-    ``--proxy-headers`` and ``--forwarded-allow-ips`` so that this is the client's)."""
-    return request.client.host if request.client else "unknown"
 
 
 def limit_logins(request: Request, database: AppDatabase) -> None:
@@ -62,8 +58,10 @@ def admin_account(account: Annotated[Account, Depends(current_account)]) -> Acco
     return account
 
 
-Rules = Annotated[AccountRules, Depends(account_rules)]
 CurrentAccount = Annotated[Account, Depends(current_account)]
 AdminAccount = Annotated[Account, Depends(admin_account)]
-AppSettings = Annotated[Settings, Depends(settings)]
-ClientAddress = Annotated[str, Depends(client_address)]
+
+__all__ = [
+    "AdminAccount", "AppSettings", "ClientAddress", "CurrentAccount", "Rules", "account_rules",
+    "client_address", "limit_logins", "limit_registrations", "limit_resets", "settings",
+]
