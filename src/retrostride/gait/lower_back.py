@@ -178,7 +178,11 @@ class LowerBackPipeline:
             runs, bob, self.edge_bob_ratio, self._quiet_edges(a_v, ic, runs, fs)
         )
         height = self._height(recording, warnings)
-        args = (recording, ic, fc, contacts, a_v, a_ap, a_ml, height)
+        # band-passed once for the strides' lengths, the direction and side-stepping (the
+        # assembly may run twice, after a split at a reversal)
+        ap_band = None if a_ap is None else bandpass(a_ap, 0.5, 3.0, fs)
+        ml_band = None if a_ml is None else bandpass(a_ml, 0.5, 3.0, fs)
+        args = (recording, ic, fc, contacts, a_v, ap_band, a_ml, ml_band, height)
         bouts = self._assemble(bout_rows, *args)
         split = self._split_at_reversals(bout_rows, bouts)
         if split.shape[0] != bout_rows.shape[0]:
@@ -208,10 +212,12 @@ class LowerBackPipeline:
         a_v: FloatArray,
         a_ap: FloatArray | None,
         a_ml: FloatArray | None,
+        ml_band: FloatArray | None,
         height: float,
     ) -> list[BoutResult]:
         """The bouts ``bout_rows`` ((k, 2) first and last IC index) with their strides,
-        lengths, sides and direction."""
+        lengths, sides and direction; ``a_ap`` and ``ml_band`` band-passed to 0.5-3 Hz,
+        ``a_ml`` as measured (for the sides)."""
         fs = recording.sampling_rate_hz
         body = a_ap is not None
         n = a_v.shape[0]
@@ -254,7 +260,7 @@ class LowerBackPipeline:
             lo_i = np.maximum(lo_i, first)
             hi_i = np.minimum(hi_i, last)
             r_step = PendulumPhaseDirection._corr(
-                bandpass(a_ap, 0.5, 3.0, fs), contacts.v_z_m_s_, step_bounds[lo_i, 0],
+                a_ap, contacts.v_z_m_s_, step_bounds[lo_i, 0],
                 step_bounds[hi_i, 1],
             )
             pendular = np.minimum(1.0, np.abs(np.nan_to_num(r_step)) / PURE_PENDULUM_R)
@@ -265,7 +271,7 @@ class LowerBackPipeline:
             -1, 2
         )
         if body and a_ap is not None and len(bout_ic):
-            ap = bandpass(a_ap, 0.5, 3.0, fs)
+            ap = a_ap
             turning = None
             if recording.gyr_rad_s is not None:
                 yaw = vertical_rate(recording.gyr_rad_s, recording.acc_m_s2, fs)
@@ -275,9 +281,9 @@ class LowerBackPipeline:
             )
             bout_dir: list[BoutDirection] = list(dirs.direction_)
             bout_conf, stride_sign = dirs.confidence_.copy(), dirs.stride_sign_.copy()
-            assert a_ml is not None
+            assert ml_band is not None
             side = SidewaysExchange().estimate(
-                ap, bandpass(a_ml, 0.5, 3.0, fs), contacts.v_z_m_s_, bout_bounds, turning
+                ap, ml_band, contacts.v_z_m_s_, bout_bounds, turning
             )
             for kb in np.flatnonzero(side.sideways_):
                 bout_dir[kb] = SIDEWAYS
