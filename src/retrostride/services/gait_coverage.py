@@ -1,7 +1,7 @@
 """What users get, measured against a reference: stride length per length band, and coverage.
 
 - **Stride-length bands** (< 0.6 m, 0.6-0.8 m, >= 0.8 m by the reference stride): each reference
-  stride is matched to ours when our stride starts within ``MATCH_S`` of it; per band the
+  stride is matched to ours when their initial contacts lie within ``MATCH_S``; per band the
   number of reference strides, how many we matched, and our error (bias and mean absolute).
 - **Coverage** per direction: the share of the reference's walking time that lies inside our
   bouts of the right direction said with confidence ``CONFIDENT`` or more, and the reference
@@ -102,8 +102,9 @@ def band_figures(ref_length_m: FloatArray, ours_m: FloatArray) -> list[BandFigur
 
 
 def our_strides(result: GaitResult) -> tuple[FloatArray, FloatArray]:
-    """Start [s] and length [m] of every stride of every bout."""
-    starts = [b.strides.start_s for b in result.bouts]
+    """Initial contact [s] (the start of a lower-back stride; a foot stride's own contact) and
+    length [m] of every stride of every bout."""
+    starts = [b.strides.initial_contact_s for b in result.bouts]
     lengths = [b.strides.length_m for b in result.bouts]
     if not starts:
         return np.empty(0), np.empty(0)
