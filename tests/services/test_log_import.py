@@ -304,10 +304,11 @@ def test_a_folder_imports_its_files_and_a_missing_file_is_refused(
     assert "No such file" in missing.message
 
 
-def test_fit_probable_duplicate_is_caught_from_its_summary_before_decoding(
+def test_a_file_is_read_once_and_stored_in_one_transaction(
     db: Database, shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Another file of the same walk (its header CRC left out, as the FIT rules allow)."""
+    """Another file of the same walk (its header CRC left out, as the FIT rules allow): its
+    duplicate checks and the write are one transaction; the file is opened once."""
     import struct
 
     from fitdecode.utils import compute_crc
@@ -320,11 +321,26 @@ def test_fit_probable_duplicate_is_caught_from_its_summary_before_decoding(
     twin.write_bytes(bytes(data))
     assert one(db, original).outcome is Outcome.IMPORTED
 
-    def no_decode(*args: Any, **kwargs: Any) -> Any:
-        raise AssertionError("the full decode should not run for a probable duplicate")
+    transactions: list[int] = []
+    real_transaction = type(db).transaction
 
-    monkeypatch.setattr(importing, "parse_activity_file", no_decode)
-    skipped = one(db, twin)
+    def counted(self: Database) -> Any:
+        transactions.append(1)
+        return real_transaction(self)
+
+    opened: list[str] = []
+    real_open = Path.open
+
+    def path_open(self: Path, *args: Any, **kwargs: Any) -> Any:
+        opened.append(self.name)
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(db), "transaction", counted)
+    monkeypatch.setattr(Path, "open", path_open)
+    person = importing._person(db, "me")
+    skipped = importing.import_one(db, twin, "me", ImportOptions(), "twin.fit", person=person)
     assert skipped.outcome is Outcome.PROBABLE_DUPLICATE and "session 1" in skipped.message
+    assert transactions == [1, 1]  # the person (a batch reads it once), then the file's one
+    assert opened == ["twin.fit"]
     monkeypatch.undo()
     assert one(db, twin, allow_duplicate=True).outcome is Outcome.IMPORTED

@@ -31,7 +31,7 @@ from retrostride.importers.activity import (
     parse_archive,
 )
 from retrostride.log.model import Person, Segment, Session
-from retrostride.services.import_duplicates import skip_probable_duplicate, summary_twins
+from retrostride.services.import_duplicates import skip_probable_duplicate
 from retrostride.services.import_results import (
     FAILURES,
     FileResult,
@@ -62,14 +62,6 @@ __all__ = [
     "stored_file_name",
     "whole_session_segment",
 ]
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def whole_session_segment(session: Session) -> Segment:
@@ -122,56 +114,64 @@ def prepare_session(
 
 
 def import_one(
-    database: Database, path: Path, person_name: str, options: ImportOptions, display_name: str
+    database: Database,
+    path: Path,
+    person_name: str,
+    options: ImportOptions,
+    display_name: str,
+    *,
+    person: Person | None = None,
 ) -> FileResult:
-    """Import one (non-archive) file in one transaction. Never raises for the file's content."""
+    """Import one (non-archive) file: one read of it, one transaction. Never raises for it.
+
+    The file is read once; its hash, its format and its parse all come from those bytes. The
+    duplicate checks and the write are one transaction. ``person``: the person's profile when
+    the caller has it (a batch reads it once), else it is read here.
+    """
     try:
-        return _import_one(database, path, person_name, options, display_name)
+        return _import_one(database, path, person_name, options, display_name, person)
     except Exception as exc:
         return unexpected_failure(display_name, exc)
 
 
 def _import_one(
-    database: Database, path: Path, person_name: str, options: ImportOptions, display_name: str
+    database: Database,
+    path: Path,
+    person_name: str,
+    options: ImportOptions,
+    display_name: str,
+    person: Person | None,
 ) -> FileResult:
     try:
         size = path.stat().st_size
+        if size > options.max_bytes:
+            return FileResult(
+                display_name,
+                Outcome.REFUSED,
+                f"file is {size / 1e6:.1f} MB, over the size limit of "
+                f"{options.max_bytes / 1e6:.1f} MB",
+                remedy=Remedy.RAISE_SIZE_LIMIT,
+            )
+        data = path.read_bytes()
     except OSError as exc:
         return FileResult(display_name, Outcome.REFUSED, f"cannot read the file ({exc.strerror})")
-    if size > options.max_bytes:
-        return FileResult(
-            display_name,
-            Outcome.REFUSED,
-            f"file is {size / 1e6:.1f} MB, over the size limit of {options.max_bytes / 1e6:.1f} MB",
-            remedy=Remedy.RAISE_SIZE_LIMIT,
-        )
-    try:
-        sha = sha256_of(path)
-    except OSError as exc:
-        return FileResult(display_name, Outcome.REFUSED, f"cannot read the file ({exc.strerror})")
-    with database.transaction() as db:
-        # Read only: a file that fails must leave the database as it was (no new person either).
-        person_row = repo.find_person(db, person_name)
-        person = repo.person_to_domain(person_row) if person_row else Person(person_name)
-        known = repo.find_source_by_sha(db, person_row.id, sha) if person_row else None
-        if known is not None:
-            return _duplicate(display_name, known.name, known.imported_at.date().isoformat())
-
-    if not options.allow_duplicate:
-        skipped = summary_twins(database, path, person_name, display_name, sha)
-        if skipped is not None:
-            return skipped
+    sha = hashlib.sha256(data).hexdigest()
+    if person is None:
+        person = _person(database, person_name)
     try:
         parsed = parse_activity_file(
             path,
             salvage=options.salvage,
             home_time_zone=person.home_time_zone,
             max_bytes=options.max_bytes,
+            data=data,
+            sha256=sha,
         )
     except FileRefused as exc:
         return FileResult(
             display_name, Outcome.REFUSED, _refusal_text(exc), salvageable=exc.salvageable
         )
+    del data
     parsed.source.sha256 = sha
     parsed.source.name = stored_file_name(display_name)
     return store_parsed(database, parsed, person_name, options, display_name)
@@ -217,8 +217,9 @@ def _store(
     with database.transaction() as db:
         person_row = repo.get_or_create_person(db, person_name)
         repo.lock_person_log(db, person_row.id)
-        if repo.find_source_by_sha(db, person_row.id, parsed.source.sha256) is not None:
-            return _duplicate(display_name, display_name, "just now")
+        known = repo.find_source_by_sha(db, person_row.id, parsed.source.sha256)
+        if known is not None:
+            return _duplicate(display_name, known.name, known.imported_at.date().isoformat())
         if not options.allow_duplicate:
             for session in parsed.sessions:
                 twins = repo.find_probable_duplicates(db, person_row.id, session)
@@ -262,6 +263,7 @@ def import_files(
     """Import files and zip archives; each file in its own transaction. Never raises for a file."""
     options = options or ImportOptions()
     report = ImportReport()
+    person = _person(database, person_name)  # once for the batch
     for path in expand_paths(paths):
         try:
             archive = is_archive(path)
@@ -271,7 +273,9 @@ def import_files(
             if archive:
                 results = import_archive(database, path, person_name, options)
             else:
-                results = [import_one(database, path, person_name, options, str(path))]
+                results = [
+                    import_one(database, path, person_name, options, str(path), person=person)
+                ]
         except Exception as exc:
             # A bug must not stop a batch: this file's transaction was rolled back; report it.
             results = [unexpected_failure(str(path), exc)]

@@ -54,8 +54,13 @@ def parse_activity_file(
     salvage: bool = False,
     home_time_zone: str = "UTC",
     max_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    data: bytes | None = None,
+    sha256: str | None = None,
 ) -> ParsedFile:
     """Parse one FIT, GPX, TCX or CSV file, detected by content, not by name.
+
+    ``data``: the file's bytes when the caller has read them already (they are then not read
+    again); ``sha256``: their hash when already computed (not hashed again).
 
     A ``.gz`` file is decompressed (up to ``max_bytes``) and its content parsed; a zip archive
     holding exactly one activity file is parsed as that file (use :func:`parse_archive` for
@@ -65,7 +70,12 @@ def parse_activity_file(
     from retrostride.importers.activity._dispatch import parse_path
 
     return parse_path(
-        Path(path), salvage=salvage, home_time_zone=home_time_zone, max_bytes=max_bytes
+        Path(path),
+        salvage=salvage,
+        home_time_zone=home_time_zone,
+        max_bytes=max_bytes,
+        data=data,
+        sha256=sha256,
     )
 
 

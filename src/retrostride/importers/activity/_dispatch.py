@@ -105,11 +105,24 @@ def parse_payload(
     return ParsedFile(source=source, sessions=sessions, warnings=warns, recovered=recovered)
 
 
-def parse_path(path: Path, *, salvage: bool, home_time_zone: str, max_bytes: int) -> ParsedFile:
+def parse_path(
+    path: Path,
+    *,
+    salvage: bool,
+    home_time_zone: str,
+    max_bytes: int,
+    data: bytes | None = None,
+    sha256: str | None = None,
+) -> ParsedFile:
     """See :func:`retrostride.importers.activity.parse_activity_file`."""
     try:
         return _parse_path(
-            path, salvage=salvage, home_time_zone=home_time_zone, max_bytes=max_bytes
+            path,
+            salvage=salvage,
+            home_time_zone=home_time_zone,
+            max_bytes=max_bytes,
+            data=data,
+            sha256=sha256,
         )
     except (FileRefused, InputError):
         raise
@@ -135,14 +148,26 @@ def unexpected_refusal(path: Path | str, exc: BaseException) -> FileRefused:
     )
 
 
-def _parse_path(path: Path, *, salvage: bool, home_time_zone: str, max_bytes: int) -> ParsedFile:
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise FileRefused(path, f"cannot be read ({exc.strerror or exc})") from exc
-    check_size(path, size, max_bytes)
-    with path.open("rb") as handle:
-        head = handle.read(HEAD_BYTES)
+def _parse_path(
+    path: Path,
+    *,
+    salvage: bool,
+    home_time_zone: str,
+    max_bytes: int,
+    data: bytes | None = None,
+    sha256: str | None = None,
+) -> ParsedFile:
+    if data is None:
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            raise FileRefused(path, f"cannot be read ({exc.strerror or exc})") from exc
+        check_size(path, size, max_bytes)
+        with path.open("rb") as handle:
+            head = handle.read(HEAD_BYTES)
+    else:
+        check_size(path, len(data), max_bytes)
+        head = data[:HEAD_BYTES]
     fmt = sniff_format(path, head)
     if fmt == ZIP:
         from retrostride.importers.activity.archive import parse_single_entry_archive
@@ -151,7 +176,7 @@ def _parse_path(path: Path, *, salvage: bool, home_time_zone: str, max_bytes: in
             path, salvage=salvage, home_time_zone=home_time_zone, max_bytes=max_bytes
         )
     if fmt == GZIP:
-        payload = gunzip_limited(path, None, max_bytes)
+        payload = gunzip_limited(path, data, max_bytes)
         inner = sniff_format(path, payload[:HEAD_BYTES])
         if inner in (GZIP, ZIP):
             raise FileRefused(path, f"gzip file holding a {inner} archive: unpack it first")
@@ -161,8 +186,11 @@ def _parse_path(path: Path, *, salvage: bool, home_time_zone: str, max_bytes: in
         )
         parsed.warnings.insert(0, "decompressed from gzip")
         return parsed
-    source = file_identity(path)
-    return parse_payload(path, fmt, None, source, salvage=salvage, home_time_zone=home_time_zone)
+    if data is not None and sha256 is not None:
+        source = SourceFile(name=path.name, format="", sha256=sha256, size_bytes=len(data))
+    else:
+        source = file_identity(path, data)
+    return parse_payload(path, fmt, data, source, salvage=salvage, home_time_zone=home_time_zone)
 
 
 def summarize(parsed: ParsedFile) -> FileSummary:
