@@ -54,6 +54,21 @@ _GAIT_OF_SPORT = {"walking": "walk", "running": "run", "sled_drag": None}
 
 def model_kcal(session: Session, person: Person) -> tuple[float, str] | None:
     """``(kcal, MODEL_VERSION)`` from the energy engine, or None where it cannot answer."""
+    return _model_kcal(session, person)[0]
+
+
+def _model_kcal(
+    session: Session, person: Person
+) -> tuple[tuple[float, str] | None, str | None]:
+    """The model's answer, or None with the reason when a segment is outside the valid ranges
+    (:mod:`retrostride.science.limits`) or beyond human capacity (None, None: not modelled)."""
+    answer = _model_kcal_inner(session, person)
+    if isinstance(answer, str):
+        return None, answer
+    return answer, None
+
+
+def _model_kcal_inner(session: Session, person: Person) -> tuple[float, str] | str | None:
     if session.sport not in (*_GAIT_OF_SPORT, "stairs") or not session.segments:
         return None
     day = session_day(session)
@@ -93,10 +108,10 @@ def model_kcal(session: Session, person: Person) -> tuple[float, str] | None:
                 sled_kg=np.array(sleds),
                 body_mass_kg=mass_kg,
             )
-        except (RetrostrideError, ValueError):  # outside the model's range: not answered
-            return None
+        except (RetrostrideError, ValueError) as exc:  # outside the model's range
+            return str(exc)
         if not bool(np.all(result.valid)):  # a segment outside the ranges: energy unknown
-            return None
+            return "; ".join(result.warnings) or "a segment outside the valid ranges"
         per_direction.append(np.asarray(result.kcal_per_min, dtype=np.float64))
     weight = np.array(backward_weight)
     kcal_per_min = per_direction[0] * (1.0 - weight) + per_direction[1] * weight
@@ -137,7 +152,11 @@ def _surface_names() -> tuple[str, ...]:
 
 def fill_energy(session: Session, person: Person) -> None:
     """Set ``energy_kcal``, ``energy_source`` and ``energy_model_version`` on ``session``."""
-    modelled = model_kcal(session, person)
+    modelled, refused = _model_kcal(session, person)
+    if refused is not None:
+        warning = f"energy not estimated by the model: {refused}"
+        if warning not in session.warnings:
+            session.warnings.append(warning)
     if modelled is not None:
         session.energy_kcal, session.energy_model_version = modelled
         session.energy_source = ENERGY_FROM_MODEL

@@ -250,8 +250,30 @@ def estimate_arrays(
 ) -> EnergyArrays:
     """Energy cost of every condition (inputs broadcast together; see the module docstring).
 
-    ``invalid``: ``"nan"`` (default) sets an element outside the valid ranges, or beyond human
-    capacity, to NaN with a warning; ``"raise"`` refuses it with :class:`InputError`.
+    Parameters
+    ----------
+    speed_m_s : walking or running speed [m/s], 0-12.5 (walking up to 4.5).
+    grade_percent : grade [%], negative downhill, -100 to 100 (measured -45 to 45: warned).
+    direction : 0/``forward`` or 1/``backward``.
+    gait : None or 0 (chosen by speed), 1/``walk``, 2/``run``.
+    setting : ``overground``, ``treadmill``, ``deadmill`` or ``curved-treadmill`` (or 0-3).
+    surface : one of :data:`SURFACE_NAMES` (None: firm ground).
+    load_kg : carried load [kg], 0 to twice body mass (Pandolf measured 0-70 kg: flagged above).
+    sled_kg : sled with its plates [kg], 0-1000, and a pull of at most 1.0 body weight.
+    body_mass_kg : body mass [kg], 20-400.
+    edition : Compendium edition, 2011 or 2024.
+    invalid : ``"nan"`` (default) sets an element outside the valid ranges, or beyond human
+        capacity (above 25 MET sustained), to NaN with a warning; ``"raise"`` refuses it with
+        :class:`InputError` naming the field and the bound.
+
+    Returns
+    -------
+    :class:`EnergyArrays` [MET, mL/kg/min, L/min, kcal/min], one element per condition.
+
+    References
+    ----------
+    Every bound and its source: :mod:`retrostride.science.limits`; the model's sources:
+    :data:`SOURCES` and ``docs/energy.md``.
     """
     edition = check_edition(edition)
     inputs = [

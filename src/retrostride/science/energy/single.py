@@ -77,7 +77,13 @@ def _code(value: object, names: tuple[str, ...], field: str) -> NDArray[np.int8]
 
 
 def estimate(conditions: Conditions) -> EnergyEstimate:
-    """Energy cost of ``conditions`` (the vectorised path with arrays of one)."""
+    """Energy cost of ``conditions`` (the vectorised path with arrays of one).
+
+    Valid ranges as in :func:`~retrostride.science.energy.core.estimate_arrays` (speed [m/s]
+    0-12.5, walking up to 4.5; grade [%] +-100; body mass [kg] 20-400; load [kg] up to twice body
+    mass; sled [kg] 0-1000 with a pull of at most 1.0 body weight); outside them, or above 25 MET,
+    :class:`~retrostride.errors.InputError` names the field and the bound.
+    """
     result = estimate_arrays(
         np.array([conditions.speed_m_s], dtype=np.float64),
         np.array([conditions.grade_percent], dtype=np.float64),
