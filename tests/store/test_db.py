@@ -9,13 +9,15 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InternalError, OperationalError
 
 from retrostride.store.db import (
     ENV_DATABASE_URL,
     database_url,
     normalise_url,
     open_database,
+    schema_heads,
+    schema_is_current,
 )
 from retrostride.store.models import PersonRow, SegmentRow
 
@@ -157,5 +159,51 @@ def test_long_texts_from_files_fit(database_url: str) -> None:
         )
         back = log.get_session(db, stored.id or 0)
         assert (back.title, back.device, back.sport) == (long, long, long)
+    finally:
+        db.close()
+
+
+def test_reading_never_waits_for_a_writer_and_refuses_writes(tmp_path: Path) -> None:
+    db = open_database(f"sqlite:///{tmp_path / 'log.sqlite'}")
+    try:
+        with db.transaction() as writer:  # BEGIN IMMEDIATE: holds the write lock
+            writer.add(PersonRow(name="ana", home_time_zone="UTC", created_at=datetime.now(UTC)))
+            writer.flush()
+            with db.reading() as reader:  # would wait 60 s if reads took the lock
+                assert reader.scalar(text("SELECT count(*) FROM person")) == 0
+        with db.reading() as reader:
+            assert reader.scalar(text("SELECT count(*) FROM person")) == 1
+            with pytest.raises(OperationalError):
+                reader.execute(text("DELETE FROM person"))
+    finally:
+        db.close()
+
+
+def test_reading_is_read_only_on_postgresql(postgres_url: str) -> None:
+    db = open_database(postgres_url)
+    try:
+        with db.reading() as reader, pytest.raises(InternalError):
+            reader.execute(text("DELETE FROM person"))
+    finally:
+        db.close()
+
+
+def test_schema_check_is_one_query_at_the_migrations_heads(database_url: str) -> None:
+    from alembic.script import ScriptDirectory
+
+    from retrostride.store.db import MIGRATIONS_DIR, create_database_engine
+
+    assert schema_heads() == frozenset(ScriptDirectory(str(MIGRATIONS_DIR)).get_heads())
+    engine = create_database_engine(database_url)
+    try:
+        assert not schema_is_current(engine)  # a new, empty database
+    finally:
+        engine.dispose()
+    db = open_database(database_url)
+    try:
+        assert schema_is_current(db.engine)
+        with db.engine.begin() as conn:
+            conn.execute(text("UPDATE alembic_version SET version_num = '0002_programs'"))
+        assert not schema_is_current(db.engine)
     finally:
         db.close()

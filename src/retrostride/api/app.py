@@ -12,12 +12,11 @@ from fastapi.routing import APIRouter
 
 import retrostride
 from retrostride.api import routers
-from retrostride.api.database import reader_sessions
 from retrostride.api.errors import install_error_handlers
 from retrostride.api.settings import Settings
 from retrostride.services.accounts import AccountRules
+from retrostride.services.database import Database, open_database
 from retrostride.services.mail import MailSettings
-from retrostride.store.db import Database, open_database
 
 DESCRIPTION = """\
 Every retrostride capability over HTTP: the energy calculator, the training log (sessions,
@@ -63,14 +62,13 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     settings = settings or Settings.from_env()
     settings.check()
     db = database or open_database(settings.database_url)
-    readers = reader_sessions(db)
+    readers = db.readers  # app.state.read_sessions: kept for callers not yet on db.reading()
     import_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="retrostride-import")
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
         import_executor.shutdown(wait=True, cancel_futures=False)
-        readers.kw["bind"].dispose()
         if database is None:
             db.close()
 

@@ -10,7 +10,7 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, NoReturn
 from zoneinfo import ZoneInfo
 
 import typer
@@ -18,11 +18,15 @@ from rich.console import Console
 from rich.table import Table
 
 from retrostride.errors import InputError, RetrostrideError
+from retrostride.log.direction import session_direction
+from retrostride.log.listing import SessionSummary
 from retrostride.log.model import Session
 from retrostride.science import units
 from retrostride.science.locomotion import Direction, Setting
 from retrostride.services import log as log_service
-from retrostride.store.db import ENV_DATABASE_URL, Database, open_database
+from retrostride.services import people
+from retrostride.services import sessions as sessions_service
+from retrostride.services.database import ENV_DATABASE_URL, Database, open_database
 
 console = Console()
 err_console = Console(stderr=True)
@@ -95,7 +99,7 @@ def now_in(zone_name: str) -> tuple[datetime, int]:
     return now, int(offset.total_seconds()) if offset else 0
 
 
-def local_text(session: Session) -> str:
+def local_text(session: Session | SessionSummary) -> str:
     if session.start_utc is None:
         stamp = session.imported_at.strftime("%Y-%m-%d") if session.imported_at else "?"
         return f"unknown (imported {stamp})"
@@ -108,24 +112,14 @@ def local_text(session: Session) -> str:
 
 
 def session_directions(session: Session) -> str:
-    found = sorted({seg.direction.value for seg in session.segments})
-    return "/".join(found) if found else "unknown"
+    return session_direction(seg.direction for seg in session.segments).value
 
 
-def energy_text(session: Session) -> str:
+def energy_text(session: Session | SessionSummary) -> str:
     if session.energy_kcal is None:
         return "-"
     label = "device" if session.energy_source == "device" else "model"
     return f"{session.energy_kcal:.0f} ({label})"
-
-
-def session_json(session: Session, *, with_samples: bool = False) -> dict[str, Any]:
-    from retrostride.services.export import session_to_json
-
-    data = session_to_json(session)
-    if not with_samples:
-        data["samples"] = None if session.samples is None else {"points": len(session.samples)}
-    return data
 
 
 def register(app: typer.Typer) -> None:
@@ -214,10 +208,16 @@ def sessions(
 ) -> None:
     """List the sessions of your log, oldest first."""
     with opened(database) as db:
-        found = log_service.list_sessions(db, person)
-    if as_json:
-        typer.echo(json.dumps([session_json(s) for s in found], ensure_ascii=False))
-        return
+        pid = people.find_person_id(db, person)
+        if as_json:
+            details = [] if pid is None else sessions_service.all_session_details(db, pid)
+            typer.echo(json.dumps(details, ensure_ascii=False))
+            return
+        found = (
+            []
+            if pid is None
+            else sessions_service.session_page(db, pid, limit=2**31, newest_first=False).items
+        )
     table = Table(title=f"{len(found)} session(s)")
     for column in (
         "id",
@@ -234,24 +234,16 @@ def sessions(
             column, justify="right" if column in {"id", "time", "distance"} else "left"
         )
     for s in found:
-        flags = " ".join(
-            f
-            for f in (
-                "recovered" if s.recovered else "",
-                f"{len(s.warnings)} warning(s)" if s.warnings else "",
-            )
-            if f
-        )
         table.add_row(
             str(s.id),
             local_text(s),
             s.sport,
-            s.setting.value,
-            session_directions(s),
+            s.setting,
+            s.direction,
             _duration_text(s.moving_s or s.elapsed_s),
             units.format_distance(s.distance_m) if s.distance_m is not None else "-",
             energy_text(s),
-            flags,
+            "recovered" if s.recovered else "",
         )
     console.print(table)
 
@@ -264,10 +256,14 @@ def show(
 ) -> None:
     """Show one session with its segments, warnings and energy source."""
     with opened(database) as db:
-        s = log_service.get_session(db, session_id, person, with_samples=as_json)
-    if as_json:
-        typer.echo(json.dumps(session_json(s, with_samples=True), ensure_ascii=False))
-        return
+        if as_json:
+            pid = people.find_person_id(db, person)
+            if pid is None:
+                raise log_service.SessionNotFound(session_id)
+            body = sessions_service.session_detail_json(db, pid, session_id)
+            typer.echo(body.decode("utf-8"))
+            return
+        s = log_service.get_session(db, session_id, person, with_samples=False)
     console.print(
         f"[bold]session {s.id}[/bold]: {s.sport}"
         f"{' / ' + s.sub_sport if s.sub_sport else ''}, {s.setting.value}"

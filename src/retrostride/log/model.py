@@ -201,3 +201,46 @@ class Session:
     """``model`` (the energy engine), ``device`` (the file's own figure, labelled so) or None."""
     energy_model_version: str | None = None
     """The energy engine's ``MODEL_VERSION`` that produced ``energy_kcal`` (model figures only)."""
+
+
+# The fields of a session and of a segment in its JSON (the export bundle, the API, the CLI).
+SESSION_FIELDS = (
+    "id",
+    "sport",
+    "sub_sport",
+    "start_utc",
+    "utc_offset_s",
+    "offset_assumed",
+    "imported_at",
+    "elapsed_s",
+    "moving_s",
+    "distance_m",
+    "setting",
+    "terrain",
+    "device",
+    "title",
+    "notes",
+    "rpe",
+    "pain_before",
+    "pain_after",
+    "device_kcal",
+    "energy_kcal",
+    "energy_source",
+    "energy_model_version",
+    "group",
+    "recovered",
+)
+SEGMENT_FIELDS = (
+    "start_offset_s",
+    "elapsed_s",
+    "moving_s",
+    "distance_m",
+    "direction",
+    "speed_m_s",
+    "grade_percent",
+    "load_kg",
+    "sled_kg",
+    "heart_rate_bpm",
+    "cadence_spm",
+    "device_kcal",
+)

@@ -20,7 +20,17 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session as OrmSession
 
 from retrostride.errors import InputError, RetrostrideError
-from retrostride.log.model import BodyMass, Person, Samples, Segment, Session, Sex, SourceFile
+from retrostride.log.model import (
+    SEGMENT_FIELDS,
+    SESSION_FIELDS,
+    BodyMass,
+    Person,
+    Samples,
+    Segment,
+    Session,
+    Sex,
+    SourceFile,
+)
 from retrostride.science.locomotion import Direction, Setting
 from retrostride.services.log import DEFAULT_PERSON
 from retrostride.store import repository as repo
@@ -30,46 +40,6 @@ from retrostride.store.models import ImportLogRow, SessionRow, SourceFileRow
 FORMAT_NAME = "retrostride-log"
 FORMAT_VERSION = 1
 
-SESSION_FIELDS = (
-    "id",
-    "sport",
-    "sub_sport",
-    "start_utc",
-    "utc_offset_s",
-    "offset_assumed",
-    "imported_at",
-    "elapsed_s",
-    "moving_s",
-    "distance_m",
-    "setting",
-    "terrain",
-    "device",
-    "title",
-    "notes",
-    "rpe",
-    "pain_before",
-    "pain_after",
-    "device_kcal",
-    "energy_kcal",
-    "energy_source",
-    "energy_model_version",
-    "group",
-    "recovered",
-)
-SEGMENT_FIELDS = (
-    "start_offset_s",
-    "elapsed_s",
-    "moving_s",
-    "distance_m",
-    "direction",
-    "speed_m_s",
-    "grade_percent",
-    "load_kg",
-    "sled_kg",
-    "heart_rate_bpm",
-    "cadence_spm",
-    "device_kcal",
-)
 TIME_FIELDS = frozenset({"start_utc", "imported_at"})
 
 

@@ -12,11 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from retrostride.errors import InputError
+from retrostride.log.model import SEGMENT_FIELDS, SESSION_FIELDS
 from retrostride.services.export import (
     FORMAT_NAME,
     FORMAT_VERSION,
-    SEGMENT_FIELDS,
-    SESSION_FIELDS,
     Bundle,
     bundle_from_json,
     person_to_json,

@@ -126,9 +126,11 @@ def add_session(database: Database, session: Session, person_name: str = DEFAULT
 
 
 def list_sessions(database: Database, person_name: str = DEFAULT_PERSON) -> list[Session]:
-    """The person's sessions (without samples), oldest first."""
-    with database.transaction() as db:
-        person = repo.get_or_create_person(db, person_name)
+    """The person's sessions (without samples), oldest first (none for an unknown person)."""
+    with database.reading() as db:
+        person = repo.find_person(db, person_name)
+        if person is None:
+            return []
         rows = repo.list_session_rows(db, person.id)
         return [repo.session_to_domain(db, r, with_samples=False) for r in rows]
 
@@ -140,9 +142,9 @@ def get_session(
     *,
     with_samples: bool = True,
 ) -> Session:
-    with database.transaction() as db:
-        person = repo.get_or_create_person(db, person_name)
-        row = repo.get_session_row(db, person.id, session_id)
+    with database.reading() as db:
+        person = repo.find_person(db, person_name)
+        row = None if person is None else repo.get_session_row(db, person.id, session_id)
         if row is None:
             raise SessionNotFound(session_id)
         return repo.session_to_domain(db, row, with_samples=with_samples)

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -75,13 +76,28 @@ def normalise_url(url: str) -> str:
     return url
 
 
+READ_ONLY = "retrostride_read_only"
+"""Key of the pool record's ``info`` (``Connection.info``) marking the read engine's connections:
+what they see changes only through other connections' commits (see store.session_reads)."""
+
+READER_POOL_SIZE = 40
+"""Connections of the read engine: as many as a web server's thread pool has threads (40), so
+that a request never waits for a connection another waiting request holds."""
+
+
 @dataclass(slots=True)
 class Database:
-    """An open database: the engine and a session factory."""
+    """An open database: the writer engine with its session factory, and a read-only engine.
+
+    Write with :meth:`transaction` (on SQLite ``BEGIN IMMEDIATE``: writers queue on the busy
+    timeout instead of failing), read with :meth:`reading` (never the write lock; see
+    :func:`create_read_engine`). The read engine is created on first use.
+    """
 
     url: str
     engine: Engine
     sessions: sessionmaker[Session]
+    _readers: sessionmaker[Session] | None = field(default=None, repr=False)
 
     @property
     def is_sqlite(self) -> bool:
@@ -93,7 +109,36 @@ class Database:
         with self.sessions.begin() as session:
             yield session
 
+    @property
+    def readers(self) -> sessionmaker[Session]:
+        """The factory of read-only ORM sessions (see :meth:`reading`)."""
+        if self._readers is None:
+            self._readers = sessionmaker(create_read_engine(self), expire_on_commit=False)
+        return self._readers
+
+    @property
+    def read_engine(self) -> Engine:
+        """The read-only engine (connections as :meth:`reading`'s, without an ORM session)."""
+        engine: Engine = self.readers.kw["bind"]
+        return engine
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Session]:
+        """One read-only ORM session: never takes, nor waits for, the write lock.
+
+        On SQLite a deferred ``BEGIN`` (a consistent snapshot; WAL lets it run beside a writer)
+        on a ``query_only`` connection; on PostgreSQL a read-only connection in autocommit mode.
+        Anything written through it fails; it is rolled back when the block ends.
+        """
+        session = self.readers()
+        try:
+            yield session
+        finally:
+            session.close()
+
     def close(self) -> None:
+        if self._readers is not None:
+            self.read_engine.dispose()
         self.engine.dispose()
 
 
@@ -128,6 +173,60 @@ def create_database_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+def _mark_read_only(_dbapi_connection: Any, record: Any) -> None:
+    record.info[READ_ONLY] = True
+
+
+def _reader_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself (below)
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA query_only = ON")
+    cursor.close()
+
+
+def _reader_on_begin(conn: Connection) -> None:
+    conn.exec_driver_sql("BEGIN")  # deferred: a consistent snapshot without the write lock
+
+
+def create_read_engine(database: Database) -> Engine:
+    """The read-only engine of ``database``.
+
+    SQLite: ``query_only`` connections that begin deferred transactions (WAL lets them read
+    beside a writer). PostgreSQL: read-only connections (``default_transaction_read_only``) in
+    autocommit mode: each statement reads its own snapshot, exactly as in a READ COMMITTED
+    transaction, without a BEGIN and a ROLLBACK round trip per request; they are not pinged
+    before use (another round trip), so after the database server restarts the first read of
+    each process fails once (SQLAlchemy then replaces the whole pool).
+    """
+    pool: dict[str, Any] = {"max_overflow": 0, "pool_timeout": 60}
+    engine: Engine
+    url = database.engine.url
+    if not database.is_sqlite:
+        engine = create_engine(
+            url,
+            isolation_level="AUTOCOMMIT",
+            connect_args={"options": "-c default_transaction_read_only=on"},
+            pool_size=READER_POOL_SIZE,
+            **pool,
+        )
+        event.listen(engine, "connect", _mark_read_only)
+        return engine
+    if url.database in (None, "", ":memory:"):
+        # A private in-memory database exists only on the writer's connection: read there.
+        return database.engine
+    engine = create_engine(
+        url,
+        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+        pool_size=READER_POOL_SIZE,
+        **pool,
+    )
+    event.listen(engine, "connect", _reader_on_connect)
+    event.listen(engine, "connect", _mark_read_only)
+    event.listen(engine, "begin", _reader_on_begin)
+    return engine
+
+
 def _alembic_config(connection: Connection) -> Any:
     from alembic.config import Config
 
@@ -154,11 +253,52 @@ def migrate(engine: Engine) -> None:
         command.upgrade(_alembic_config(connection), "heads")
 
 
+_REVISION_LINE = re.compile(
+    r"^(down_revision|revision)\s*(?::[^=]*)?=\s*(?:\"([^\"]*)\"|'([^']*)'|None)", re.MULTILINE
+)
+
+
+def schema_heads() -> frozenset[str]:
+    """The head revisions of the migration files, read from their text (Alembic not imported).
+
+    A revision is a head when no other revision names it as its ``down_revision``.
+    """
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        for kind, double, single in _REVISION_LINE.findall(path.read_text(encoding="utf-8")):
+            name = double or single
+            if name:
+                (revisions if kind == "revision" else parents).add(name)
+    return frozenset(revisions - parents)
+
+
+def schema_is_current(engine: Engine) -> bool:
+    """Whether the database is at the migrations' heads: one query of ``alembic_version``."""
+    # A raw connection: on SQLite no BEGIN (IMMEDIATE) is sent, so the check never takes the
+    # write lock; the pool rolls back whatever PostgreSQL began.
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        cursor.execute("SELECT version_num FROM alembic_version")
+        found = {row[0] for row in cursor.fetchall()}
+        cursor.close()
+    except engine.dialect.loaded_dbapi.Error:  # no table yet: a new database
+        return False
+    finally:
+        connection.close()
+    return found == schema_heads()
+
+
 def open_database(url: str | None = None, *, migrate_schema: bool = True) -> Database:
-    """Open (creating if needed) the database at ``url`` (default :func:`database_url`)."""
+    """Open (creating if needed) the database at ``url`` (default :func:`database_url`).
+
+    With ``migrate_schema`` the schema version is checked with one query and Alembic runs only
+    when it differs from the migrations' heads (a new or older database).
+    """
     url = normalise_url(url or database_url())
     engine = create_database_engine(url)
-    if migrate_schema:
+    if migrate_schema and not schema_is_current(engine):
         migrate(engine)
     return Database(url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
 

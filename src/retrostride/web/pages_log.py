@@ -11,10 +11,10 @@ from fastapi.responses import Response
 
 from retrostride.api.database import AppDatabase, ReadDb
 from retrostride.api.policy import AthleteId
-from retrostride.api.sessions import queries
 from retrostride.errors import InputError
 from retrostride.science.locomotion import Direction
 from retrostride.services import log as log_service
+from retrostride.services import sessions as sessions_service
 from retrostride.services import stats
 from retrostride.web.auth import (
     PageError,
@@ -73,12 +73,12 @@ def _dashboard(
          for d in mondays],
     ) if recent else ""
     state = program_state(database, subject.person_name, today)
-    page = queries.session_page(db, subject.person_id, limit=5, offset=0, newest_first=True)
+    page = sessions_service.session_page(database, subject.person_id, limit=5)
     return render(
         request, "dashboard.html", principal, subject=subject,
         title="Dashboard" if subject.is_self else "Athlete overview",
         week=this_week, monday=monday, recent_weeks=recent, program=state, bars=bars,
-        sessions=page["items"], total=page["total"],
+        sessions=page.items, total=page.total,
         welcome=request.query_params.get("welcome") == "1",
         has_mass=bool(log_service.get_person(database, subject.person_name).body_mass),
         describe=lambda p: describe(p, fmt),
@@ -88,16 +88,16 @@ def _dashboard(
 @router.get("/athletes/{athlete_id}/sessions")
 def session_list(
     request: Request, athlete_id: AthleteId, principal: PagePrincipal, db: ReadDb,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    database: AppDatabase, page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
     subject = page_subject(db, principal, athlete_id)
-    result = queries.session_page(
-        db, subject.person_id, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, newest_first=True
+    result = sessions_service.session_page(
+        database, subject.person_id, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
     )
-    pages = max(1, -(-result["total"] // PAGE_SIZE))
+    pages = max(1, -(-result.total // PAGE_SIZE))
     return render(
         request, "sessions.html", principal, subject=subject, title="Sessions",
-        sessions=result["items"], total=result["total"], page=page, pages=pages,
+        sessions=result.items, total=result.total, page=page, pages=pages,
         colours=DIRECTION_COLOURS,
     )
 
@@ -158,14 +158,15 @@ def session_charts(detail: dict[str, Any], fmt: Formatter) -> dict[str, Any]:
 @router.get("/athletes/{athlete_id}/sessions/{session_id}")
 def session_page(
     request: Request, athlete_id: AthleteId, session_id: int, principal: PagePrincipal,
-    db: ReadDb,
+    db: ReadDb, database: AppDatabase,
 ) -> Response:
     subject = page_subject(db, principal, athlete_id)
     if not 1 <= session_id <= 2**31:
         raise PageError(404, f"no session {session_id}")
-    detail = queries.session_detail(db, subject.person_id, session_id, with_samples=True)
-    if detail is None:
-        raise PageError(404, f"There is no session {session_id} here.")
+    try:
+        detail = sessions_service.session_detail(database, subject.person_id, session_id)
+    except sessions_service.SessionNotFound:
+        raise PageError(404, f"There is no session {session_id} here.") from None
     fmt = Formatter(prefs_of(request))
     directions = {s["direction"] for s in detail["segments"]}
     return render(

@@ -12,8 +12,8 @@ from starlette.concurrency import run_in_threadpool
 
 from retrostride.api.database import AppDatabase, ReadDb
 from retrostride.api.principal import Principal, Rules
-from retrostride.api.sessions import queries
 from retrostride.services import accounts as account_service
+from retrostride.services import sessions as sessions_service
 from retrostride.services import sharing as service
 from retrostride.services import stats
 from retrostride.web.auth import PageError, PagePrincipal, page_subject, prefs_of, redirect, render
@@ -119,14 +119,14 @@ def clinic(
         subject = page_subject(db, principal, str(grant.athlete_id))
         weeks = stats.log_totals(database, stats.Period.WEEK, subject.person_name)
         week = next((w for w in weeks if w.first_day == monday), None)
-        latest = queries.session_page(db, subject.person_id, limit=1, offset=0, newest_first=True)
+        latest = sessions_service.session_page(database, subject.person_id, limit=1)
         state = program_state(database, subject.person_name, fmt.today())
         rows.append({
             "program": state.status.enrolment.program.title if state else None,
             "adherence": state.status.adherence.fraction if state else None,
             "grant": grant, "name": grant.athlete_name,
             "backward_s": week.backward_s if week else 0.0,
-            "sessions": latest["total"],
-            "latest": latest["items"][0]["start_utc"] if latest["items"] else None,
+            "sessions": latest.total,
+            "latest": latest.items[0].start_utc if latest.items else None,
         })
     return render(request, "clinic.html", principal, title="My athletes", rows=rows)

@@ -9,7 +9,6 @@ from fastapi import APIRouter, Query, Request, Response, status
 from starlette.concurrency import run_in_threadpool
 
 from retrostride.api.database import AppDatabase, read_engine
-from retrostride.api.errors import NotFound
 from retrostride.api.params import ObjectId
 from retrostride.api.policy import (
     AthleteId,
@@ -19,7 +18,6 @@ from retrostride.api.policy import (
     read_subject_now,
 )
 from retrostride.api.responses import JsonResponse
-from retrostride.api.sessions import queries
 from retrostride.api.sessions.schemas import (
     SessionDetail,
     SessionIn,
@@ -29,6 +27,7 @@ from retrostride.api.sessions.schemas import (
 from retrostride.log.model import Segment, Session
 from retrostride.science.locomotion import Direction, Setting
 from retrostride.services import log as log_service
+from retrostride.services import sessions as sessions_service
 from retrostride.services.export import session_to_json
 
 router = APIRouter(prefix="/api/athletes/{athlete_id}/sessions", tags=["sessions"])
@@ -43,6 +42,7 @@ async def list_sessions(
     athlete_id: AthleteId,
     bearer: Credentials,
     cookie: LoginCookie,
+    database: AppDatabase,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
     offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
     order: Literal["newest", "oldest"] = "newest",
@@ -52,10 +52,10 @@ async def list_sessions(
     def work() -> bytes:
         with read_engine(request).connect() as conn:
             subject = read_subject_now(request, conn, athlete_id, bearer, cookie)
-            page = queries.session_page(
-                conn, subject.person_id, limit=limit, offset=offset,
-                newest_first=order == "newest",
-            )
+        page = sessions_service.session_page(
+            database, subject.person_id, limit=limit, offset=offset,
+            newest_first=order == "newest",
+        )
         return orjson.dumps(page)
 
     return Response(await run_in_threadpool(work), media_type="application/json")
@@ -68,20 +68,19 @@ async def get_session(
     session_id: ObjectId,
     bearer: Credentials,
     cookie: LoginCookie,
+    database: AppDatabase,
     samples: bool = True,
 ) -> Response:
     """One session with its segments and (unless ``samples=false``) its samples."""
 
-    def work() -> bytes | None:
+    def work() -> bytes:
         with read_engine(request).connect() as conn:
             subject = read_subject_now(request, conn, athlete_id, bearer, cookie)
-            return queries.session_detail_json(
-                conn, subject.person_id, session_id, with_samples=samples
-            )
+        return sessions_service.session_detail_json(
+            database, subject.person_id, session_id, with_samples=samples
+        )
 
-    body = await run_in_threadpool(work)
-    if body is None:
-        raise NotFound(f"no session {session_id}")
+    body = await run_in_threadpool(work)  # SessionNotFound: 404 (api.errors)
     return Response(body, media_type="application/json")
 
 

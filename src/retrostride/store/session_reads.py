@@ -1,4 +1,8 @@
-"""Read queries of the session list and detail, on a read-only connection (see api.database).
+"""The read model of sessions: one page of a person's list, one session's detail.
+
+The one read path for session lists and details: ``services.sessions`` exposes it and the API,
+the pages and the CLI all show what it returns. It runs on a read-only connection
+(``Database.reading``) or, for a writer that must see its own changes, any connection.
 
 Hot paths: the statements are built once, here, with bound parameters, so SQLAlchemy finds
 their compiled form in its cache without rebuilding a statement per request, and they select
@@ -20,8 +24,9 @@ import orjson
 from sqlalchemy import Connection, Select, Text, bindparam, cast, func, select
 from sqlalchemy.orm import Session as OrmSession
 
-from retrostride.api.database import READ_ONLY
-from retrostride.services.export import SEGMENT_FIELDS, SESSION_FIELDS
+from retrostride.log.listing import SessionPage, SessionSummary
+from retrostride.log.model import SEGMENT_FIELDS, SESSION_FIELDS
+from retrostride.store.db import READ_ONLY
 from retrostride.store.models import SamplesRow, SegmentRow, SessionRow, SourceFileRow
 from retrostride.store.samples import decode_samples
 
@@ -160,25 +165,27 @@ def _session_count(conn: Connection, person_id: int, snapshot: str | None) -> in
     return total
 
 
-def direction_summary(directions: set[str]) -> str:
-    """One direction for a session: its segments' common one, ``mixed``, or ``unknown``."""
-    known = directions - {"unknown"}
-    if not known:
+def sql_direction(least_known: str | None, greatest_known: str | None) -> str:
+    """The SQL twin of ``log.direction.session_direction``: from the least and greatest known
+    (not ``unknown``) direction of a session's segments (None when none is known)."""
+    if least_known is None:
         return "unknown"
-    return next(iter(known)) if len(known) == 1 else "mixed"
+    return least_known if least_known == greatest_known else "mixed"
 
 
-def _summary(row: Any) -> dict[str, Any]:
-    item = dict(zip(_NAMES, row[:_N], strict=True))
-    item["recovered"] = item["recovered"] is not None
-    low, high = row[_N], row[_N + 1]
-    item["direction"] = "unknown" if low is None else low if low == high else "mixed"
-    return item
+_RECOVERED = _NAMES.index("recovered")
+
+
+def _summary(row: Any) -> SessionSummary:
+    values = list(row[:_N])
+    values[_RECOVERED] = values[_RECOVERED] is not None
+    values.append(sql_direction(row[_N], row[_N + 1]))
+    return SessionSummary(*values)
 
 
 def session_page(
     db: Reader, person_id: int, *, limit: int, offset: int, newest_first: bool
-) -> dict[str, Any]:
+) -> SessionPage:
     """One page of the person's sessions, ordered by start, then id; unknown starts last.
 
     Dated and undated sessions are read by index-ordered queries (the index on
@@ -197,12 +204,7 @@ def session_page(
             params["limit"] = limit - len(rows)
             params["offset"] = max(0, offset - (total - undated))
             rows += list(conn.execute(_PAGES[snapshot, False, newest_first], params))
-    return {
-        "items": [_summary(r) for r in rows],
-        "total": total,
-        "limit": limit,
-        "offset": offset,
-    }
+    return SessionPage([_summary(r) for r in rows], total, limit, offset)
 
 
 # ----------------------------------------------------------------------------- one session

@@ -1,0 +1,84 @@
+"""Sessions as every surface shows them: a page of the list, one session's detail.
+
+The one read path (``store.session_reads``) behind the API's list and detail, the pages and the
+CLI's ``sessions`` and ``show``. Reads only (``Database.reading``: never the write lock).
+The detail is the session's one JSON form (the export bundle's ``session_to_json`` layout):
+:func:`session_detail_json` writes it for the API and the CLI's ``--json`` alike.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from retrostride.log.listing import SessionPage
+from retrostride.services.log import SessionNotFound
+from retrostride.store import session_reads
+from retrostride.store.db import Database
+from retrostride.store.models import SessionRow
+
+__all__ = [
+    "SessionNotFound",
+    "SessionPage",
+    "all_session_details",
+    "session_detail",
+    "session_detail_json",
+    "session_page",
+]
+
+
+def session_page(
+    database: Database, person_id: int, *, limit: int, offset: int = 0, newest_first: bool = True
+) -> SessionPage:
+    """One page of the person's sessions, ordered by start then id; unknown starts last."""
+    with database.reading() as db:
+        return session_reads.session_page(
+            db, person_id, limit=limit, offset=offset, newest_first=newest_first
+        )
+
+
+def session_detail(
+    database: Database, person_id: int, session_id: int, *, with_samples: bool = True
+) -> dict[str, Any]:
+    """The session as JSON-ready values (times ISO 8601, samples as lists, NaN as None).
+
+    Raises :class:`SessionNotFound` when the person has no such session.
+    """
+    with database.reading() as db:
+        out = session_reads.session_detail(db, person_id, session_id, with_samples=with_samples)
+    if out is None:
+        raise SessionNotFound(session_id)
+    return out
+
+
+def session_detail_json(
+    database: Database, person_id: int, session_id: int, *, with_samples: bool = True
+) -> bytes:
+    """:func:`session_detail` as JSON bytes (UTF-8), the samples written straight from their
+    arrays. Raises :class:`SessionNotFound` when the person has no such session."""
+    with database.reading() as db:
+        out = session_reads.session_detail_json(
+            db, person_id, session_id, with_samples=with_samples
+        )
+    if out is None:
+        raise SessionNotFound(session_id)
+    return out
+
+
+def all_session_details(database: Database, person_id: int) -> list[dict[str, Any]]:
+    """Every session of the person as :func:`session_detail` without samples, oldest start
+    first, unknown starts last (the CLI's whole-log listing; a page should use
+    :func:`session_page`)."""
+    when = SessionRow.start_utc
+    query = (
+        select(SessionRow.id)
+        .where(SessionRow.person_id == person_id)
+        .order_by(when.is_(None), when, SessionRow.id)
+    )
+    with database.reading() as db:
+        details = [
+            session_reads.session_detail(db, person_id, int(i), with_samples=False)
+            for i in db.scalars(query)
+        ]
+    return [d for d in details if d is not None]

@@ -1,0 +1,79 @@
+"""The store's read model of sessions: its SQL direction equals log.direction's rule."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from retrostride.log.direction import session_direction
+from retrostride.log.model import Segment, Session
+from retrostride.science.locomotion import Direction, Setting
+from retrostride.store import repository as repo
+from retrostride.store import session_reads
+from retrostride.store.db import Database, open_database
+
+
+@pytest.fixture
+def db(database_url: str) -> Iterator[Database]:
+    database = open_database(database_url)
+    try:
+        yield database
+    finally:
+        database.close()
+
+
+def test_sql_direction_equals_the_rule_for_every_combination(db: Database) -> None:
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    combos = [c for n in range(4) for c in itertools.product(list(Direction), repeat=n)]
+    expected: dict[int, str] = {}
+    with db.transaction() as s:
+        person = repo.get_or_create_person(s, "ana")
+        for i, combo in enumerate(combos):
+            session = Session(
+                sport="walking",
+                start_utc=start + timedelta(hours=i),
+                elapsed_s=600.0,
+                setting=Setting.OVERGROUND,
+                segments=[
+                    Segment(start_offset_s=10.0 * k, elapsed_s=10.0, direction=d)
+                    for k, d in enumerate(combo)
+                ],
+            )
+            row = repo.add_session(s, person.id, session)
+            expected[int(row.id)] = session_direction(combo).value
+        person_id = person.id
+    with db.reading() as s:
+        page = session_reads.session_page(
+            s, person_id, limit=len(combos), offset=0, newest_first=False
+        )
+    assert page.total == len(combos)
+    assert {item.id: item.direction for item in page.items} == expected
+
+
+def test_page_orders_dated_then_undated(db: Database) -> None:
+    with db.transaction() as s:
+        person = repo.get_or_create_person(s, "bo")
+        undated = repo.add_session(
+            s, person.id, Session(sport="walking", start_utc=None, elapsed_s=60.0)
+        ).id
+        early = repo.add_session(
+            s,
+            person.id,
+            Session(sport="walking", elapsed_s=60.0, start_utc=datetime(2025, 1, 1, tzinfo=UTC)),
+        ).id
+        late = repo.add_session(
+            s,
+            person.id,
+            Session(sport="walking", elapsed_s=60.0, start_utc=datetime(2025, 6, 1, tzinfo=UTC)),
+        ).id
+        person_id = person.id
+    with db.reading() as s:
+        newest = session_reads.session_page(s, person_id, limit=10, offset=0, newest_first=True)
+        oldest = session_reads.session_page(s, person_id, limit=10, offset=0, newest_first=False)
+        second = session_reads.session_page(s, person_id, limit=1, offset=2, newest_first=True)
+    assert [i.id for i in newest.items] == [late, early, undated]
+    assert [i.id for i in oldest.items] == [early, late, undated]
+    assert [i.id for i in second.items] == [undated] and second.total == 3
