@@ -179,7 +179,9 @@ class SidewaysExchange:
     ``v_z``. Stepping sideways turns this round. A bout is ``sideways`` when, over its samples
     outside turns (a turn rotates the axes; a bout mostly turning is not judged),
     ``|corr(a_ml, v_z)|`` exceeds both ``|corr(a_ap, v_z)|`` and ``min_r``; confidence
-    ``min(1, |r_ml| / r_full) x (|r_ml| - |r_ap|) / |r_ml|``.
+    ``min(1, |r_ml| / r_full) x (|r_ml| - |r_ap|) / |r_ml|``, at least ``min_confidence``
+    (0.5: more sure than not; a time-reversed, stance-warped variant of the healthy adult's
+    free-living trial otherwise called a short turning bout sideways at 0.25).
 
     ``min_r`` (0.3) keeps weak, turning-like bouts out: on the Mobilise-D lab recordings
     (forward walking only) the largest ``|corr(a_ml, v_z)|`` over straight samples of a bout is
@@ -189,9 +191,12 @@ class SidewaysExchange:
     Results: ``sideways_`` (bool per bout), ``confidence_``, ``r_ap_`` and ``r_ml_``.
     """
 
-    def __init__(self, *, min_r: float = 0.3, r_full: float = 0.5) -> None:
+    def __init__(
+        self, *, min_r: float = 0.3, r_full: float = 0.5, min_confidence: float = 0.5
+    ) -> None:
         self.min_r = min_r
         self.r_full = r_full
+        self.min_confidence = min_confidence
 
     def estimate(
         self,
@@ -210,8 +215,9 @@ class SidewaysExchange:
         r_ml = np.abs(PendulumPhaseDirection._corr(a_ml_m_s2, v_z_m_s, lo, hi, straight))
         cs = np.concatenate(([0.0], np.cumsum(straight)))
         share = (cs[hi] - cs[lo]) / np.maximum(hi - lo, 1)
-        side = (share >= 0.5) & (r_ml > r_ap) & (r_ml >= self.min_r)
         conf = np.minimum(1.0, r_ml / self.r_full) * (r_ml - r_ap) / np.maximum(r_ml, 1e-12)
+        side = (share >= 0.5) & (r_ml > r_ap) & (r_ml >= self.min_r)
+        side &= conf >= self.min_confidence
         self.sideways_: np.ndarray = side
         self.confidence_: FloatArray = np.where(side, conf, 0.0)
         self.r_ap_: FloatArray = r_ap
