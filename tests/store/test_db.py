@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -205,5 +205,50 @@ def test_schema_check_is_one_query_at_the_migrations_heads(database_url: str) ->
         with db.engine.begin() as conn:
             conn.execute(text("UPDATE alembic_version SET version_num = '0002_programs'"))
         assert not schema_is_current(db.engine)
+    finally:
+        db.close()
+
+
+def test_upgrade_from_the_first_migration_fills_local_date(database_url: str) -> None:
+    """A database made at 0001_log, with sessions in it, upgrades on open: the cheap schema
+    check sees the old version and runs Alembic; every session gets its local day."""
+    from alembic import command
+
+    from retrostride.store.db import _alembic_config, create_database_engine
+
+    engine = create_database_engine(database_url)
+    try:
+        with engine.begin() as conn:
+            command.upgrade(_alembic_config(conn), "0001_log")
+            conn.execute(
+                text(
+                    "INSERT INTO person (id, name, home_time_zone, created_at) "
+                    "VALUES (1, 'ana', 'UTC', '2024-01-01 00:00:00')"
+                )
+            )
+            for sid, start, offset in (
+                (1, "'2024-05-01 23:30:00'", 3600),  # local 2 May 00:30
+                (2, "'2024-05-01 02:00:00'", -10800),  # local 30 April 23:00
+                (3, "NULL", None),  # unknown start: the import day
+            ):
+                conn.execute(
+                    text(
+                        "INSERT INTO session (id, person_id, sport, start_utc, utc_offset_s, "
+                        "offset_assumed, imported_at, setting, notes, warnings_json) VALUES "
+                        f"({sid}, 1, 'walking', {start}, :offset, false, "
+                        "'2024-06-07 10:00:00', 'overground', '', '[]')"
+                    ),
+                    {"offset": offset},
+                )
+        assert not schema_is_current(engine)
+    finally:
+        engine.dispose()
+    db = open_database(database_url)
+    try:
+        assert schema_is_current(db.engine)
+        with db.engine.connect() as conn:
+            days = dict(conn.execute(text("SELECT id, local_date FROM session")).all())
+        as_dates = {k: date.fromisoformat(str(v)) for k, v in days.items()}
+        assert as_dates == {1: date(2024, 5, 2), 2: date(2024, 4, 30), 3: date(2024, 6, 7)}
     finally:
         db.close()

@@ -8,7 +8,8 @@ NULL and is dated by ``imported_at``.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -21,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -82,6 +84,7 @@ class SessionRow(Base):
     __table_args__ = (
         Index("ix_session_person_start", "person_id", "start_utc"),
         Index("ix_session_source_file_id", "source_file_id"),
+        Index("ix_session_person_local_date", "person_id", "local_date"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -96,6 +99,9 @@ class SessionRow(Base):
     utc_offset_s: Mapped[int | None] = mapped_column(Integer)
     offset_assumed: Mapped[bool] = mapped_column(Boolean, default=False)
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    local_date: Mapped[date | None] = mapped_column(Date)
+    """The local day of the start (``start_utc`` plus its offset), else of the import: kept on
+    every write (:func:`session_local_date`), grouped by the stats."""
     elapsed_s: Mapped[float | None] = mapped_column(Float)
     moving_s: Mapped[float | None] = mapped_column(Float)
     distance_m: Mapped[float | None] = mapped_column(Float)
@@ -182,3 +188,18 @@ class ImportLogRow(Base):
     outcome: Mapped[str] = mapped_column(String(32))
     message: Mapped[str] = mapped_column(Text, default="")
     session_ids: Mapped[str] = mapped_column(Text, default="")
+
+
+def session_local_date(
+    start_utc: datetime | None, utc_offset_s: int | None, imported_at: datetime | None
+) -> date | None:
+    """The day a session counts on: its local start day, else its (UTC) import day."""
+    if start_utc is not None:
+        return (start_utc + timedelta(seconds=utc_offset_s or 0)).date()
+    return None if imported_at is None else imported_at.date()
+
+
+@event.listens_for(SessionRow, "before_insert")
+@event.listens_for(SessionRow, "before_update")
+def _keep_local_date(_mapper: Any, _connection: Any, row: SessionRow) -> None:
+    row.local_date = session_local_date(row.start_utc, row.utc_offset_s, row.imported_at)

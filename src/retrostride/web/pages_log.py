@@ -61,7 +61,9 @@ def _dashboard(
     fmt = Formatter(prefs_of(request))
     today = fmt.today()
     monday = today - timedelta(days=today.weekday())
-    weeks = stats.log_totals(database, stats.Period.WEEK, subject.person_name)
+    weeks = stats.log_totals(
+        database, stats.Period.WEEK, subject.person_name, since=monday - timedelta(weeks=8)
+    )
     this_week = next((w for w in weeks if w.first_day == monday), None)
     recent = [w for w in weeks if w.first_day > monday - timedelta(weeks=8)]
     by_monday = {w.first_day: w for w in recent}

@@ -117,7 +117,9 @@ def clinic(
         if grant.clinician_id != principal.account_id:
             continue
         subject = page_subject(db, principal, str(grant.athlete_id))
-        weeks = stats.log_totals(database, stats.Period.WEEK, subject.person_name)
+        weeks = stats.log_totals(
+            database, stats.Period.WEEK, subject.person_name, since=monday
+        )
         week = next((w for w in weeks if w.first_day == monday), None)
         latest = sessions_service.session_page(database, subject.person_id, limit=1)
         state = program_state(database, subject.person_name, fmt.today())
