@@ -77,6 +77,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         version=retrostride.__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served by api.headers from the swagger-ui-bundle package, no CDN
+        redoc_url=None,  # ReDoc loads its script from a CDN: not offered
     )
     app.state.settings = settings
     app.state.database = db
@@ -90,6 +92,9 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     from retrostride import web  # the pages, after the API's routes (imports the API)
 
     web.mount(app)
+    from retrostride.api import headers
+
+    headers.install(app)
     return app
 
 
