@@ -186,6 +186,8 @@ def report(
                     unit=r.unit,
                     mic=mic.absolute if mic else None,
                     mic_label=f"{mic.kind}, {mic.source.split(',')[0]}" if mic else "",
-                    lower_is_better=m.better is Better.LOWER,
+                    lower_is_better=(
+                        None if m.better is Better.NEITHER else m.better is Better.LOWER
+                    ),
                 )
                 console.print(f" wrote {target}")

@@ -44,6 +44,10 @@ duration_s          0-7 days     retrostride's bound for one session
 rpe                 6-20         Borg 1970 (Scand J Rehabil Med 2:92), RPE scale
 pain_nrs            0-10         11-point numeric rating scale (Salaffi et al. 2004, Eur J Pain)
 tug_s               0-600 s      retrostride's bound; 12 s and more: high fall risk (CDC STEADI)
+heart_rate_bpm      25-250 bpm   above Tanaka et al. 2001's predicted maximum (208 - 0.7 x age)
+cadence_spm         0-300 /min   5 steps/s, above sprinters' step rates (Graubner & Nixdorf 2011)
+pedal_cadence_rpm   0-250 rpm    retrostride's bound
+cycling_speed_m_s   0-40 m/s     retrostride's bound
 =================== ============ ===================================================================
 """
 
@@ -200,6 +204,37 @@ TUG_S: Final = Limit(
     "tug_s", 0.0, 600.0, "s", "a Timed Up and Go time", "retrostride's bound (ten minutes)"
 )
 
+HEART_RATE_BPM: Final = Limit(
+    "heart_rate_bpm",
+    25.0,
+    250.0,
+    "bpm",
+    "a heart rate",
+    "25 bpm: below the resting rates of endurance athletes (retrostride's bound); 250 bpm: above "
+    "any maximum predicted by Tanaka, Monahan & Seals 2001 (J Am Coll Cardiol 37:153: "
+    "208 - 0.7 x age, 202 bpm at 8 years), with room for measurement spread",
+)
+STEP_CADENCE_SPM: Final = Limit(
+    "cadence_spm",
+    0.0,
+    300.0,
+    "steps/min",
+    "a step cadence",
+    "300 steps/min = 5 steps/s: above sprinters' step rates of about 4.5 steps/s (Graubner & "
+    "Nixdorf 2011, New Stud Athl 26:19) [value to verify in the paper]",
+)
+PEDAL_CADENCE_RPM: Final = Limit(
+    "pedal_cadence_rpm", 0.0, 250.0, "rpm", "a pedalling cadence", "retrostride's bound"
+)
+CYCLING_SPEED_M_S: Final = Limit(
+    "cycling_speed_m_s",
+    0.0,
+    40.0,
+    "m/s",
+    "a cycling speed",
+    "retrostride's bound (144 km/h, about twice unpaced track sprint speeds)",
+)
+
 LIMITS: Final[dict[str, Limit]] = {
     limit.field: limit
     for limit in (
@@ -214,6 +249,10 @@ LIMITS: Final[dict[str, Limit]] = {
         RPE,
         PAIN_NRS,
         TUG_S,
+        HEART_RATE_BPM,
+        STEP_CADENCE_SPM,
+        PEDAL_CADENCE_RPM,
+        CYCLING_SPEED_M_S,
     )
 }
 """Every field's limit by its domain name (``body_mass_kg``, ``speed_m_s`` ...)."""
