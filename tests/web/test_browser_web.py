@@ -133,8 +133,9 @@ def test_athlete_and_clinician_main_flows(
     with athlete.expect_download() as download:
         athlete.click("#export-link")
     exported = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
-    assert exported["format"] == "retrostride-account"
+    assert exported["format"] == "retrostride-bundle" and exported["version"] == 2
     assert len(exported["log"]["sessions"]) == 1 and len(exported["assessments"]) == 2
+    assert exported["grants"][0]["clinician_email"] == "sam@example.org"
     athlete.fill("form.danger-zone #f-password", PASSWORD)
     athlete.click("form.danger-zone button[type=submit]")
     athlete.wait_for_url(re.compile(r"/login\?deleted=1"))

@@ -214,14 +214,14 @@ def export(
     person: PersonOption = log_service.DEFAULT_PERSON,
 ) -> None:
     """Export your whole log (see docs/export-format.md); `restore` reads it back unchanged."""
-    from retrostride.services.export import export_json
+    from retrostride.services.export_bundle import write_bundle
     from retrostride.services.export_csv import export_csv
 
     with opened(database) as db:
         if format is BundleFormat.CSV:
             count = export_csv(db, target, person)
-        else:
-            count = export_json(db, target, person)
+        else:  # the same bundle as the web's "Download my data"
+            count = write_bundle(db, target, person)
     console.print(f"exported {count} session(s) to {target}")
 
 
@@ -239,12 +239,24 @@ def restore(
         str | None, typer.Option("--person", help="Whose log (default: the bundle's person).")
     ] = None,
 ) -> None:
-    """Restore an exported log."""
-    from retrostride.services.export import restore as restore_bundle
+    """Restore a bundle (from `export` or the web's "Download my data"), or a CSV folder."""
+    from retrostride.services import export_bundle
+    from retrostride.services.export import restore as restore_csv
 
     with opened(database) as db:
-        count = restore_bundle(db, source, person, merge=merge)
-    console.print(f"restored {count} session(s) from {source}")
+        if source.is_dir():
+            count = restore_csv(db, source, person, merge=merge)
+            console.print(f"restored {count} session(s) from {source}")
+            return
+        bundle = export_bundle.read_file(source)
+        name = person or (bundle.log.person.name if bundle.log else log_service.DEFAULT_PERSON)
+        report = export_bundle.restore_bundle(db, bundle, name, merge=merge)
+    console.print(
+        f"restored {report.sessions} session(s), {report.assessments} assessment(s), "
+        f"{report.enrolments} enrolment(s), {report.grants} sharing grant(s) from {source}"
+    )
+    for note in report.skipped:
+        console.print(f"skipped: {note}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

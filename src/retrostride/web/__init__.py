@@ -22,6 +22,7 @@ def mount(app: FastAPI) -> None:
     from retrostride.web import (
         pages_account,
         pages_auth,
+        pages_data,
         pages_energy,
         pages_log,
         pages_program,
@@ -34,6 +35,6 @@ def mount(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for module in (
         pages_auth, pages_session_form, pages_log, pages_energy, pages_program, pages_sharing,
-        pages_account,
+        pages_account, pages_data,
     ):
         app.include_router(module.router)

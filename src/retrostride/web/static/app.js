@@ -235,4 +235,32 @@
       entryTimer = window.setTimeout(askEstimate, 50);
     });
   }
+  /* Import page: send the bundle with the login's CSRF token, show what was imported. */
+  var importForm = document.getElementById("import-form");
+  if (importForm) {
+    importForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var file = document.getElementById("f-bundle").files[0];
+      var out = document.getElementById("import-result");
+      if (!file) { text(out, "Choose a file first."); return; }
+      text(out, "Importing\u2026");
+      var url = importForm.getAttribute("data-url") +
+        (document.getElementById("f-merge").checked ? "?merge=true" : "");
+      fetch(url, {method: "POST", body: file, credentials: "same-origin",
+                  headers: {"X-CSRF-Token": csrfToken(), "Content-Type": "application/json"}})
+        .then(function (r) { return r.json(); })
+        .then(function (data) {
+          out.innerHTML = "";
+          var p = document.createElement("p");
+          p.textContent = data.message;
+          out.appendChild(p);
+          (data.skipped || []).forEach(function (note) {
+            var s = document.createElement("p");
+            s.className = "muted small";
+            s.textContent = "Skipped: " + note;
+            out.appendChild(s);
+          });
+        }).catch(function () { text(out, "Lost contact with the server."); });
+    });
+  }
 }());
