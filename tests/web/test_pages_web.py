@@ -260,7 +260,9 @@ def test_export_then_delete_the_account(browser: Any, shared_data: Path) -> None
     export = browser.get("/api/account/export")
     assert export.status_code == 200
     assert len(export.json()["log"]["sessions"]) == 1
-    assert 'href="/api/account/export"' in browser.get("/settings").text
+    assert 'href="/settings/export"' in browser.get("/settings").text
+    bundle = browser.get("/settings/export")
+    assert bundle.status_code == 200 and len(bundle.json()["log"]["sessions"]) == 1
     r = post_form(browser, "/settings/delete", {"password": "not my password"})
     assert r.status_code == 422 and "NOT deleted" in r.text
     r = post_form(browser, "/settings/delete", {"password": PASSWORD})
