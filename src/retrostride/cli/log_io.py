@@ -239,7 +239,7 @@ def restore(
         str | None, typer.Option("--person", help="Whose log (default: the bundle's person).")
     ] = None,
 ) -> None:
-    """Restore a bundle (from `export` or the web's "Download my data"), or a CSV folder."""
+    """Restore an exported log."""
     from retrostride.services import export_bundle
     from retrostride.services.export import restore as restore_csv
 
