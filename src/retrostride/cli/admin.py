@@ -26,6 +26,9 @@ def register(app: typer.Typer) -> None:
     from retrostride.cli import admin_reset
 
     admin_reset.register(admin)
+    from retrostride.cli import admin_backup
+
+    admin_backup.register(admin)
 
     @admin.command("grant")
     def grant(
