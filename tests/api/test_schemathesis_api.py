@@ -54,7 +54,7 @@ def fuzz_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any
     )
     token_id = ada.get("/api/account/tokens").json()[0]["id"]
     yield {"app": app, "headers": ada.headers, "token_id": token_id}
-    app.state.import_executor.shutdown(wait=True)
+    app.state.job_workers.stop()
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -16,6 +15,7 @@ from retrostride.api.errors import install_error_handlers
 from retrostride.api.settings import Settings
 from retrostride.services.accounts import AccountRules
 from retrostride.services.database import Database, open_database
+from retrostride.services.jobs import JobLimits, Workers
 from retrostride.services.mail import MailSettings
 
 DESCRIPTION = """\
@@ -63,12 +63,14 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     settings.check()
     db = database or open_database(settings.database_url)
     readers = db.readers  # app.state.read_sessions: kept for callers not yet on db.reading()
-    import_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="retrostride-import")
+    job_workers = Workers(
+        db, slots=settings.job_workers, limits=JobLimits(settings.job_memory_mb, settings.job_cpu_s)
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
-        import_executor.shutdown(wait=True, cancel_futures=False)
+        job_workers.stop()
         if database is None:
             db.close()
 
@@ -83,7 +85,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.settings = settings
     app.state.database = db
     app.state.read_sessions = readers
-    app.state.import_executor = import_executor
+    app.state.job_workers = job_workers
     app.state.account_rules = account_rules(settings)
     install_error_handlers(app)
     router: APIRouter

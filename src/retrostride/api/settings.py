@@ -28,7 +28,14 @@ class Settings:
     max_upload_files: int = 50
     """Most files in one upload request."""
     upload_dir: str | None = None
-    """Where uploads are streamed before import (None: the system's temporary folder)."""
+    """Where uploads are streamed before import (None: the system's temporary folder). With
+    ``retrostride worker`` on other machines, a folder they all mount at the same path."""
+    job_workers: int = 2
+    """Local job workers of this server (0: only ``retrostride worker`` processes run jobs)."""
+    job_memory_mb: int = 1024
+    """Memory one job's child process may map beyond its interpreter [MB] (RLIMIT_AS)."""
+    job_cpu_s: int = 600
+    """CPU time of one job's child process [s] (RLIMIT_CPU)."""
     login_max_failures: int = 5
     """Failed logins for one address from one client address within ``login_window_s`` before
     that pair is locked (other clients can still log in to the account)."""
@@ -80,6 +87,8 @@ class Settings:
 
     def check(self) -> None:
         """Refuse settings that make no sense, naming the setting."""
+        if self.job_workers < 0:
+            raise InputError("job_workers", self.job_workers, "0 or more")
         if self.registration not in ("open", "invite"):
             raise InputError("registration", self.registration, "'open' or 'invite'")
         if self.smtp_tls not in ("starttls", "ssl", "none"):
@@ -88,7 +97,7 @@ class Settings:
             raise InputError("smtp_from", self.smtp_from, "a sender address with smtp_host")
         for name in ("max_upload_bytes", "max_upload_files", "login_max_failures",
                      "session_ttl_s", "login_rate_per_minute", "register_rate_per_hour",
-                     "reset_rate_per_hour"):
+                     "reset_rate_per_hour", "job_memory_mb", "job_cpu_s"):
             if int(getattr(self, name)) <= 0:
                 raise InputError(name, getattr(self, name), "a positive integer")
 

@@ -25,6 +25,7 @@ COMMAND_MODULES: Final[tuple[str, ...]] = (
     "retrostride.cli.gait_batch",  # after gait: it extends the gait sub-app
     "retrostride.cli.admin",
     "retrostride.cli.serve",
+    "retrostride.cli.worker",
     "retrostride.cli.demo",
     "retrostride.cli.validate",
 )
@@ -75,6 +76,11 @@ COMMANDS: Final[dict[str, tuple[tuple[str, ...], str]]] = {
         ("retrostride.cli.serve",),
         "Serve the web API: accounts, sharing, sessions, uploads, programs, assessments, gait"
         " analyses and the energy calculator.",
+    ),
+    "worker": (
+        ("retrostride.cli.worker",),
+        "Work the job queue (imports, gait analyses) in child processes with memory and CPU"
+        " limits; on PostgreSQL, from any machine.",
     ),
     "demo": (
         ("retrostride.cli.demo",),

@@ -11,17 +11,19 @@ from retrostride.store.db import Base, UTCDateTime
 
 
 class UploadJobRow(Base):
-    """One upload of one or many files into a person's log, imported file by file.
+    """One job of the queue (``services.jobs``): an upload of files into a person's log
+    (``kind`` ``import``, imported file by file) or a gait analysis (``gait``).
 
-    ``status``: ``receiving`` -> ``importing`` -> ``done`` (or ``failed`` when the server
-    stopped it). ``results_json`` lists each file's outcome as the log's import reports it.
+    ``status``: ``queued`` -> ``importing`` (claimed by a worker) -> ``done`` (or ``failed``).
+    ``results_json`` lists each file's outcome; ``payload_json`` is what the worker needs;
+    ``heartbeat_at`` is renewed while a worker runs the job (stale: the worker died).
     """
 
     __tablename__ = "upload_job"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
-    status: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), index=True)
     files_total: Mapped[int] = mapped_column(Integer, default=0)
     files_done: Mapped[int] = mapped_column(Integer, default=0)
     bytes_received: Mapped[int] = mapped_column(BigInteger, default=0)
@@ -29,3 +31,8 @@ class UploadJobRow(Base):
     results_json: Mapped[str] = mapped_column(Text, default="[]")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    kind: Mapped[str] = mapped_column(String(16), default="import", server_default="import")
+    payload_json: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    worker: Mapped[str | None] = mapped_column(String(64))

@@ -2,8 +2,9 @@
 
 ``POST`` streams one or many files (multipart field ``files``; FIT, GPX, TCX, CSV or zip,
 recognised by content) to disk, then imports them as a job: by default it answers ``202`` at
-once with the job, whose progress ``GET .../uploads/{job_id}`` reports file by file; with
-``wait=true`` it answers when the import is done. The log's rules apply: a damaged file is
+once with the job (queued on ``services.jobs``, run in a child process with memory and CPU
+limits), whose progress ``GET .../uploads/{job_id}`` reports file by file; with ``wait=true`` it
+answers when the import is done. The log's rules apply: a damaged file is
 refused unless ``salvage=true``; a probable duplicate is skipped unless ``allow_duplicate=true``;
 device quirks are imported with warnings; one bad file does not stop the others.
 """
@@ -12,23 +13,22 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, status
-from sqlalchemy.orm import Session as OrmSession
-from sqlalchemy.orm import sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from retrostride.api.accounts.dependencies import AppSettings
-from retrostride.api.database import AppDatabase, ReadDb
+from retrostride.api.database import AppDatabase
 from retrostride.api.errors import NotFound
 from retrostride.api.params import ObjectId
 from retrostride.api.policy import ReadSubject, WriteSubject
 from retrostride.api.responses import JsonResponse
-from retrostride.api.uploads import jobs
 from retrostride.api.uploads.receive import receive_files
 from retrostride.api.uploads.schemas import UploadJob
+from retrostride.services import jobs
 
 router = APIRouter(prefix="/api/athletes/{athlete_id}/uploads", tags=["uploads"])
 
@@ -78,56 +78,65 @@ async def upload(
     """Upload one or many activity files into the athlete's log."""
     folder = Path(tempfile.mkdtemp(prefix="retrostride-upload-", dir=settings.upload_dir))
     try:
-        files = await receive_files(
+        received = await receive_files(
             request,
             folder,
             max_file_bytes=settings.max_upload_bytes,
             max_files=settings.max_upload_files,
         )
-        options = jobs.UploadOptions(salvage, allow_duplicate, direction)
+        files = [jobs.JobFile(f.label, str(f.path), f.size_bytes, f.refused) for f in received]
+        options = {"salvage": salvage, "allow_duplicate": allow_duplicate, "direction": direction}
+        extra = {"person_name": subject.person_name, "max_file_bytes": settings.max_upload_bytes}
         job_id = await run_in_threadpool(
-            jobs.create_job, database, subject.person_id, files, options
+            partial(jobs.submit, files=files, folder=folder, options=options, extra=extra),
+            database,
+            subject.person_id,
+            "import",
         )
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    args = (
-        database, job_id, subject.person_name, files, options, settings.max_upload_bytes, folder
-    )
+    workers: jobs.Workers = request.app.state.job_workers
     if wait:
-        await run_in_threadpool(jobs.run_job, *args)
+        job = await run_in_threadpool(jobs.run_now, database, job_id, workers.limits)
     else:
-        request.app.state.import_executor.submit(jobs.run_job, *args)
-    readers = request.app.state.read_sessions
-    job = await run_in_threadpool(_load_job, readers, subject.person_id, job_id)
+        workers.wake()
+        job = await run_in_threadpool(jobs.state, database, job_id)
+    assert job is not None
     return JsonResponse(
-        job,
+        job_out(job),
         status_code=status.HTTP_200_OK if wait else status.HTTP_202_ACCEPTED,
         headers={"Location": f"{request.url.path}/{job_id}"},
     )
 
 
-def _load_job(
-    readers: sessionmaker[OrmSession], person_id: int, job_id: int
-) -> dict[str, object]:
-    with readers() as db:
-        row = jobs.get_job(db, person_id, job_id)
-        assert row is not None
-        return jobs.job_out(row)
+def job_out(job: jobs.JobState) -> dict[str, object]:
+    return {
+        "id": job.id,
+        "status": job.status,
+        "files_total": job.files_total,
+        "files_done": job.files_done,
+        "bytes_received": job.bytes_received,
+        "options": job.options,
+        "results": job.results,
+        "failed": job.failed,
+        "created_at": job.created_at,
+        "finished_at": job.finished_at,
+    }
 
 
 @router.get("/{job_id}", response_model=UploadJob)
-def get_upload(job_id: ObjectId, subject: ReadSubject, db: ReadDb) -> JsonResponse:
+def get_upload(job_id: ObjectId, subject: ReadSubject, database: AppDatabase) -> JsonResponse:
     """An upload job's progress (``files_done`` of ``files_total``) and each file's outcome."""
-    row = jobs.get_job(db, subject.person_id, job_id)
-    if row is None:
+    job = jobs.state(database, job_id, subject.person_id)
+    if job is None or job.kind != "import":
         raise NotFound(f"no upload {job_id}")
-    return JsonResponse(jobs.job_out(row))
+    return JsonResponse(job_out(job))
 
 
 @router.get("", response_model=list[UploadJob])
 def list_uploads(
-    subject: ReadSubject, db: ReadDb, limit: Annotated[int, Query(ge=1, le=100)] = 20
+    subject: ReadSubject, database: AppDatabase, limit: Annotated[int, Query(ge=1, le=100)] = 20
 ) -> JsonResponse:
     """The athlete's latest upload jobs, newest first."""
-    return JsonResponse([jobs.job_out(r) for r in jobs.list_jobs(db, subject.person_id, limit)])
+    return JsonResponse([job_out(j) for j in jobs.list_states(database, subject.person_id, limit)])

@@ -29,7 +29,7 @@ class UploadJob(BaseModel):
     """An upload's import: ``files_done`` of ``files_total`` so far, each file's outcome."""
 
     id: int
-    status: Literal["receiving", "importing", "done", "failed"]
+    status: Literal["queued", "importing", "done", "failed"]
     files_total: int
     files_done: int
     bytes_received: int
