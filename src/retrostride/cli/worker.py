@@ -35,7 +35,8 @@ def register(app: typer.Typer) -> None:
             bool, typer.Option("--once", help="Run the queued jobs, then stop (no waiting).")
         ] = False,
     ) -> None:
-        """Run queued jobs (imports, gait analyses) in child processes with limits."""
+        """Work the job queue (imports, gait analyses) in child processes with memory and CPU
+        limits; on PostgreSQL, from any machine."""
         from retrostride.services.jobs import JobLimits, Workers, recover
 
         with opened(database) as db:
