@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from retrostride.cli import fields
 from retrostride.errors import InputError, RetrostrideError
 from retrostride.log.direction import session_direction
 from retrostride.log.listing import SessionSummary
@@ -64,7 +65,7 @@ def opened(url: str | None) -> Iterator[Database]:
     try:
         yield database
     except InputError as exc:
-        fail(str(exc), 2)
+        fail(fields.message(exc), 2)
     except RetrostrideError as exc:
         fail(str(exc))
     except OSError as exc:  # a file or folder named on the command line

@@ -68,14 +68,16 @@ def update_profile(
             ZoneInfo(changes.home_time_zone)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise InputError(
-                "--time-zone", changes.home_time_zone, "an IANA zone such as Europe/Berlin"
+                "home_time_zone", changes.home_time_zone, "an IANA zone such as Europe/Berlin"
             ) from exc
     if changes.height_m is not None and not 0.5 <= changes.height_m <= 2.6:
-        raise InputError("--height", changes.height_m, "a height between 0.5 and 2.6 m")
+        raise InputError("height_m", changes.height_m, "a height between 0.5 and 2.6 m")
     if changes.birth_year is not None and not 1900 <= changes.birth_year <= date.today().year:
-        raise InputError("--birth-year", changes.birth_year, "a year from 1900 to this year")
+        raise InputError("birth_year", changes.birth_year, "a year from 1900 to this year")
     if changes.add_mass is not None and not 20.0 <= changes.add_mass.mass_kg <= 400.0:
-        raise InputError("--mass", changes.add_mass.mass_kg, "a body mass between 20 and 400 kg")
+        raise InputError(
+            "body_mass_kg", changes.add_mass.mass_kg, "a body mass between 20 and 400 kg"
+        )
     with database.transaction() as db:
         row = repo.get_or_create_person(db, name)
         person = repo.person_to_domain(row)
@@ -194,7 +196,7 @@ def edit_session(
         if changes.segment is not None:
             if not 0 <= changes.segment < len(segments):
                 raise InputError(
-                    "--segment",
+                    "segment",
                     changes.segment,
                     f"a segment number from 0 to {len(segments) - 1} (session {session_id})",
                 )

@@ -156,8 +156,8 @@ async def profile_save(
             await run_in_threadpool(log_service.update_profile, database, changes,
                                     principal.person_name)
         except InputError as exc:
-            field = {"--mass": "mass", "--height": "height_cm", "--birth-year": "birth_year"}.get(
-                exc.field, "mass")
+            field = {"body_mass_kg": "mass", "height_m": "height_cm",
+                     "birth_year": "birth_year"}.get(exc.field, "mass")
             errors[field] = f"{exc.value} is not accepted: expected {exc.expected}."
     if errors:
         return _settings_page(request, principal, account, errors=errors, values=values,

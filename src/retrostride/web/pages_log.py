@@ -16,6 +16,7 @@ from retrostride.science.locomotion import Direction
 from retrostride.services import log as log_service
 from retrostride.services import sessions as sessions_service
 from retrostride.services import stats
+from retrostride.web import fields as web_fields
 from retrostride.web.auth import (
     PageError,
     PagePrincipal,
@@ -214,7 +215,7 @@ async def session_edit(
     except log_service.SessionNotFound:
         raise PageError(404, f"There is no session {session_id} here.") from None
     except InputError as exc:
-        raise PageError(422, str(exc)) from None
+        raise PageError(422, web_fields.message(exc)) from None
     return redirect(f"{request.url.path}?saved=1")
 
 

@@ -1,0 +1,46 @@
+"""The command line's words for the domain's fields: ``body_mass_kg`` is ``--mass`` here.
+
+Services raise :class:`~retrostride.errors.InputError` naming the domain field; the CLI says
+the option a person typed. A field without an option here is shown as it is.
+"""
+
+from __future__ import annotations
+
+from retrostride.errors import InputError
+
+FLAG_OF_FIELD: dict[str, str] = {
+    "body_mass_kg": "--mass",
+    "mass_kg": "--mass",
+    "height_m": "--height",
+    "birth_year": "--birth-year",
+    "home_time_zone": "--time-zone",
+    "age_years": "--age",
+    "sex": "--sex",
+    "speed_m_s": "--speed",
+    "grade_percent": "--grade",
+    "load_kg": "--load",
+    "sled_kg": "--sled",
+    "duration_s": "--duration",
+    "direction": "--direction",
+    "setting": "--setting",
+    "surface": "--surface",
+    "gait": "--gait",
+    "segment": "--segment",
+    "rpe": "--rpe",
+    "pain_before": "--pain-before",
+    "pain_after": "--pain-after",
+    "start_utc": "--start",
+    "workers": "--workers",
+    "scheduler": "--scheduler",
+    "placement": "--placement",
+}
+
+
+def flag(field: str) -> str:
+    """The option that sets ``field`` (a field already named as an option stays as it is)."""
+    return FLAG_OF_FIELD.get(field, field)
+
+
+def message(exc: InputError) -> str:
+    """The error in the CLI's words: ``--mass: 0 is not valid; expected ...``."""
+    return f"{flag(exc.field)}: {exc.value!r} is not valid; expected {exc.expected}"

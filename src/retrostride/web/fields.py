@@ -1,0 +1,43 @@
+"""The pages' words for the domain's fields: ``body_mass_kg`` is "Body mass" on a form.
+
+Services raise :class:`~retrostride.errors.InputError` naming the domain field; a page shows
+the label of the form field beside which the message belongs.
+"""
+
+from __future__ import annotations
+
+from retrostride.errors import InputError
+
+LABEL_OF_FIELD: dict[str, str] = {
+    "body_mass_kg": "Body mass",
+    "mass_kg": "Body mass",
+    "height_m": "Height",
+    "birth_year": "Year of birth",
+    "home_time_zone": "Time zone",
+    "age_years": "Age",
+    "sex": "Sex",
+    "speed_m_s": "Speed",
+    "grade_percent": "Grade",
+    "load_kg": "Load carried",
+    "sled_kg": "Sled mass",
+    "duration_s": "Duration",
+    "direction": "Direction",
+    "setting": "Setting",
+    "surface": "Surface",
+    "gait": "Gait",
+    "segment": "Segment",
+    "rpe": "Effort (RPE)",
+    "pain_before": "Pain before",
+    "pain_after": "Pain after",
+    "start_utc": "Start",
+}
+
+
+def label(field: str) -> str:
+    """The form label of ``field`` (its own name, made readable, when it has none here)."""
+    return LABEL_OF_FIELD.get(field, field.replace("_", " ").capitalize())
+
+
+def message(exc: InputError) -> str:
+    """The error in a form's words: ``Body mass: 0 is not accepted; expected ...``."""
+    return f"{label(exc.field)}: {exc.value} is not accepted; expected {exc.expected}."

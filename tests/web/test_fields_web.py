@@ -1,0 +1,15 @@
+"""web.fields: the pages word a domain field as its form label."""
+
+from __future__ import annotations
+
+from retrostride.errors import InputError
+from retrostride.web import fields
+
+
+def test_domain_fields_become_labels() -> None:
+    exc = InputError("body_mass_kg", 0, "a body mass between 20 and 400 kg")
+    assert fields.message(exc) == (
+        "Body mass: 0 is not accepted; expected a body mass between 20 and 400 kg."
+    )
+    assert fields.label("speed_m_s") == "Speed"
+    assert fields.label("some_field") == "Some field"
