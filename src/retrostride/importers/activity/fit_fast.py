@@ -18,6 +18,7 @@ salvage rules.
 
 from __future__ import annotations
 
+from array import array
 from typing import Any
 
 import fitdecode.profile as profile
@@ -27,6 +28,8 @@ from retrostride.importers.activity.fit import (
     _DEV_CHANNEL,
     _FIELD_CHANNEL,
     CHANNELS,
+    MAX_RECORD_GAP_S,
+    RELATIVE_TIME_LIMIT,
     FitData,
     _add_row,
 )
@@ -95,8 +98,16 @@ class _Unusual(Exception):
 
 
 # (global number, big endian, total size, fields [(num, offset, size, base)],
-#  developer fields [(offset, size, base, name)], layout id)
-_Def = tuple[int, bool, int, list[tuple[int, int, int, int]], list[tuple[int, int, int, Any]], int]
+#  developer fields [(offset, size, base, name)], layout id, timestamp (offset, size, base))
+_Def = tuple[
+    int,
+    bool,
+    int,
+    list[tuple[int, int, int, int]],
+    list[tuple[int, int, int, Any]],
+    int,
+    tuple[int, int, int] | None,
+]
 MESG_FIELD_DESCRIPTION = 206
 
 
@@ -112,10 +123,11 @@ def _decode(payload: bytes) -> FitData:
     data = FitData()
     n = len(payload)
     # Per record layout: [(message index in file order, body offset)]; then timestamps per record.
-    layouts: dict[int, tuple[_Def, list[int]]] = {}
-    order_layout: list[int] = []
-    order_index: list[int] = []
-    stamps: list[int | None] = []
+    layouts: dict[int, tuple[_Def, array[int]]] = {}
+    order_layout: array[int] = array("q")
+    stamps: array[int] = array("q")
+    """Per record in file order: its layout, its raw FIT time (-1: none)."""
+    seen_ids: list[int] = []
     descriptions: dict[tuple[Any, Any], tuple[Any, int]] = {}
     pos = 0
     while pos < n:
@@ -141,12 +153,12 @@ def _decode(payload: bytes) -> FitData:
                 layouts,
                 descriptions,
                 order_layout,
-                order_index,
                 stamps,
+                seen_ids,
             )
             + 2
         )
-    _records(payload, data, layouts, order_layout, order_index, stamps)
+    _records(payload, data, layouts, order_layout, stamps)
     return data
 
 
@@ -155,13 +167,14 @@ def _walk_part(
     pos: int,
     end: int,
     data: FitData,
-    layouts: dict[int, tuple[_Def, list[int]]],
+    layouts: dict[int, tuple[_Def, array[int]]],
     descriptions: dict[tuple[Any, Any], tuple[Any, int]],
-    order_layout: list[int],
-    order_index: list[int],
-    stamps: list[int | None],
+    order_layout: array[int],
+    stamps: array[int],
+    seen_ids: list[int],
 ) -> int:
     definitions: dict[int, _Def] = {}
+    definitions_seen = seen_ids
     last_ts = 0
     while pos < end:
         head = payload[pos]
@@ -201,35 +214,44 @@ def _walk_part(
                         devs.append((size, fsize, base, name))
                         size += fsize
                         pos += 3
-                definitions[local] = (mesg, big, size, fields, devs, _next_id(layouts))
+                stamp = next(
+                    ((o, fs, b) for num, o, fs, b in fields if num == FIELD_TIMESTAMP), None
+                )
+                lid = len(definitions_seen)
+                definitions_seen.append(lid)
+                definitions[local] = (mesg, big, size, fields, devs, lid, stamp)
                 continue
         definition = definitions.get(local)
         if definition is None:
             raise _Unusual("undefined local message")
-        mesg, big, size, fields, _, lid = definition
+        mesg, big, size, fields, _, lid, stamp = definition
         body = pos
         pos += size
         if pos > end:
             raise _Unusual("message past the end")
         data.n_data_messages += 1
-        ts_field: int | None = None
-        for num, off, fsize, base in fields:
-            if num == FIELD_TIMESTAMP:
-                if compressed is not None:
-                    raise _Unusual("timestamp field in a compressed-header message")
+        ts_field = -1
+        if stamp is not None:
+            if compressed is not None:
+                raise _Unusual("timestamp field in a compressed-header message")
+            off, fsize, base = stamp
+            if fsize == 4 and base == 0x86:
+                raw = int.from_bytes(
+                    payload[body + off : body + off + 4], "big" if big else "little"
+                )
+                value: Any = None if raw == 0xFFFFFFFF else raw
+            else:
                 value = _scalar(payload, body + off, fsize, base, big)
-                if isinstance(value, int):
-                    last_ts = value
-                    ts_field = value
-                break
+            if isinstance(value, int):
+                last_ts = ts_field = value
         if mesg == MESG_RECORD:
-            if lid not in layouts:
+            entry = layouts.get(lid)
+            if entry is None:
                 if any(num in _ACCUMULATED for num, *_ in fields):
                     raise _Unusual("accumulated record fields")
-                layouts[lid] = (definition, [])
-            layouts[lid][1].append(body)
+                entry = layouts[lid] = (definition, array("q"))
+            entry[1].append(body)
             order_layout.append(lid)
-            order_index.append(len(layouts[lid][1]) - 1)
             stamps.append(compressed if compressed is not None else ts_field)
         elif mesg in _SUMMARY:
             msg = _message(payload, body, definition)
@@ -262,15 +284,6 @@ def _walk_part(
     return pos
 
 
-_LAYOUT_COUNTER = [0]
-
-
-def _next_id(layouts: dict[int, Any]) -> int:
-    """A fresh layout id (each definition message starts a layout of its own)."""
-    _LAYOUT_COUNTER[0] += 1
-    return _LAYOUT_COUNTER[0]
-
-
 def _scalar(payload: bytes, start: int, size: int, base: int, big: bool) -> Any:
     """One field's raw value as fitdecode reads it: None when invalid, a tuple for arrays."""
     spec = _BASE.get(base)
@@ -294,7 +307,7 @@ def _scalar(payload: bytes, start: int, size: int, base: int, big: bool) -> Any:
 
 
 def _message(payload: bytes, body: int, definition: _Def) -> dict[str, Any]:
-    mesg, big, _, fields, devs, _ = definition
+    mesg, big, _, fields, devs, _, _ = definition
     mtype = profile.MESSAGE_TYPES.get(mesg)
     raws = {num: _scalar(payload, body + off, fsize, base, big) for num, off, fsize, base in fields}
     out: dict[str, Any] = {}
@@ -376,56 +389,117 @@ def _column(
 ) -> tuple[np.ndarray[Any, np.dtype[np.float64]], np.ndarray[Any, np.dtype[np.bool_]]]:
     """One scalar field of many messages: its values as floats, and where they are valid."""
     spec = _BASE[base]
-    raw_bytes = buf[starts[:, None] + np.arange(size)]
-    raw = raw_bytes.view(np.dtype((">" if big else "<") + spec[0])).reshape(-1)
-    if base in _Z_TYPES:
-        valid = raw != 0
-    elif spec[2] is not None:
-        valid = raw != spec[2]
-    else:
-        valid = np.isfinite(raw)
-    return raw.astype(np.float64), valid
+    dtype = np.dtype((">" if big else "<") + spec[0])
+    values = np.empty(starts.size, dtype=np.float64)
+    valid = np.empty(starts.size, dtype=bool)
+    span = np.arange(size)
+    for a in range(0, starts.size, _CHUNK):  # bounded temporaries, whatever the file's size
+        raw = buf[starts[a : a + _CHUNK, None] + span].view(dtype).reshape(-1)
+        if base in _Z_TYPES:
+            valid[a : a + _CHUNK] = raw != 0
+        elif spec[2] is not None:
+            valid[a : a + _CHUNK] = raw != spec[2]
+        else:
+            valid[a : a + _CHUNK] = np.isfinite(raw)
+        values[a : a + _CHUNK] = raw
+    return values, valid
+
+
+_CHUNK = 32_768
+"""Records gathered at a time (index temporaries of a few MB)."""
 
 
 def _records(
     payload: bytes,
     data: FitData,
-    layouts: dict[int, tuple[_Def, list[int]]],
-    order_layout: list[int],
-    order_index: list[int],
-    stamps: list[int | None],
+    layouts: dict[int, tuple[_Def, array[int]]],
+    order_layout: array[int],
+    stamps: array[int],
 ) -> None:
-    """Decode each layout's channels at once, then add the rows in file order."""
+    """Decode each channel for all records of a layout at once, then merge rows as
+    :func:`retrostride.importers.activity.fit._add_row` does, vectorised where the times allow."""
+    n = len(order_layout)
+    if n == 0:
+        return
     buf = np.frombuffer(payload, dtype=np.uint8)
-    per_layout: dict[int, np.ndarray[Any, np.dtype[np.float64]]] = {}
+    lay = np.frombuffer(order_layout, dtype=np.int64)
+    cols: list[np.ndarray[Any, np.dtype[np.float64]] | None] = [None] * len(CHANNELS)
+
+    def column(channel: int) -> np.ndarray[Any, np.dtype[np.float64]]:
+        col = cols[channel]
+        if col is None:
+            col = cols[channel] = np.full(n, np.nan)
+        return col
+
     for lid, (definition, bodies) in layouts.items():
-        _, big, _, fields, devs, _ = definition
-        starts = np.asarray(bodies, dtype=np.int64)
-        matrix = np.full((starts.size, len(CHANNELS)), np.nan)
+        _, big, _, fields, devs, _, _ = definition
+        starts = np.frombuffer(bodies, dtype=np.int64)
+        where = np.flatnonzero(lay == lid) if len(layouts) > 1 else None
         for num, off, fsize, base in fields:
-            channel = (
-                _FIELD_CHANNEL.get(_RECORD_FIELDS[num].name) if num in _RECORD_FIELDS else None
-            )
+            fld = _RECORD_FIELDS.get(num)
+            channel = _FIELD_CHANNEL.get(fld.name) if fld is not None else None
             spec = _BASE.get(base)
             if channel is None or spec is None or fsize != spec[1]:
                 continue  # not kept, or an array (fitdecode gives a tuple: not kept either)
             values, valid = _column(buf, starts + off, fsize, base, big)
-            fld = _RECORD_FIELDS[num]
             if fld.scale:
-                values = values / float(fld.scale)
+                values /= float(fld.scale)
             if fld.offset:
-                values = values - fld.offset
-            column = matrix[:, channel]
-            column[valid] = values[valid]
+                values -= fld.offset
+            target = np.flatnonzero(valid) if where is None else where[valid]
+            column(channel)[target] = values[valid]
         for off, fsize, base, name in devs:
             channel = _DEV_CHANNEL.get(name.lower()) if isinstance(name, str) else None
             spec = _BASE.get(base)
             if channel is None or spec is None or fsize != spec[1]:
                 continue
             values, valid = _column(buf, starts + off, fsize, base, big)
-            column = matrix[:, channel]
-            fill = valid & np.isnan(column)
-            column[fill] = values[fill]
-        per_layout[lid] = matrix
-    for lid, idx, ts in zip(order_layout, order_index, stamps, strict=True):
-        _add_row(data, ts, per_layout[lid][idx])
+            positions = np.flatnonzero(valid) if where is None else where[valid]
+            col = column(channel)
+            fill = np.isnan(col[positions])
+            col[positions[fill]] = values[valid][fill]
+    ts = np.frombuffer(stamps, dtype=np.int64)
+    if not _assemble(data, ts, cols):
+        empty = np.full(len(CHANNELS), np.nan)
+        for i in range(n):
+            row = [c[i] if c is not None else empty[k] for k, c in enumerate(cols)]
+            _add_row(data, None if ts[i] < 0 else int(ts[i]), row)
+
+
+def _assemble(
+    data: FitData,
+    ts: np.ndarray[Any, np.dtype[np.int64]],
+    cols: list[np.ndarray[Any, np.dtype[np.float64]] | None],
+) -> bool:
+    """The rows at once when the times hold no junk; False to go record by record."""
+    present = ts >= 0
+    if not present[0]:
+        return False
+    stamped = ts[present]
+    steps = np.diff(stamped)
+    absolute = stamped >= RELATIVE_TIME_LIMIT
+    if steps.size and (steps.min() < 0 or steps.max() > MAX_RECORD_GAP_S):
+        return False
+    if absolute.any() and not absolute.all():
+        return False
+    new_row = present.copy()
+    new_row[1:] &= ts[1:] != np.maximum.accumulate(np.where(present, ts, -1))[:-1]
+    group = np.cumsum(new_row) - 1
+    merges = ~new_row
+    n_rows = int(group[-1]) + 1
+    data.times = stamped[np.r_[True, steps != 0]].astype(np.float64)  # type: ignore[assignment]
+    out: list[Any] = []
+    for col in cols:
+        if col is None:
+            out.append(np.broadcast_to(np.nan, (n_rows,)))
+            continue
+        base = col if not merges.any() else col[new_row]
+        if merges.any():
+            late = np.flatnonzero(merges & np.isfinite(col))
+            if late.size:
+                groups, first = np.unique(group[late], return_index=True)
+                empty = np.isnan(base[groups])
+                base[groups[empty]] = col[late[first[empty]]]
+        out.append(base)
+    data.columns = out
+    return True

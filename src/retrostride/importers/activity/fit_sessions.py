@@ -92,6 +92,13 @@ def _session_messages(data: FitData) -> list[dict[str, Any]]:
     ]
 
 
+def _as_array(values: Any) -> np.ndarray[Any, np.dtype[np.float64]]:
+    """A column as numpy without a copy (fitdecode's path collects array('d'))."""
+    if isinstance(values, np.ndarray):
+        return values
+    return np.frombuffer(values, dtype=np.float64)
+
+
 def build_sessions(
     path: Path, data: FitData, source: SourceFile, *, salvaged: bool, home_time_zone: str
 ) -> tuple[list[Session], list[str]]:
@@ -102,13 +109,13 @@ def build_sessions(
         raise FileRefused(
             path, f"a FIT {_name(file_type)} file, not an activity: no activity in it"
         )
-    if not data.times and not data.sessions:
+    if len(data.times) == 0 and not data.sessions:
         raise FileRefused(path, "FIT file holds no activity (no records and no session)")
-    messages = _session_messages(data) if data.times or data.sessions else []
+    messages = _session_messages(data) if len(data.times) or data.sessions else []
     if any(m.get("_from_records") for m in messages) and not salvaged:
         warns.append("the file has no session summary; start, time and distance come from records")
-    times = np.frombuffer(data.times, dtype=np.float64)
-    cols = [np.frombuffer(c, dtype=np.float64) for c in data.columns]
+    times = _as_array(data.times)
+    cols = [_as_array(c) for c in data.columns]
     if messages and times.size:
         early = int((times < float(messages[0]["start_time_raw"]) - 1.0).sum())
         if early:
