@@ -3,7 +3,8 @@
 1. ``retrostride import`` of one real FIT file (``jk-garmin-stamina.fit``, 387 KB) as a fresh
    process into a fresh SQLite log, against a fresh process that only decodes the same file with
    fitdecode (``for frame in FitReader(path)``), interleaved in the same run; median wall time
-   and the children's CPU time (the log is created first, untimed). Target: the CLI within 1.5x of the decode-only script.
+   and the children's CPU time (the log is created first, untimed). Target: the CLI within
+   1.5x of the decode-only script.
 2. Peak memory of the FIT parse (``parse_activity_file``) per MB of file, on a synthetic walk of
    ``--mb`` MB (records of ``activity-small-fenix2-run.fit`` repeated at 1 Hz): the rise of the
    process's ``VmHWM`` over its value after the imports, the file's own bytes included.
