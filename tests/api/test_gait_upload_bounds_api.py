@@ -100,6 +100,8 @@ def test_a_recording_with_a_long_gap_is_analysed_per_segment(client: TestClient)
     r = ada.post(URL, files=[("file", ("gap.csv", _csv({}, t), "text/csv"))])
     assert r.status_code == 200, r.text
     assert len(r.json()["results"]) == 2
+    # the analysis ran as a job of the queue (a child process with limits), not as an upload
+    assert ada.get("/api/athletes/me/uploads").json() == []
 
 
 @pytest.mark.parametrize(("label", "content", "field"), HOSTILE[:10])

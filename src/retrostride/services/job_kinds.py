@@ -76,8 +76,57 @@ def run_import(database: Database, job: JobState) -> None:
 
 
 def run_gait(database: Database, job: JobState) -> None:
-    """Analyse the job's one recording (and attach it to a session when asked)."""
-    finish(database, job.id, FAILED, message="gait jobs are not available yet")
+    """Analyse the job's one recording (and attach it to a session when asked); the answer (or
+    the refusal, as :func:`error_of` data) is the job's one result."""
+    import dataclasses
+    import json
+
+    from retrostride.services.gait_analysis import analyse_file, attach_analysis
+    from retrostride.services.log import SessionNotFound
+
+    o = job.options
+    item = job.files[0]
+    try:
+        analysis = analyse_file(
+            Path(item.path),
+            placement=o.get("placement"),
+            mounting=o.get("mounting"),
+            trial=o.get("trial"),
+        )
+        attached = None
+        if o.get("session_id") is not None:
+            start = o.get("recording_start_utc")
+            outcome = attach_analysis(
+                database,
+                int(o["session_id"]),
+                analysis,
+                trial=o.get("trial"),
+                offset_s=o.get("offset_s"),
+                recording_start_utc=None if start is None else datetime.fromisoformat(start),
+                person_name=str(job.payload["person_name"]),
+            )
+            attached = {
+                "session_id": o["session_id"],
+                "offset_s": outcome.offset_s,
+                "offset_assumed": outcome.offset_assumed,
+                "segments": json.loads(
+                    json.dumps([dataclasses.asdict(x) for x in outcome.segments], default=str)
+                ),
+            }
+        answer: dict[str, Any] = {
+            "results": [r.to_dict(strides=bool(o.get("strides"))) for r in analysis.results],
+            "trials": analysis.numbers,
+            "attached": attached,
+        }
+        finish(database, job.id, DONE, results=[{"outcome": "analysed", "answer": answer}])
+    except SessionNotFound as exc:
+        error = {"kind": "session_not_found", "session_id": exc.session_id}
+        finish(database, job.id, FAILED, results=[{"outcome": "refused", "error": error}])
+    except (InputError, FileRefused) as exc:
+        finish(database, job.id, FAILED, results=[{"outcome": "refused", "error": error_of(exc)}])
+    finally:
+        if job.folder is not None:
+            shutil.rmtree(job.folder, ignore_errors=True)
 
 
 def run_probe(database: Database, job: JobState) -> None:

@@ -110,7 +110,7 @@ def export_account(
             {"created_at": j.created_at.isoformat(), "status": j.status, "results": j.results_json}
             for j in db.scalars(
                 select(UploadJobRow)
-                .where(UploadJobRow.person_id == person_id)
+                .where(UploadJobRow.person_id == person_id, UploadJobRow.kind == "import")
                 .order_by(UploadJobRow.id)
             )
         ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -21,13 +22,13 @@ from starlette.concurrency import run_in_threadpool
 from retrostride.api.accounts.dependencies import AppSettings
 from retrostride.api.database import AppDatabase, ReadDb
 from retrostride.api.params import MAX_ID
-from retrostride.api.policy import ReadSubject, Subject, resolve_subject
+from retrostride.api.policy import ReadSubject, resolve_subject
 from retrostride.api.principal import CurrentPrincipal
 from retrostride.api.responses import JsonResponse
-from retrostride.api.serialize import to_jsonable
 from retrostride.api.uploads.receive import receive_files
-from retrostride.services.gait_analysis import analyse_file, attach_analysis
-from retrostride.store.db import Database
+from retrostride.errors import FileRefused, InputError
+from retrostride.services import jobs
+from retrostride.services.log import SessionNotFound
 
 router = APIRouter(tags=["gait"])
 
@@ -45,43 +46,6 @@ _BODY = {
         },
     }
 }
-
-
-def _analyse(
-    database: Database,
-    subject: Subject,
-    path: Path,
-    placement: str | None,
-    mounting: str | None,
-    strides: bool,
-    session_id: int | None,
-    offset_s: float | None,
-    trial: int | None,
-    recording_start_utc: datetime | None,
-) -> dict[str, Any]:
-    analysis = analyse_file(path, placement=placement, mounting=mounting, trial=trial)
-    attached = None
-    if session_id is not None:
-        outcome = attach_analysis(
-            database,
-            session_id,
-            analysis,
-            trial=trial,
-            offset_s=offset_s,
-            recording_start_utc=recording_start_utc,
-            person_name=subject.person_name,
-        )
-        attached = {
-            "session_id": session_id,
-            "offset_s": outcome.offset_s,
-            "offset_assumed": outcome.offset_assumed,
-            "segments": to_jsonable(outcome.segments),
-        }
-    return {
-        "results": [r.to_dict(strides=strides) for r in analysis.results],
-        "trials": analysis.numbers,
-        "attached": attached,
-    }
 
 
 @router.post(
@@ -120,11 +84,51 @@ async def analyse_recording(
         files = await receive_files(
             request, folder, max_file_bytes=settings.max_upload_bytes, max_files=1, sniff=False
         )
-        out = await run_in_threadpool(
-            _analyse, database, subject, files[0].path, placement, mounting, strides,
-            session_id, offset_s, trial, recording_start_utc,
+        options = {
+            "placement": placement,
+            "mounting": mounting,
+            "strides": strides,
+            "session_id": session_id,
+            "offset_s": offset_s,
+            "trial": trial,
+            "recording_start_utc": None
+            if recording_start_utc is None
+            else recording_start_utc.isoformat(),
+        }
+        received = [jobs.JobFile(files[0].label, str(files[0].path), files[0].size_bytes)]
+        job_id = await run_in_threadpool(
+            partial(
+                jobs.submit,
+                files=received,
+                folder=folder,
+                options=options,
+                extra={"person_name": subject.person_name},
+            ),
+            database,
+            subject.person_id,
+            "gait",
         )
-    finally:
+    except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
-    out["file"] = files[0].label
-    return JsonResponse(out)
+        raise
+    workers: jobs.Workers = request.app.state.job_workers
+    job = await run_in_threadpool(jobs.run_now, database, job_id, workers.limits)
+    return JsonResponse(_answer(job, files[0].label))
+
+
+def _answer(job: jobs.JobState | None, label: str) -> dict[str, Any]:
+    """The analysis of a finished gait job, or its refusal raised as the error it was."""
+    first = job.results[0] if job is not None and job.results else {}
+    if job is not None and job.status == jobs.DONE and "answer" in first:
+        return {**first["answer"], "file": label}
+    error = first.get("error") or {}
+    if error.get("kind") == "file":
+        raise FileRefused(label, error["reason"], salvageable=bool(error.get("salvageable")))
+    if error.get("kind") == "input":
+        raise InputError(error["field"], error["value"], error["expected"])
+    if error.get("kind") == "session_not_found":
+        raise SessionNotFound(int(error["session_id"]))
+    message = first.get("message") if job is not None and job.results else None
+    if job is not None and job.results:
+        message = job.results[-1].get("message")
+    raise FileRefused(label, message or "the analysis failed on the server")
