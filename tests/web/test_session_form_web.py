@@ -44,6 +44,9 @@ def test_form_renders_and_works_without_javascript(browser: Any, web_app: Any) -
     saved = post_form(browser, "/athletes/me/sessions/new", {**FORM, "action": "save"},
                       follow_redirects=False)
     assert saved.status_code == 303, saved.text
+    page = text_of(browser.get(saved.headers["location"]).text)
+    assert "Average pace" in page and "min/km" in page
+    assert "Backward / forward 20 min / 10 min" in page
     database = web_app.state.database
     stored = log_service.list_sessions(database, "walker@example.org")[-1]
     assert [s.direction.value for s in stored.segments] == ["backward", "forward"]

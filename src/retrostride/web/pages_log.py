@@ -14,8 +14,8 @@ from retrostride.api.policy import AthleteId
 from retrostride.errors import InputError
 from retrostride.science.locomotion import Direction
 from retrostride.services import log as log_service
+from retrostride.services import session_summary, stats
 from retrostride.services import sessions as sessions_service
-from retrostride.services import stats
 from retrostride.web import fields as web_fields
 from retrostride.web.auth import (
     PageError,
@@ -172,10 +172,15 @@ def session_page(
         raise PageError(404, f"There is no session {session_id} here.") from None
     fmt = Formatter(prefs_of(request))
     directions = {s["direction"] for s in detail["segments"]}
+    try:
+        summary = session_summary.session_summary(
+            request.app.state.database, session_id, subject.person_name)
+    except log_service.SessionNotFound:
+        raise PageError(404, f"There is no session {session_id} here.") from None
     return render(
         request, "session.html", principal, subject=subject,
         title=detail.get("title") or f"Session {session_id}",
-        s=detail, charts=session_charts(detail, fmt), colours=DIRECTION_COLOURS,
+        s=detail, charts=session_charts(detail, fmt), colours=DIRECTION_COLOURS, summary=summary,
         directions=sorted(directions), saved=request.query_params.get("saved") == "1",
         direction_choices=[d.value for d in Direction if d.value != "mixed"],
     )

@@ -97,6 +97,12 @@ class Formatter:
     def mass_value(self, mass_kg: float) -> float:
         return units.mass_in(mass_kg, self.prefs.mass_unit)
 
+    def pace(self, speed_m_s: float | None) -> str:
+        """A speed as pace in min/km or min/mile (the person's distance unit)."""
+        if not self._known(speed_m_s) or not speed_m_s or speed_m_s < 0.05:
+            return "-"
+        return units.format_pace(speed_m_s, self.prefs.distance_unit)
+
     def distance(self, distance_m: float | None) -> str:
         if not self._known(distance_m):
             return "-"
