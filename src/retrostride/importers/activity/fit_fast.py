@@ -158,7 +158,9 @@ def _decode(payload: bytes) -> FitData:
             )
             + 2
         )
-    _records(payload, data, layouts, order_layout, stamps)
+    state = [order_layout, stamps]
+    del order_layout, stamps
+    _records(payload, data, layouts, state)
     return data
 
 
@@ -413,16 +415,16 @@ def _records(
     payload: bytes,
     data: FitData,
     layouts: dict[int, tuple[_Def, array[int]]],
-    order_layout: array[int],
-    stamps: array[int],
+    state: list[array[int]],
 ) -> None:
     """Decode each channel for all records of a layout at once, then merge rows as
     :func:`retrostride.importers.activity.fit._add_row` does, vectorised where the times allow."""
+    order_layout, stamps = state.pop(0), state.pop(0)  # owned here: freed as soon as done
     n = len(order_layout)
     if n == 0:
         return
     buf = np.frombuffer(payload, dtype=np.uint8)
-    lay = np.frombuffer(order_layout, dtype=np.int64)
+    lay: Any = np.frombuffer(order_layout, dtype=np.int64)
     cols: list[np.ndarray[Any, np.dtype[np.float64]] | None] = [None] * len(CHANNELS)
 
     def column(channel: int) -> np.ndarray[Any, np.dtype[np.float64]]:
@@ -458,6 +460,8 @@ def _records(
             col = column(channel)
             fill = np.isnan(col[positions])
             col[positions[fill]] = values[valid][fill]
+    del lay, order_layout
+    layouts.clear()
     ts = np.frombuffer(stamps, dtype=np.int64)
     if not _assemble(data, ts, cols):
         empty = np.full(len(CHANNELS), np.nan)
@@ -482,19 +486,25 @@ def _assemble(
         return False
     if absolute.any() and not absolute.all():
         return False
-    new_row = present.copy()
-    new_row[1:] &= ts[1:] != np.maximum.accumulate(np.where(present, ts, -1))[:-1]
-    group = np.cumsum(new_row) - 1
+    if present.all():
+        new_row = np.r_[True, steps != 0]
+    else:
+        new_row = present.copy()
+        new_row[1:] &= ts[1:] != np.maximum.accumulate(np.where(present, ts, -1))[:-1]
+    del steps, absolute
     merges = ~new_row
-    n_rows = int(group[-1]) + 1
-    data.times = stamped[np.r_[True, steps != 0]].astype(np.float64)  # type: ignore[assignment]
+    any_merge = bool(merges.any())
+    group = np.cumsum(new_row) - 1 if any_merge else None
+    n_rows = int(new_row.sum())
+    data.times = ts[new_row].astype(np.float64)  # type: ignore[assignment]
+    del stamped
     out: list[Any] = []
     for col in cols:
         if col is None:
             out.append(np.broadcast_to(np.nan, (n_rows,)))
             continue
-        base = col if not merges.any() else col[new_row]
-        if merges.any():
+        base = col if not any_merge else col[new_row]
+        if group is not None:
             late = np.flatnonzero(merges & np.isfinite(col))
             if late.size:
                 groups, first = np.unique(group[late], return_index=True)

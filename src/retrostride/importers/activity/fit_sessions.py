@@ -128,7 +128,17 @@ def build_sessions(
         next_raw = float(messages[i + 1]["start_time_raw"]) if i + 1 < len(messages) else None
         out.append(
             _one_session(
-                msg, start_raw, next_raw, times, cols, data, offset, home_time_zone, salvaged, warns
+                msg,
+                start_raw,
+                next_raw,
+                times,
+                cols,
+                data,
+                offset,
+                home_time_zone,
+                salvaged,
+                warns,
+                own=len(messages) == 1,
             )
         )
         out[-1].group = group
@@ -176,6 +186,8 @@ def _one_session(
     home_time_zone: str,
     salvaged: bool,
     warns: list[str],
+    *,
+    own: bool = False,
 ) -> Session:
     sport = _name(msg.get("sport")) or "unknown"
     sub_sport = _name(msg.get("sub_sport"))
@@ -183,7 +195,10 @@ def _one_session(
     elapsed = _float(msg, "total_elapsed_time")
     end_raw = next_raw if next_raw is not None else np.inf
     mask = (times >= start_raw - 1.0) & (times < end_raw)
-    if mask.all():  # one session holds every record: no copies
+    if mask.all() and own:  # the only session holds every record: converted in place
+        times -= start_raw
+        samples = _samples(times, cols, steps, in_place=True)
+    elif mask.all():
         samples = _samples(times - start_raw, cols, steps)
     else:
         samples = _samples(times[mask] - start_raw, [c[mask] for c in cols], steps)
@@ -306,16 +321,31 @@ def _samples(
     time_s: np.ndarray[Any, np.dtype[np.float64]],
     cols: list[np.ndarray[Any, np.dtype[np.float64]]],
     steps: bool,
+    *,
+    in_place: bool = False,
 ) -> Samples:
+    """Samples from the record columns; ``in_place``: the columns are this session's alone
+    and writable, so they are converted where they lie (no second copy of a large file)."""
     lat, lon, alt, dist, hr, cad, frac, speed, power, grade = cols
-    cadence = cad + np.nan_to_num(frac, nan=0.0)
-    if steps:
-        cadence = cadence * 2.0
+    if in_place and all(c.flags.writeable for c in (lat, lon, cad)):
+        lat *= SEMICIRCLE_DEG
+        lon *= SEMICIRCLE_DEG
+        if np.isfinite(frac).any():
+            cad += np.nan_to_num(frac, nan=0.0)
+        cadence = cad
+        if steps:
+            cadence *= 2.0
+    else:
+        cadence = cad + np.nan_to_num(frac, nan=0.0)
+        if steps:
+            cadence = cadence * 2.0
+        lat = lat * SEMICIRCLE_DEG
+        lon = lon * SEMICIRCLE_DEG
     return make_samples(
         np.ascontiguousarray(time_s),
         {
-            "latitude_deg": lat * SEMICIRCLE_DEG,
-            "longitude_deg": lon * SEMICIRCLE_DEG,
+            "latitude_deg": lat,
+            "longitude_deg": lon,
             "altitude_m": alt,
             "distance_m": dist,
             "heart_rate_bpm": hr,
