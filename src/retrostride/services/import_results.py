@@ -40,6 +40,9 @@ class ImportOptions:
     salvage: bool = False
     allow_duplicate: bool = False
     max_bytes: int = DEFAULT_MAX_FILE_BYTES
+    create_person: bool = True
+    """False for an account's uploads: when the person is gone (the account was deleted
+    meanwhile), the file is refused and nothing is written (deletion wins)."""
 
 
 @dataclass(slots=True)

@@ -207,6 +207,9 @@ def _duplicate(display_name: str, known_name: str, when: str) -> FileResult:
     )
 
 
+ACCOUNT_GONE = "the account was deleted meanwhile; nothing was kept"
+
+
 def _store(
     database: Database,
     parsed: ParsedFile,
@@ -215,7 +218,13 @@ def _store(
     display_name: str,
 ) -> FileResult:
     with database.transaction() as db:
-        person_row = repo.get_or_create_person(db, person_name)
+        if options.create_person:
+            person_row = repo.get_or_create_person(db, person_name)
+        else:
+            found = repo.find_person(db, person_name)
+            if found is None:  # deleted meanwhile: never bring the person back
+                return FileResult(display_name, Outcome.REFUSED, ACCOUNT_GONE)
+            person_row = found
         repo.lock_person_log(db, person_row.id)
         known = repo.find_source_by_sha(db, person_row.id, parsed.source.sha256)
         if known is not None:

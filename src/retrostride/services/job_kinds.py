@@ -50,6 +50,7 @@ def run_import(database: Database, job: JobState) -> None:
         salvage=bool(opts.get("salvage")),
         allow_duplicate=bool(opts.get("allow_duplicate")),
         max_bytes=int(job.payload.get("max_file_bytes", importing.ImportOptions().max_bytes)),
+        create_person=False,  # an account's upload: deletion wins
     )
     person_name = str(job.payload["person_name"])
     results: list[dict[str, Any]] = []
