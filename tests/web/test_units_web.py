@@ -37,3 +37,12 @@ def test_dashboard_does_not_ask_for_a_body_mass_already_set(browser: Any) -> Non
     page = text_of(browser.get("/").text)
     assert "without an estimate" in page
     assert "add your body mass" not in page
+
+
+def test_error_pages_keep_the_navigation(browser: Any) -> None:
+    register(browser, "nav@example.org")
+    missing = browser.get("/athletes/me/sessions/999999")
+    assert missing.status_code == 404
+    assert 'aria-label="Main"' in missing.text and "Log out" in missing.text
+    unknown = browser.get("/no/such/page")
+    assert unknown.status_code == 404 and 'href="/athletes/me/sessions"' in unknown.text

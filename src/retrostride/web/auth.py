@@ -201,7 +201,7 @@ def _page_error(request: Request, exc: Exception) -> Response:
     return render(
         request,
         "error.html",
-        None,
+        getattr(request.state, "principal", None),  # the navigation stays when known
         status_code=exc.status_code,
         title="Not available" if exc.status_code == 404 else "Refused",
         message=exc.message,
