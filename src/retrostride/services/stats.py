@@ -28,11 +28,12 @@ from retrostride.store.models import SegmentRow, SessionRow
 class Period(StrEnum):
     WEEK = "week"
     MONTH = "month"
+    YEAR = "year"
 
 
 @dataclass(slots=True)
 class PeriodTotals:
-    """Totals of one ISO week (``2024-W05``) or month (``2024-05``)."""
+    """Totals of one ISO week (``2024-W05``), month (``2024-05``) or year (``2024``)."""
 
     period: str
     first_day: date
@@ -67,6 +68,8 @@ def period_of(day: date, period: Period) -> tuple[str, date]:
     if period is Period.WEEK:
         year, week, weekday = day.isocalendar()
         return f"{year}-W{week:02d}", day - timedelta(days=weekday - 1)
+    if period is Period.YEAR:
+        return f"{day.year}", day.replace(month=1, day=1)
     return f"{day.year}-{day.month:02d}", day.replace(day=1)
 
 

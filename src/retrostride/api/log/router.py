@@ -48,7 +48,7 @@ def patch_profile(body: ProfilePatch, subject: WriteSubject, database: AppDataba
 
 @router.get("/stats")
 def get_stats(
-    subject: ReadSubject, database: AppDatabase, period: Literal["week", "month"] = "week"
+    subject: ReadSubject, database: AppDatabase, period: Literal["week", "month", "year"] = "week"
 ) -> list[PeriodTotalsOut]:
     """Totals per ISO week or month: time, distance, energy, and the share done backward."""
     rows = stats.log_totals(database, stats.Period(period), subject.person_name)
