@@ -174,9 +174,21 @@ def test_sideways_bouts_leave_the_segment_unknown_with_a_note(
         database, Session(sport="walking", start_utc=START, elapsed_s=2 * half, segments=[manual])
     )
     assert stored.id is not None
+    assert stored.energy_kcal is not None  # estimated as backward walking before the attach
     outcome = attach_analysis(database, stored.id, sideways, offset_s=0.0)
     assert outcome.segments[0].direction is Direction.UNKNOWN
     assert "side-stepping" in outcome.segments[0].note
     again = log_service.get_session(database, stored.id)
     assert again.segments[0].direction is Direction.UNKNOWN
     assert "side-stepping" in again.notes
+    # no energy for side-stepping: not estimated as forward walking (what unknown would get)
+    assert again.segments[0].side_stepping_s == pytest.approx(outcome.segments[0].sideways_s)
+    assert again.energy_kcal is None and again.energy_source is None
+    assert sum("side-stepping in segment 1" in w for w in again.warnings) == 1
+    # another edit keeps it so; the direction said by hand replaces the analysis's
+    edited = log_service.edit_session(database, stored.id, log_service.SessionChanges(rpe=3))
+    assert edited.energy_kcal is None
+    by_hand = log_service.set_direction(database, stored.id, Direction.FORWARD)
+    assert by_hand.segments[0].side_stepping_s is None
+    assert by_hand.energy_kcal is not None and by_hand.energy_source == "model"
+    assert not any("side-stepping" in w for w in by_hand.warnings)

@@ -133,6 +133,10 @@ class Segment:
     heart_rate_bpm: float | None = None
     cadence_spm: float | None = None
     device_kcal: float | None = None
+    side_stepping_s: float | None = None
+    """Side-stepping a gait analysis found dominating the segment [s] (its direction is then
+    ``unknown``); None otherwise. The energy engine has no side-stepping model, so a session
+    holding such a segment gets no model energy. Cleared when the direction is set by hand."""
 
 
 @dataclass(slots=True)
@@ -243,4 +247,5 @@ SEGMENT_FIELDS = (
     "heart_rate_bpm",
     "cadence_spm",
     "device_kcal",
+    "side_stepping_s",
 )

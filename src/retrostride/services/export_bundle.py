@@ -88,6 +88,7 @@ class SegmentIn(_Model):
     heart_rate_bpm: HeartRate | None = None
     cadence_spm: Cadence | None = None
     device_kcal: Kcal | None = None
+    side_stepping_s: Duration | None = None
 
 
 class SessionIn(_Model):

@@ -202,7 +202,7 @@ def read_csv_bundle(folder: Path) -> Bundle:
             {f: row[f"source_{f}"] for f in SOURCE_FIELDS} if row["source_sha256"] else None
         )
         session["segments"] = [
-            {f: seg[f] for f in SEGMENT_FIELDS}
+            {f: seg.get(f) for f in SEGMENT_FIELDS}  # a field added since: absent, None
             for seg in sorted(segments.get(sid, []), key=lambda s: s["position"])
         ]
         session["samples"] = (

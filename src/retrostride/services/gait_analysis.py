@@ -18,8 +18,9 @@ For each segment (``start_offset_s`` to ``start_offset_s + elapsed_s``; a segmen
   ``min_confidence``, weighted by overlap time. If one direction holds at least
   ``dominance`` (default 0.8) of that time, the segment gets it; else ``mixed``. A segment with no
   such bout keeps its direction (a direction entered by hand is not replaced by "unknown").
-  ``sideways`` (side-stepping) is a gait result only: a segment it dominates gets ``unknown``
-  and a note (the energy engine has no model of side-stepping).
+  ``sideways`` (side-stepping) is a gait result only: a segment it dominates gets ``unknown``,
+  a note, and its side-stepping time in ``side_stepping_s``, so the session gets no model
+  energy (the energy engine has no model of side-stepping; ``services.session_energy``).
 - **cadence_spm**: the overlap-weighted mean cadence of the overlapping bouts (steps/min).
 
 The session's energy is then re-estimated (through :func:`retrostride.services.log.edit_session`),
@@ -328,6 +329,7 @@ def attach_analysis(
         for seg_row, detail in zip(row.segments, details, strict=True):
             if detail.direction is not None:
                 seg_row.direction = detail.direction.value
+                seg_row.side_stepping_s = detail.sideways_s if detail.note else None
             if detail.cadence_spm is not None:
                 seg_row.cadence_spm = round(detail.cadence_spm, 2)
     updated = edit_session(database, session_id, SessionChanges(), person_name)

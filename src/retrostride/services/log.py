@@ -7,6 +7,7 @@ call these; they return the domain objects of :mod:`retrostride.log.model`.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -204,6 +205,7 @@ def edit_session(
         for seg in segments:
             if changes.direction is not None:
                 seg.direction = changes.direction.value
+                seg.side_stepping_s = None  # the direction said by hand replaces the analysis's
             if changes.grade_percent is not None:
                 seg.grade_percent = changes.grade_percent
             if changes.load_kg is not None:
@@ -243,6 +245,7 @@ def set_direction(
 def _refresh_energy(db: OrmSession, row: SessionRow, person: Person) -> None:
     session = repo.session_to_domain(db, row, with_samples=False)
     fill_energy(session, person)
+    row.warnings_json = json.dumps(list(session.warnings))
     row.energy_kcal = session.energy_kcal
     row.energy_source = session.energy_source
     row.energy_model_version = session.energy_model_version

@@ -13,6 +13,9 @@ engine's ``MODEL_VERSION``.
 
 Direction: ``unknown`` is estimated as forward (what a device records unless told otherwise) and
 ``mixed`` as the mean of forward and backward; ``retrostride edit`` re-estimates after a change.
+Side-stepping (a segment marked ``side_stepping_s`` by a gait analysis) has no row in either
+Compendium (Ainsworth 2011, Herrmann 2024: walking rows are forward or backward) and no model
+here, so a session holding such a segment gets no model energy, with a warning naming it.
 """
 
 from __future__ import annotations
@@ -71,6 +74,9 @@ def _model_kcal(
 def _model_kcal_inner(session: Session, person: Person) -> tuple[float, str] | str | None:
     if session.sport not in (*_GAIT_OF_SPORT, "stairs") or not session.segments:
         return None
+    side_stepping = side_stepping_reason(session)
+    if side_stepping is not None:
+        return side_stepping
     day = session_day(session)
     mass_kg = person.mass_on(day) if day is not None else None
     if mass_kg is None:
@@ -118,6 +124,20 @@ def _model_kcal_inner(session: Session, person: Person) -> tuple[float, str] | s
     return float(np.sum(kcal_per_min * np.array(minutes))), str(MODEL_VERSION)
 
 
+def side_stepping_reason(session: Session) -> str | None:
+    """Why the model gives ``session`` no energy when a gait analysis found side-stepping
+    dominating one of its segments, else None."""
+    marked = [
+        (i, seg.side_stepping_s)
+        for i, seg in enumerate(session.segments, start=1)
+        if seg.side_stepping_s is not None and seg.side_stepping_s > 0
+    ]
+    if not marked:
+        return None
+    which = ", ".join(f"segment {i} ({s:.0f} s)" for i, s in marked)
+    return f"side-stepping in {which} (gait analysis): no energy model covers side-stepping"
+
+
 def _stairs_kcal(session: Session, mass_kg: float) -> tuple[float, str] | None:
     """Stair climbing from the Compendium's general stair row (forward only: the Compendium
     has no backward stair row, so backward or mixed stairs keep the device's figure)."""
@@ -150,13 +170,16 @@ def _surface_names() -> tuple[str, ...]:
     return tuple(SURFACE_NAMES)
 
 
+_REFUSED = "energy not estimated by the model: "
+
+
 def fill_energy(session: Session, person: Person) -> None:
     """Set ``energy_kcal``, ``energy_source`` and ``energy_model_version`` on ``session``."""
     modelled, refused = _model_kcal(session, person)
+    # this function's own warning of an earlier estimate no longer holds after a change
+    session.warnings[:] = [w for w in session.warnings if not w.startswith(_REFUSED)]
     if refused is not None:
-        warning = f"energy not estimated by the model: {refused}"
-        if warning not in session.warnings:
-            session.warnings.append(warning)
+        session.warnings.append(f"{_REFUSED}{refused}")
     if modelled is not None:
         session.energy_kcal, session.energy_model_version = modelled
         session.energy_source = ENERGY_FROM_MODEL

@@ -31,6 +31,7 @@ _SEGMENT_FIELDS = (
     "heart_rate_bpm",
     "cadence_spm",
     "device_kcal",
+    "side_stepping_s",
 )
 
 

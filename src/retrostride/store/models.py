@@ -156,6 +156,8 @@ class SegmentRow(Base):
     heart_rate_bpm: Mapped[float | None] = mapped_column(Float)
     cadence_spm: Mapped[float | None] = mapped_column(Float)
     device_kcal: Mapped[float | None] = mapped_column(Float)
+    side_stepping_s: Mapped[float | None] = mapped_column(Float)
+    """Side-stepping dominating the segment, from a gait analysis [s] (see ``log.model``)."""
 
     session: Mapped[SessionRow] = relationship(back_populates="segments")
 

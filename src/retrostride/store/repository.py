@@ -183,6 +183,7 @@ def _segment_row(position: int, seg: Segment) -> SegmentRow:
         heart_rate_bpm=seg.heart_rate_bpm,
         cadence_spm=seg.cadence_spm,
         device_kcal=seg.device_kcal,
+        side_stepping_s=seg.side_stepping_s,
     )
 
 
@@ -200,6 +201,7 @@ def _segment_to_domain(row: SegmentRow) -> Segment:
         heart_rate_bpm=row.heart_rate_bpm,
         cadence_spm=row.cadence_spm,
         device_kcal=row.device_kcal,
+        side_stepping_s=row.side_stepping_s,
     )
 
 

@@ -67,6 +67,7 @@ class SegmentOut(BaseModel):
     heart_rate_bpm: float | None
     cadence_spm: float | None
     device_kcal: float | None
+    side_stepping_s: float | None = None
 
 
 class SessionDetail(BaseModel):
