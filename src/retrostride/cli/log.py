@@ -299,6 +299,13 @@ def show(
             console.print(f"{label}: {value}", highlight=False)
     for warning in s.warnings:
         console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+    for flag in s.flags:
+        points = f" ({flag.count} points)" if flag.count > 1 else ""
+        console.print(
+            f"[yellow]flagged:[/yellow] {flag.where} {flag.field} = {flag.value:g} {flag.unit}"
+            f"{points}, outside {flag.bound}: kept, not used for energy or totals",
+            highlight=False,
+        )
     table = Table(title="segments")
     for column in ("#", "start", "time", "distance", "direction", "speed", "grade", "load"):
         table.add_column(column)

@@ -6,9 +6,11 @@ Times are timezone-aware UTC ``datetime`` objects; the local offset is kept besi
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -149,6 +151,48 @@ class SourceFile:
     size_bytes: int
 
 
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """A device value outside its physical limit (``science.limits``): kept here as the file gave
+    it, and left out of the stored totals, energy and statistics.
+
+    ``where``: ``session``, ``lap N`` (1-based) or ``samples``; ``field``: the total's or the
+    channel's name (``distance_m``, ``heart_rate_bpm`` ...); ``value``: the file's value (for
+    samples, the most extreme one) in ``unit``; ``bound``: the range it breaks, in words;
+    ``count``: how many values (samples: points outside the range; totals: 1).
+    """
+
+    where: str
+    field: str
+    value: float
+    unit: str
+    bound: str
+    count: int = 1
+
+    def to_dict(self) -> dict[str, str | float | int]:
+        """The flag as JSON-ready fields (stored with the session, exported, served)."""
+        return {
+            "where": self.where,
+            "field": self.field,
+            "value": self.value,
+            "unit": self.unit,
+            "bound": self.bound,
+            "count": self.count,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Flag:
+        """The flag of :meth:`to_dict`'s fields."""
+        return cls(
+            str(data["where"]),
+            str(data["field"]),
+            float(data["value"]),
+            str(data["unit"]),
+            str(data["bound"]),
+            int(data.get("count", 1)),
+        )
+
+
 SAFETY_EVENTS = ("stumble", "near-fall", "fall")
 """Balance events a person may report with a session, from the mildest to the worst."""
 
@@ -194,6 +238,8 @@ class Session:
     recovered: str | None = None
     """Set when salvaged from a damaged file: what was kept."""
     warnings: list[str] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
+    """Device values outside their physical limits, kept as the file gave them (:class:`Flag`)."""
     # Set by the log's storage, not by importers:
     id: int | None = None
     """The stored session's id (None until stored)."""

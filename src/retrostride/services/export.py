@@ -24,6 +24,7 @@ from retrostride.log.model import (
     SEGMENT_FIELDS,
     SESSION_FIELDS,
     BodyMass,
+    Flag,
     Person,
     Samples,
     Segment,
@@ -102,6 +103,7 @@ def _array(values: Any) -> list[float | None]:
 def session_to_json(session: Session) -> dict[str, Any]:
     out: dict[str, Any] = {name: _scalar(getattr(session, name)) for name in SESSION_FIELDS}
     out["warnings"] = list(session.warnings)
+    out["flags"] = [f.to_dict() for f in session.flags]
     out["source"] = (
         None
         if session.source is None
@@ -192,6 +194,7 @@ def session_from_json(data: dict[str, Any]) -> Session:
         samples=samples,
         source=source,
         warnings=list(data.get("warnings", [])),
+        flags=[Flag.from_dict(f) for f in data.get("flags", [])],
     )
 
 

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session as OrmSession
 
 from retrostride.errors import InputError
 from retrostride.log.model import Samples, Sex
+from retrostride.science import limits
 from retrostride.science.locomotion import Direction, Setting
 from retrostride.services import export as log_export
 from retrostride.services.preferences import DATE_FORMATS, MASS_UNITS, SPEED_UNITS, valid_zone
@@ -57,8 +58,13 @@ HeartRate = Annotated[float, Field(ge=0.0, le=300.0, allow_inf_nan=False)]
 Cadence = Annotated[float, Field(ge=0.0, le=400.0, allow_inf_nan=False)]
 Kcal = Annotated[float, Field(ge=0.0, le=100_000.0, allow_inf_nan=False)]
 Scale10 = Annotated[float, Field(ge=0.0, le=10.0, allow_inf_nan=False)]
-MassKg = Annotated[float, Field(ge=20.0, le=400.0, allow_inf_nan=False)]
-Height = Annotated[float, Field(ge=0.5, le=2.6, allow_inf_nan=False)]
+MassKg = Annotated[
+    float,
+    Field(ge=limits.BODY_MASS_KG.low, le=limits.BODY_MASS_KG.high, allow_inf_nan=False),
+]
+Height = Annotated[
+    float, Field(ge=limits.HEIGHT_M.low, le=limits.HEIGHT_M.high, allow_inf_nan=False)
+]
 Measured = Annotated[float, Field(ge=-1e6, le=1e6, allow_inf_nan=False)]
 Text200 = Annotated[str, Field(max_length=200)]
 Text64 = Annotated[str, Field(max_length=64)]
@@ -91,6 +97,17 @@ class SegmentIn(_Model):
     side_stepping_s: Duration | None = None
 
 
+class FlagIn(_Model):
+    """A device value outside its physical limit (``log.model.Flag``)."""
+
+    where: Text64
+    field: Text64
+    value: Annotated[float, Field(allow_inf_nan=False)]
+    unit: Text64
+    bound: Annotated[str, Field(max_length=2000)]
+    count: Annotated[int, Field(ge=1, le=MAX_SAMPLES)] = 1
+
+
 class SessionIn(_Model):
     id: Annotated[int, Field(ge=1, le=2**31)] | None = None
     sport: Annotated[str, Field(min_length=1, max_length=64)]
@@ -117,6 +134,7 @@ class SessionIn(_Model):
     group: Text200 | None = None
     recovered: Annotated[str, Field(max_length=2000)] | None = None
     warnings: Annotated[list[Annotated[str, Field(max_length=2000)]], Field(max_length=1000)] = []
+    flags: Annotated[list[FlagIn], Field(max_length=1000)] = []
     source: SourceIn | None = None
     segments: Annotated[list[SegmentIn], Field(max_length=10_000)] = []
     samples: dict[str, list[float | None]] | None = None

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session as OrmSession
 
 from retrostride.errors import InputError, RetrostrideError
 from retrostride.log.model import BodyMass, Person, Session, Sex
+from retrostride.science import limits
 from retrostride.science.locomotion import Direction, Setting
 from retrostride.services.session_energy import fill_energy
 from retrostride.store import repository as repo
@@ -71,14 +72,12 @@ def update_profile(
             raise InputError(
                 "home_time_zone", changes.home_time_zone, "an IANA zone such as Europe/Berlin"
             ) from exc
-    if changes.height_m is not None and not 0.5 <= changes.height_m <= 2.6:
-        raise InputError("height_m", changes.height_m, "a height between 0.5 and 2.6 m")
+    if changes.height_m is not None:
+        limits.HEIGHT_M.check(changes.height_m)
     if changes.birth_year is not None and not 1900 <= changes.birth_year <= date.today().year:
         raise InputError("birth_year", changes.birth_year, "a year from 1900 to this year")
-    if changes.add_mass is not None and not 20.0 <= changes.add_mass.mass_kg <= 400.0:
-        raise InputError(
-            "body_mass_kg", changes.add_mass.mass_kg, "a body mass between 20 and 400 kg"
-        )
+    if changes.add_mass is not None:
+        limits.BODY_MASS_KG.check(changes.add_mass.mass_kg)
     with database.transaction() as db:
         row = repo.get_or_create_person(db, name)
         person = repo.person_to_domain(row)

@@ -3,7 +3,9 @@
 Read from the stored session (its samples where it has them, else its segments). Speeds
 in m/s; pace is the surface's wording of speed. "Best" speed is the fastest 60 s rolling mean,
 so that one GPS spike is not a record. Elevation gain and loss ignore changes under 1 m
-(a hysteresis against altimeter noise).
+(a hysteresis against altimeter noise). Heart-rate and cadence points outside their physical
+limits (flagged at import, kept in the recording) are left out
+(``importers.activity.plausibility``).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from retrostride.importers.activity.plausibility import plausible
 from retrostride.log.model import Session
 from retrostride.science.locomotion import Direction
 from retrostride.services import log as log_service
@@ -85,10 +88,18 @@ def summarise(session: Session) -> SessionSummary:
     if samples is not None:
         if samples.distance_m is not None:
             best = _best_speed(np.asarray(samples.time_s), np.asarray(samples.distance_m))
-        hr = _finite(samples.heart_rate_bpm)
+        hr = _finite(
+            None
+            if samples.heart_rate_bpm is None
+            else plausible(session.sport, "heart_rate_bpm", samples.heart_rate_bpm)
+        )
         if hr is not None:
             hr_avg, hr_max = float(hr.mean()), float(hr.max())
-        cadence = _finite(samples.cadence_spm)
+        cadence = _finite(
+            None
+            if samples.cadence_spm is None
+            else plausible(session.sport, "cadence_spm", samples.cadence_spm)
+        )
         if cadence is not None:
             moving = cadence[cadence > 0]
             cad = float(moving.mean()) if moving.size else None

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session as OrmSession
 from retrostride.log.model import Session
 from retrostride.science.locomotion import Direction, Setting
 from retrostride.store.models import SegmentRow, SessionRow, session_local_date
-from retrostride.store.repository import _SCALARS
+from retrostride.store.repository import _SCALARS, flags_to_json
 
 _SEGMENT_FIELDS = (
     "start_offset_s",
@@ -49,6 +49,7 @@ def insert_sessions(
             imported_at=imported_at,
             setting=Setting(s.setting).value,
             warnings_json=json.dumps(list(s.warnings)),
+            flags_json=flags_to_json(s.flags),
             local_date=session_local_date(s.start_utc, s.utc_offset_s, imported_at),
         )
         rows.append(row)

@@ -125,6 +125,8 @@ class SessionRow(Base):
     energy_model_version: Mapped[str | None] = mapped_column(Text)
     recovered: Mapped[str | None] = mapped_column(Text)
     warnings_json: Mapped[str] = mapped_column(Text, default="[]")
+    flags_json: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
+    """Device values outside their physical limits, as the file gave them (``log.model.Flag``)."""
 
     segments: Mapped[list[SegmentRow]] = relationship(
         back_populates="session",

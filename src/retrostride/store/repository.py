@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session as OrmSession
 
 from retrostride.log.model import (
     BodyMass,
+    Flag,
     Person,
     Samples,
     Segment,
@@ -252,6 +253,7 @@ def add_session(
         imported_at=when,
         setting=Setting(session.setting).value,
         warnings_json=json.dumps(list(session.warnings)),
+        flags_json=flags_to_json(session.flags),
         **{name: getattr(session, name) for name in _SCALARS},
     )
     row.start_latitude_deg, row.start_longitude_deg = first_position(session.samples)
@@ -263,6 +265,11 @@ def add_session(
     session.id = row.id
     session.imported_at = when
     return row
+
+
+def flags_to_json(flags: Sequence[Flag]) -> str:
+    """The session's flags as stored in ``session.flags_json``."""
+    return json.dumps([f.to_dict() for f in flags])
 
 
 def first_position(samples: Samples | None) -> tuple[float | None, float | None]:
@@ -306,6 +313,7 @@ def session_to_domain(db: OrmSession, row: SessionRow, *, with_samples: bool = T
         if source is not None
         else None,
         warnings=list(json.loads(row.warnings_json)),
+        flags=[Flag.from_dict(f) for f in json.loads(row.flags_json or "[]")],
         id=row.id,
         imported_at=row.imported_at,
         **{name: getattr(row, name) for name in _SCALARS},

@@ -217,6 +217,7 @@ _DETAIL = (
     select(
         *_DETAIL_COLUMNS,
         _session.warnings_json,
+        _session.flags_json,
         _source.name,
         _source.format,
         _source.sha256,
@@ -235,6 +236,7 @@ _DETAIL_NO_SAMPLES = (
     select(
         *_DETAIL_COLUMNS,
         _session.warnings_json,
+        _session.flags_json,
         _source.name,
         _source.format,
         _source.sha256,
@@ -270,7 +272,8 @@ def _detail(
         name: _value(value) for name, value in zip(SESSION_FIELDS, row[:_NS], strict=True)
     }
     out["warnings"] = list(json.loads(row[_NS]))
-    name, fmt, sha256, size_bytes = row[_NS + 1 : _NS + 5]
+    out["flags"] = list(json.loads(row[_NS + 1] or "[]"))
+    name, fmt, sha256, size_bytes = row[_NS + 2 : _NS + 6]
     out["source"] = (
         None
         if name is None
@@ -281,8 +284,8 @@ def _detail(
         for seg in db.execute(_SEGMENTS, {"session_id": session_id})
     ]
     samples = None
-    if with_samples and row[_NS + 5] is not None:
-        n_points, channels, codec, data = row[_NS + 5 : _NS + 9]
+    if with_samples and row[_NS + 6] is not None:
+        n_points, channels, codec, data = row[_NS + 6 : _NS + 10]
         samples = decode_samples(n_points, channels, codec, data).channels()
     out["samples"] = samples
     return out

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from retrostride.api.body import Body
+from retrostride.science import limits
 
 
 class BodyMassOut(BaseModel):
@@ -25,14 +26,16 @@ class ProfileOut(BaseModel):
 
 class BodyMassIn(Body):
     on: date
-    mass_kg: float = Field(ge=20, le=400)
+    mass_kg: float = Field(ge=limits.BODY_MASS_KG.low, le=limits.BODY_MASS_KG.high)
 
 
 class ProfilePatch(Body):
     """Fields to change (absent or null: unchanged)."""
 
     home_time_zone: str | None = Field(default=None, max_length=64, examples=["Europe/Berlin"])
-    height_m: float | None = Field(default=None, ge=0.5, le=2.6)
+    height_m: float | None = Field(
+        default=None, ge=limits.HEIGHT_M.low, le=limits.HEIGHT_M.high
+    )
     birth_year: int | None = Field(default=None, ge=1900, le=2100)
     sex: Literal["female", "male"] | None = None
     add_mass: BodyMassIn | None = None

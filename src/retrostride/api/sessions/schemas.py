@@ -70,6 +70,18 @@ class SegmentOut(BaseModel):
     side_stepping_s: float | None = None
 
 
+class FlagOut(BaseModel):
+    """A device value outside its physical limit: kept as the file gave it, not used for
+    energy or statistics (``where``: session, lap N or samples; ``count``: points)."""
+
+    where: str
+    field: str
+    value: float
+    unit: str
+    bound: str
+    count: int
+
+
 class SessionDetail(BaseModel):
     """A session as the log's export bundle writes it (samples: channel -> values, NaN as null)."""
 
@@ -83,6 +95,7 @@ class SessionDetail(BaseModel):
     samples: dict[str, list[float | None]] | None
     source: SourceOut | None
     warnings: list[str]
+    flags: list[FlagOut] = []
 
 
 class SessionIn(Body):
