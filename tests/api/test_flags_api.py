@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from api_helpers import TestClient, signup
+
 from flagged_tcx import flagged_run_tcx
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from flagged_tcx import flagged_run_tcx
 from typer.testing import CliRunner
 
+from flagged_tcx import flagged_run_tcx
 from retrostride.cli import app
 from retrostride.importers.activity import parse_activity_file
 from retrostride.importers.activity.plausibility import check_totals, plausible
@@ -90,5 +90,7 @@ def test_the_cli_shows_the_flags(database_url: str, tmp_path: Path) -> None:
     sid = str(listed[0]["id"])
     text = runner.invoke(app, ["show", sid, "--database", database_url]).output
     assert "flagged: samples heart_rate_bpm = 310 bpm (6 points)" in text
-    shown = json.loads(runner.invoke(app, ["show", sid, "--json", "--database", database_url]).output)
+    shown = json.loads(
+        runner.invoke(app, ["show", sid, "--json", "--database", database_url]).output
+    )
     assert {f["field"] for f in shown["flags"]} == {"heart_rate_bpm", "cadence_spm"}

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flagged_tcx import flagged_run_tcx
 from web_helpers import csrf, register, text_of
+
+from flagged_tcx import flagged_run_tcx
 
 
 def test_session_page_warns_of_flagged_values(browser: Any) -> None:
