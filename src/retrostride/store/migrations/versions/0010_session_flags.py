@@ -3,8 +3,8 @@
 A JSON list of flags (``where``, ``field``, ``value``, ``unit``, ``bound``, ``count``; see
 ``log.model.Flag``); ``[]`` for existing sessions.
 
-Revision ID: 0009_session_flags
-Revises: 0008_job_queue
+Revision ID: 0010_session_flags
+Revises: 0009_segment_side_stepping
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009_session_flags"
-down_revision = "0008_job_queue"
+revision = "0010_session_flags"
+down_revision = "0009_segment_side_stepping"
 branch_labels = None
 depends_on = None
 
