@@ -72,6 +72,10 @@ COMMANDS: Final[dict[str, tuple[tuple[str, ...], str]]] = {
         "Export your whole log (see docs/export-format.md); `restore` reads it back unchanged.",
     ),
     "restore": (("retrostride.cli.log",), "Restore an exported log."),
+    "export-session": (
+        ("retrostride.cli.log",),
+        "Write one session as a GPX or TCX file, for other training apps.",
+    ),
     "serve": (
         ("retrostride.cli.serve",),
         "Serve the web API: accounts, sharing, sessions, uploads, programs, assessments, gait"

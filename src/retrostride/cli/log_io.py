@@ -16,7 +16,9 @@ from retrostride.errors import InputError
 from retrostride.importers.activity import DEFAULT_MAX_FILE_BYTES
 from retrostride.science import units
 from retrostride.science.locomotion import Direction
+from retrostride.services import export_track
 from retrostride.services import log as log_service
+from retrostride.services.export_track import TrackFormat
 from retrostride.services.importing import (
     ImportOptions,
     Outcome,
@@ -259,8 +261,28 @@ def restore(
         console.print(f"skipped: {note}", highlight=False)
 
 
+def export_session(
+    session_id: Annotated[int, typer.Argument(help="The session's id (see `sessions`).")],
+    format: Annotated[
+        TrackFormat, typer.Option(help="gpx (needs positions) or tcx (needs recorded points).")
+    ] = TrackFormat.GPX,
+    output: Annotated[
+        Path | None, typer.Option(help="File to write; default session-ID.FORMAT here.")
+    ] = None,
+    database: DatabaseOption = None,
+    person: PersonOption = log_service.DEFAULT_PERSON,
+) -> None:
+    """Write one session as a GPX or TCX file, for other training apps."""
+    with opened(database) as db:
+        written = export_track.export_session(db, session_id, format, person)
+        target = output or Path(written.name)
+        target.write_bytes(written.data)
+    console.print(f"wrote session {session_id} to {target} ({format.value.upper()})")
+
+
 def register(app: typer.Typer) -> None:
     app.command("import")(import_command)
     app.command("stats")(stats)
     app.command("export")(export)
+    app.command("export-session")(export_session)
     app.command("restore")(restore)

@@ -14,6 +14,7 @@ from retrostride.api.policy import (
     AthleteId,
     Credentials,
     LoginCookie,
+    ReadSubject,
     WriteSubject,
     read_subject_now,
 )
@@ -26,6 +27,7 @@ from retrostride.api.sessions.schemas import (
 )
 from retrostride.log.model import Segment, Session
 from retrostride.science.locomotion import Direction, Setting
+from retrostride.services import export_track
 from retrostride.services import log as log_service
 from retrostride.services import sessions as sessions_service
 from retrostride.services.export import session_to_json
@@ -82,6 +84,29 @@ async def get_session(
 
     body = await run_in_threadpool(work)  # SessionNotFound: 404 (api.errors)
     return Response(body, media_type="application/json")
+
+
+@router.get(
+    "/{session_id}/export",
+    response_class=Response,
+    responses={200: {"content": {"application/gpx+xml": {}, "application/vnd.garmin.tcx+xml": {}}}},
+)
+def export_session(
+    session_id: ObjectId,
+    subject: ReadSubject,
+    database: AppDatabase,
+    format: Literal["gpx", "tcx"] = "gpx",
+) -> Response:
+    """The session as a GPX (needs positions) or TCX (needs recorded points) file; 422 when it
+    cannot be written in that format."""
+    written = export_track.export_session(
+        database, session_id, export_track.TrackFormat(format), subject.person_name
+    )
+    return Response(
+        written.data,
+        media_type=written.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{written.name}"'},
+    )
 
 
 @router.post("", response_model=SessionDetail, status_code=status.HTTP_201_CREATED)
