@@ -33,6 +33,7 @@ FLAG_OF_FIELD: dict[str, str] = {
     "workers": "--workers",
     "scheduler": "--scheduler",
     "placement": "--placement",
+    "format": "--format",
 }
 
 
