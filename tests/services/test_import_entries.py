@@ -13,7 +13,7 @@ from exportmaker import health_export_zip
 from fitmaker import DEVELOPER_DATA_ID, FIELD_DESCRIPTION, UINT8, UINT16, walk_fit
 from retrostride.importers.activity import fit
 from retrostride.services import importing, log
-from retrostride.services.importing import Outcome, import_files
+from retrostride.services.importing import Outcome, expand_paths, import_files
 from retrostride.store import repository
 from retrostride.store.db import Database
 
@@ -149,3 +149,24 @@ def test_an_apple_health_export_imports_its_workouts_once(db: Database, tmp_path
     again = import_files(db, [archive])
     assert [r.outcome for r in again.results] == [Outcome.DUPLICATE, Outcome.DUPLICATE]
     assert len(log.list_sessions(db)) == 2
+
+
+def test_an_unzipped_apple_health_folder_imports_like_its_zip(
+    db: Database, tmp_path: Path
+) -> None:
+    """The folder's workouts are imported (the route GPX is not a session of its own), and the
+    zip imported afterwards holds only duplicates."""
+    archive = health_export_zip(tmp_path / "export.zip")
+    with zipfile.ZipFile(archive) as zf:
+        zf.extractall(tmp_path / "phone")
+    (tmp_path / "phone" / "notes.txt").write_text("not an activity")
+    paths = expand_paths([tmp_path / "phone"])
+    assert paths[0] == tmp_path / "phone" / "apple_health_export"
+    report = import_files(db, paths)
+    imported = [r for r in report.results if r.outcome is Outcome.IMPORTED]
+    assert len(imported) == 2, report.results
+    assert {log.get_session(db, r.session_ids[0]).sport for r in imported} == {
+        "walking", "running"
+    }
+    again = import_files(db, [archive]).results
+    assert {r.outcome for r in again} == {Outcome.DUPLICATE}, again

@@ -26,10 +26,12 @@ from sqlalchemy.exc import IntegrityError
 from retrostride.errors import FileRefused
 from retrostride.importers.activity import (
     ParsedFile,
+    apple_health,
     is_archive,
     parse_activity_file,
     parse_archive,
 )
+from retrostride.importers.activity.archive import ArchiveLimits
 from retrostride.log.model import Person, Segment, Session
 from retrostride.services.import_duplicates import skip_probable_duplicate
 from retrostride.services.import_results import (
@@ -275,7 +277,7 @@ def import_files(
     person = _person(database, person_name)  # once for the batch
     for path in expand_paths(paths):
         try:
-            archive = is_archive(path)
+            archive = path.is_dir() or is_archive(path)
         except OSError:
             archive = False
         try:
@@ -295,16 +297,22 @@ def import_files(
 
 
 def expand_paths(paths: Sequence[Path]) -> list[Path]:
-    """Files as given; a folder becomes its files (recursively, sorted, hidden ones skipped)."""
+    """Files as given; a folder becomes its files (recursively, sorted, hidden ones skipped),
+    except an unzipped Apple Health export inside it, which stays one folder (imported as its
+    zip would be, :func:`import_archive`)."""
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
+            health = apple_health.export_folder(path)
+            if health is not None:
+                out.append(health)
             out.extend(
                 sorted(
                     p
                     for p in path.rglob("*")
                     if p.is_file()
                     and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                    and (health is None or health not in p.parents)
                 )
             )
         else:
@@ -328,7 +336,8 @@ def import_archive(
     options: ImportOptions,
     display_name: str | None = None,
 ) -> list[FileResult]:
-    """Every activity file of a zip archive, each stored in its own transaction.
+    """Every activity file of a zip archive (or the workouts of an unzipped Apple Health
+    export's folder), each stored in its own transaction.
 
     ``display_name`` is the archive's name as the person knows it (an upload's file name);
     entries are reported and stored as ``display_name/entry`` (default: the path).
@@ -337,12 +346,19 @@ def import_archive(
     prefix = stored_file_name(label)
     person = _person(database, person_name)
     try:
-        archive = parse_archive(
-            path,
-            salvage=options.salvage,
-            home_time_zone=person.home_time_zone,
-            max_bytes=options.max_bytes,
-        )
+        if path.is_dir():
+            archive = apple_health.parse_export_folder(
+                path,
+                home_time_zone=person.home_time_zone,
+                limits=ArchiveLimits(max_entry_bytes=options.max_bytes),
+            )
+        else:
+            archive = parse_archive(
+                path,
+                salvage=options.salvage,
+                home_time_zone=person.home_time_zone,
+                max_bytes=options.max_bytes,
+            )
     except FileRefused as exc:
         return [FileResult(label, Outcome.REFUSED, _refusal_text(exc))]
     except Exception as exc:

@@ -14,6 +14,8 @@ import pytest
 
 from exportmaker import health_export_zip
 from retrostride.importers.activity import parse_archive
+from retrostride.importers.activity.apple_health import export_folder, parse_export_folder
+from retrostride.importers.activity.archive import ArchiveResult
 from retrostride.science.locomotion import Setting
 
 STRAVA_HEADER = (
@@ -34,6 +36,8 @@ def test_strava_export_fills_title_sport_description_and_gear(
         '102,"Apr 1, 2012, 9:00:00 AM",Lake loop,Hike,,7190,4.6,,,false,,,activities/102.gpx,'
         ",,7190.0,7000.0,4600.0\n"
         '103,"Apr 2, 2012, 9:00:00 AM",Manual entry,Run,,600,2.0,,,false,,,,,,600.0,600.0,2000.0\n'
+        '104,"Apr 3, 2012, 9:00:00 AM",Lost file,Walk,,600,1.0,,,false,,,activities/104.gpx,,,'
+        "600.0,600.0,1000.0\n"
     )
     archive = tmp_path / "export_1234.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -53,8 +57,18 @@ def test_strava_export_fills_title_sport_description_and_gear(
     hike = parsed["102.gpx"]
     assert hike is not None and hike.sessions[0].sport == "hiking"
     assert hike.sessions[0].title == "Lake loop"
-    assert any("activities.csv" in w and "2 activities" in w for w in result.warnings)
+    assert any("activities.csv" in w and "3 activities" in w for w in result.warnings)
     assert any("profile.csv" in w and "not an activity" in w for w in result.warnings)
+    # nothing the list holds is dropped silently: the manual entry is named in a warning ...
+    assert any(
+        "1 activities have no file" in w and "'Manual entry' (Run, Apr 2, 2012, 9:00:00 AM)" in w
+        for w in result.warnings
+    ), result.warnings
+    # ... and the row whose file is missing is a refused entry naming it
+    (missing,) = [e for e in result.entries if e.error is not None]
+    assert missing.name.endswith("activities/104.gpx")
+    assert missing.error is not None and "'Lost file' (Walk" in missing.error.reason
+    assert "not in the export" in missing.error.reason
 
 
 def test_apple_health_export_workouts(tmp_path: Path) -> None:
@@ -99,3 +113,26 @@ def test_apple_health_export_is_read_as_a_stream(tmp_path: Path) -> None:
 
     small, large = peak(400), peak(40_000)
     assert large < small * 1.5 + 2_000_000, (small, large)
+
+
+def _unzip(archive: Path, folder: Path) -> Path:
+    with zipfile.ZipFile(archive) as zf:
+        zf.extractall(folder)
+    return folder
+
+
+def test_an_unzipped_apple_health_export_reads_like_the_zip(tmp_path: Path) -> None:
+    archive = health_export_zip(tmp_path / "export.zip")
+    folder = _unzip(archive, tmp_path / "unzipped") / "apple_health_export"
+    assert export_folder(folder.parent) == folder and export_folder(folder) == folder
+    assert export_folder(tmp_path / "nothing") is None
+
+    def sessions(result: ArchiveResult) -> list[tuple[object, ...]]:
+        return sorted(
+            (s.sport, s.start_utc, s.elapsed_s, s.distance_m, s.device_kcal, s.setting,
+             len(s.samples) if s.samples is not None else 0, s.source.sha256 if s.source else "")
+            for e in result.entries if e.parsed for s in e.parsed.sessions
+        )
+
+    from_zip, from_folder = sessions(parse_archive(archive)), sessions(parse_export_folder(folder))
+    assert len(from_folder) == 2 and from_folder == from_zip

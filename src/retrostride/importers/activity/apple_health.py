@@ -14,6 +14,11 @@ GPX file under ``workout-routes/``. Activity types and the indoor key are Apple'
 ``iterparse``, each top-level element cleared as soon as it is read. The first pass keeps the
 workouts (a few hundred bytes each), the second only the heart-rate samples inside them.
 Memory therefore grows with the workouts' heart-rate samples, not with the file.
+
+An unzipped export (the folder holding ``export.xml`` and ``workout-routes/``, or the folder
+above it holding ``apple_health_export/``) is read the same way, file by file
+(:func:`parse_export_folder`): the same sessions, the same identities, so a workout imported
+from the zip is a duplicate when the folder is imported, and the reverse.
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ from retrostride.log.model import FloatArray, Session, SourceFile
 from retrostride.science.locomotion import Setting
 
 if TYPE_CHECKING:
-    from retrostride.importers.activity.archive import ArchiveLimits, ArchiveResult
+    from retrostride.importers.activity.archive import ArchiveLimits, ArchiveResult, EntryOpener
 
 _SPORTS = {
     "HKWorkoutActivityTypeWalking": "walking",
@@ -155,7 +160,7 @@ def _workout(el: Any) -> Workout | None:
     return w
 
 
-def _read_workouts(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[list[Workout], int]:
+def _read_workouts(zf: EntryOpener, info: zipfile.ZipInfo) -> tuple[list[Workout], int]:
     workouts: list[Workout] = []
     others = 0
     with zf.open(info) as stream:
@@ -169,7 +174,7 @@ def _read_workouts(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[list[Wor
     return workouts, others
 
 
-def _read_heart_rate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, workouts: list[Workout]) -> None:
+def _read_heart_rate(zf: EntryOpener, info: zipfile.ZipInfo, workouts: list[Workout]) -> None:
     """Heart-rate samples inside the workouts' times, in a second streaming pass."""
     order = sorted(workouts, key=lambda w: w.start)
     starts = [w.start.timestamp() for w in order]
@@ -193,7 +198,7 @@ def _read_heart_rate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, workouts: list[
 
 
 def parse_export(
-    zf: zipfile.ZipFile,
+    zf: EntryOpener,
     export: zipfile.ZipInfo,
     label: str,
     infos: list[zipfile.ZipInfo],
@@ -236,6 +241,62 @@ def parse_export(
                 entry, parsed=ParsedFile(source=source, sessions=[session], warnings=warnings)
             )
         )
+
+
+def _is_health_xml(path: Path) -> bool:
+    """True when the file is a Health ``export.xml`` (its DOCTYPE or root is ``HealthData``)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(64 * 1024)
+    except OSError:
+        return False
+    return b"<!DOCTYPE HealthData" in head or b"<HealthData" in head
+
+
+def export_folder(folder: Path) -> Path | None:
+    """The folder of an unzipped Health export: ``folder`` itself when it holds ``export.xml``,
+    else its ``apple_health_export/``; None when it holds neither."""
+    for root in (folder, folder / "apple_health_export"):
+        if _is_health_xml(root / "export.xml"):
+            return root
+    return None
+
+
+class _Folder:
+    """An unzipped export read as the zip it was unpacked from (entries are its files)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def open(self, name: zipfile.ZipInfo) -> IO[bytes]:
+        return (self.root / name.filename).open("rb")
+
+
+def parse_export_folder(
+    root: Path, *, home_time_zone: str = "UTC", limits: ArchiveLimits | None = None
+) -> ArchiveResult:
+    """The workouts of an unzipped Health export in ``root`` (see :func:`export_folder`), as
+    :func:`parse_export` reads them from the zip: one ArchiveEntry per workout."""
+    from retrostride.importers.activity.archive import ArchiveLimits, ArchiveResult
+
+    infos: list[zipfile.ZipInfo] = []
+    for name in ("export.xml", "export_cda.xml"):
+        if (root / name).is_file():
+            infos.append(zipfile.ZipInfo(name))
+    routes = root / "workout-routes"
+    if routes.is_dir():
+        infos.extend(
+            zipfile.ZipInfo(p.relative_to(root).as_posix())
+            for p in sorted(routes.iterdir())
+            if p.is_file() and not p.name.startswith(".")
+        )
+    for info in infos:
+        info.file_size = info.compress_size = (root / info.filename).stat().st_size
+    result = ArchiveResult()
+    parse_export(
+        _Folder(root), infos[0], root.name, infos, limits or ArchiveLimits(), home_time_zone, result
+    )
+    return result
 
 
 def _source(entry: str, w: Workout) -> SourceFile:
@@ -281,7 +342,7 @@ def _session(w: Workout) -> Session:
 
 
 def _attach_route(
-    zf: zipfile.ZipFile,
+    zf: EntryOpener,
     w: Workout,
     session: Session,
     root: PurePosixPath,

@@ -14,7 +14,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Protocol
 
 from retrostride.errors import FileRefused
 from retrostride.importers.activity import DEFAULT_MAX_FILE_BYTES, ParsedFile
@@ -23,6 +23,13 @@ from retrostride.importers.activity.sniff import GZIP, ZIP, sniff_format
 
 if TYPE_CHECKING:
     from retrostride.importers.activity.strava_export import StravaActivity
+
+
+class EntryOpener(Protocol):
+    """What reading entries needs of a zip: ``open(info)``; a zip file, or an unzipped
+    export's folder read as the zip it came from (``apple_health.parse_export_folder``)."""
+
+    def open(self, name: zipfile.ZipInfo) -> IO[bytes]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +118,7 @@ def _entry_problem(info: zipfile.ZipInfo, limits: ArchiveLimits) -> str | None:
     return None
 
 
-def _read_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+def _read_entry(zf: EntryOpener, info: zipfile.ZipInfo) -> bytes:
     """The entry's bytes, never more than it declared."""
     out = io.BytesIO()
     with zf.open(info) as stream:
@@ -243,7 +250,11 @@ def _walk(
 def _strava_rows(
     zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], label: str, result: ArchiveResult
 ) -> tuple[dict[str, StravaActivity], zipfile.ZipInfo | None]:
-    """Strava's activities.csv (at the top or in one folder): rows by the entry name they name."""
+    """Strava's activities.csv (at the top or in one folder): rows by the entry name they name.
+
+    Rows without a file are named in a warning; rows whose file is not in the zip become
+    refused entries: nothing the list holds goes unreported.
+    """
     from retrostride.importers.activity import strava_export
 
     for info in infos:
@@ -261,12 +272,39 @@ def _strava_rows(
         if rows is None:
             return {}, None
         prefix = "" if len(path.parts) == 1 else f"{path.parts[0]}/"
+        listed = {prefix + name: row for name, row in rows.by_file.items()}
+        where = f"{label}!{info.filename}"
         result.warnings.append(
-            f"{label}!{info.filename}: Strava's list of activities; titles, sports, "
-            f"descriptions and gear of {len(rows)} activities read from it"
+            f"{where}: Strava's list of activities; titles, sports, "
+            f"descriptions and gear of {len(listed)} activities read from it"
         )
-        return {prefix + name: row for name, row in rows.items()}, info
+        if rows.without_file:
+            shown = "; ".join(row.label() for row in rows.without_file[:_NAMED])
+            more = len(rows.without_file) - _NAMED
+            result.warnings.append(
+                f"{where}: {len(rows.without_file)} activities have no file (entered by hand "
+                f"on Strava): not imported: {shown}" + (f"; and {more} more" if more > 0 else "")
+            )
+        present = {i.filename for i in infos}
+        for name, row in listed.items():
+            if name not in present:
+                entry = f"{label}!{name}"
+                result.entries.append(
+                    ArchiveEntry(
+                        entry,
+                        error=FileRefused(
+                            entry,
+                            f"listed in activities.csv as {row.label()}, but the file is not "
+                            "in the export",
+                        ),
+                    )
+                )
+        return listed, info
     return {}, None
+
+
+_NAMED = 10
+"""Rows named in a warning before "and N more"."""
 
 
 def _apple_health_export(infos: list[zipfile.ZipInfo]) -> zipfile.ZipInfo | None:

@@ -7,6 +7,10 @@ Layout (Strava Support, "Exporting your Data and Bulk Export", article 216918437
 ``Activity Name``, ``Activity Type``, ``Activity Description``, ``Activity Gear`` and
 ``Filename`` (the file's path inside the export). The header repeats some names (``Elapsed
 Time``, ``Distance``); only the first of each is kept, and only the named columns are used.
+
+No row is dropped silently: a row without a file (an activity entered by hand on Strava) is
+named in one warning, a row whose file is missing from the export is reported as a refused
+entry (``archive``), each by its title, type and date (``Activity Date``).
 """
 
 from __future__ import annotations
@@ -45,11 +49,28 @@ class StravaActivity:
     sport: str | None
     description: str | None
     gear: str | None
+    date: str | None = None
+    """``Activity Date`` as Strava writes it (e.g. "Jun 11, 2017, 2:32:51 PM")."""
+    raw_type: str | None = None
+
+    def label(self) -> str:
+        """The row in words: "'Lake loop' (Hike, Apr 1, 2012, 9:00:00 AM)"."""
+        what = ", ".join(x for x in (self.raw_type, self.date) if x)
+        title = f"'{self.title}'" if self.title else "an untitled activity"
+        return f"{title} ({what})" if what else title
 
 
-def read_activities_csv(data: bytes) -> dict[str, StravaActivity] | None:
-    """Filename (inside the export, '/'-separated) -> what the row says about it; None when
-    the CSV is not Strava's list (no ``Filename`` column)."""
+@dataclass(frozen=True, slots=True)
+class StravaList:
+    """activities.csv read: rows by the file they name, and the rows that name none."""
+
+    by_file: dict[str, StravaActivity]
+    without_file: list[StravaActivity]
+
+
+def read_activities_csv(data: bytes) -> StravaList | None:
+    """The rows by Filename (inside the export, '/'-separated), and those without one; None
+    when the CSV is not Strava's list (no ``Filename`` column)."""
     text = data.decode("utf-8-sig", errors="replace")
     rows = csv.reader(io.StringIO(text))
     header = next(rows, None)
@@ -66,18 +87,24 @@ def read_activities_csv(data: bytes) -> dict[str, StravaActivity] | None:
         value = row[i].strip() if i is not None and i < len(row) else ""
         return value or None
 
-    out: dict[str, StravaActivity] = {}
+    out = StravaList({}, [])
     for row in rows:
-        filename = cell(row, "Filename")
-        if not filename:
+        if not any(value.strip() for value in row):
             continue
         raw_sport = cell(row, "Activity Type")
-        out[filename.replace("\\", "/").lstrip("/")] = StravaActivity(
+        activity = StravaActivity(
             title=cell(row, "Activity Name"),
             sport=_SPORTS.get(raw_sport.lower(), raw_sport.lower()) if raw_sport else None,
             description=cell(row, "Activity Description"),
             gear=cell(row, "Activity Gear"),
+            date=cell(row, "Activity Date"),
+            raw_type=raw_sport,
         )
+        filename = cell(row, "Filename")
+        if filename:
+            out.by_file[filename.replace("\\", "/").lstrip("/")] = activity
+        else:
+            out.without_file.append(activity)
     return out
 
 
