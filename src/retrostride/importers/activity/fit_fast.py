@@ -124,7 +124,7 @@ def _decode(payload: bytes) -> FitData:
     n = len(payload)
     # Per record layout: [(message index in file order, body offset)]; then timestamps per record.
     layouts: dict[int, tuple[_Def, array[int]]] = {}
-    order_layout: array[int] = array("q")
+    order_layout: array[int] = array("i")  # 4 bytes a record (layout ids are few)
     stamps: array[int] = array("q")
     """Per record in file order: its layout, its raw FIT time (-1: none)."""
     seen_ids: list[int] = []
@@ -251,7 +251,7 @@ def _walk_part(
             if entry is None:
                 if any(num in _ACCUMULATED for num, *_ in fields):
                     raise _Unusual("accumulated record fields")
-                entry = layouts[lid] = (definition, array("q"))
+                entry = layouts[lid] = (definition, array("L" if _L4 else "Q"))
             entry[1].append(body)
             order_layout.append(lid)
             stamps.append(compressed if compressed is not None else ts_field)
@@ -384,31 +384,51 @@ def _components(fld: Any, raw: Any, raws: dict[int, Any], mtype: Any, out: dict[
 
 def _column(
     buf: np.ndarray[Any, np.dtype[np.uint8]],
-    starts: np.ndarray[Any, np.dtype[np.int64]],
+    starts: np.ndarray[Any, Any],
+    off: int,
     size: int,
     base: int,
     big: bool,
-) -> tuple[np.ndarray[Any, np.dtype[np.float64]], np.ndarray[Any, np.dtype[np.bool_]]]:
-    """One scalar field of many messages: its values as floats, and where they are valid."""
+    scale: float,
+    offset: float,
+    out: np.ndarray[Any, np.dtype[np.float64]],
+    where: np.ndarray[Any, Any] | None,
+    only_empty: bool = False,
+) -> None:
+    """One scalar field of many messages (bodies at ``starts`` + ``off``), scaled, written into
+    ``out`` at the messages' rows (``where``, else in order) where valid; ``only_empty``: only
+    where ``out`` is still NaN. Chunked: temporaries of a few MB, whatever the file's size."""
     spec = _BASE[base]
     dtype = np.dtype((">" if big else "<") + spec[0])
-    values = np.empty(starts.size, dtype=np.float64)
-    valid = np.empty(starts.size, dtype=bool)
-    span = np.arange(size)
-    for a in range(0, starts.size, _CHUNK):  # bounded temporaries, whatever the file's size
-        raw = buf[starts[a : a + _CHUNK, None] + span].view(dtype).reshape(-1)
+    span = np.arange(size) + off
+    for a in range(0, starts.size, _CHUNK):
+        index = starts[a : a + _CHUNK, None].astype(np.int64) + span
+        raw = buf[index].view(dtype).reshape(-1)
+        del index
         if base in _Z_TYPES:
-            valid[a : a + _CHUNK] = raw != 0
+            valid = raw != 0
         elif spec[2] is not None:
-            valid[a : a + _CHUNK] = raw != spec[2]
+            valid = raw != spec[2]
         else:
-            valid[a : a + _CHUNK] = np.isfinite(raw)
-        values[a : a + _CHUNK] = raw
-    return values, valid
+            valid = np.isfinite(raw)
+        values = raw[valid].astype(np.float64)
+        del raw
+        if scale:
+            values /= scale
+        if offset:
+            values -= offset
+        rows = np.flatnonzero(valid) + a if where is None else where[a : a + _CHUNK][valid]
+        if only_empty:
+            fill = np.isnan(out[rows])
+            rows, values = rows[fill], values[fill]
+        out[rows] = values
 
 
 _CHUNK = 32_768
 """Records gathered at a time (index temporaries of a few MB)."""
+_L4 = array("L").itemsize == 4
+"""Body offsets kept in 4 bytes where the platform's ``L`` is 4 bytes (a FIT file's data size
+is a 32-bit field, so offsets fit)."""
 
 
 def _records(
@@ -424,7 +444,7 @@ def _records(
     if n == 0:
         return
     buf = np.frombuffer(payload, dtype=np.uint8)
-    lay: Any = np.frombuffer(order_layout, dtype=np.int64)
+    lay: Any = np.frombuffer(order_layout, dtype=np.int32)
     cols: list[np.ndarray[Any, np.dtype[np.float64]] | None] = [None] * len(CHANNELS)
 
     def column(channel: int) -> np.ndarray[Any, np.dtype[np.float64]]:
@@ -433,33 +453,30 @@ def _records(
             col = cols[channel] = np.full(n, np.nan)
         return col
 
-    for lid, (definition, bodies) in layouts.items():
+    offsets_dtype = np.uint32 if _L4 else np.uint64
+    several = len(layouts) > 1
+    for lid in list(layouts):
+        definition, bodies = layouts.pop(lid)  # each layout's offsets freed once decoded
         _, big, _, fields, devs, _, _ = definition
-        starts = np.frombuffer(bodies, dtype=np.int64)
-        where = np.flatnonzero(lay == lid) if len(layouts) > 1 else None
+        starts = np.frombuffer(bodies, dtype=offsets_dtype)
+        where = np.flatnonzero(lay == lid) if several else None
         for num, off, fsize, base in fields:
             fld = _RECORD_FIELDS.get(num)
             channel = _FIELD_CHANNEL.get(fld.name) if fld is not None else None
             spec = _BASE.get(base)
             if channel is None or spec is None or fsize != spec[1]:
                 continue  # not kept, or an array (fitdecode gives a tuple: not kept either)
-            values, valid = _column(buf, starts + off, fsize, base, big)
-            if fld.scale:
-                values /= float(fld.scale)
-            if fld.offset:
-                values -= fld.offset
-            target = np.flatnonzero(valid) if where is None else where[valid]
-            column(channel)[target] = values[valid]
+            _column(
+                buf, starts, off, fsize, base, big,
+                float(fld.scale or 0), float(fld.offset or 0), column(channel), where,
+            )
         for off, fsize, base, name in devs:
             channel = _DEV_CHANNEL.get(name.lower()) if isinstance(name, str) else None
             spec = _BASE.get(base)
             if channel is None or spec is None or fsize != spec[1]:
                 continue
-            values, valid = _column(buf, starts + off, fsize, base, big)
-            positions = np.flatnonzero(valid) if where is None else where[valid]
-            col = column(channel)
-            fill = np.isnan(col[positions])
-            col[positions[fill]] = values[valid][fill]
+            _column(buf, starts, off, fsize, base, big, 0.0, 0.0, column(channel), where, True)
+        del starts, bodies, where
     del lay, order_layout
     layouts.clear()
     ts = np.frombuffer(stamps, dtype=np.int64)
@@ -468,6 +485,17 @@ def _records(
         for i in range(n):
             row = [c[i] if c is not None else empty[k] for k, c in enumerate(cols)]
             _add_row(data, None if ts[i] < 0 else int(ts[i]), row)
+
+
+def _as_float(ts: np.ndarray[Any, np.dtype[np.int64]]) -> np.ndarray[Any, np.dtype[np.float64]]:
+    """``ts`` as float64 in its own buffer when it may be written (chunk by chunk: no second
+    array of the file's records), else a copy."""
+    if not ts.flags.writeable:
+        return ts.astype(np.float64)
+    out = ts.view(np.float64)
+    for a in range(0, ts.size, _CHUNK):
+        out[a : a + _CHUNK] = ts[a : a + _CHUNK].astype(np.float64)
+    return out
 
 
 def _assemble(
@@ -479,25 +507,29 @@ def _assemble(
     present = ts >= 0
     if not present[0]:
         return False
-    stamped = ts[present]
+    every = bool(present.all())
+    stamped = ts if every else ts[present]
     steps = np.diff(stamped)
-    absolute = stamped >= RELATIVE_TIME_LIMIT
     if steps.size and (steps.min() < 0 or steps.max() > MAX_RECORD_GAP_S):
         return False
+    absolute = stamped >= RELATIVE_TIME_LIMIT
     if absolute.any() and not absolute.all():
         return False
-    if present.all():
+    del absolute
+    if every:
         new_row = np.r_[True, steps != 0]
     else:
         new_row = present.copy()
         new_row[1:] &= ts[1:] != np.maximum.accumulate(np.where(present, ts, -1))[:-1]
-    del steps, absolute
+    del steps, stamped, present
     merges = ~new_row
     any_merge = bool(merges.any())
     group = np.cumsum(new_row) - 1 if any_merge else None
     n_rows = int(new_row.sum())
-    data.times = ts[new_row].astype(np.float64)  # type: ignore[assignment]
-    del stamped
+    if any_merge:
+        data.times = ts[new_row].astype(np.float64)  # type: ignore[assignment]
+    else:
+        data.times = _as_float(ts)  # type: ignore[assignment]
     out: list[Any] = []
     for col in cols:
         if col is None:
