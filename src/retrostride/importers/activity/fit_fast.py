@@ -509,19 +509,21 @@ def _assemble(
         return False
     every = bool(present.all())
     stamped = ts if every else ts[present]
-    steps = np.diff(stamped)
-    if steps.size and (steps.min() < 0 or steps.max() > MAX_RECORD_GAP_S):
-        return False
+    # Steps between records, chunk by chunk (no second array of the file's records).
+    new_row = np.ones(stamped.size, dtype=bool) if every else present.copy()
+    for a in range(0, max(stamped.size - 1, 0), _CHUNK):
+        steps = np.diff(stamped[a : a + _CHUNK + 1])
+        if steps.min() < 0 or steps.max() > MAX_RECORD_GAP_S:
+            return False
+        if every:
+            new_row[a + 1 : a + 1 + steps.size] = steps != 0
     absolute = stamped >= RELATIVE_TIME_LIMIT
     if absolute.any() and not absolute.all():
         return False
     del absolute
-    if every:
-        new_row = np.r_[True, steps != 0]
-    else:
-        new_row = present.copy()
+    if not every:
         new_row[1:] &= ts[1:] != np.maximum.accumulate(np.where(present, ts, -1))[:-1]
-    del steps, stamped, present
+    del stamped, present
     merges = ~new_row
     any_merge = bool(merges.any())
     group = np.cumsum(new_row) - 1 if any_merge else None
