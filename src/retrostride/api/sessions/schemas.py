@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from retrostride.api.body import Body
+from retrostride.science import limits
 
 DirectionName = Literal["forward", "backward", "mixed", "unknown"]
 SettingName = Literal["overground", "treadmill", "deadmill", "curved-treadmill"]
@@ -104,8 +105,8 @@ class SessionIn(Body):
     sport: str = SportName
     start_utc: AwareDatetime | None = Field(default=None, description="With its zone (ISO 8601).")
     utc_offset_s: int | None = Field(default=None, ge=-14 * 3600, le=14 * 3600)
-    elapsed_s: float = Field(gt=0, le=7 * 24 * 3600)
-    moving_s: float | None = Field(default=None, gt=0, le=7 * 24 * 3600)
+    elapsed_s: float = Field(gt=0, le=limits.DURATION_S.high)
+    moving_s: float | None = Field(default=None, gt=0, le=limits.DURATION_S.high)
     distance_m: float | None = Field(default=None, ge=0, le=1_000_000)
     setting: SettingName = "overground"
     terrain: str | None = Field(default=None, max_length=64)
@@ -118,7 +119,7 @@ class SessionIn(Body):
     speed_m_s: float | None = Field(default=None, ge=0, le=15)
     grade_percent: float | None = Field(default=None, ge=-50, le=50)
     load_kg: float | None = Field(default=None, ge=0, le=300)
-    sled_kg: float | None = Field(default=None, ge=0, le=1000)
+    sled_kg: float | None = Field(default=None, ge=0, le=limits.SLED_KG.high)
 
 
 class SessionPatch(Body):
