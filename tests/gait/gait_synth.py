@@ -61,13 +61,25 @@ class Still:
     seconds: float
 
 
+@dataclass(frozen=True)
+class Fidget:
+    """Standing for ``seconds`` while shifting weight: the trunk rises and falls without
+    travelling (no step is taken), one shift after another, each lasting 0.7-1.3 s and rising
+    up to ``rise_m`` (postural movements do not repeat a pattern: durations and rises drawn
+    at random, ``seed``)."""
+
+    seconds: float
+    rise_m: float = 0.01
+    seed: int = 7
+
+
 def pendulum_bob_m(step_m: float, height_m: float) -> float:
     """Rise of a rigid inverted pendulum of length ``height_m`` over a step of ``step_m``."""
     return float(height_m - np.sqrt(height_m**2 - (step_m / 2.0) ** 2))
 
 
 def trunk_walk(
-    parts: list[TrunkSteps | Still],
+    parts: list[TrunkSteps | Still | Fidget],
     *,
     fs: float = 100.0,
     height_m: float = 0.95,
@@ -82,6 +94,19 @@ def trunk_walk(
         if isinstance(part, Still):
             m = round(part.seconds * fs)
             pieces.append(np.repeat(origin[None, :], m, axis=0))
+            continue
+        if isinstance(part, Fidget):
+            rng_f = np.random.default_rng(part.seed)
+            z_parts = []
+            left = round(part.seconds * fs)
+            while left > 0:
+                m = min(left, round(rng_f.uniform(0.7, 1.3) * fs))
+                rise = rng_f.uniform(0.3, 1.0) * part.rise_m
+                z_parts.append((rise / 2.0) * (1.0 - np.cos(2 * np.pi * np.arange(m) / m)))
+                left -= m
+            pos = np.zeros((sum(p.size for p in z_parts), 3))
+            pos[:, 2] = np.concatenate(z_parts)
+            pieces.append(origin[None, :] + pos)
             continue
         t = np.arange(round(part.n * part.step_s * fs)) / fs
         T = part.step_s

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from gait_synth import FootStride, Still, TrunkSteps, foot_walk, trunk_walk
+from gait_synth import Fidget, FootStride, Still, TrunkSteps, foot_walk, trunk_walk
 
 from retrostride.gait.pipeline import analyze
 from retrostride.gait.recording import Frame
@@ -122,6 +122,40 @@ def test_lower_back_slow_walking_at_40_steps_per_min_is_kept() -> None:
     result = analyze(trunk_walk([Still(3), TrunkSteps(16, 1.5, 0.35), Still(3)]))
     assert len(result.bouts) == 1
     assert result.bouts[0].cadence_spm == pytest.approx(40.0, rel=0.03)
+
+
+def test_lower_back_pause_with_weight_shifts_ends_the_bout() -> None:
+    """Walking, 6 s of standing while shifting weight (the trunk rises and falls by up to
+    10 mm every 0.7-1.3 s: vertical-velocity minima the contact detector takes for slow steps,
+    with a few percent of a walking step's energy and no repeating pattern), walking again:
+    two bouts, the pause in neither."""
+    walk = TrunkSteps(12, 0.55, 0.65)
+    rec = trunk_walk([Still(3), walk, Fidget(6.0), walk, Still(3)])
+    bouts = analyze(rec).bouts
+    pause_start = 3 + 12 * 0.55
+    pause_end = pause_start + 6.0
+    assert len(bouts) == 2
+    assert bouts[0].end_s <= pause_start + 1.2  # at most the last step's lead-out
+    assert bouts[1].start_s >= pause_end - 1.2
+    assert all(b.n_steps >= 8 for b in bouts)
+
+
+def test_lower_back_brief_stop_stays_one_bout() -> None:
+    """A stop shorter than Mobilise-D's 3-s break does not end a bout."""
+    walk = TrunkSteps(12, 0.55, 0.65)
+    bouts = analyze(trunk_walk([Still(3), walk, Fidget(2.4), walk, Still(3)])).bouts
+    assert len(bouts) == 1 and bouts[0].n_steps >= 22
+
+
+def test_lower_back_slow_regular_steps_after_fast_ones_are_no_pause() -> None:
+    """Slowing from 110 to 48 steps/min inside a bout: the slow steps carry a few percent of
+    the fast ones' vertical energy (a pendulum's rise shrinks with the square of the step
+    length), but they repeat one another, so the walk is not cut as a pause. (Measured in
+    the middle of a bout: trailing steps this weak are trimmed as the bout's edges are.)"""
+    fast = TrunkSteps(12, 0.55, 0.65)
+    rec = trunk_walk([Still(3), fast, TrunkSteps(8, 1.25, 0.4), fast, Still(3)])
+    bouts = analyze(rec).bouts
+    assert len(bouts) == 1 and bouts[0].n_steps >= 28
 
 
 def test_short_shuffling_strides_with_a_trunk_bob_are_short() -> None:

@@ -74,7 +74,8 @@ class VerticalJerkContacts:
 
     def detect(self, a_v_m_s2: FloatArray, sampling_rate_hz: float) -> Self:
         """Find contacts; results in ``ic_``, ``fc_`` (sample indices), ``v_z_m_s_`` and the
-        band-passed vertical acceleration ``a_v_band_m_s2_``."""
+        vertical acceleration band-passed for the steps (``a_v_band_m_s2_``, ``band_hz``) and
+        for the contacts (``a_v_jerk_band_m_s2_``, ``jerk_band_hz``)."""
         fs = sampling_rate_hz
         n = a_v_m_s2.shape[0]
         s = bandpass(a_v_m_s2, *self.band_hz, fs)
@@ -102,6 +103,7 @@ class VerticalJerkContacts:
         self.fc_: IntArray = np.unique(fc)
         self.v_z_m_s_: FloatArray = v
         self.a_v_band_m_s2_: FloatArray = s
+        self.a_v_jerk_band_m_s2_: FloatArray = jerk_src
         self.step_prominence_m_s_: FloatArray = (
             np.interp(self.ic_, vmin, -v[vmin]) if vmin.size else np.empty(0)
         )

@@ -9,7 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from retrostride.gait._signal import bandpass, gravity_components, segment_reduce, vertical_rate
-from retrostride.gait.bouts import StepSequenceBouts
+from retrostride.gait.bouts import StepSequenceBouts, split_at_pauses
 from retrostride.gait.contacts import VerticalJerkContacts
 from retrostride.gait.direction import PendulumPhaseDirection, SidewaysExchange
 from retrostride.gait.recording import FloatArray, Frame, IntArray, Recording
@@ -173,7 +173,20 @@ class LowerBackPipeline:
             )
         ).detect(ic / fs)
         bob = np.interp(ic, contacts.ic_, contacts.step_prominence_m_s_) if ic.size else np.empty(0)
-        runs = finder.bouts_
+        turning = None
+        if recording.gyr_rad_s is not None:
+            yaw = vertical_rate(recording.gyr_rad_s, recording.acc_m_s2, fs)
+            turning = (self.turns or YawRateTurns()).detect(yaw, fs).mask_
+        # a pause or non-walking movement inside a run of steps ends the bout
+        jerk_band = contacts.a_v_jerk_band_m_s2_
+        runs = split_at_pauses(
+            finder.bouts_,
+            ic / fs,
+            self._step_energy(jerk_band, ic),
+            self._step_regularity(
+                jerk_band, ic, round(LOWER_BACK_BOUTS["max_step_s"] * fs)
+            ),
+        )
         bout_rows = self._trim_edges(
             runs, bob, self.edge_bob_ratio, self._quiet_edges(a_v, ic, runs, fs)
         )
@@ -182,7 +195,7 @@ class LowerBackPipeline:
         # assembly may run twice, after a split at a reversal)
         ap_band = None if a_ap is None else bandpass(a_ap, 0.5, 3.0, fs)
         ml_band = None if a_ml is None else bandpass(a_ml, 0.5, 3.0, fs)
-        args = (recording, ic, fc, contacts, a_v, ap_band, a_ml, ml_band, height)
+        args = (recording, ic, fc, contacts, a_v, ap_band, a_ml, ml_band, height, turning)
         bouts = self._assemble(bout_rows, *args)
         split = self._split_at_reversals(bout_rows, bouts)
         if split.shape[0] != bout_rows.shape[0]:
@@ -214,6 +227,7 @@ class LowerBackPipeline:
         a_ml: FloatArray | None,
         ml_band: FloatArray | None,
         height: float,
+        turning: BoolArray | None,
     ) -> list[BoutResult]:
         """The bouts ``bout_rows`` ((k, 2) first and last IC index) with their strides,
         lengths, sides and direction; ``a_ap`` and ``ml_band`` band-passed to 0.5-3 Hz,
@@ -272,10 +286,6 @@ class LowerBackPipeline:
         )
         if body and a_ap is not None and len(bout_ic):
             ap = a_ap
-            turning = None
-            if recording.gyr_rad_s is not None:
-                yaw = vertical_rate(recording.gyr_rad_s, recording.acc_m_s2, fs)
-                turning = (self.turns or YawRateTurns()).detect(yaw, fs).mask_
             dirs = (self.direction or PendulumPhaseDirection()).estimate(
                 ap, contacts.v_z_m_s_, bout_bounds, stride_bounds, stride_bout, turning
             )
@@ -388,6 +398,63 @@ class LowerBackPipeline:
         has = (idx >= b0[owner]) & (idx <= b1[owner])
         quiet[has] = outer[has] < EDGE_STILL_RATIO * inner[owner[has], None]
         return quiet
+
+    @staticmethod
+    def _step_regularity(
+        x: FloatArray, ic: IntArray, max_len: int, chunk: int = 256
+    ) -> FloatArray:
+        """Per step (IC i to IC i + 1, ``d`` samples): the autocorrelation of ``x`` at the lag of
+        the step, the correlation of ``x`` over the step with ``x`` over the ``d`` samples
+        before it (Moe-Nilssen & Helbostad 2004: alike in shape and in duration), then the
+        median over the step and its two neighbours (walking repeats itself for steps on end;
+        two weight shifts may resemble each other by chance). NaN where the window before the
+        step leaves the recording and for steps longer than ``max_len`` samples (no walking
+        step), (len(ic) - 1,). Computed ``chunk`` steps at a time."""
+        m = ic.size - 1
+        if m < 1:
+            return np.empty(0)
+        n = x.shape[0]
+        r = np.full(m, math.nan)
+        for c0 in range(0, m, chunk):  # bounded memory on long recordings
+            lo, hi = ic[c0 : min(c0 + chunk, m)], ic[c0 + 1 : min(c0 + chunk, m) + 1]
+            d = np.minimum(hi - lo, max_len)
+            width = int(d.max())
+            j = np.arange(width)[None, :]
+            mask = j < d[:, None]
+            after = x[np.minimum(lo[:, None] + j, n - 1)] * mask
+            before = x[np.clip(lo[:, None] - d[:, None] + j, 0, n - 1)] * mask
+            cnt = np.maximum(d, 1)
+            ma, mb = after.sum(axis=1) / cnt, before.sum(axis=1) / cnt
+            cov = (after * before).sum(axis=1) / cnt - ma * mb
+            va = (after * after).sum(axis=1) / cnt - ma * ma
+            vb = (before * before).sum(axis=1) / cnt - mb * mb
+            den = np.sqrt(np.maximum(va, 0.0) * np.maximum(vb, 0.0))
+            with np.errstate(invalid="ignore", divide="ignore"):
+                ok = (den > 0) & (lo - d >= 0) & (hi - lo <= max_len)
+                rc = np.where(ok, cov / den, math.nan)
+            r[c0 : c0 + rc.size] = rc
+        if m < 3:
+            return r
+        known = np.nan_to_num(r, nan=-1.0)  # unknown counts as irregular
+        padded = np.concatenate(([known[0]], known, [known[-1]]))
+        out: FloatArray = np.median(np.lib.stride_tricks.sliding_window_view(padded, 3), axis=1)
+        return out
+
+    @staticmethod
+    def _step_energy(x: FloatArray, ic: IntArray, *, mean: bool = False) -> FloatArray:
+        """Standard deviation (``mean``: the mean) of ``x`` over each step (IC i to IC
+        i + 1), (len(ic) - 1,)."""
+        if ic.size < 2:
+            return np.empty(0)
+        c1 = np.concatenate(([0.0], np.cumsum(x)))
+        c2 = np.concatenate(([0.0], np.cumsum(x * x)))
+        lo, hi = ic[:-1], ic[1:]
+        cnt = np.maximum(hi - lo, 1)
+        avg = (c1[hi] - c1[lo]) / cnt
+        if mean:
+            return np.asarray(avg, dtype=np.float64)
+        var: FloatArray = np.maximum((c2[hi] - c2[lo]) / cnt - avg * avg, 0.0)
+        return np.sqrt(var)
 
     @staticmethod
     def _trim_edges(
