@@ -80,4 +80,4 @@ def test_screening_with_tug_and_a_fall_logged_over_http(client: TestClient) -> N
     assert fall.status_code == 200 and fall.json() == {"session_id": session["id"],
                                                        "event": "fall"}
     bad = ada.post("/api/athletes/me/safety-events", json={"session_id": 99999, "event": "fall"})
-    assert bad.status_code == 422 and bad.json()["field"] == "session_id"
+    assert bad.status_code == 404 and bad.json()["code"] == "not_found"  # not disclosed

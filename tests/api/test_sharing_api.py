@@ -62,15 +62,15 @@ def test_invitation_codes(client: TestClient) -> None:
     # Typed by hand: case and separators do not matter; a code is used once.
     loose = code.lower().replace("-", " ")
     assert doc.post("/api/sharing/redeem", json={"code": loose}).status_code == 201
-    assert other.post("/api/sharing/redeem", json={"code": code}).status_code == 400
-    assert other.post("/api/sharing/redeem", json={"code": "AAAAA-BBBBB"}).status_code == 400
+    assert other.post("/api/sharing/redeem", json={"code": code}).status_code == 404
+    assert other.post("/api/sharing/redeem", json={"code": "AAAAA-BBBBB"}).status_code == 404
     # The clinician sees this athlete only.
     assert doc.get(f"/api/athletes/{ada.id}/sessions").status_code == 200
     assert doc.get(f"/api/athletes/{bob.id}/sessions").status_code == 404
     # A withdrawn invitation cannot be redeemed.
     second = ada.post("/api/sharing/invites", json={}).json()
     assert ada.delete(f"/api/sharing/invites/{second['id']}").status_code == 204
-    assert other.post("/api/sharing/redeem", json={"code": second["code"]}).status_code == 400
+    assert other.post("/api/sharing/redeem", json={"code": second["code"]}).status_code == 404
 
 
 def test_grants_of_others_cannot_be_touched(client: TestClient) -> None:

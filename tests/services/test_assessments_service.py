@@ -93,7 +93,7 @@ def test_bad_values_are_refused_and_nothing_is_stored(db: Database) -> None:
 
 def test_delete_only_ones_own(db: Database) -> None:
     a = service.add_assessment(db, "nrs_pain", BASE, 5, person="ann")
-    with pytest.raises(InputError):
+    with pytest.raises(service.AssessmentNotFound, match="not found"):
         service.delete_assessment(db, a.id, person="bob")
     service.delete_assessment(db, a.id, person="ann")
     assert service.list_assessments(db, person="ann") == []

@@ -12,6 +12,7 @@ from retrostride.log.model import Segment, Session
 from retrostride.science.locomotion import Direction, Setting
 from retrostride.services import log as log_service
 from retrostride.services import programs as service
+from retrostride.services.log import SessionNotFound
 from retrostride.store.db import Database
 
 START = date(2026, 3, 2)  # a Monday
@@ -159,5 +160,5 @@ def test_a_fall_logged_with_a_session_steps_back_and_flags(db: Database) -> None
     assert after.plan.weeks[2].decision.rule == "step-back-after-fall"
     with pytest.raises(InputError):
         service.record_safety_event(db, ids[-1], "trip")
-    with pytest.raises(InputError):
+    with pytest.raises(SessionNotFound):  # not the person's: not disclosed
         service.record_safety_event(db, 10_000, "fall")

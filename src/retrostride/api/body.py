@@ -9,6 +9,19 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
+NO_NUL = "^[^\\x00]*$"
+"""The pattern every text field of a request body documents (what ``Body`` checks)."""
+
+
+def _document_no_nul(schema: dict[str, Any]) -> None:
+    """Add ``NO_NUL`` to each text property (and to dictionary keys) of a body's schema."""
+    for prop in schema.get("properties", {}).values():
+        for variant in [prop, *prop.get("anyOf", [])]:
+            if variant.get("type") == "string" and "pattern" not in variant:
+                variant["pattern"] = NO_NUL
+            if variant.get("type") == "object":
+                variant.setdefault("propertyNames", {"pattern": NO_NUL})
+
 
 def _has_nul(value: Any) -> bool:
     if isinstance(value, str):
@@ -23,7 +36,7 @@ def _has_nul(value: Any) -> bool:
 class Body(BaseModel):
     """A request body."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_document_no_nul)
 
     @model_validator(mode="before")
     @classmethod

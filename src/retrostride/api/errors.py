@@ -23,8 +23,9 @@ from retrostride.services.accounts import (
     Throttled,
     WrongPassword,
 )
+from retrostride.services.assessments import AssessmentNotFound
 from retrostride.services.log import SessionNotFound
-from retrostride.services.programs import NotEnrolled, ScreeningStop
+from retrostride.services.programs import AlreadyEnrolled, NotEnrolled, ScreeningStop
 from retrostride.services.sharing import SharingRefused
 
 log = logging.getLogger("retrostride.api")
@@ -119,10 +120,12 @@ _DOMAIN_STATUS: dict[type[RetrostrideError], tuple[int, str]] = {
     WrongPassword: (403, "wrong_password"),
     RegistrationRefused: (403, "registration_refused"),
     SharingRefused: (403, "sharing_refused"),
-    InvalidToken: (400, "invalid_token"),
+    InvalidToken: (404, "invalid_token"),  # an unknown, used or expired code: nothing there
     SessionNotFound: (404, "not_found"),
+    AssessmentNotFound: (404, "not_found"),
     NotEnrolled: (404, "not_enrolled"),
     ScreeningStop: (409, "screening_stop"),
+    AlreadyEnrolled: (409, "already_enrolled"),
 }
 
 

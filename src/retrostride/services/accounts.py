@@ -51,7 +51,14 @@ from retrostride.store.models import PersonRow
 PASSWORD_MIN_CHARS = 10
 """Shortest accepted password (NIST SP 800-63B section 3.1.1.2 asks at least 8; we ask 10)."""
 PASSWORD_MAX_CHARS = 1024
-_EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s.]{1,63}$")
+_NOT_IN_ADDRESS = (  # "@", control characters and Unicode white space (Python's and ECMA's \s)
+    r"@\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
+EMAIL_PATTERN = (
+    rf"^[^{_NOT_IN_ADDRESS}]{{1,64}}@[^{_NOT_IN_ADDRESS}]{{1,255}}\.[^{_NOT_IN_ADDRESS}.]{{1,63}}$"
+)
+"""What an e-mail address must look like (after stripping and lower-casing)."""
+_EMAIL_RE = re.compile(EMAIL_PATTERN)
 API_TOKEN_PREFIX = "rs_"
 TOKEN_SCOPES = ("read", "read-write")
 MAX_LOCKOUT_S = 24 * 3600

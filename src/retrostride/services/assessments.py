@@ -15,7 +15,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from retrostride.errors import InputError
+from retrostride.errors import InputError, RetrostrideError
 from retrostride.log.model import Person
 from retrostride.science.outcomes import (
     ChangeInterpretation,
@@ -182,8 +182,16 @@ def delete_assessment(
         row_person = repo.find_person(db, person)
         row = db.get(AssessmentRow, assessment_id)
         if row is None or row_person is None or row.person_id != row_person.id:
-            raise InputError("assessment", assessment_id, "the id of one of your assessments")
+            raise AssessmentNotFound(assessment_id)
         db.delete(row)
+
+
+class AssessmentNotFound(RetrostrideError, LookupError):
+    """No assessment with this id in this person's record (existence is not disclosed)."""
+
+    def __init__(self, assessment_id: int) -> None:
+        self.assessment_id = assessment_id
+        super().__init__(f"assessment {assessment_id} not found")
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session as OrmSession
 
 from retrostride.errors import InputError, RetrostrideError
 from retrostride.log.model import SAFETY_EVENTS
+from retrostride.services.log import SessionNotFound
 from retrostride.store import repository as repo
 from retrostride.store.db import Database, utc_now
 from retrostride.store.models import SessionRow
@@ -51,6 +52,10 @@ class ScreeningStop(RetrostrideError):
             + ") mean: see a doctor or physiotherapist before starting; once cleared, "
             "enrol with --cleared-by NAME"
         )
+
+
+class AlreadyEnrolled(InputError):
+    """The program is already active for this person (restart it with ``replace``)."""
 
 
 class NotEnrolled(RetrostrideError, LookupError):
@@ -139,7 +144,7 @@ def enrol(
         person_row = repo.get_or_create_person(db, person)
         active = _active_rows(db, person_row.id, program_id)
         if active and not replace:
-            raise InputError(
+            raise AlreadyEnrolled(
                 "program",
                 program_id,
                 f"a program not already active (started {active[0].start_date}); "
@@ -248,7 +253,7 @@ def record_safety_event(
         person_row = repo.find_person(db, person)
         row = db.get(SessionRow, session_id)
         if person_row is None or row is None or row.person_id != person_row.id:
-            raise InputError("session_id", session_id, f"a session of {person}")
+            raise SessionNotFound(session_id)
         row.safety_event = event
     return event
 

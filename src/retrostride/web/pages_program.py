@@ -230,7 +230,7 @@ async def assessment_add(
             assess_service.delete_assessment(
                 database, int(str(form["delete"])), person=subject.person_name
             )
-        except (ValueError, InputError):
+        except (ValueError, InputError, assess_service.AssessmentNotFound):
             raise PageError(404, "There is no such assessment here.") from None
         return redirect(request.url.path)
     values = {k: str(v) for k, v in form.items() if k != "csrf_token"}

@@ -35,10 +35,11 @@ from retrostride.api.database import AppDatabase
 from retrostride.api.errors import NotFound
 from retrostride.api.params import ObjectId
 from retrostride.api.principal import CSRF_COOKIE, SESSION_COOKIE, CurrentPrincipal
+from retrostride.api.responses import errors
 from retrostride.services import accounts as service
 from retrostride.services.accounts import Account, ApiToken
 
-router = APIRouter(tags=["accounts"])
+router = APIRouter(tags=["accounts"], responses=errors(401, 403, 422))
 
 RESET_ANSWER = (
     "If an account has this address, a message with a reset link has been sent to it."
@@ -72,6 +73,7 @@ def token_out(token: ApiToken) -> ApiTokenOut:
     "/api/auth/register",
     status_code=status.HTTP_201_CREATED,
     dependencies=[Depends(limit_registrations)],
+    responses=errors(429),
 )
 def register(body: RegisterIn, database: AppDatabase, rules: Rules) -> AccountOut:
     """Create an account (no login yet). Invite-only instances need ``signup_code``.
@@ -90,7 +92,7 @@ def register(body: RegisterIn, database: AppDatabase, rules: Rules) -> AccountOu
     return account_out(account)
 
 
-@router.post("/api/auth/login", dependencies=[Depends(limit_logins)])
+@router.post("/api/auth/login", dependencies=[Depends(limit_logins)], responses=errors(429))
 def login(
     body: LoginIn,
     response: Response,
@@ -138,6 +140,7 @@ def logout(
     "/api/auth/password-reset",
     status_code=status.HTTP_202_ACCEPTED,
     dependencies=[Depends(limit_resets)],
+    responses=errors(429),
 )
 def password_reset(body: PasswordResetIn, database: AppDatabase, rules: Rules) -> MessageOut:
     """Ask for a reset link. The answer is the same whether or not the address has an account."""
@@ -149,6 +152,7 @@ def password_reset(body: PasswordResetIn, database: AppDatabase, rules: Rules) -
     "/api/auth/password-reset/confirm",
     status_code=status.HTTP_204_NO_CONTENT,
     dependencies=[Depends(limit_logins)],
+    responses=errors(429),
 )
 def password_reset_confirm(
     body: PasswordResetConfirmIn, database: AppDatabase, rules: Rules
@@ -217,7 +221,6 @@ def list_tokens(principal: CurrentPrincipal, database: AppDatabase) -> list[ApiT
 @router.post(
     "/api/account/tokens",
     status_code=status.HTTP_201_CREATED,
-    responses={403: {"description": "Asked with an API token: tokens come from a browser login."}},
 )
 def create_token(
     body: ApiTokenIn, principal: CurrentPrincipal, database: AppDatabase
@@ -238,7 +241,7 @@ def create_token(
 @router.delete(
     "/api/account/tokens/{token_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses={403: {"description": "Asked with an API token: revoke from a browser login."}},
+    responses=errors(404),
 )
 def revoke_token(token_id: ObjectId, principal: CurrentPrincipal, database: AppDatabase) -> None:
     """Revoke one of the account's API tokens, at once (from a browser login)."""

@@ -8,13 +8,25 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from retrostride.api.body import Body
+from retrostride.services.accounts import EMAIL_PATTERN, PASSWORD_MIN_CHARS
+
+# Documented only: the accounts service checks both (one rule, and a refused password is never
+# echoed back, as FastAPI's request validation would).
+Email = Field(
+    max_length=320, examples=["ada@example.org"], json_schema_extra={"pattern": EMAIL_PATTERN}
+)
+NewPassword = Field(
+    max_length=1024,
+    description="10 to 1024 characters",
+    json_schema_extra={"minLength": PASSWORD_MIN_CHARS},
+)
 
 Role = Literal["athlete", "clinician"]
 
 
 class RegisterIn(Body):
-    email: str = Field(max_length=320, examples=["ada@example.org"])
-    password: str = Field(max_length=1024, description="10 to 1024 characters")
+    email: str = Email
+    password: str = NewPassword
     role: Role = "athlete"
     display_name: str = Field(default="", max_length=200)
     signup_code: str | None = Field(
@@ -51,7 +63,7 @@ class AccountPatch(Body):
 
 class PasswordChangeIn(Body):
     current_password: str = Field(max_length=1024)
-    new_password: str = Field(max_length=1024)
+    new_password: str = NewPassword
 
 
 class PasswordResetIn(Body):
@@ -60,7 +72,7 @@ class PasswordResetIn(Body):
 
 class PasswordResetConfirmIn(Body):
     token: str = Field(max_length=200)
-    new_password: str = Field(max_length=1024)
+    new_password: str = NewPassword
 
 
 class AccountDeleteIn(Body):

@@ -7,16 +7,23 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
 
-from retrostride.api.assessments.schemas import AssessmentIn, AssessmentOut, MeasureOut
+from retrostride.api.assessments.schemas import (
+    MEASURE_IDS,
+    POPULATION_IDS,
+    AssessmentIn,
+    AssessmentOut,
+    MeasureOut,
+)
 from retrostride.api.database import AppDatabase
-from retrostride.api.params import ObjectId
+from retrostride.api.params import ObjectId, one_of
 from retrostride.api.policy import ReadSubject, WriteSubject
 from retrostride.api.principal import CurrentPrincipal
+from retrostride.api.responses import errors
 from retrostride.api.serialize import to_jsonable
 from retrostride.science.outcomes import MEASURES
 from retrostride.services import assessments as service
 
-router = APIRouter(tags=["assessments"])
+router = APIRouter(tags=["assessments"], responses=errors(401, 403, 404, 422))
 
 
 def _out(a: service.Assessment) -> AssessmentOut:
@@ -67,7 +74,9 @@ def add(body: AssessmentIn, subject: WriteSubject, database: AppDatabase) -> Ass
 def list_assessments(
     subject: ReadSubject,
     database: AppDatabase,
-    measure: Annotated[str | None, Query(max_length=64)] = None,
+    measure: Annotated[
+        str | None, Query(max_length=64, json_schema_extra=one_of(MEASURE_IDS))
+    ] = None,
 ) -> list[AssessmentOut]:
     """The athlete's measurements in date order (one measure if given)."""
     return [
@@ -80,7 +89,9 @@ def list_assessments(
 def report(
     subject: ReadSubject,
     database: AppDatabase,
-    population: Annotated[str, Query(max_length=64)] = "knee_oa",
+    population: Annotated[
+        str, Query(max_length=64, json_schema_extra=one_of(POPULATION_IDS))
+    ] = "knee_oa",
 ) -> list[dict[str, Any]]:
     """Each measure's baseline against its latest value, read against the minimal important
     change for ``population`` where one is published (and saying so where none is)."""

@@ -7,6 +7,11 @@ from datetime import date
 from pydantic import BaseModel, Field
 
 from retrostride.api.body import Body
+from retrostride.api.params import one_of
+from retrostride.science.outcomes import MEASURES, POPULATIONS
+
+MEASURE_IDS = list(MEASURES)
+POPULATION_IDS = list(POPULATIONS)
 
 
 class MeasureOut(BaseModel):
@@ -20,7 +25,12 @@ class MeasureOut(BaseModel):
 class AssessmentIn(Body):
     """One measurement in the measure's unit (see GET /api/assessments/measures)."""
 
-    measure: str = Field(min_length=1, max_length=64, examples=["six_minute_walk"])
+    measure: str = Field(
+        min_length=1,
+        max_length=64,
+        examples=["six_minute_walk"],
+        json_schema_extra=one_of(MEASURE_IDS),
+    )
     on: date
     value: float = Field(allow_inf_nan=False)
     unit: str | None = Field(default=None, max_length=32)

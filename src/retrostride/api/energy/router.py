@@ -8,12 +8,13 @@ from fastapi import APIRouter
 
 from retrostride.api.energy.schemas import EnergyIn, EnergyOut
 from retrostride.api.principal import CurrentPrincipal
+from retrostride.api.responses import errors
 from retrostride.errors import InputError
 from retrostride.science import units
 from retrostride.science.energy import Conditions, Profile
 from retrostride.services.energy import estimate_cost
 
-router = APIRouter(tags=["energy"])
+router = APIRouter(tags=["energy"], responses=errors(401, 403, 422))
 
 
 def _quantity(

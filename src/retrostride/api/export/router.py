@@ -16,7 +16,7 @@ from sqlalchemy import or_, select
 from retrostride.api.database import AppDatabase, ReadDb
 from retrostride.api.errors import Unauthorized
 from retrostride.api.principal import CurrentPrincipal
-from retrostride.api.responses import JsonResponse
+from retrostride.api.responses import JsonResponse, errors
 from retrostride.api.serialize import to_jsonable
 from retrostride.services import assessments
 from retrostride.services.export import bundle_to_json, read_bundle
@@ -25,7 +25,7 @@ from retrostride.store.db import utc_now
 from retrostride.store.programs import EnrolmentRow
 from retrostride.store.uploads import UploadJobRow
 
-router = APIRouter(tags=["export"])
+router = APIRouter(tags=["export"], responses=errors(401, 403, 422))
 
 FORMAT_NAME = "retrostride-account"
 FORMAT_VERSION = 1

@@ -24,13 +24,13 @@ from retrostride.api.database import AppDatabase, ReadDb
 from retrostride.api.params import MAX_ID
 from retrostride.api.policy import ReadSubject, resolve_subject
 from retrostride.api.principal import CurrentPrincipal
-from retrostride.api.responses import JsonResponse
+from retrostride.api.responses import JsonResponse, errors
 from retrostride.api.uploads.receive import receive_files
 from retrostride.errors import FileRefused, InputError
 from retrostride.services import jobs
 from retrostride.services.log import SessionNotFound
 
-router = APIRouter(tags=["gait"])
+router = APIRouter(tags=["gait"], responses=errors(401, 403, 404, 422))
 
 _BODY = {
     "requestBody": {
@@ -51,7 +51,7 @@ _BODY = {
 @router.post(
     "/api/athletes/{athlete_id}/gait-analyses",
     openapi_extra=_BODY,
-    responses={413: {"description": "Over the size limit."}, 422: {"description": "Bad file."}},
+    responses=errors(413),
 )
 async def analyse_recording(
     request: Request,

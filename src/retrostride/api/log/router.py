@@ -9,11 +9,14 @@ from fastapi import APIRouter
 from retrostride.api.database import AppDatabase
 from retrostride.api.log.schemas import BodyMassOut, PeriodTotalsOut, ProfileOut, ProfilePatch
 from retrostride.api.policy import ReadSubject, WriteSubject
+from retrostride.api.responses import errors
 from retrostride.log.model import BodyMass, Person, Sex
 from retrostride.services import log as log_service
 from retrostride.services import stats
 
-router = APIRouter(prefix="/api/athletes/{athlete_id}", tags=["log"])
+router = APIRouter(
+    prefix="/api/athletes/{athlete_id}", tags=["log"], responses=errors(401, 403, 404, 422)
+)
 
 
 def _profile_out(person: Person) -> ProfileOut:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Literal
+from zoneinfo import available_timezones
 
 from pydantic import BaseModel, Field
 
 from retrostride.api.body import Body
+from retrostride.api.params import one_of
 from retrostride.science import limits
 
 
@@ -32,11 +34,16 @@ class BodyMassIn(Body):
 class ProfilePatch(Body):
     """Fields to change (absent or null: unchanged)."""
 
-    home_time_zone: str | None = Field(default=None, max_length=64, examples=["Europe/Berlin"])
+    home_time_zone: str | None = Field(
+        default=None,
+        max_length=64,
+        examples=["Europe/Berlin"],
+        json_schema_extra=one_of(sorted(available_timezones())),
+    )
     height_m: float | None = Field(
         default=None, ge=limits.HEIGHT_M.low, le=limits.HEIGHT_M.high
     )
-    birth_year: int | None = Field(default=None, ge=1900, le=2100)
+    birth_year: int | None = Field(default=None, ge=1900, le=date.today().year)
     sex: Literal["female", "male"] | None = None
     add_mass: BodyMassIn | None = None
     remove_mass_on: date | None = None

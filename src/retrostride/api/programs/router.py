@@ -6,26 +6,37 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Path, Query, status
 from fastapi.responses import Response
 
 from retrostride.api.database import AppDatabase
+from retrostride.api.params import one_of
 from retrostride.api.policy import ReadSubject, WriteSubject
 from retrostride.api.principal import CurrentPrincipal
 from retrostride.api.programs.schemas import (
+    PROGRAM_IDS,
     EnrolIn,
     ProgramSummary,
     SafetyEventIn,
     SafetyEventOut,
     StoppedOut,
 )
+from retrostride.api.responses import errors
 from retrostride.api.serialize import to_jsonable
 from retrostride.services import programs as service
 
-router = APIRouter(tags=["programs"])
+router = APIRouter(tags=["programs"], responses=errors(401, 403, 404, 422))
 
 SKIP = frozenset({"source_text"})
-ProgramId = Annotated[str | None, Query(max_length=100, description="Default: the latest.")]
+ProgramId = Annotated[
+    str | None,
+    Query(
+        max_length=100, description="Default: the latest.", json_schema_extra=one_of(PROGRAM_IDS)
+    ),
+]
+ProgramPath = Annotated[
+    str, Path(max_length=100, examples=["knee-oa"], json_schema_extra=one_of(PROGRAM_IDS))
+]
 Day = Annotated[date | None, Query(description="Default: today.")]
 
 
@@ -54,13 +65,17 @@ def screening(_principal: CurrentPrincipal) -> list[dict[str, Any]]:
 
 
 @router.get("/api/programs/{program_id}")
-def get_program(program_id: str, _principal: CurrentPrincipal) -> dict[str, Any]:
+def get_program(program_id: ProgramPath, _principal: CurrentPrincipal) -> dict[str, Any]:
     """One program: its weeks, levels, rules, exercises, sources and what is evidence."""
     result: dict[str, Any] = to_jsonable(service.get_program(program_id), skip=SKIP)
     return result
 
 
-@router.post("/api/athletes/{athlete_id}/enrolments", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/api/athletes/{athlete_id}/enrolments",
+    status_code=status.HTTP_201_CREATED,
+    responses=errors(409),
+)
 def enrol(body: EnrolIn, subject: WriteSubject, database: AppDatabase) -> dict[str, Any]:
     """Screen, then enrol the athlete; a screening that says stop answers 409 with its reasons."""
     enrolment, screening_result, forbidden = service.enrol(

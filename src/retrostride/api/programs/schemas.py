@@ -8,7 +8,13 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from retrostride.api.body import Body
+from retrostride.api.params import MAX_ID, one_of
 from retrostride.science import limits
+from retrostride.services import programs as service
+
+PROGRAM_IDS = [p.id for p in service.list_programs()]
+QUESTION_IDS = [q.id for q in service.screening_questions()]
+"""The ids of the shipped programs: the only ``program_id`` values the API accepts."""
 
 
 class ProgramSummary(BaseModel):
@@ -24,10 +30,17 @@ class ProgramSummary(BaseModel):
 class EnrolIn(Body):
     """Start a program: the screening answers (question id -> yes/no) come first."""
 
-    program_id: str = Field(min_length=1, max_length=100, examples=["knee-oa-alghadir-2019"])
+    program_id: str = Field(
+        min_length=1, max_length=100, examples=["knee-oa"], json_schema_extra=one_of(PROGRAM_IDS)
+    )
     start: date
     answers: dict[str, bool] = Field(
-        default_factory=dict, description="Screening answers; see GET /api/programs/screening."
+        description="A yes/no answer to every screening question; see GET /api/programs/screening.",
+        json_schema_extra={
+            "properties": {q: {"type": "boolean"} for q in QUESTION_IDS},
+            "required": one_of(QUESTION_IDS)["enum"],
+            "additionalProperties": False,
+        },
     )
     cleared_by: str | None = Field(
         default=None,
@@ -52,7 +65,7 @@ class EnrolIn(Body):
 class SafetyEventIn(Body):
     """A stumble, near-fall or fall during a logged session (``none`` clears it)."""
 
-    session_id: int = Field(ge=1)
+    session_id: int = Field(ge=1, le=MAX_ID)
     event: Literal["stumble", "near-fall", "fall", "none"]
 
 

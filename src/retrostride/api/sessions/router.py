@@ -18,7 +18,7 @@ from retrostride.api.policy import (
     WriteSubject,
     read_subject_now,
 )
-from retrostride.api.responses import JsonResponse
+from retrostride.api.responses import JsonResponse, errors
 from retrostride.api.sessions.schemas import (
     SessionDetail,
     SessionIn,
@@ -32,7 +32,11 @@ from retrostride.services import log as log_service
 from retrostride.services import sessions as sessions_service
 from retrostride.services.export import session_to_json
 
-router = APIRouter(prefix="/api/athletes/{athlete_id}/sessions", tags=["sessions"])
+router = APIRouter(
+    prefix="/api/athletes/{athlete_id}/sessions",
+    tags=["sessions"],
+    responses=errors(401, 403, 404, 422),
+)
 
 DEFAULT_PAGE = 50
 MAX_PAGE = 500

@@ -9,6 +9,7 @@ from retrostride.api.database import AppDatabase
 from retrostride.api.errors import NotFound
 from retrostride.api.params import ObjectId
 from retrostride.api.principal import CurrentPrincipal
+from retrostride.api.responses import errors
 from retrostride.api.sharing.dependencies import AthleteAccount, ClinicianAccount
 from retrostride.api.sharing.schemas import (
     GrantOut,
@@ -21,7 +22,7 @@ from retrostride.api.sharing.schemas import (
 from retrostride.services import sharing as service
 from retrostride.services.sharing import Grant, Invite
 
-router = APIRouter(prefix="/api/sharing", tags=["sharing"])
+router = APIRouter(prefix="/api/sharing", tags=["sharing"], responses=errors(401, 403, 404, 422))
 
 
 def _invite_out(invite: Invite) -> InviteOut:

@@ -25,12 +25,16 @@ from retrostride.api.database import AppDatabase
 from retrostride.api.errors import NotFound
 from retrostride.api.params import ObjectId
 from retrostride.api.policy import ReadSubject, WriteSubject
-from retrostride.api.responses import JsonResponse
+from retrostride.api.responses import JsonResponse, errors
 from retrostride.api.uploads.receive import receive_files
 from retrostride.api.uploads.schemas import UploadJob
 from retrostride.services import jobs
 
-router = APIRouter(prefix="/api/athletes/{athlete_id}/uploads", tags=["uploads"])
+router = APIRouter(
+    prefix="/api/athletes/{athlete_id}/uploads",
+    tags=["uploads"],
+    responses=errors(401, 403, 404, 422),
+)
 
 _UPLOAD_BODY = {
     "requestBody": {
@@ -43,6 +47,7 @@ _UPLOAD_BODY = {
                     "properties": {
                         "files": {
                             "type": "array",
+                            "minItems": 1,
                             "items": {"type": "string", "format": "binary"},
                             "description": "FIT, GPX, TCX, CSV files or zip archives of them.",
                         }
@@ -61,8 +66,7 @@ _UPLOAD_BODY = {
     openapi_extra=_UPLOAD_BODY,
     responses={
         200: {"model": UploadJob, "description": "With wait=true: the finished job."},
-        413: {"description": "A file over the size limit, or too many files."},
-        422: {"description": "Not a multipart upload, or no file in it."},
+        **errors(413),
     },
 )
 async def upload(
