@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.routing import APIRouter
@@ -61,6 +62,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     """The application; opens (and migrates) ``settings.database_url`` unless given ``database``."""
     settings = settings or Settings.from_env()
     settings.check()
+    if settings.upload_dir:  # received files go there: a missing folder would fail each upload
+        Path(settings.upload_dir).mkdir(parents=True, exist_ok=True)
     db = database or open_database(settings.database_url)
     readers = db.readers  # app.state.read_sessions: kept for callers not yet on db.reading()
     job_workers = Workers(

@@ -119,6 +119,7 @@ def run_gait(database: Database, job: JobState) -> None:
             "trials": analysis.numbers,
             "attached": attached,
         }
+        answer = _named_as_received(answer, item.path, item.label)
         finish(database, job.id, DONE, results=[{"outcome": "analysed", "answer": answer}])
     except SessionNotFound as exc:
         error = {"kind": "session_not_found", "session_id": exc.session_id}
@@ -161,3 +162,15 @@ def error_of(exc: Exception) -> dict[str, Any]:
 
 
 __all__ = ["FAILED", "error_of", "file_result", "run_gait", "run_import", "run_probe"]
+
+
+def _named_as_received(value: Any, path: str, label: str) -> Any:
+    """``value`` with the server's path of a received file replaced by the person's name for it
+    (an analysis names its source; the server's folders are nobody's business)."""
+    if isinstance(value, str):
+        return value.replace(path, label)
+    if isinstance(value, dict):
+        return {k: _named_as_received(v, path, label) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_named_as_received(v, path, label) for v in value]
+    return value
