@@ -11,10 +11,12 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from retrostride.cli import app
-from retrostride.services.accounts import AccountRules, register
+from retrostride.errors import InputError
+from retrostride.services.accounts import AccountRules, register, set_admin
 from retrostride.store.accounts import AccountRow
 from retrostride.store.db import open_database
 
@@ -44,6 +46,10 @@ def test_admin_grant_revoke_and_invite(database_url: str) -> None:
             app, ["admin", "grant", "nobody@example.org", "--database", database_url]
         )
         assert result.exit_code == 2 and "EMAIL" in result.output
+        # the service names the domain field; only the CLI says its argument's name
+        with pytest.raises(InputError) as refused:
+            set_admin(database, "nobody@example.org", True)
+        assert refused.value.field == "email"
         result = runner.invoke(
             app, ["admin", "invite", "--role", "clinician", "--database", database_url]
         )

@@ -34,6 +34,7 @@ FLAG_OF_FIELD: dict[str, str] = {
     "scheduler": "--scheduler",
     "placement": "--placement",
     "format": "--format",
+    "email": "EMAIL",  # the admin commands' argument
 }
 
 

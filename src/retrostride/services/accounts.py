@@ -712,7 +712,7 @@ def set_admin(database: Database, email: str, is_admin: bool) -> Account:
     with database.transaction() as db:
         account = db.scalar(select(AccountRow).where(AccountRow.email == normalise_email(email)))
         if account is None:
-            raise InputError("EMAIL", email, "the e-mail address of an existing account")
+            raise InputError("email", email, "the e-mail address of an existing account")
         account.is_admin = is_admin
         return _account(account)
 
