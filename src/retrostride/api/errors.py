@@ -20,6 +20,7 @@ from retrostride.services.accounts import (
     InvalidToken,
     NeedsBrowserLogin,
     RegistrationRefused,
+    SecondFactorNeeded,
     Throttled,
     WrongPassword,
 )
@@ -115,6 +116,7 @@ def _toolkit_error(_request: Request, exc: Exception) -> JsonResponse:
 
 _DOMAIN_STATUS: dict[type[RetrostrideError], tuple[int, str]] = {
     AuthenticationFailed: (401, "authentication_failed"),
+    SecondFactorNeeded: (401, "second_factor_needed"),
     AccountGone: (401, "account_gone"),
     NeedsBrowserLogin: (403, "needs_browser_login"),
     WrongPassword: (403, "wrong_password"),

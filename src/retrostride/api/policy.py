@@ -11,6 +11,7 @@ the caller may not see answers 404, as data that does not exist, so existence is
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
@@ -36,16 +37,30 @@ ATHLETE_ID_PATTERN = r"^(me|[1-9][0-9]{0,9})$"
 
 
 def resolve_subject(
-    db: Reader, principal: Principal, athlete_id: str, *, need_write: bool
+    db: Reader,
+    principal: Principal,
+    athlete_id: str,
+    *,
+    need_write: bool,
+    request: Request | None = None,
 ) -> Subject:
     """The athlete ``athlete_id`` (an account id, or ``me``) as ``principal`` may reach them
-    (:func:`retrostride.services.access.resolve_subject`).
+    (:func:`retrostride.services.access.resolve_subject`); a clinician's access is noted in the
+    athlete's access log as ``request``'s method and path.
 
     Raises :class:`NotFound` when the caller has no access at all and :class:`Forbidden` when a
     read-only grant is used to change data.
     """
     try:
-        return access.resolve_subject(db, principal, athlete_id, need_write=need_write)
+        return access.resolve_subject(
+            db,
+            principal,
+            athlete_id,
+            need_write=need_write,
+            log_to=None if request is None else request.app.state.database,
+            method="GET" if request is None else request.method,
+            what="" if request is None else request.url.path,
+        )
     except access.NoSuchSubject as exc:
         raise NotFound(str(exc)) from None
     except access.AccessRefused as exc:
@@ -62,18 +77,26 @@ AthleteId = Annotated[
 ]
 
 
-async def read_subject(athlete_id: AthleteId, principal: CurrentPrincipal, db: ReadDb) -> Subject:
+async def read_subject(
+    request: Request, athlete_id: AthleteId, principal: CurrentPrincipal, db: ReadDb
+) -> Subject:
     # One's own data needs no query: decided here, without a thread-pool hop; anyone else's
     # through a grant, looked up in the thread pool (the loop never waits on the database).
     if access.is_self(principal, athlete_id):
         return resolve_subject(db, principal, athlete_id, need_write=False)
-    return await run_in_threadpool(resolve_subject, db, principal, athlete_id, need_write=False)
+    return await run_in_threadpool(
+        partial(resolve_subject, need_write=False, request=request), db, principal, athlete_id
+    )
 
 
-async def write_subject(athlete_id: AthleteId, principal: CurrentPrincipal, db: ReadDb) -> Subject:
+async def write_subject(
+    request: Request, athlete_id: AthleteId, principal: CurrentPrincipal, db: ReadDb
+) -> Subject:
     if access.is_self(principal, athlete_id):
         return resolve_subject(db, principal, athlete_id, need_write=True)
-    return await run_in_threadpool(resolve_subject, db, principal, athlete_id, need_write=True)
+    return await run_in_threadpool(
+        partial(resolve_subject, need_write=True, request=request), db, principal, athlete_id
+    )
 
 
 ReadSubject = Annotated[Subject, Depends(read_subject)]
@@ -90,7 +113,7 @@ def read_subject_now(
     for hot read routes that do all of a request's database work in ONE thread-pool call
     (authentication, this policy, then their queries) instead of one hop per dependency."""
     principal = authenticate(request, conn, bearer, cookie, None)
-    return resolve_subject(conn, principal, athlete_id, need_write=False)
+    return resolve_subject(conn, principal, athlete_id, need_write=False, request=request)
 
 
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)]

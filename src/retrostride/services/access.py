@@ -10,7 +10,8 @@ anyone's data. Data the caller may not see is refused as data that does not exis
 
 These functions read through a read handle (``reader``: an ORM session or a connection of the
 read-only engine) so that a request can authenticate, apply the policy and run its queries in
-one thread-pool call; they never write.
+one thread-pool call; they never write, but for the one short insert of the athletes' access
+log (:mod:`retrostride.services.access_log`) when a clinician reaches an athlete's data.
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session as OrmSession
 
 from retrostride.errors import RetrostrideError
+from retrostride.services import access_log
 from retrostride.services.accounts import hash_secret
 from retrostride.store.accounts import AccountRow, ApiTokenRow, LoginSessionRow, ShareGrantRow
-from retrostride.store.db import utc_now
+from retrostride.store.db import Database, utc_now
 from retrostride.store.models import PersonRow
 
 Reader = OrmSession | Connection
@@ -133,12 +135,20 @@ def is_self(principal: Principal, athlete_id: str) -> bool:
 
 
 def resolve_subject(
-    reader: Reader, principal: Principal, athlete_id: str, *, need_write: bool
+    reader: Reader,
+    principal: Principal,
+    athlete_id: str,
+    *,
+    need_write: bool,
+    log_to: Database | None = None,
+    method: str = "GET",
+    what: str = "",
 ) -> Subject:
     """The athlete ``athlete_id`` (an account id, or ``me``) as ``principal`` may reach them.
 
     :class:`NoSuchSubject` when the caller has no access at all, :class:`AccessRefused` when a
-    read-only grant is used to change data.
+    read-only grant is used to change data. A clinician reaching an athlete's data is noted in
+    the athlete's access log (``method`` and ``what``, the path) when ``log_to`` is given.
     """
     if is_self(principal, athlete_id):
         if principal.person_id is None or principal.person_name is None:
@@ -163,6 +173,14 @@ def resolve_subject(
         raise NoSuchSubject(f"no athlete {athlete_id} is shared with this account")
     if need_write and not row[2]:
         raise AccessRefused("the athlete shared their data read-only with this account")
+    if log_to is not None:
+        access_log.record(
+            log_to,
+            athlete_id=int(athlete_id),
+            clinician_id=principal.account_id,
+            method=method,
+            what=what,
+        )
     return Subject(int(athlete_id), row[0], row[1], bool(row[2]), False)
 
 

@@ -33,11 +33,13 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session as OrmSession
 
 from retrostride.errors import InputError, RetrostrideError
+from retrostride.services import two_factor
 from retrostride.services.mail import MailSettings, deliver
 from retrostride.store.accounts import (
     ROLES,
     AccountRow,
     ApiTokenRow,
+    LoginChallengeRow,
     LoginSessionRow,
     LoginThrottleRow,
     MailOutboxRow,
@@ -113,6 +115,22 @@ class WrongPassword(AccountError):
 
 class InvalidToken(AccountError):
     """A reset token or code that is unknown, used or expired."""
+
+
+class SecondFactorNeeded(AccountError):
+    """The password was right; the account has two-factor login: the login needs a code.
+
+    ``challenge`` is a secret that :func:`finish_login` takes with the code (a browser keeps it
+    in a short-lived cookie); a script sends the code with the password instead.
+    """
+
+    def __init__(self, challenge: str) -> None:
+        super().__init__("this account has two-factor login: enter the code from your app")
+        self.challenge = challenge
+
+
+CHALLENGE_TTL_S = 300
+"""How long a right password waits for its two-factor code [s]."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -374,10 +392,11 @@ def authenticate(
             else None
         )
         with database.transaction() as db:
-            db.execute(delete(LoginThrottleRow).where(LoginThrottleRow.key == key))
             account = db.get(AccountRow, found[0])
             if account is None:
                 raise AuthenticationFailed("wrong e-mail address or password")
+            if account.totp_enabled_at is None:  # else only a right code clears the failures
+                db.execute(delete(LoginThrottleRow).where(LoginThrottleRow.key == key))
             if new_hash is not None and account.password_hash == found[1]:
                 account.password_hash = new_hash
             return _account(account)
@@ -438,10 +457,94 @@ def create_login(database: Database, rules: AccountRules, account: Account) -> N
 
 
 def log_in(
-    database: Database, rules: AccountRules, email: str, password: str, client: str = ""
+    database: Database,
+    rules: AccountRules,
+    email: str,
+    password: str,
+    client: str = "",
+    code: str | None = None,
 ) -> NewLogin:
-    """:func:`authenticate`, then :func:`create_login`."""
-    return create_login(database, rules, authenticate(database, rules, email, password, client))
+    """:func:`authenticate`, then :func:`create_login`.
+
+    An account with two-factor login also needs ``code`` (a code of its app or a recovery
+    code): without one, :class:`SecondFactorNeeded` carries a challenge for
+    :func:`finish_login`; a wrong one counts as a failed login of the (address, client) pair.
+    """
+    account = authenticate(database, rules, email, password, client)
+    with database.sessions() as db:
+        needs_code = two_factor.is_enabled(db, account.id)
+    if needs_code:
+        if code is None:
+            raise SecondFactorNeeded(_new_challenge(database, account.id, client))
+        _second_factor(database, rules, account, code, client)
+    return create_login(database, rules, account)
+
+
+def _new_challenge(database: Database, account_id: int, client: str) -> str:
+    token, now = new_secret(), utc_now()
+    with database.transaction() as db:
+        db.execute(delete(LoginChallengeRow).where(LoginChallengeRow.expires_at <= now))
+        db.add(
+            LoginChallengeRow(
+                account_id=account_id,
+                token_hash=hash_secret(token),
+                client=client[:64],
+                expires_at=now + timedelta(seconds=CHALLENGE_TTL_S),
+            )
+        )
+    return token
+
+
+def _second_factor(
+    database: Database, rules: AccountRules, account: Account, code: str, client: str
+) -> None:
+    """Accept ``code`` for ``account`` or count a failed login of its (address, client) pair."""
+    key = _throttle_key(account.email, client)
+    with database.sessions() as db:
+        throttle = db.get(LoginThrottleRow, key)
+        now = utc_now()
+        if throttle is not None and throttle.locked_until and throttle.locked_until > now:
+            raise AccountLocked(int((throttle.locked_until - now).total_seconds()) + 1)
+    with database.transaction() as db:
+        accepted = two_factor.accept_code(db, account.id, code)
+        if accepted:
+            db.execute(delete(LoginThrottleRow).where(LoginThrottleRow.key == key))
+        else:
+            _count_failure(db, rules, key, utc_now())
+    if not accepted:
+        raise AuthenticationFailed("wrong two-factor code")
+
+
+def finish_login(
+    database: Database, rules: AccountRules, challenge: str, code: str, client: str = ""
+) -> NewLogin:
+    """The login a :class:`SecondFactorNeeded` challenge waited for, once ``code`` is right
+    (from the same client address, within :data:`CHALLENGE_TTL_S`)."""
+    with database.sessions() as db:
+        row = db.scalar(
+            select(LoginChallengeRow).where(LoginChallengeRow.token_hash == hash_secret(challenge))
+        )
+        if row is None or row.expires_at <= utc_now() or row.client != client[:64]:
+            raise AuthenticationFailed("the login waited too long for its code; log in again")
+        account_row = db.get(AccountRow, row.account_id)
+        if account_row is None:
+            raise AccountGone("the account no longer exists")
+        account = _account(account_row)
+    _second_factor(database, rules, account, code, client)
+    with database.transaction() as db:
+        db.execute(
+            delete(LoginChallengeRow).where(LoginChallengeRow.token_hash == hash_secret(challenge))
+        )
+    return create_login(database, rules, account)
+
+
+def turn_off_two_factor(
+    database: Database, rules: AccountRules, account_id: int, password: str
+) -> None:
+    """Turn two-factor login off after checking the password (its secret and codes are gone)."""
+    verify_password(database, rules, account_id, password)
+    with database.transaction() as db:
+        two_factor.turn_off(db, account_id)
 
 
 def end_login(database: Database, token: str) -> None:

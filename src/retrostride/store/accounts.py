@@ -41,6 +41,12 @@ class AccountRow(Base):
     mass_unit: Mapped[str | None] = mapped_column(String(4))
     time_zone: Mapped[str | None] = mapped_column(String(64))
     date_format: Mapped[str | None] = mapped_column(String(16))
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    """Two-factor login: the TOTP secret (base32), set when the owner starts turning it on."""
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """When the owner confirmed it with a first code; None: a login needs no code."""
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    """The 30-s step of the last code accepted: a code is never accepted twice."""
 
 
 class LoginSessionRow(Base):
@@ -177,3 +183,49 @@ class ShareGrantRow(Base):
     )
     can_write: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class RecoveryCodeRow(Base):
+    """A single-use code that stands in for a two-factor code (its SHA-256; deleted on use)."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("account.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class LoginChallengeRow(Base):
+    """A password that was right for an account with two-factor login: the login waits for
+    the code (its secret's SHA-256 in a short-lived cookie)."""
+
+    __tablename__ = "login_challenge"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("account.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    client: Mapped[str] = mapped_column(String(64), default="")
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AccessLogRow(Base):
+    """A clinician reached an athlete's data: who, what (the page or API path), when."""
+
+    __tablename__ = "access_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(
+        ForeignKey("account.id", ondelete="CASCADE"), index=True
+    )
+    clinician_id: Mapped[int | None] = mapped_column(
+        ForeignKey("account.id", ondelete="SET NULL")
+    )
+    clinician_email: Mapped[str] = mapped_column(String(320))
+    """Kept as it was then, so that the entry outlives the clinician's account."""
+    method: Mapped[str] = mapped_column(String(8))
+    what: Mapped[str] = mapped_column(String(300))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

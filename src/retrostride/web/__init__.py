@@ -26,6 +26,7 @@ def mount(app: FastAPI) -> None:
         pages_energy,
         pages_log,
         pages_program,
+        pages_security,
         pages_session_form,
         pages_sharing,
     )
@@ -35,6 +36,6 @@ def mount(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for module in (
         pages_auth, pages_session_form, pages_log, pages_energy, pages_program, pages_sharing,
-        pages_account, pages_data,
+        pages_account, pages_data, pages_security,
     ):
         app.include_router(module.router)

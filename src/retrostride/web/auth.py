@@ -73,6 +73,7 @@ async def page_principal(
     except Forbidden as exc:
         raise PageError(403, exc.detail) from None
     request.state.principal = principal
+    db.info["request"] = request  # page_subject notes a clinician's access with its path
     request.state.account_prefs = get_preferences(db, principal.account_id)
     if principal.person_id is not None and request.state.account_prefs.time_zone is None:
         request.state.home_zone = access.home_time_zone(db, principal.person_id)
@@ -85,9 +86,12 @@ PagePrincipal = Annotated[Principal, Depends(page_principal)]
 def page_subject(
     db: OrmSession, principal: Principal, athlete_id: str, *, need_write: bool = False
 ) -> Subject:
-    """The athlete ``athlete_id`` (``me`` or a shared athlete's id) as the caller may reach them."""
+    """The athlete ``athlete_id`` (``me`` or a shared athlete's id) as the caller may reach them
+    (a clinician's access is noted in the athlete's access log with the page's path)."""
     try:
-        return resolve_subject(db, principal, athlete_id, need_write=need_write)
+        return resolve_subject(
+            db, principal, athlete_id, need_write=need_write, request=db.info.get("request")
+        )
     except NotFound as exc:
         raise PageError(404, exc.detail) from None
     except Forbidden as exc:

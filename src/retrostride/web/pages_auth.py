@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
@@ -26,7 +27,7 @@ Text = Annotated[str, Form(max_length=1024)]
 Optional = Annotated[str, Form(max_length=1024)]
 
 
-def _set_login_cookies(response: Response, token: str, csrf: str, rules: accounts.AccountRules,
+def set_login_cookies(response: Response, token: str, csrf: str, rules: accounts.AccountRules,
                        secure: bool) -> None:
     """The same cookies as ``POST /api/auth/login`` (HttpOnly session, readable CSRF token)."""
     for name, value, http_only in ((SESSION_COOKIE, token, True), (CSRF_COOKIE, csrf, False)):
@@ -70,13 +71,19 @@ async def login(
             )
         except accounts.TooManyAttempts:
             errors["form"] = "Too many login attempts from here. Wait a minute and try again."
+        except accounts.SecondFactorNeeded as exc:
+            from retrostride.web.pages_security import start_code_step
+
+            response = redirect(f"/login/code?next={quote(safe_next(next), safe='')}")
+            start_code_step(response, exc.challenge, settings.secure_cookies)
+            return response
         except accounts.AccountError:
             errors["form"] = "The e-mail address or the password is wrong."
     if errors or new is None:
         return render(request, "login.html", None, status_code=422, title="Log in",
                       next=safe_next(next), errors=errors, values={"email": email})
     response = redirect(safe_next(next))
-    _set_login_cookies(response, new.token, new.csrf_token, rules, settings.secure_cookies)
+    set_login_cookies(response, new.token, new.csrf_token, rules, settings.secure_cookies)
     return response
 
 
@@ -139,7 +146,7 @@ async def register(
     new = await run_in_threadpool(accounts.create_login, database, rules, account)
     target = safe_next(next)
     response = redirect("/?welcome=1" if target == "/" else target)
-    _set_login_cookies(response, new.token, new.csrf_token, rules, settings.secure_cookies)
+    set_login_cookies(response, new.token, new.csrf_token, rules, settings.secure_cookies)
     return response
 
 

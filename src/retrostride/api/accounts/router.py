@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from retrostride.api.accounts.dependencies import (
     AdminAccount,
@@ -15,6 +17,8 @@ from retrostride.api.accounts.dependencies import (
     limit_resets,
 )
 from retrostride.api.accounts.schemas import (
+    AccessLogOut,
+    AccessOut,
     AccountDeleteIn,
     AccountOut,
     AccountPatch,
@@ -36,6 +40,7 @@ from retrostride.api.errors import NotFound
 from retrostride.api.params import ObjectId
 from retrostride.api.principal import CSRF_COOKIE, SESSION_COOKIE, CurrentPrincipal
 from retrostride.api.responses import errors
+from retrostride.services import access_log as access_log_service
 from retrostride.services import accounts as service
 from retrostride.services.accounts import Account, ApiToken
 
@@ -107,7 +112,7 @@ def login(
     ``login_max_failures``, each lockout twice as long as the last) and all attempts per client
     address (``login_rate_per_minute``).
     """
-    new = service.log_in(database, rules, body.email, body.password, client)
+    new = service.log_in(database, rules, body.email, body.password, client, body.code)
     for name, value, http_only in (
         (SESSION_COOKIE, new.token, True),
         (CSRF_COOKIE, new.csrf_token, False),
@@ -256,3 +261,21 @@ def create_signup_code(
     """A one-use registration code for an invite-only instance (administrators only)."""
     code = service.create_signup_code(database, rules, body.role)
     return SignupCodeOut(code=code, role=body.role)
+
+
+@router.get("/api/account/access-log")
+def access_log(
+    principal: CurrentPrincipal,
+    database: AppDatabase,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
+) -> AccessLogOut:
+    """Which clinician reached the calling athlete's data, what and when (newest first)."""
+    shown = access_log_service.page(database, principal.account_id, limit=limit, offset=offset)
+    return AccessLogOut(
+        items=[AccessOut(clinician_email=e.clinician_email, method=e.method, what=e.what, at=e.at)
+               for e in shown.entries],
+        total=shown.total,
+        limit=shown.limit,
+        offset=shown.offset,
+    )

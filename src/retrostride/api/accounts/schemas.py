@@ -37,6 +37,12 @@ class RegisterIn(Body):
 class LoginIn(Body):
     email: str = Field(max_length=320)
     password: str = Field(max_length=1024)
+    code: str | None = Field(
+        default=None,
+        max_length=64,
+        description="For an account with two-factor login: the code its authenticator app "
+        "shows now, or one of its recovery codes (without it: 401 `second_factor_needed`).",
+    )
 
 
 class AccountOut(BaseModel):
@@ -113,3 +119,19 @@ class SignupCodeIn(Body):
 class SignupCodeOut(BaseModel):
     code: str
     role: Role | None
+
+
+class AccessOut(BaseModel):
+    clinician_email: str
+    method: str
+    what: str = Field(description="The path of the page or API call.")
+    at: datetime
+
+
+class AccessLogOut(BaseModel):
+    """Which clinician reached the athlete's data, newest first."""
+
+    items: list[AccessOut]
+    total: int
+    limit: int
+    offset: int
