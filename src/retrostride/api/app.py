@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.routing import APIRouter
 
 import retrostride
-from retrostride.api import routers
+from retrostride.api import domain_schemas, routers
 from retrostride.api.errors import install_error_handlers
 from retrostride.api.settings import Settings
 from retrostride.services.accounts import AccountRules
@@ -100,6 +100,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     from retrostride.api import headers
 
     headers.install(app)
+    domain_schemas.add_components(app)
     return app
 
 

@@ -47,6 +47,7 @@ class ErrorOut(BaseModel):
 
 
 _WHY = {
+    400: "The body cannot be read (not UTF-8 JSON, or a broken form).",
     401: "No valid login or API token.",
     403: "Logged in, but not allowed (CSRF token, token scope, role, or a browser login needed).",
     404: "No such item, or not the caller's to see (existence is not disclosed).",

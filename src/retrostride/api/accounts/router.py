@@ -44,7 +44,7 @@ from retrostride.services import access_log as access_log_service
 from retrostride.services import accounts as service
 from retrostride.services.accounts import Account, ApiToken
 
-router = APIRouter(tags=["accounts"], responses=errors(401, 403, 422))
+router = APIRouter(tags=["accounts"], responses=errors(400, 401, 403, 422))
 
 RESET_ANSWER = (
     "If an account has this address, a message with a reset link has been sent to it."

@@ -15,6 +15,7 @@ from retrostride.api.assessments.schemas import (
     MeasureOut,
 )
 from retrostride.api.database import AppDatabase
+from retrostride.api.domain_schemas import body_of
 from retrostride.api.params import ObjectId, one_of
 from retrostride.api.policy import ReadSubject, WriteSubject
 from retrostride.api.principal import CurrentPrincipal
@@ -23,7 +24,7 @@ from retrostride.api.serialize import to_jsonable
 from retrostride.science.outcomes import MEASURES
 from retrostride.services import assessments as service
 
-router = APIRouter(tags=["assessments"], responses=errors(401, 403, 404, 422))
+router = APIRouter(tags=["assessments"], responses=errors(400, 401, 403, 404, 422))
 
 
 def _out(a: service.Assessment) -> AssessmentOut:
@@ -85,7 +86,11 @@ def list_assessments(
     ]
 
 
-@router.get("/api/athletes/{athlete_id}/assessments/report")
+@router.get(
+    "/api/athletes/{athlete_id}/assessments/report",
+    response_model=None,
+    responses=body_of(list[service.MeasureReport], "Each measure's change."),
+)
 def report(
     subject: ReadSubject,
     database: AppDatabase,

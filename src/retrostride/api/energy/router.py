@@ -14,7 +14,7 @@ from retrostride.science import units
 from retrostride.science.energy import Conditions, Profile
 from retrostride.services.energy import estimate_cost
 
-router = APIRouter(tags=["energy"], responses=errors(401, 403, 422))
+router = APIRouter(tags=["energy"], responses=errors(400, 401, 403, 422))
 
 
 def _quantity(

@@ -15,6 +15,7 @@ from sqlalchemy import or_, select
 
 from retrostride.api.database import AppDatabase, ReadDb
 from retrostride.api.errors import Unauthorized
+from retrostride.api.export.schemas import ExportOut
 from retrostride.api.principal import CurrentPrincipal
 from retrostride.api.responses import JsonResponse, errors
 from retrostride.api.serialize import to_jsonable
@@ -25,7 +26,7 @@ from retrostride.store.db import utc_now
 from retrostride.store.programs import EnrolmentRow
 from retrostride.store.uploads import UploadJobRow
 
-router = APIRouter(tags=["export"], responses=errors(401, 403, 422))
+router = APIRouter(tags=["export"], responses=errors(400, 401, 403, 422))
 
 FORMAT_NAME = "retrostride-account"
 FORMAT_VERSION = 1
@@ -50,6 +51,7 @@ def _enrolment(row: EnrolmentRow) -> dict[str, Any]:
 
 @router.get(
     "/api/account/export",
+    response_model=ExportOut,
     responses={200: {"description": "The account's data as one JSON document."}},
 )
 def export_account(

@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 
 from retrostride.api.accounts.dependencies import AppSettings
 from retrostride.api.database import AppDatabase, ReadDb
+from retrostride.api.gait.schemas import GaitAnswerOut
 from retrostride.api.params import MAX_ID
 from retrostride.api.policy import ReadSubject, resolve_subject
 from retrostride.api.principal import CurrentPrincipal
@@ -30,7 +31,7 @@ from retrostride.errors import FileRefused, InputError
 from retrostride.services import jobs
 from retrostride.services.log import SessionNotFound
 
-router = APIRouter(tags=["gait"], responses=errors(401, 403, 404, 422))
+router = APIRouter(tags=["gait"], responses=errors(400, 401, 403, 404, 422))
 
 _BODY = {
     "requestBody": {
@@ -51,6 +52,7 @@ _BODY = {
 @router.post(
     "/api/athletes/{athlete_id}/gait-analyses",
     openapi_extra=_BODY,
+    response_model=GaitAnswerOut,
     responses=errors(413),
 )
 async def analyse_recording(

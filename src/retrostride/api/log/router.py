@@ -15,7 +15,7 @@ from retrostride.services import log as log_service
 from retrostride.services import stats
 
 router = APIRouter(
-    prefix="/api/athletes/{athlete_id}", tags=["log"], responses=errors(401, 403, 404, 422)
+    prefix="/api/athletes/{athlete_id}", tags=["log"], responses=errors(400, 401, 403, 404, 422)
 )
 
 

@@ -8,8 +8,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, status
 from fastapi.responses import Response
+from typing_extensions import TypedDict
 
 from retrostride.api.database import AppDatabase
+from retrostride.api.domain_schemas import body_of
 from retrostride.api.params import one_of
 from retrostride.api.policy import ReadSubject, WriteSubject
 from retrostride.api.principal import CurrentPrincipal
@@ -24,8 +26,10 @@ from retrostride.api.programs.schemas import (
 from retrostride.api.responses import errors
 from retrostride.api.serialize import to_jsonable
 from retrostride.services import programs as service
+from retrostride.training.program import Program
+from retrostride.training.safety import Question, ScreeningResult
 
-router = APIRouter(tags=["programs"], responses=errors(401, 403, 404, 422))
+router = APIRouter(tags=["programs"], responses=errors(400, 401, 403, 404, 422))
 
 SKIP = frozenset({"source_text"})
 ProgramId = Annotated[
@@ -57,14 +61,30 @@ def list_programs(_principal: CurrentPrincipal) -> list[ProgramSummary]:
     ]
 
 
-@router.get("/api/programs/screening")
+class EnrolOut(TypedDict):
+    """What an enrolment answers (documentation of ``POST .../enrolments``)."""
+
+    enrolment: service.Enrolment
+    screening: ScreeningResult
+    forbidden_levels: list[str]
+
+
+@router.get(
+    "/api/programs/screening",
+    response_model=None,
+    responses=body_of(list[Question], "The screening questions."),
+)
 def screening(_principal: CurrentPrincipal) -> list[dict[str, Any]]:
     """The screening questions asked before a program starts (PAR-Q+ style)."""
     result: list[dict[str, Any]] = to_jsonable(service.screening_questions())
     return result
 
 
-@router.get("/api/programs/{program_id}")
+@router.get(
+    "/api/programs/{program_id}",
+    response_model=None,
+    responses=body_of(Program, "The program."),
+)
 def get_program(program_id: ProgramPath, _principal: CurrentPrincipal) -> dict[str, Any]:
     """One program: its weeks, levels, rules, exercises, sources and what is evidence."""
     result: dict[str, Any] = to_jsonable(service.get_program(program_id), skip=SKIP)
@@ -74,7 +94,8 @@ def get_program(program_id: ProgramPath, _principal: CurrentPrincipal) -> dict[s
 @router.post(
     "/api/athletes/{athlete_id}/enrolments",
     status_code=status.HTTP_201_CREATED,
-    responses=errors(409),
+    response_model=None,
+    responses={**errors(409), **{201: body_of(EnrolOut, "The enrolment and its screening.")[200]}},
 )
 def enrol(body: EnrolIn, subject: WriteSubject, database: AppDatabase) -> dict[str, Any]:
     """Screen, then enrol the athlete; a screening that says stop answers 409 with its reasons."""
@@ -119,7 +140,11 @@ def stop(subject: WriteSubject, database: AppDatabase, program_id: ProgramId = N
     )
 
 
-@router.get("/api/athletes/{athlete_id}/program/today")
+@router.get(
+    "/api/athletes/{athlete_id}/program/today",
+    response_model=None,
+    responses=body_of(service.Today, "The day's prescription."),
+)
 def today(
     subject: ReadSubject, database: AppDatabase, program_id: ProgramId = None, day: Day = None
 ) -> dict[str, Any]:
@@ -129,7 +154,11 @@ def today(
     return out
 
 
-@router.get("/api/athletes/{athlete_id}/program/status")
+@router.get(
+    "/api/athletes/{athlete_id}/program/status",
+    response_model=None,
+    responses=body_of(service.Status, "The enrolment's weeks, adherence and next dose."),
+)
 def program_status(
     subject: ReadSubject, database: AppDatabase, program_id: ProgramId = None, day: Day = None
 ) -> dict[str, Any]:

@@ -35,7 +35,7 @@ from retrostride.services.export import session_to_json
 router = APIRouter(
     prefix="/api/athletes/{athlete_id}/sessions",
     tags=["sessions"],
-    responses=errors(401, 403, 404, 422),
+    responses=errors(400, 401, 403, 404, 422),
 )
 
 DEFAULT_PAGE = 50

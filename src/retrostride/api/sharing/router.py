@@ -22,7 +22,9 @@ from retrostride.api.sharing.schemas import (
 from retrostride.services import sharing as service
 from retrostride.services.sharing import Grant, Invite
 
-router = APIRouter(prefix="/api/sharing", tags=["sharing"], responses=errors(401, 403, 404, 422))
+router = APIRouter(
+    prefix="/api/sharing", tags=["sharing"], responses=errors(400, 401, 403, 404, 422)
+)
 
 
 def _invite_out(invite: Invite) -> InviteOut:

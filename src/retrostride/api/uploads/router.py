@@ -33,7 +33,7 @@ from retrostride.services import jobs
 router = APIRouter(
     prefix="/api/athletes/{athlete_id}/uploads",
     tags=["uploads"],
-    responses=errors(401, 403, 404, 422),
+    responses=errors(400, 401, 403, 404, 422),
 )
 
 _UPLOAD_BODY = {
