@@ -5,8 +5,8 @@ confirmed a first code. ``recovery_code``: single-use codes, SHA-256 only. ``log
 a right password waiting for its code. ``access_log``: which clinician reached which athlete's
 data, what and when.
 
-Revision ID: 0010_two_factor_access_log
-Revises: 0009_segment_side_stepping
+Revision ID: 0011_two_factor_access_log
+Revises: 0010_session_flags
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_two_factor_access_log"
-down_revision = "0009_segment_side_stepping"
+revision = "0011_two_factor_access_log"
+down_revision = "0010_session_flags"
 branch_labels = None
 depends_on = None
 
