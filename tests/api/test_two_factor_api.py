@@ -10,10 +10,11 @@ import time
 from typing import Any
 
 import pyotp
+import pytest
 from api_helpers import PASSWORD, WALK, TestClient, share, signup
 from sqlalchemy import select
 
-from retrostride.services import two_factor
+from retrostride.services import accounts, two_factor
 from retrostride.store.accounts import AccountRow, RecoveryCodeRow
 
 LOGIN = "/api/auth/login"
@@ -117,3 +118,16 @@ def test_an_athlete_sees_which_clinician_read_what(client: TestClient) -> None:
     assert page["items"][0]["what"] == f"/api/athletes/{ada.id}/sessions"
     # the clinician's own log is empty: nobody read theirs
     assert doc.get("/api/account/access-log").json()["total"] == 0
+
+
+def test_turning_two_factor_off_needs_the_password(client: TestClient) -> None:
+    doc = signup(client, "doc@example.org", "clinician")
+    _turn_on(client, doc.id)
+    database = client.app.state.database  # type: ignore[attr-defined]
+    rules = client.app.state.account_rules  # type: ignore[attr-defined]
+    with pytest.raises(accounts.WrongPassword):
+        accounts.turn_off_two_factor(database, rules, doc.id, "not the password")
+    assert _login(client, "doc@example.org").status_code == 401  # still on
+    accounts.turn_off_two_factor(database, rules, doc.id, PASSWORD)
+    assert _login(client, "doc@example.org").status_code == 200  # the password suffices again
+    assert two_factor.recovery_codes_left(database, doc.id) == 0
