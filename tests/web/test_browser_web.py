@@ -59,8 +59,8 @@ def test_athlete_and_clinician_main_flows(
     assert athlete.evaluate("document.getElementById('upload-progress').value") == 100
     check_page(athlete, axe_source, "12-upload-done")
     athlete.click("#upload-results a")
-    athlete.wait_for_selector("svg.chart")
-    assert athlete.locator("svg.chart").count() == 3
+    athlete.wait_for_selector("figure.rs-chart")
+    assert athlete.locator("figure.rs-chart").count() == 4
     assert athlete.locator("svg.track polyline").count() >= 1
     check_page(athlete, axe_source, "13-session")
 
@@ -76,7 +76,7 @@ def test_athlete_and_clinician_main_flows(
     athlete.click("form.stack button[type=submit]")
     athlete.wait_for_url(re.compile(r"started=1"))
     assert "Today, " in athlete.inner_text("main")
-    assert athlete.locator("svg.figure").count() == 2
+    assert athlete.locator("figure.rs-chart").count() == 2
     check_page(athlete, axe_source, "16-program")
 
     # two assessments: a progress chart with its MIC band
@@ -87,7 +87,7 @@ def test_athlete_and_clinician_main_flows(
         athlete.fill("#f-value", value)
         athlete.click("form.stack button[type=submit]")
         athlete.wait_for_url(re.compile(r"saved=1"))
-    assert athlete.locator("svg.figure").count() == 1
+    assert athlete.locator("figure.rs-chart").count() == 1
     assert "410" in athlete.inner_text("main") and "466" in athlete.inner_text("main")
     check_page(athlete, axe_source, "17-assessments")
 
@@ -123,7 +123,7 @@ def test_athlete_and_clinician_main_flows(
     assert "read-only" in clinician.inner_text(".viewing")
     check_page(clinician, axe_source, "32-clinician-athlete-overview")
     clinician.click(".viewing >> text=Assessments")
-    assert clinician.locator("svg.figure").count() == 1
+    assert clinician.locator("figure.rs-chart").count() == 1
     assert clinician.locator("#f-measure").count() == 0  # read-only: no form
     check_page(clinician, axe_source, "33-clinician-athlete-assessments")
 

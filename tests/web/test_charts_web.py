@@ -1,30 +1,111 @@
-"""The hand-built SVG charts, the matplotlib figures inlined, and the display formatting."""
+"""The chart engine (server SVG, labels in CSS pixels), the track, and the display formatting."""
 
 from __future__ import annotations
 
+import html
+import json
 import re
 from datetime import UTC, date, datetime
+from typing import Any
 
 import numpy as np
 import pytest
 
-from retrostride.plots import plot_outcome
-from retrostride.web.charts import Band, _nice_ticks, downsample, series_svg, track_svg
-from retrostride.web.figures import inline_svg
+from retrostride.web.charts import (
+    Bars,
+    Level,
+    Line,
+    Shade,
+    Table,
+    XAxis,
+    _nice_ticks,
+    bar_chart,
+    downsample,
+    epoch_days,
+    line_chart,
+    track_svg,
+)
 from retrostride.web.prefs import Formatter, Prefs
 
 
-def test_series_breaks_at_gaps_and_shades_directions() -> None:
+def _data(markup: str) -> dict[str, Any]:
+    """The numbers the chart hands to its script (the data-chart attribute)."""
+    found = re.search(r'data-chart="([^"]+)"', markup)
+    assert found is not None
+    return dict(json.loads(html.unescape(found.group(1))))
+
+
+def test_line_breaks_at_gaps_and_shades_directions() -> None:
     t = np.arange(0.0, 600.0)
     y = np.full(t.size, 1.0)
     y[200:260] = np.nan  # a signal loss: the line must stop, not bridge it
-    svg = str(series_svg(t, y, title="Speed", unit="km/h",
-                         bands=[Band(0, 300, "forward"), Band(300, 600, "backward")]))
-    path = re.search(r'<path d="([^"]+)"', svg)
+    svg = str(line_chart(
+        t, [Line("Speed", y, "km/h")], title="Speed", axis=XAxis("min"),
+        shades=[Shade(0, 300, "forward", "#b35900"), Shade(300, 600, "backward", "#1f5f8b")],
+    ))
+    path = re.search(r'<path class="rs-line" d="([^"]+)"', svg)
     assert path is not None
     assert path.group(1).count("M") == 2
     assert 'fill="#b35900"' in svg and 'fill="#1f5f8b"' in svg
     assert 'role="img"' in svg and "<desc" in svg and "mean 1.0" in svg
+    # the labels are text in CSS pixels beside the stretched plot, never inside its viewBox
+    plot = svg.split('class="rs-data"')[1].split("</svg>")[0]
+    assert "<text" not in plot and 'preserveAspectRatio="none"' in svg
+    assert 'vector-effect="non-scaling-stroke"' in plot
+    data = _data(svg)
+    assert data["k"] == "min" and data["s"][0]["u"] == "km/h"
+    assert data["s"][0]["v"][250] is None and data["s"][0]["v"][0] == pytest.approx(1.0)
+    assert str(line_chart(t, [Line("Speed", np.full(t.size, np.nan), "km/h")],
+                          title="Speed", axis=XAxis("min"))) == ""
+
+
+def _x_labels(svg: str) -> list[str]:
+    return re.findall(r'<text x="[^"]+" y="16" text-anchor="middle">([^<]+)<', svg)
+
+
+def test_x_labels_in_the_persons_distance_unit() -> None:
+    x = np.linspace(0.0, 5000.0, 101)  # 5 km = 3.1 mi
+    km = str(line_chart(x, [Line("HR", np.full(101, 120.0), "beats/min")], title="HR",
+                        axis=XAxis("km")))
+    mi = str(line_chart(x, [Line("HR", np.full(101, 120.0), "beats/min")], title="HR",
+                        axis=XAxis("mi")))
+    assert _x_labels(km) == ["0", "1", "2", "3", "4"]  # 5 sits under the unit: left out
+    assert _x_labels(mi) == ["0", "1", "2"]  # 3 mi sits under the unit
+    assert ">km</text>" in km and ">mi</text>" in mi and "over 3.11 mi" in mi
+
+
+def test_date_axis_ticks_and_a_band_with_markers() -> None:
+    days = [epoch_days(date(2021, 1, 4)) + 7 * k for k in range(260)]  # five years, weekly
+    values = [400.0 + k for k in range(260)]
+    svg = str(line_chart(
+        days, [Line("Walk", values, "m", markers=True)], title="Walk", axis=XAxis("date"),
+        levels=[Level(350.0, 450.0, "MIC band"), Level(400.0, 400.0, "baseline")],
+    ))
+    assert re.findall(r'text-anchor="middle">(\d{4})<', svg) == ["2022", "2023", "2024", "2025"]
+    assert svg.count("h0") == 260  # one marker per reading
+    assert 'fill-opacity="0.22"' in svg and 'stroke-dasharray="6 4"' in svg
+    assert "MIC band" in svg.split('class="rs-legend"')[1]  # the keys sit below the plot
+    assert _data(svg)["x"][0] == pytest.approx(epoch_days(date(2021, 1, 4)))
+
+
+def test_bars_stacked_and_side_by_side_with_their_numbers() -> None:
+    stacked = str(bar_chart(["1", "2"], [Bars("a", [2.0, 4.0], "#111111"),
+                                         Bars("b", [1.0, 0.0], "#222222")],
+                            title="T", unit="min",
+                            table=Table("Numbers", ("Week", "a"), [("1", "2"), ("2", "4")])))
+    heights = [float(h) for h in re.findall(r'<rect x="[^"]+" y="[^"]+" width="[^"]+" '
+                                            r'height="([^"]+)"', stacked)]
+    assert len(heights) == 3  # the empty "b" of week 2 draws nothing
+    # drawn week by week, bottom first: a=2 is twice b=1, and half of a=4
+    assert heights[0] == pytest.approx(2 * heights[1], rel=1e-3)
+    assert heights[2] == pytest.approx(2 * heights[0], rel=1e-3)
+    assert "<details" in stacked and "<th scope=\"row\">2</th><td>4</td>" in stacked
+    assert "a: 6 min in all, 4 in the last" in stacked
+    side = str(bar_chart(["1"], [Bars("a", [2.0], "#111111"), Bars("b", [2.0], "#222222")],
+                         title="T", unit="min", stacked=False))
+    xs = [float(v) for v in re.findall(r'<rect x="([^"]+)"', side)]
+    assert len(xs) == 2 and xs[1] > xs[0]
+    assert str(bar_chart([], [], title="T", unit="min")) == ""
 
 
 def test_downsample_keeps_the_mean_and_the_bound() -> None:
@@ -51,18 +132,6 @@ def test_track_keeps_north_up_and_proportions() -> None:
     start = re.search(r'<circle cx="\S+" cy="(\S+)" r="6" fill="#0a7d32"', svg)
     assert start is not None and float(start.group(1)) > height / 2  # south is down
     assert str(track_svg(np.arange(3.0), np.full(3, np.nan), np.full(3, np.nan))) == ""
-
-
-def test_matplotlib_figure_is_inlined_scalable_and_labelled() -> None:
-    svg = str(inline_svg(
-        lambda p: plot_outcome([(date(2026, 1, 1), 6.0), (date(2026, 2, 1), 3.0)], p,
-                               title="Pain", unit="points", mic=1.0),
-        "Pain over time",
-    ))
-    assert svg.startswith("<svg") and "<?xml" not in svg and "DOCTYPE" not in svg
-    head = svg.split(">", 1)[0]
-    assert 'role="img"' in head and 'aria-label="Pain over time"' in head
-    assert "width=" not in head and "viewBox" in head
 
 
 def test_formatter_units_and_zones() -> None:

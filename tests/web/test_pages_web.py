@@ -102,8 +102,9 @@ def test_session_page_charts_track_and_direction(browser: Any, shared_data: Path
     r = browser.get(f"/athletes/me/sessions/{session_id}")
     assert r.status_code == 200
     html = r.text
-    # speed, heart rate and cadence charts, each an accessible SVG; the track without tiles
-    assert html.count('<svg class="chart"') == 3
+    # speed, heart rate, cadence and elevation charts, each an accessible SVG; the track
+    # without tiles
+    assert html.count('<figure class="rs-chart"') == 4
     assert 'role="img"' in html and "<title id=" in html
     assert '<svg class="track"' in html and "<polyline" in html
     track = html.split('<svg class="track"')[1].split("</svg>")[0]
@@ -195,7 +196,7 @@ def test_program_screening_then_start(browser: Any) -> None:
     assert r.status_code == 303
     page = browser.get("/athletes/me/program").text
     assert "Retro walking for knee osteoarthritis" in page
-    assert page.count('class="figure"') == 2  # adherence and weekly volume (matplotlib SVG)
+    assert page.count('<figure class="rs-chart"') == 2  # adherence and weekly volume
     assert "Today, " in page and "Week by week" in page
     assert "Program adherence" in browser.get("/").text
 
@@ -207,7 +208,7 @@ def test_assessments_with_mic_band(browser: Any) -> None:
                       {"measure": "nrs_pain", "on": day, "value": value})
         assert r.status_code == 303, r.text
     page = browser.get("/athletes/me/assessments?population=knee_oa").text
-    assert 'class="figure"' in page
+    assert page.count('<figure class="rs-chart"') == 1 and "lower is better" in page
     # Salaffi 2004: MCID of the pain NRS in knee OA = 1 point; -3 points is important
     assert "important" in text_of(page) and "Salaffi" in page
     r = post_form(browser, "/athletes/me/assessments",

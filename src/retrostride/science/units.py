@@ -258,6 +258,8 @@ def parse_grade_percent(text: str, *, field: str = "grade") -> float:
 
 M_PER_MILE: Final = 1609.344
 """One international mile [m], exact."""
+M_PER_FOOT: Final = 0.3048
+"""One international foot [m], exact."""
 M_S_PER_MPH: Final = M_PER_MILE / 3600.0
 """One mile per hour [m/s] (0.44704), exact."""
 KG_PER_LB: Final = 0.45359237

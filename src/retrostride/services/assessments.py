@@ -13,11 +13,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session as OrmSession
 
 from retrostride.errors import InputError, RetrostrideError
 from retrostride.log.model import Person
 from retrostride.science.outcomes import (
+    Better,
     ChangeInterpretation,
     check_body_fat,
     check_body_mass_kg,
@@ -158,6 +160,28 @@ def _to_domain(row: AssessmentRow) -> Assessment:
     )
 
 
+_COLUMNS = (
+    AssessmentRow.id, AssessmentRow.measure, AssessmentRow.on, AssessmentRow.value,
+    AssessmentRow.unit, AssessmentRow.method, AssessmentRow.detail, AssessmentRow.raw_json,
+    AssessmentRow.notes,
+)
+
+
+def _read_all(db: OrmSession, person_id: int) -> list[Assessment]:
+    """Every assessment of a person in date order, read as plain rows (no ORM objects: five
+    years of weekly readings of every measure load in a few milliseconds)."""
+    rows = db.execute(
+        select(*_COLUMNS)
+        .where(AssessmentRow.person_id == person_id)
+        .order_by(AssessmentRow.on, AssessmentRow.id)
+    )
+    return [
+        Assessment(i, measure, on, value, unit, method, detail,
+                   json.loads(raw) if raw and raw != "{}" else {}, notes)
+        for i, measure, on, value, unit, method, detail, raw, notes in rows
+    ]
+
+
 def list_assessments(
     database: Database, *, person: str = DEFAULT_PERSON, measure: str | None = None
 ) -> list[Assessment]:
@@ -173,6 +197,35 @@ def list_assessments(
             query = query.where(AssessmentRow.measure == measure)
         rows = db.scalars(query.order_by(AssessmentRow.on, AssessmentRow.id))
         return [_to_domain(r) for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentPage:
+    """One page of the person's assessments, newest first, and how many there are in all."""
+
+    items: list[Assessment]
+    total: int
+
+
+def assessment_page(
+    database: Database, *, person: str = DEFAULT_PERSON, limit: int = 20, offset: int = 0
+) -> AssessmentPage:
+    """The newest ``limit`` assessments after ``offset`` (a page of the list): one count and
+    one bounded query, however long the history."""
+    if not (1 <= limit <= 1000 and offset >= 0):
+        raise InputError("limit", limit, "a page of 1 to 1000 items from offset 0 or more")
+    with database.reading() as db:
+        row_person = repo.find_person(db, person)
+        if row_person is None:
+            return AssessmentPage([], 0)
+        mine = AssessmentRow.person_id == row_person.id
+        total = db.scalar(select(func.count()).select_from(AssessmentRow).where(mine)) or 0
+        rows = db.scalars(
+            select(AssessmentRow).where(mine)
+            .order_by(AssessmentRow.on.desc(), AssessmentRow.id.desc())
+            .limit(limit).offset(offset)
+        )
+        return AssessmentPage([_to_domain(r) for r in rows], int(total))
 
 
 def delete_assessment(
@@ -206,6 +259,8 @@ class MeasureReport:
     change: ChangeInterpretation | None
     latest_reading: str
     notes: tuple[str, ...]
+    better: Better = Better.NEITHER
+    """Which way the measure improves (``NEITHER`` for body mass and body fat)."""
 
 
 def _reading(person: Person, a: Assessment) -> tuple[str, list[str]]:
@@ -256,10 +311,14 @@ def report(
 ) -> list[MeasureReport]:
     """Every measure recorded: baseline (first) vs latest of the same method and unit."""
     check_population(population)
-    with database.transaction() as db:
-        domain = repo.person_to_domain(repo.get_or_create_person(db, person))
+    with database.reading() as db:
+        row_person = repo.find_person(db, person)
+        if row_person is None:
+            return []
+        domain = repo.person_to_domain(row_person)
+        everything = _read_all(db, row_person.id)
     groups: dict[tuple[str, str, str | None], list[Assessment]] = defaultdict(list)
-    for a in list_assessments(database, person=person):
+    for a in everything:
         groups[(a.measure, a.unit, a.method)].append(a)
     out = []
     for (measure, unit, method), series in sorted(groups.items(), key=lambda kv: kv[0][0]):
@@ -278,7 +337,8 @@ def report(
         reading, more = _reading(domain, series[-1])
         out.append(
             MeasureReport(
-                measure, m.label, unit, method, tuple(series), change, reading, tuple(notes + more)
+                measure, m.label, unit, method, tuple(series), change, reading,
+                tuple(notes + more), m.better,
             )
         )
     return out

@@ -47,7 +47,8 @@ def _finite(values: np.ndarray | None) -> np.ndarray | None:
     return kept if kept.size else None
 
 
-def _climb(altitude: np.ndarray) -> tuple[float, float]:
+def climb(altitude: np.ndarray) -> tuple[float, float]:
+    """(gain, loss) [m] of an altitude series [m]: steps under 1 m are ignored (hysteresis)."""
     gain = loss = 0.0
     ref = float(altitude[0])
     for value in altitude[1:]:
@@ -105,7 +106,7 @@ def summarise(session: Session) -> SessionSummary:
             cad = float(moving.mean()) if moving.size else None
         altitude = _finite(samples.altitude_m)
         if altitude is not None and altitude.size > 1:
-            gain, loss = _climb(altitude)
+            gain, loss = climb(altitude)
     if best is None and session.segments:
         speeds = [s.speed_m_s for s in session.segments if s.speed_m_s is not None]
         best = max(speeds) if speeds else None

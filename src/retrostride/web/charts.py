@@ -7,15 +7,20 @@ give the numbers as text. Coordinates are rounded: the markup stays small.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from html import escape
 from itertools import count, pairwise
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from markupsafe import Markup
+
+from retrostride.science.units import M_PER_MILE
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -84,91 +89,6 @@ def _path(xs: Sequence[float], ys: Sequence[float]) -> str:
     return "".join(parts)
 
 
-def series_svg(
-    t_s: FloatArray,
-    values: FloatArray,
-    *,
-    title: str,
-    unit: str,
-    bands: Sequence[Band] = (),
-    colour: str = "#1a1a1a",
-) -> Markup:
-    """A line over time (minutes on x) with direction bands behind it."""
-    uid = next(_ids)
-    width, height = 640.0, 220.0
-    left, right, top, bottom = 56.0, 12.0, 10.0, 34.0
-    t, y = downsample(np.asarray(t_s, float), np.asarray(values, float))
-    finite = np.isfinite(y) & np.isfinite(t)
-    if not finite.any():
-        return Markup("")
-    t0, t1 = float(np.nanmin(t)), float(np.nanmax(t))
-    if bands:
-        t1 = max(t1, max(b.end_s for b in bands))
-    y_lo, y_hi = float(np.min(y[finite])), float(np.max(y[finite]))
-    pad = (y_hi - y_lo) * 0.08 or max(abs(y_hi) * 0.1, 1.0)
-    y_lo, y_hi = y_lo - pad, y_hi + pad
-    if y_lo > 0 and y_lo < (y_hi - y_lo):
-        y_lo = 0.0
-    span_t = (t1 - t0) or 1.0
-
-    def sx(v: float) -> float:
-        return left + (v - t0) / span_t * (width - left - right)
-
-    def sy(v: float) -> float:
-        return top + (y_hi - v) / (y_hi - y_lo) * (height - top - bottom)
-
-    mean = float(np.mean(y[finite]))
-    desc = (
-        f"{title} over {span_t / 60:.0f} minutes: lowest {np.min(y[finite]):.1f}, "
-        f"mean {mean:.1f}, highest {np.max(y[finite]):.1f} {unit}."
-    )
-    out = [
-        f'<svg class="chart" viewBox="0 0 {width:.0f} {height:.0f}" role="img" '
-        f'aria-labelledby="c{uid}t c{uid}d" preserveAspectRatio="xMidYMid meet">',
-        f'<title id="c{uid}t">{escape(title)} ({escape(unit)})</title>',
-        f'<desc id="c{uid}d">{escape(desc)}</desc>',
-    ]
-    for b in bands:
-        x0, x1 = sx(max(b.start_s, t0)), sx(min(b.end_s, t1))
-        if x1 - x0 <= 0:
-            continue
-        colour_b = DIRECTION_COLOURS.get(b.direction, DIRECTION_COLOURS["unknown"])
-        opacity = 0.06 if b.direction == "unknown" else 0.16
-        out.append(
-            f'<rect x="{x0:.1f}" y="{top:.1f}" width="{x1 - x0:.1f}" '
-            f'height="{height - top - bottom:.1f}" fill="{colour_b}" fill-opacity="{opacity}">'
-            f"<title>{escape(b.direction)}</title></rect>"
-        )
-    for tick in _nice_ticks(y_lo, y_hi):
-        yy = sy(tick)
-        out.append(
-            f'<line x1="{left:.1f}" x2="{width - right:.1f}" y1="{yy:.1f}" y2="{yy:.1f}" '
-            'stroke="#d0d0d0" stroke-width="1"/>'
-            f'<text x="{left - 6:.1f}" y="{yy + 4:.1f}" text-anchor="end" '
-            f'font-size="15" fill="#333">{tick:g}</text>'
-        )
-    for tick in _nice_ticks(t0 / 60, t1 / 60, 5):
-        xx = sx(tick * 60)
-        if xx > width - right - 36:  # leave room for the unit
-            continue
-        out.append(
-            f'<text x="{xx:.1f}" y="{height - 10:.1f}" text-anchor="middle" font-size="15" '
-            f'fill="#333">{tick:g}</text>'
-        )
-    out.append(
-        f'<text x="{width - right:.1f}" y="{height - 10:.1f}" text-anchor="end" font-size="15" '
-        'fill="#333">min</text>'
-    )
-    xs = [sx(float(v)) for v in t]
-    ys = [sy(float(v)) if math.isfinite(v) else math.nan for v in y]
-    out.append(
-        f'<path d="{_path(xs, ys)}" fill="none" stroke="{colour}" stroke-width="2" '
-        'stroke-linejoin="round"/>'
-    )
-    out.append("</svg>")
-    return Markup("".join(out))
-
-
 def track_svg(
     t_s: FloatArray, lat_deg: FloatArray, lon_deg: FloatArray, bands: Sequence[Band] = ()
 ) -> Markup:
@@ -229,49 +149,499 @@ def track_svg(
     return Markup("".join(out))
 
 
-def weekly_bars_svg(labels: Sequence[str], backward_min: Sequence[float],
-                    other_min: Sequence[float]) -> Markup:
-    """Stacked bars of minutes per week: backward (dark) under the rest (light)."""
-    if not labels:
+# --- the chart engine: every chart of the web app ------------------------------------------
+#
+# A chart is a <figure class="rs-chart"> holding a grid of three SVGs: the y labels (a fixed
+# column in CSS pixels), the plot, and the x labels. The plot's data live in an inner <svg>
+# with a 1000 x 1000 viewBox stretched to the plot's box (preserveAspectRatio="none"); lines
+# keep their width (vector-effect="non-scaling-stroke") and labels are text in CSS pixels
+# (percent positions), so they stay readable at any width: 13 px at 390 px as at 1280 px.
+# The numbers travel in a data attribute that /static/charts.js reads for the hover read-out
+# and the zoom; without the script the chart is a plain picture with its description, and the
+# pages give the numbers in a table.
+
+VIEW = 1000.0
+"""Size of the plot's inner coordinate system (both axes)."""
+
+
+@dataclass(frozen=True, slots=True)
+class XAxis:
+    """What the x values are and how they are labelled.
+
+    ``kind``: ``"min"`` (x in seconds, labelled in minutes), ``"km"`` or ``"mi"`` (x in metres),
+    ``"date"`` (x in days since 1970-01-01) or ``"cat"`` (categories; ``labels`` their names).
+    """
+
+    kind: str
+    labels: tuple[str, ...] = ()
+
+    def shown(self, x: float) -> float:
+        """An x value in the unit of the labels."""
+        if self.kind == "min":
+            return x / 60.0
+        if self.kind == "km":
+            return x / 1000.0
+        if self.kind == "mi":
+            return x / M_PER_MILE
+        return x
+
+    @property
+    def scale(self) -> float:
+        return self.shown(1.0)
+
+    @property
+    def unit(self) -> str:
+        return {"min": "min", "km": "km", "mi": "mi"}.get(self.kind, "")
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One series of a line chart: ``values`` (one per x, NaN where unknown) in ``unit``.
+
+    ``pace``: ``"km"`` or ``"mi"`` when the values are a speed in km/h or mph whose read-out
+    also gives the pace. ``markers`` draws each point (sparse series such as assessments).
+    """
+
+    label: str
+    values: Sequence[float] | FloatArray
+    unit: str
+    colour: str = "#1a1a1a"
+    digits: int = 1
+    markers: bool = False
+    pace: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Shade:
+    """A stretch of the x axis [x units] shaded in a colour (a direction, a phase)."""
+
+    start: float
+    end: float
+    label: str
+    colour: str
+    opacity: float = 0.16
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    """A horizontal band from ``low`` to ``high`` [y units], or a dashed line when equal."""
+
+    low: float
+    high: float
+    label: str
+    colour: str = "#b8860b"
+
+
+@dataclass(frozen=True, slots=True)
+class Bars:
+    """One series of a bar chart: a value per category."""
+
+    label: str
+    values: Sequence[float]
+    colour: str
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """The numbers of a chart as a table (its text alternative)."""
+
+    caption: str
+    headers: tuple[str, ...]
+    rows: Sequence[Sequence[str]]
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_EPOCH = date(1970, 1, 1)
+
+
+def epoch_days(day: date) -> float:
+    """A date as days since 1970-01-01 (the x of a date axis)."""
+    return float((day - _EPOCH).days)
+
+
+def _date_ticks(x0: float, x1: float) -> list[tuple[float, str]]:
+    """Calendar ticks (days, month starts or years) between two epoch days, about 3 to 6."""
+    first, last = _EPOCH + timedelta(days=math.floor(x0)), _EPOCH + timedelta(days=math.ceil(x1))
+    span = x1 - x0
+    if span > 3 * 365:
+        step = max(1, math.ceil(span / 365 / 5))
+        years = range(first.year + 1, last.year + 1)
+        return [(epoch_days(date(y, 1, 1)), str(y)) for y in years if y % step == 0]
+    if span > 75:
+        months = max(1, math.ceil(span / 30.44 / 5))
+        out = []
+        y, m = first.year, first.month
+        while True:
+            m += 1
+            if m > 12:
+                y, m = y + 1, 1
+            day = date(y, m, 1)
+            if day > last:
+                break
+            if (m - 1) % months == 0:
+                label = _MONTHS[m - 1]
+                if m == 1 or span > 300:
+                    label += f" {y % 100:02d}"
+                out.append((epoch_days(day), label))
+        return out
+    step_days = max(1, math.ceil(span / 5))
+    return [
+        (x, f"{(_EPOCH + timedelta(days=x)).day} {_MONTHS[(_EPOCH + timedelta(days=x)).month - 1]}")
+        for x in np.arange(math.ceil(x0), math.floor(x1) + 1, step_days, dtype=float)
+    ]
+
+
+def _fmt(value: float, digits: int) -> str:
+    return f"{value:.{digits}f}" if math.isfinite(value) else "-"
+
+
+def _round_list(values: FloatArray, digits: int) -> list[float | None]:
+    return [None if not math.isfinite(v) else round(float(v), digits) for v in values]
+
+
+def _y_domain(values: Sequence[float], levels: Sequence[Level], zero: bool) -> tuple[float, float]:
+    finite = [v for v in values if math.isfinite(v)]
+    finite += [v for lv in levels for v in (lv.low, lv.high) if math.isfinite(v)]
+    lo, hi = (min(finite), max(finite)) if finite else (0.0, 1.0)
+    pad = (hi - lo) * 0.08 or max(abs(hi) * 0.1, 1.0)
+    lo, hi = lo - pad, hi + pad
+    if zero or (0 < lo < (hi - lo)):
+        lo = min(lo, 0.0) if zero else 0.0
+    return lo, hi
+
+
+def _legend(items: Sequence[tuple[str, str, str]]) -> str:
+    """Keys below the plot (never over the data): (label, colour, shape)."""
+    if not items:
+        return ""
+    keys = []
+    for label, colour, shape in items:
+        if shape == "line":
+            mark = f'<line x1="0" y1="7" x2="14" y2="7" stroke="{colour}" stroke-width="3"/>'
+        elif shape == "dash":
+            mark = (f'<line x1="0" y1="7" x2="14" y2="7" stroke="{colour}" stroke-width="2" '
+                    'stroke-dasharray="3 2"/>')
+        else:
+            mark = f'<rect width="14" height="14" rx="2" fill="{colour}"/>'
+        keys.append(
+            f'<li><svg class="rs-key" width="14" height="14" aria-hidden="true">{mark}</svg>'
+            f"{escape(label)}</li>"
+        )
+    return f'<ul class="rs-legend">{"".join(keys)}</ul>'
+
+
+def _table(table: Table | None) -> str:
+    if table is None or not table.rows:
+        return ""
+    head = "".join(f'<th scope="col">{escape(h)}</th>' for h in table.headers)
+    body = "".join(
+        "<tr>" + "".join(
+            (f'<th scope="row">{escape(c)}</th>' if i == 0 else f"<td>{escape(c)}</td>")
+            for i, c in enumerate(row)
+        ) + "</tr>"
+        for row in table.rows
+    )
+    return (
+        f'<details class="rs-numbers"><summary>{escape(table.caption)}</summary>'
+        f'<div class="table-wrap" tabindex="0"><table><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div></details>"
+    )
+
+
+def _frame(
+    uid: int, *, title: str, desc: str, data: dict[str, Any], inner: list[str],
+    y_ticks: Sequence[tuple[float, str]], x_ticks: Sequence[tuple[float, str, bool]],
+    x_unit: str, legend: str, table: str, note: str,
+) -> Markup:
+    """The figure around a plot: labels, legend, read-out, numbers."""
+    ylab = "".join(
+        f'<text x="100%" dx="-5" y="{pct:.2f}%" dy="4.5" text-anchor="end">{escape(lab)}</text>'
+        for pct, lab in y_ticks
+    )
+    minor_class = ' class="rs-minor"'
+    xlab = "".join(
+        f'<text x="{pct:.2f}%" y="16" text-anchor="middle"{minor_class if minor else ""}>'
+        f"{escape(lab)}</text>"
+        for pct, lab, minor in x_ticks
+    )
+    if x_unit:
+        xlab += f'<text class="rs-unit" x="100%" y="16" text-anchor="end">{escape(x_unit)}</text>'
+    payload = escape(json.dumps(data, separators=(",", ":"), allow_nan=False), quote=True)
+    caption = f"<figcaption>{escape(title)}</figcaption>"
+    note_html = f'<p class="rs-note">{escape(note)}</p>' if note else ""
+    return Markup(
+        f'<figure class="rs-chart" id="chart-{uid}" data-chart="{payload}">{caption}'
+        '<div class="rs-grid">'
+        f'<svg class="rs-yaxis" aria-hidden="true">{ylab}</svg>'
+        f'<svg class="rs-plot" role="img" aria-labelledby="c{uid}t c{uid}d">'
+        f'<title id="c{uid}t">{escape(title)}</title><desc id="c{uid}d">{escape(desc)}</desc>'
+        f'<svg class="rs-data" x="0" y="0" width="100%" height="100%" '
+        f'viewBox="0 0 {VIEW:.0f} {VIEW:.0f}" preserveAspectRatio="none">{"".join(inner)}</svg>'
+        "</svg>"
+        f'<svg class="rs-xaxis" aria-hidden="true">{xlab}</svg>'
+        "</div>"
+        f'{legend}<p class="rs-readout" aria-live="polite"></p>{note_html}{table}</figure>'
+    )
+
+
+def _grid_lines(ticks: Sequence[float], sy: Any) -> list[str]:
+    return [
+        f'<line class="rs-gridline" x1="0" x2="{VIEW:.0f}" y1="{sy(t):.1f}" y2="{sy(t):.1f}" '
+        'vector-effect="non-scaling-stroke"/>'
+        for t in ticks
+    ]
+
+
+def _x_ticks(axis: XAxis, x0: float, x1: float) -> list[tuple[float, str, bool]]:
+    span = (x1 - x0) or 1.0
+    if axis.kind == "date":
+        ticks = _date_ticks(x0, x1)
+        # a label centred near the right edge would be cut: left out
+        return [((x - x0) / span * 100, lab, False) for x, lab in ticks
+                if x0 <= x and (x - x0) / span <= 0.93]
+    if axis.kind == "cat":
+        n = len(axis.labels) or 1
+        every = max(1, math.ceil(n / 12))
+        return [
+            ((i + 0.5) / n * 100, lab, (i % (2 * every)) != 0 and n > 6)
+            for i, lab in enumerate(axis.labels) if i % every == 0
+        ]
+    k = axis.scale
+    out = []
+    for t in _nice_ticks(x0 * k, x1 * k, 5):
+        pct = (t / k - x0) / span * 100
+        if -0.5 <= pct <= 88:  # room for the unit at the right end
+            out.append((pct, f"{t:g}", False))
+    return out
+
+
+def _joined(shades: Sequence[Shade], gap: float) -> list[Shade]:
+    """Consecutive shades of one label joined across gaps up to ``gap`` (laps of one direction
+    read as one stretch, without a hairline between them)."""
+    out: list[Shade] = []
+    for shade in sorted(shades, key=lambda s: s.start):
+        last = out[-1] if out else None
+        if last is not None and last.label == shade.label and shade.start - last.end <= gap:
+            out[-1] = Shade(last.start, max(last.end, shade.end), last.label, last.colour,
+                            last.opacity)
+        else:
+            out.append(shade)
+    return out
+
+
+def line_chart(
+    x: Sequence[float] | FloatArray,
+    lines: Sequence[Line],
+    *,
+    title: str,
+    axis: XAxis,
+    shades: Sequence[Shade] = (),
+    levels: Sequence[Level] = (),
+    zero: bool = False,
+    group: str | None = None,
+    summary: str = "",
+    table: Table | None = None,
+    note: str = "",
+    legend: bool = True,
+) -> Markup:
+    """A line chart of ``lines`` over ``x`` (empty markup when no line has a finite value).
+
+    ``zero`` puts 0 on the y axis. Charts of one ``group`` share the hover and the zoom (the
+    charts of one session). ``summary`` is added to the generated description (lowest, mean and
+    highest of each line); ``table`` gives the numbers under the chart.
+    """
+    xs_all = np.asarray(x, float)
+    kept: list[tuple[Line, FloatArray, FloatArray]] = []
+    for line in lines:
+        xx, yy = downsample(xs_all, np.asarray(line.values, float))
+        ok = np.isfinite(xx)
+        if np.isfinite(yy[ok]).any():
+            kept.append((line, xx[ok], yy[ok]))
+    if not kept:
         return Markup("")
     uid = next(_ids)
-    width, height = 640.0, 200.0
-    left, right, top, bottom = 44.0, 8.0, 10.0, 30.0
-    top_value = max((b + o for b, o in zip(backward_min, other_min, strict=True)), default=0.0)
-    ticks = _nice_ticks(0.0, max(top_value, 10.0), 3)
-    y_max = max(ticks[-1], top_value) or 1.0
-    slot = (width - left - right) / len(labels)
+    xx = kept[0][1]
+    x0, x1 = float(np.min(xx)), float(np.max(xx))
+    for shade in shades:
+        x1 = max(x1, shade.end)
+    if x1 <= x0:  # one reading: a fortnight either side on a date axis
+        pad = 14.0 if axis.kind == "date" else 1.0
+        x0, x1 = x0 - pad, x1 + pad
+    all_y = [float(v) for _, _, yy in kept for v in yy if math.isfinite(v)]
+    y_lo, y_hi = _y_domain(all_y, levels, zero)
+
+    def sx(v: float) -> float:
+        return (v - x0) / (x1 - x0) * VIEW
 
     def sy(v: float) -> float:
-        return top + (y_max - v) / y_max * (height - top - bottom)
+        return (y_hi - v) / (y_hi - y_lo) * VIEW
 
-    total_back = sum(backward_min)
-    desc = (
-        f"Minutes per week over {len(labels)} weeks; backward {total_back:.0f} min in all, "
-        f"{backward_min[-1]:.0f} min in the latest week."
+    inner: list[str] = []
+    for shade in _joined(shades, (x1 - x0) * 0.01):
+        a, b = sx(max(shade.start, x0)), sx(min(shade.end, x1))
+        if b > a:
+            inner.append(
+                f'<rect x="{a:.1f}" y="0" width="{b - a:.1f}" height="{VIEW:.0f}" '
+                f'fill="{shade.colour}" fill-opacity="{shade.opacity}"/>'
+            )
+    y_ticks = _nice_ticks(y_lo, y_hi, 5)
+    inner += _grid_lines(y_ticks, sy)
+    for lv in levels:
+        if lv.high > lv.low:
+            inner.append(
+                f'<rect x="0" y="{sy(lv.high):.1f}" width="{VIEW:.0f}" '
+                f'height="{sy(lv.low) - sy(lv.high):.1f}" fill="{lv.colour}" fill-opacity="0.22"/>'
+            )
+        else:
+            inner.append(
+                f'<line x1="0" x2="{VIEW:.0f}" y1="{sy(lv.low):.1f}" y2="{sy(lv.low):.1f}" '
+                f'stroke="{lv.colour}" stroke-width="1.5" stroke-dasharray="6 4" '
+                'vector-effect="non-scaling-stroke"/>'
+            )
+    series = []
+    desc_parts = []
+    for line, lx, ly in kept:
+        px = [sx(float(v)) for v in lx]
+        py = [sy(float(v)) if math.isfinite(v) else math.nan for v in ly]
+        inner.append(
+            f'<path class="rs-line" d="{_path(px, py)}" fill="none" stroke="{line.colour}" '
+            'stroke-width="2" stroke-linejoin="round" vector-effect="non-scaling-stroke"/>'
+        )
+        if line.markers:
+            dots = "".join(
+                f"M{a:.1f} {b:.1f}h0" for a, b in zip(px, py, strict=True) if math.isfinite(b)
+            )
+            inner.append(
+                f'<path d="{dots}" stroke="{line.colour}" stroke-width="8" '
+                'stroke-linecap="round" vector-effect="non-scaling-stroke"/>'
+            )
+        finite = ly[np.isfinite(ly)]
+        d = line.digits
+        desc_parts.append(
+            f"{line.label}: lowest {_fmt(float(finite.min()), d)}, mean "
+            f"{_fmt(float(finite.mean()), d)}, highest {_fmt(float(finite.max()), d)} {line.unit}"
+        )
+        entry: dict[str, Any] = {
+            "l": line.label, "u": line.unit, "d": line.digits,
+            "c": line.colour, "v": _round_list(ly, line.digits + 1),
+        }
+        if line.pace:
+            entry["p"] = line.pace
+        series.append(entry)
+    x_digits = 0 if axis.kind in ("date", "cat") else 1
+    data: dict[str, Any] = {
+        "k": axis.kind, "x0": round(x0, 3), "x1": round(x1, 3),
+        "x": _round_list(xx, x_digits), "s": series,
+    }
+    if group:
+        data["g"] = group
+    over = _x_extent_text(axis, x0, x1)
+    desc = f"{title}, {over}. " + "; ".join(desc_parts) + "." + (f" {summary}" if summary else "")
+    keys: list[tuple[str, str, str]] = []
+    if legend:
+        if len(kept) > 1 or levels:
+            keys += [(line.label, line.colour, "line") for line, _, _ in kept]
+        keys += [(lv.label, lv.colour, "band" if lv.high > lv.low else "dash") for lv in levels]
+        seen: set[str] = set()
+        for shade in shades:
+            if shade.label not in seen:
+                seen.add(shade.label)
+                keys.append((shade.label, shade.colour, "band"))
+    y_labels = [(sy(t) / VIEW * 100, f"{t:g}") for t in y_ticks]
+    return _frame(
+        uid, title=title, desc=desc, data=data, inner=inner, y_ticks=y_labels,
+        x_ticks=_x_ticks(axis, x0, x1), x_unit=axis.unit, legend=_legend(keys),
+        table=_table(table), note=note,
     )
-    out = [
-        f'<svg class="chart" viewBox="0 0 {width:.0f} {height:.0f}" role="img" '
-        f'aria-labelledby="w{uid}t w{uid}d">',
-        f'<title id="w{uid}t">Minutes per week, backward and other</title>',
-        f'<desc id="w{uid}d">{escape(desc)}</desc>',
+
+
+def _x_extent_text(axis: XAxis, x0: float, x1: float) -> str:
+    if axis.kind == "min":
+        return f"over {(x1 - x0) / 60:.0f} minutes"
+    if axis.kind in ("km", "mi"):
+        return f"over {axis.shown(x1 - x0):.2f} {axis.unit}"
+    if axis.kind == "date":
+        a, b = _EPOCH + timedelta(days=x0), _EPOCH + timedelta(days=x1)
+        return f"from {a.isoformat()} to {b.isoformat()}"
+    return f"over {len(axis.labels)} categories"
+
+
+def bar_chart(
+    labels: Sequence[str],
+    bars: Sequence[Bars],
+    *,
+    title: str,
+    unit: str,
+    stacked: bool = True,
+    digits: int = 0,
+    summary: str = "",
+    table: Table | None = None,
+    note: str = "",
+) -> Markup:
+    """Bars per category (stacked, or side by side when ``stacked`` is False); empty markup
+    without categories."""
+    if not labels or not bars:
+        return Markup("")
+    uid = next(_ids)
+    n = len(labels)
+    tops = [
+        (sum(b.values[i] for b in bars) if stacked else max(b.values[i] for b in bars))
+        for i in range(n)
     ]
-    for tick in ticks:
-        out.append(
-            f'<line x1="{left:.1f}" x2="{width - right:.1f}" y1="{sy(tick):.1f}" '
-            f'y2="{sy(tick):.1f}" stroke="#d0d0d0"/><text x="{left - 6:.1f}" '
-            f'y="{sy(tick) + 5:.1f}" text-anchor="end" font-size="15" fill="#333">{tick:g}</text>'
-        )
-    for i, (label, back, other) in enumerate(zip(labels, backward_min, other_min, strict=True)):
-        x = left + i * slot + slot * 0.18
-        w = slot * 0.64
-        out.append(
-            f'<rect x="{x:.1f}" y="{sy(back):.1f}" width="{w:.1f}" '
-            f'height="{sy(0) - sy(back):.1f}" fill="{DIRECTION_COLOURS["backward"]}"/>'
-            f'<rect x="{x:.1f}" y="{sy(back + other):.1f}" width="{w:.1f}" '
-            f'height="{sy(back) - sy(back + other):.1f}" fill="#9bc4e2"/>'
-            f'<text x="{x + w / 2:.1f}" y="{height - 10:.1f}" text-anchor="middle" '
-            f'font-size="14" fill="#333">{escape(label)}</text>'
-        )
-    out.append("</svg>")
-    return Markup("".join(out))
+    y_ticks = _nice_ticks(0.0, max(max(tops, default=0.0), 1.0) * 1.05, 3)
+    y_hi = max(y_ticks[-1], max(tops, default=0.0) * 1.05, 1.0)
+
+    def sy(v: float) -> float:
+        return (y_hi - v) / y_hi * VIEW
+
+    slot = VIEW / n
+    inner = _grid_lines(y_ticks, sy)
+    for i in range(n):
+        base = 0.0
+        for j, b in enumerate(bars):
+            value = float(b.values[i])
+            if stacked:
+                x, w = i * slot + slot * 0.18, slot * 0.64
+                lo, hi = base, base + value
+                base = hi
+            else:
+                w = slot * 0.72 / len(bars)
+                x, lo, hi = i * slot + slot * 0.14 + j * w, 0.0, value
+            if hi > lo:
+                inner.append(
+                    f'<rect x="{x:.1f}" y="{sy(hi):.1f}" width="{w:.1f}" '
+                    f'height="{sy(lo) - sy(hi):.1f}" fill="{b.colour}"/>'
+                )
+    totals = "; ".join(
+        f"{b.label}: {_fmt(sum(b.values), digits)} {unit} in all, "
+        f"{_fmt(float(b.values[-1]), digits)} in the last" for b in bars
+    )
+    desc = f"{title}, {n} bars ({labels[0]} to {labels[-1]}). {totals}." + (
+        f" {summary}" if summary else "")
+    data = {
+        "k": "cat", "x0": 0, "x1": n, "x": [i + 0.5 for i in range(n)], "c": list(labels),
+        "s": [{"l": b.label, "u": unit, "d": digits, "c": b.colour,
+               "v": [round(float(v), digits + 1) for v in b.values]} for b in bars],
+    }
+    y_labels = [(sy(t) / VIEW * 100, f"{t:g}") for t in y_ticks]
+    return _frame(
+        uid, title=title, desc=desc, data=data, inner=inner, y_ticks=y_labels,
+        x_ticks=_x_ticks(XAxis("cat", tuple(labels)), 0.0, float(n)), x_unit="",
+        legend=_legend([(b.label, b.colour, "band") for b in bars]), table=_table(table),
+        note=note,
+    )
+
+
+def weekly_bars_svg(
+    labels: Sequence[str], backward_min: Sequence[float], other_min: Sequence[float]
+) -> Markup:
+    """Stacked bars of minutes per week: backward (dark) under the rest (light)."""
+    return bar_chart(
+        labels,
+        [Bars("backward", backward_min, DIRECTION_COLOURS["backward"]),
+         Bars("other", other_min, "#8a8a8a")],
+        title="Minutes per week, backward and other", unit="min",
+        table=Table("Minutes per week", ("Week", "Backward", "Other"),
+                    [(lab, f"{b:.0f}", f"{o:.0f}")
+                     for lab, b, o in zip(labels, backward_min, other_min, strict=True)]),
+    )

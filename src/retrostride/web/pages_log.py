@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated, Any
 
-import numpy as np
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
@@ -14,8 +13,9 @@ from retrostride.api.policy import AthleteId
 from retrostride.errors import InputError
 from retrostride.science.locomotion import Direction
 from retrostride.services import log as log_service
-from retrostride.services import session_summary, stats
 from retrostride.services import sessions as sessions_service
+from retrostride.services import stats
+from retrostride.services.session_view import Axis, session_view
 from retrostride.web import fields as web_fields
 from retrostride.web.auth import (
     PageError,
@@ -25,15 +25,10 @@ from retrostride.web.auth import (
     redirect,
     render,
 )
-from retrostride.web.charts import (
-    DIRECTION_COLOURS,
-    Band,
-    series_svg,
-    track_svg,
-    weekly_bars_svg,
-)
+from retrostride.web.charts import DIRECTION_COLOURS, weekly_bars_svg
 from retrostride.web.pages_program import describe, program_state
 from retrostride.web.prefs import Formatter
+from retrostride.web.session_charts import session_charts
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 25
@@ -105,82 +100,31 @@ def session_list(
     )
 
 
-def _bands(detail: dict[str, Any]) -> list[Band]:
-    bands = []
-    for seg in detail["segments"]:
-        start = float(seg["start_offset_s"] or 0.0)
-        length = seg["elapsed_s"] or seg["moving_s"]
-        if length:
-            bands.append(Band(start, start + float(length), str(seg["direction"])))
-    return bands
-
-
-def _channel(samples: dict[str, list[float | None]], name: str) -> np.ndarray | None:
-    values = samples.get(name)
-    if values is None:
-        return None
-    arr = np.array([np.nan if v is None else v for v in values], dtype=float)
-    return arr if np.isfinite(arr).any() else None
-
-
-def session_charts(detail: dict[str, Any], fmt: Formatter) -> dict[str, Any]:
-    """The session's charts (speed, heart rate, cadence, track) as inline SVG."""
-    samples = detail.get("samples") or {}
-    t = _channel(samples, "time_s")
-    out: dict[str, Any] = {"speed": "", "heart_rate": "", "cadence": "", "track": ""}
-    if t is None:
-        return out
-    bands = _bands(detail)
-    speed = _channel(samples, "speed_m_s")
-    distance = _channel(samples, "distance_m")
-    if speed is None and distance is not None and t.size > 2:
-        with np.errstate(invalid="ignore", divide="ignore"):
-            speed = np.gradient(distance, t)
-    if speed is not None:
-        speed = np.where((speed >= 0) & (speed < 15), speed, np.nan)
-        out["speed"] = series_svg(
-            t, fmt.speed_value(1.0) * speed, title="Speed", unit=fmt.prefs.speed_unit,
-            bands=bands,
-        )
-    hr = _channel(samples, "heart_rate_bpm")
-    if hr is not None:
-        out["heart_rate"] = series_svg(
-            t, hr, title="Heart rate", unit="beats/min", bands=bands, colour="#a4002c"
-        )
-    cadence = _channel(samples, "cadence_spm")
-    if cadence is not None:
-        out["cadence"] = series_svg(
-            t, cadence, title="Cadence", unit="steps/min", bands=bands, colour="#2c5e1a"
-        )
-    lat, lon = _channel(samples, "latitude_deg"), _channel(samples, "longitude_deg")
-    if lat is not None and lon is not None:
-        out["track"] = track_svg(t, lat, lon, bands)
-    return out
-
-
 @router.get("/athletes/{athlete_id}/sessions/{session_id}")
 def session_page(
     request: Request, athlete_id: AthleteId, session_id: int, principal: PagePrincipal,
     db: ReadDb, database: AppDatabase,
+    x: Annotated[Axis, Query(description="the charts' axis: time or distance")] = Axis.TIME,
 ) -> Response:
     subject = page_subject(db, principal, athlete_id)
     if not 1 <= session_id <= 2**31:
         raise PageError(404, f"no session {session_id}")
     try:
-        detail = sessions_service.session_detail(database, subject.person_id, session_id)
-    except sessions_service.SessionNotFound:
+        detail = sessions_service.session_detail(
+            database, subject.person_id, session_id, with_samples=False)
+        fmt = Formatter(prefs_of(request))
+        view = session_view(
+            database, session_id, fmt.prefs.distance_unit, x, subject.person_name)
+    except (sessions_service.SessionNotFound, log_service.SessionNotFound):
         raise PageError(404, f"There is no session {session_id} here.") from None
-    fmt = Formatter(prefs_of(request))
     directions = {s["direction"] for s in detail["segments"]}
-    try:
-        summary = session_summary.session_summary(
-            request.app.state.database, session_id, subject.person_name)
-    except log_service.SessionNotFound:
-        raise PageError(404, f"There is no session {session_id} here.") from None
     return render(
         request, "session.html", principal, subject=subject,
         title=detail.get("title") or f"Session {session_id}",
-        s=detail, charts=session_charts(detail, fmt), colours=DIRECTION_COLOURS, summary=summary,
+        s=detail, charts=session_charts(view, fmt), colours=DIRECTION_COLOURS,
+        summary=view.summary, laps=view.laps, splits=view.splits,
+        axis=view.series.axis.value if view.series else "time",
+        distance_axis=view.distance_axis,
         directions=sorted(directions), saved=request.query_params.get("saved") == "1",
         direction_choices=[d.value for d in Direction if d.value != "mixed"],
     )

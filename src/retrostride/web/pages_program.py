@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -13,13 +12,22 @@ from fastapi.responses import Response
 from retrostride.api.database import AppDatabase, ReadDb
 from retrostride.api.policy import AthleteId
 from retrostride.errors import InputError, RetrostrideError
-from retrostride.plots import plot_adherence, plot_outcome, plot_weekly_volume
 from retrostride.science.outcomes import MEASURES, POPULATIONS, Better, find_mic
 from retrostride.services import assessments as assess_service
 from retrostride.services import programs as program_service
 from retrostride.training.program import Prescription
 from retrostride.web.auth import PageError, PagePrincipal, page_subject, prefs_of, redirect, render
-from retrostride.web.figures import inline_svg
+from retrostride.web.charts import (
+    DIRECTION_COLOURS,
+    Bars,
+    Level,
+    Line,
+    Table,
+    XAxis,
+    bar_chart,
+    epoch_days,
+    line_chart,
+)
 from retrostride.web.prefs import Formatter
 
 router = APIRouter(include_in_schema=False)
@@ -54,20 +62,29 @@ def _program_figures(state: ProgramState) -> dict[str, Any]:
     weeks = s.plan.weeks
     planned = [sum(1 for m in w.matches if m.planned.on <= s.plan.today) for w in weeks]
     completed = [sum(1 for m in w.matches if m.logged is not None) for w in weeks]
-    adherence = inline_svg(
-        lambda p: plot_adherence(planned, completed, p, title="Sessions planned and done"),
-        "Planned and completed sessions per week, with adherence so far",
+    labels = [str(w.week + 1) for w in weeks]
+    adherence = bar_chart(
+        labels,
+        [Bars("planned so far", planned, "#8a8a8a"), Bars("done", completed, "#1f5f8b")],
+        title="Sessions planned and done per program week", unit="sessions", stacked=False,
+        summary=f"{sum(completed)} of {sum(planned)} sessions due so far are done.",
     )
     return {"adherence": adherence, "planned": planned, "completed": completed}
 
 
 def _volume_figure(database: Any, person: str, day: date) -> Any:
     ep = program_service.plan_for(database, person=person, today=day)
-    return inline_svg(
-        lambda p: plot_weekly_volume(
-            program_service.weekly_volume(ep), p, title="Minutes per week by direction"
-        ),
-        "Minutes walked per program week, backward, forward and other",
+    volume = program_service.weekly_volume(ep)
+    labels = [str(i + 1) for i in range(len(volume))]
+    return bar_chart(
+        labels,
+        [Bars("backward", [v["backward"] for v in volume], DIRECTION_COLOURS["backward"]),
+         Bars("forward", [v["forward"] for v in volume], DIRECTION_COLOURS["forward"]),
+         Bars("other", [v["other"] for v in volume], "#8a8a8a")],
+        title="Minutes walked per program week, by direction", unit="min",
+        table=Table("The numbers", ("Week", "Backward (min)", "Forward (min)", "Other (min)"),
+                    [(lab, f"{v['backward']:.0f}", f"{v['forward']:.0f}", f"{v['other']:.0f}")
+                     for lab, v in zip(labels, volume, strict=True)]),
     )
 
 
@@ -153,11 +170,28 @@ async def program_start(
     return redirect(f"{request.url.path}?started=1")
 
 
+LIST_SIZE = 20
+"""Measurements per page of the list."""
+
+
+def _page_number(request: Request) -> int:
+    text = request.query_params.get("page", "1")
+    if not text.isdigit() or not 1 <= int(text) <= 100_000:
+        raise PageError(404, f"page {text!r}: expected a page number from 1")
+    return int(text)
+
+
 def shown_unit(unit: str, fmt: Formatter) -> tuple[float, str]:
     """(factor, unit) to show a measure's value in the person's units (kg -> lb when chosen)."""
     if unit == "kg":
         return fmt.mass_value(1.0), fmt.prefs.mass_unit
     return 1.0, unit
+
+
+BETTER_WORDS = {Better.LOWER: "lower is better", Better.HIGHER: "higher is better",
+                Better.NEITHER: "neither direction is better"}
+TABLE_ROWS = 12
+"""Readings listed under each assessment chart (the newest; the full list is paged below)."""
 
 
 def _assessment_figures(
@@ -166,22 +200,36 @@ def _assessment_figures(
     out = []
     for r in reports:
         mic = find_mic(r.measure, population)
-        m = MEASURES[r.measure]
         k, unit = shown_unit(r.unit, fmt)
-        points = [(a.on, a.value * k) for a in r.series]
-        figure = inline_svg(
-            partial(
-                plot_outcome, points, title=r.label, unit=unit,
-                mic=mic.absolute * k if mic else None,
-                mic_label=f"{mic.kind}, {mic.source.split(',')[0]}" if mic else "",
-                lower_is_better=None if m.better is Better.NEITHER else m.better is Better.LOWER,
+        days = [epoch_days(a.on) for a in r.series]
+        values = [a.value * k for a in r.series]
+        baseline = values[0]
+        digits = 2 if max(abs(v) for v in values) < 10 else 1
+        levels = [Level(baseline, baseline, "baseline (first value)", "#555555")]
+        if mic is not None:
+            levels.insert(0, Level(
+                baseline - mic.absolute * k, baseline + mic.absolute * k,
+                f"minimal important change around the baseline (±{mic.absolute * k:.{digits}g} "
+                f"{unit}, {mic.kind}, {mic.source.split(',')[0]})",
+            ))
+        better = BETTER_WORDS[r.better]
+        newest = list(zip(r.series, values, strict=True))[-TABLE_ROWS:][::-1]
+        figure = line_chart(
+            days, [Line(r.label, values, unit, "#1f5f8b", digits, markers=True)],
+            title=f"{r.label} ({unit}): {better}", axis=XAxis("date"), levels=levels,
+            summary=(f"{len(values)} readings; first {baseline:.{digits}f}, latest "
+                     f"{values[-1]:.{digits}f} {unit}; {better}."),
+            table=Table(
+                f"The numbers (the newest {len(newest)} of {len(values)})",
+                ("Date", f"Value ({unit})"),
+                [(fmt.day(a.on), f"{v:.{digits}f}") for a, v in newest],
             ),
-            f"{r.label} over time with the minimal important change band around the baseline",
+            note="" if mic else "No minimal important change is published for this population.",
         )
         last = r.series[-1] if r.series else None
         latest = f"{last.value * k:.1f} {unit} on {fmt.day(last.on)}" if last else "-"
         out.append({"report": r, "figure": figure, "mic": mic, "k": k, "unit": unit,
-                    "latest": latest})
+                    "latest": latest, "better": better})
     return out
 
 
@@ -197,12 +245,17 @@ def _assessments_page(
     if population not in POPULATIONS:
         raise PageError(404, f"population {population!r}: expected one of {', '.join(POPULATIONS)}")
     reports = assess_service.report(database, person=subject.person_name, population=population)
+    page = _page_number(request)
+    listed = assess_service.assessment_page(
+        database, person=subject.person_name, limit=LIST_SIZE, offset=(page - 1) * LIST_SIZE
+    )
     return render(
         request, "assessments.html", principal, subject=subject, title="Assessments",
         measures=list(MEASURES.values()), population=population, populations=POPULATIONS,
         items=_assessment_figures(reports, population, fmt),
         shown_unit=lambda u: shown_unit(u, fmt),
-        all_items=assess_service.list_assessments(database, person=subject.person_name),
+        all_items=listed.items, total=listed.total, page=page,
+        pages=max(1, -(-listed.total // LIST_SIZE)),
         errors=errors or {}, values=values or {"on": fmt.today().isoformat()},
         saved=request.query_params.get("saved") == "1", status_code=status_code,
     )

@@ -103,6 +103,22 @@ class Formatter:
             return "-"
         return units.format_pace(speed_m_s, self.prefs.distance_unit)
 
+    @property
+    def elevation_unit(self) -> str:
+        """Feet with miles, else metres."""
+        return "ft" if self.prefs.distance_unit == "mi" else "m"
+
+    def elevation_value(self, metres: float) -> float:
+        """A height or climb [m] as a number in :attr:`elevation_unit`."""
+        return metres / units.M_PER_FOOT if self.elevation_unit == "ft" else metres
+
+    def elevation(self, metres: float | None) -> str:
+        """``120 m`` or ``394 ft`` (whole units; ``-`` when unknown)."""
+        if not self._known(metres):
+            return "-"
+        assert metres is not None
+        return f"{self.elevation_value(metres):.0f} {self.elevation_unit}"
+
     def distance(self, distance_m: float | None) -> str:
         if not self._known(distance_m):
             return "-"
