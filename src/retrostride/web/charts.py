@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from html import escape
-from itertools import count, pairwise
+from itertools import count
 from typing import Any
 
 import numpy as np
@@ -67,13 +67,13 @@ def downsample(t: FloatArray, y: FloatArray, max_points: int = MAX_POINTS) -> tu
     if t.size <= max_points:
         return t, y
     edges = np.linspace(0, t.size, max_points + 1).astype(int)
-    tt = np.array([t[a:b].mean() for a, b in pairwise(edges)])
-    yy = np.array(
-        [
-            np.nanmean(y[a:b]) if np.isfinite(y[a:b]).any() else np.nan
-            for a, b in pairwise(edges)
-        ]
-    )
+    starts, sizes = edges[:-1], np.diff(edges)
+    tt = np.add.reduceat(t, starts) / sizes
+    finite = np.isfinite(y)
+    sums = np.add.reduceat(np.where(finite, y, 0.0), starts)
+    counts = np.add.reduceat(finite.astype(float), starts)
+    yy = np.full(max_points, np.nan)
+    np.divide(sums, counts, out=yy, where=counts > 0)
     return tt, yy
 
 
@@ -296,7 +296,8 @@ def _fmt(value: float, digits: int) -> str:
 
 
 def _round_list(values: FloatArray, digits: int) -> list[float | None]:
-    return [None if not math.isfinite(v) else round(float(v), digits) for v in values]
+    rounded: list[float] = np.round(np.asarray(values, float), digits).tolist()
+    return [v if math.isfinite(v) else None for v in rounded]
 
 
 def _y_domain(values: Sequence[float], levels: Sequence[Level], zero: bool) -> tuple[float, float]:
@@ -589,6 +590,8 @@ def bar_chart(
         for i in range(n)
     ]
     y_ticks = _nice_ticks(0.0, max(max(tops, default=0.0), 1.0) * 1.05, 3)
+    if digits == 0:  # counts and whole minutes: no "0.5" on the axis
+        y_ticks = [t for t in y_ticks if float(t).is_integer()]
     y_hi = max(y_ticks[-1], max(tops, default=0.0) * 1.05, 1.0)
 
     def sy(v: float) -> float:
