@@ -147,6 +147,8 @@ class SessionView:
     distance_axis: bool
     track: tuple[FloatArray, FloatArray, FloatArray] | None = None
     """(time [s], latitude [deg], longitude [deg]) of the recorded positions, if any."""
+    has_samples: bool = False
+    """Whether the session keeps per-record samples (a GPX or TCX file can be written)."""
 
 
 def view_of(session: Session, unit: str, axis: Axis = Axis.TIME) -> SessionView:
@@ -160,7 +162,9 @@ def view_of(session: Session, unit: str, axis: Axis = Axis.TIME) -> SessionView:
         lat, lon = _channel(s.latitude_deg), _channel(s.longitude_deg)
         if lat is not None and lon is not None:
             track = (np.asarray(s.time_s, float), lat, lon)
-    return SessionView(summarise(session), laps, cut, series, distance_axis, track)
+    return SessionView(
+        summarise(session), laps, cut, series, distance_axis, track, s is not None
+    )
 
 
 def session_view(

@@ -124,7 +124,7 @@ def session_page(
         s=detail, charts=session_charts(view, fmt), colours=DIRECTION_COLOURS,
         summary=view.summary, laps=view.laps, splits=view.splits,
         axis=view.series.axis.value if view.series else "time",
-        distance_axis=view.distance_axis,
+        distance_axis=view.distance_axis, has_samples=view.has_samples,
         directions=sorted(directions), saved=request.query_params.get("saved") == "1",
         direction_choices=[d.value for d in Direction if d.value != "mixed"],
     )
