@@ -96,3 +96,10 @@ def test_profile_and_totals(client: TestClient) -> None:
     assert weeks[0]["period"] == "2026-W10"
     assert weeks[0]["time_s"] == pytest.approx(1800, rel=1e-12)
     assert weeks[0]["backward_share"] == pytest.approx(1.0, rel=1e-12)
+    ada.post("/api/athletes/me/sessions", json={**WALK, "start_utc": "2026-05-04T07:30:00+00:00"})
+    both = ada.get("/api/athletes/me/stats", params={"period": "month"}).json()
+    assert [m["period"] for m in both] == ["2026-03", "2026-05"]
+    latest = ada.get("/api/athletes/me/stats", params={"period": "month", "limit": 1}).json()
+    assert [m["period"] for m in latest] == ["2026-05"]
+    since = ada.get("/api/athletes/me/stats", params={"period": "week", "since": "2026-04-01"})
+    assert [w["period"] for w in since.json()] == ["2026-W19"]

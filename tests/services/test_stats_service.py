@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from retrostride.log.model import Segment, Session
+from retrostride.log.model import BodyMass, Segment, Session
 from retrostride.science.locomotion import Direction, Setting
-from retrostride.services import log, people, stats
+from retrostride.services import log, people, sessions_bulk, stats
 from retrostride.store.db import Database
 
 
@@ -43,9 +43,7 @@ def _log_some(db: Database) -> None:
         log.add_session(db, session, "ana")
 
 
-@pytest.mark.parametrize("period", list(stats.Period))
-def test_sql_totals_equal_the_loaded_computation(db: Database, period: stats.Period) -> None:
-    _log_some(db)
+def _assert_kept_totals_equal_the_loaded_computation(db: Database, period: stats.Period) -> None:
     slow = stats.totals(log.list_sessions(db, "ana"), period)
     fast = stats.period_totals(db, people.person_id(db, "ana"), period)
     assert [r.period for r in fast] == [r.period for r in slow]
@@ -58,6 +56,56 @@ def test_sql_totals_equal_the_loaded_computation(db: Database, period: stats.Per
         )
         for name in ("time_s", "distance_m", "energy_kcal", "backward_s", "direction_known_s"):
             assert getattr(f, name) == pytest.approx(getattr(s, name), rel=1e-9, abs=1e-9), name
+
+
+@pytest.mark.parametrize("period", list(stats.Period))
+def test_sql_totals_equal_the_loaded_computation(db: Database, period: stats.Period) -> None:
+    _log_some(db)
+    _assert_kept_totals_equal_the_loaded_computation(db, period)
+
+
+@pytest.mark.parametrize("period", list(stats.Period))
+def test_kept_totals_follow_every_kind_of_write(db: Database, period: stats.Period) -> None:
+    """Edits (direction, start moved to another month and year), deletions, a bulk insert and
+    an energy re-estimate by a new body mass: the kept totals stay equal to the loaded ones."""
+    _log_some(db)
+    pid = people.person_id(db, "ana")
+    ids = [s.id for s in log.list_sessions(db, "ana")]
+    assert all(i is not None for i in ids)
+    log.edit_session(db, ids[2], log.SessionChanges(direction=Direction.BACKWARD), "ana")
+    log.edit_session(db, ids[6], log.SessionChanges(direction=Direction.FORWARD, segment=0), "ana")
+    log.edit_session(
+        db, ids[3],
+        log.SessionChanges(start_utc=datetime(2027, 3, 31, 23, 0, tzinfo=UTC), utc_offset_s=7200),
+        "ana",
+    )
+    log.delete_session(db, ids[0], "ana")  # type: ignore[arg-type]
+    log.delete_session(db, ids[11], "ana")  # type: ignore[arg-type]
+    sessions_bulk.add_sessions(
+        db, pid,
+        [
+            Session(
+                sport="walking",
+                start_utc=datetime(2026, 2, 1, 12, tzinfo=UTC) + timedelta(hours=17 * i),
+                utc_offset_s=0, elapsed_s=900.0, moving_s=None if i % 2 else 800.0,
+                distance_m=600.0, setting=Setting.TREADMILL, energy_kcal=None if i % 3 else 50.0,
+                segments=[Segment(start_offset_s=0.0, direction=Direction.MIXED)],
+            )
+            for i in range(40)
+        ],
+    )
+    log.update_profile(db, log.ProfileChanges(add_mass=BodyMass(date(2020, 1, 1), 70.0)), "ana")
+    _assert_kept_totals_equal_the_loaded_computation(db, period)
+
+
+def test_a_page_of_periods_is_the_latest_of_the_whole_table(db: Database) -> None:
+    _log_some(db)
+    pid = people.person_id(db, "ana")
+    for period in stats.Period:
+        whole = stats.period_totals(db, pid, period)
+        page = stats.period_totals(db, pid, period, limit=2)
+        assert [r.period for r in page] == [r.period for r in whole[-2:]]
+        assert [r.sessions for r in page] == [r.sessions for r in whole[-2:]]
 
 
 def test_since_keeps_later_days_and_unknown_people_have_none(db: Database) -> None:

@@ -211,7 +211,8 @@ def test_schema_check_is_one_query_at_the_migrations_heads(database_url: str) ->
 
 def test_upgrade_from_the_first_migration_fills_local_date(database_url: str) -> None:
     """A database made at 0001_log, with sessions in it, upgrades on open: the cheap schema
-    check sees the old version and runs Alembic; every session gets its local day."""
+    check sees the old version and runs Alembic; every session gets its local day, and the
+    week and month totals are filled from them."""
     from alembic import command
 
     from retrostride.store.db import _alembic_config, create_database_engine
@@ -250,5 +251,16 @@ def test_upgrade_from_the_first_migration_fills_local_date(database_url: str) ->
             days = dict(conn.execute(text("SELECT id, local_date FROM session")).all())
         as_dates = {k: date.fromisoformat(str(v)) for k, v in days.items()}
         assert as_dates == {1: date(2024, 5, 2), 2: date(2024, 4, 30), 3: date(2024, 6, 7)}
+        with db.engine.connect() as conn:
+            kept = conn.execute(
+                text("SELECT kind, first_day, sessions FROM period_total ORDER BY kind, first_day")
+            ).all()
+        assert [(k, date.fromisoformat(str(d)), n) for k, d, n in kept] == [
+            ("month", date(2024, 4, 1), 1),
+            ("month", date(2024, 5, 1), 1),
+            ("month", date(2024, 6, 1), 1),
+            ("week", date(2024, 4, 29), 2),
+            ("week", date(2024, 6, 3), 1),
+        ]
     finally:
         db.close()

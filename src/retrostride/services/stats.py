@@ -1,7 +1,8 @@
 """Weekly and monthly totals of the log: time, distance, energy and the share done backward.
 
 A session is dated by its local start (UTC start plus its offset), kept on write in the
-indexed ``session.local_date`` that :func:`period_totals` groups by. A session whose start is
+indexed ``session.local_date``; :func:`period_totals` reads the week and month totals the store
+keeps on every write by that date (``store.totals``). A session whose start is
 unknown is dated by its import date and counted in ``undated``, so the table can mark it.
 Time is the moving time where known, else the elapsed time [s]. The backward share is the
 time in backward segments over the time in all segments (mixed segments count half).
@@ -13,16 +14,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import Any
-
-from sqlalchemy import case, func, select
 
 from retrostride.log.model import Session
 from retrostride.science.locomotion import Direction
 from retrostride.services.log import DEFAULT_PERSON
 from retrostride.services.people import find_person_id
+from retrostride.store import totals as store_totals
 from retrostride.store.db import Database
-from retrostride.store.models import SegmentRow, SessionRow
 
 
 class Period(StrEnum):
@@ -111,82 +109,45 @@ def totals(sessions: Iterable[Session], period: Period) -> list[PeriodTotals]:
     return sorted(by_period.values(), key=lambda r: r.first_day)
 
 
-def _day_queries(person_id: int, since: date | None) -> tuple[Any, Any]:
-    """Per local day: the sessions' sums, and their segments' backward and known times."""
-    ses = SessionRow.__table__.c
-    seg = SegmentRow.__table__.c
-    when = [ses.person_id == person_id]
-    if since is not None:
-        when.append(ses.local_date >= since)
-    sessions = (
-        select(
-            ses.local_date,
-            func.count(),
-            func.sum(case((ses.start_utc.is_(None), 1), else_=0)),
-            func.sum(
-                case((ses.moving_s > 0, ses.moving_s), else_=func.coalesce(ses.elapsed_s, 0.0))
-            ),
-            func.sum(func.coalesce(ses.distance_m, 0.0)),
-            func.sum(func.coalesce(ses.energy_kcal, 0.0)),
-            func.sum(case((ses.energy_kcal.is_(None), 1), else_=0)),
-        )
-        .where(*when)
-        .group_by(ses.local_date)
-    )
-    n_segments = (
-        select(func.count()).where(SegmentRow.__table__.c.session_id == seg.session_id)
-    ).scalar_subquery()
-    seg_time = case(
-        (seg.moving_s > 0, seg.moving_s),
-        (seg.elapsed_s.is_not(None), seg.elapsed_s),
-        (n_segments == 1, case((ses.moving_s > 0, ses.moving_s), else_=ses.elapsed_s)),
-        else_=None,
-    )
-    known = seg.direction != Direction.UNKNOWN.value
-    segments = (
-        select(
-            ses.local_date,
-            func.sum(
-                case(
-                    (seg.direction == Direction.BACKWARD.value, seg_time),
-                    (seg.direction == Direction.MIXED.value, seg_time / 2),
-                    else_=0.0,
-                )
-            ),
-            func.sum(case((known, seg_time), else_=0.0)),
-        )
-        .select_from(SessionRow.__table__.join(SegmentRow.__table__, seg.session_id == ses.id))
-        .where(*when)
-        .group_by(ses.local_date)
-    )
-    return sessions, segments
-
-
 def period_totals(
-    database: Database, person_id: int, period: Period, *, since: date | None = None
+    database: Database,
+    person_id: int,
+    period: Period,
+    *,
+    since: date | None = None,
+    limit: int | None = None,
 ) -> list[PeriodTotals]:
-    """The person's totals per week or month, oldest first, from SQL aggregates grouped by
-    the indexed ``session.local_date`` (no session is loaded); ``since``: from this day on.
-    Equal to :func:`totals` over the same sessions."""
-    sessions_q, segments_q = _day_queries(person_id, since)
-    by_period: dict[str, PeriodTotals] = {}
+    """The person's totals per week, month or year, oldest first; periods without sessions are
+    left out. Read from the totals kept on every write (``store.totals``: a row per week and
+    per month; a year sums its months), so no session is loaded and the cost is that of the
+    periods returned. ``since``: from the period holding this day on; ``limit``: the latest
+    ``limit`` periods only. Equal to :func:`totals` over the same sessions."""
+    kind = store_totals.WEEK if period is Period.WEEK else store_totals.MONTH
     with database.reading() as db:
-        day_rows = list(db.execute(sessions_q))
-        seg_rows = {r[0]: (r[1] or 0.0, r[2] or 0.0) for r in db.execute(segments_q)}
-    for day, count, undated, time_s, distance_m, kcal, unknown in day_rows:
-        if day is None:
-            continue
-        label, first = period_of(day, period)
+        if period is Period.YEAR:
+            if since is not None:
+                since = since.replace(month=1, day=1)
+            if limit is not None:
+                latest = store_totals.latest_period(db, person_id, kind)
+                if latest is None:
+                    return []
+                first = date(latest.year - limit + 1, 1, 1)
+                since = first if since is None else max(since, first)
+            rows = store_totals.period_rows(db, person_id, kind, since=since)
+        else:
+            rows = store_totals.period_rows(db, person_id, kind, since=since, limit=limit)
+    by_period: dict[str, PeriodTotals] = {}
+    for first_day, sums in rows:
+        label, first = period_of(first_day, period)
         row = by_period.setdefault(label, PeriodTotals(period=label, first_day=first))
-        row.sessions += int(count)
-        row.undated += int(undated or 0)
-        row.time_s += float(time_s or 0.0)
-        row.distance_m += float(distance_m or 0.0)
-        row.energy_kcal += float(kcal or 0.0)
-        row.energy_unknown += int(unknown or 0)
-        backward, known = seg_rows.get(day, (0.0, 0.0))
-        row.backward_s += float(backward)
-        row.direction_known_s += float(known)
+        row.sessions += sums.sessions
+        row.undated += sums.undated
+        row.time_s += sums.time_s
+        row.distance_m += sums.distance_m
+        row.energy_kcal += sums.energy_kcal
+        row.energy_unknown += sums.energy_unknown
+        row.backward_s += sums.backward_s
+        row.direction_known_s += sums.direction_known_s
     return sorted(by_period.values(), key=lambda r: r.first_day)
 
 
@@ -196,8 +157,9 @@ def log_totals(
     person_name: str = DEFAULT_PERSON,
     *,
     since: date | None = None,
+    limit: int | None = None,
 ) -> list[PeriodTotals]:
-    """The person's totals per week or month (see :func:`period_totals`); none for an
+    """The person's totals per week, month or year (see :func:`period_totals`); none for an
     unknown person."""
     pid = find_person_id(database, person_name)
-    return [] if pid is None else period_totals(database, pid, period, since=since)
+    return [] if pid is None else period_totals(database, pid, period, since=since, limit=limit)

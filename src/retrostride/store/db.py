@@ -296,6 +296,8 @@ def open_database(url: str | None = None, *, migrate_schema: bool = True) -> Dat
     With ``migrate_schema`` the schema version is checked with one query and Alembic runs only
     when it differs from the migrations' heads (a new or older database).
     """
+    from retrostride.store import totals  # noqa: F401  (its flush events keep the period totals)
+
     url = normalise_url(url or database_url())
     engine = create_database_engine(url)
     if migrate_schema and not schema_is_current(engine):

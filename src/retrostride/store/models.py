@@ -164,6 +164,27 @@ class SegmentRow(Base):
     session: Mapped[SessionRow] = relationship(back_populates="segments")
 
 
+class PeriodTotalRow(Base):
+    """One person's totals of one ISO week or month, kept on every write (``store.totals``)."""
+
+    __tablename__ = "period_total"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)
+    """``week`` (ISO, from Monday) or ``month``."""
+    first_day: Mapped[date] = mapped_column(Date, primary_key=True)
+    sessions: Mapped[int] = mapped_column(Integer)
+    undated: Mapped[int] = mapped_column(Integer)
+    time_s: Mapped[float] = mapped_column(Float)
+    distance_m: Mapped[float] = mapped_column(Float)
+    energy_kcal: Mapped[float] = mapped_column(Float)
+    energy_unknown: Mapped[int] = mapped_column(Integer)
+    backward_s: Mapped[float] = mapped_column(Float)
+    direction_known_s: Mapped[float] = mapped_column(Float)
+
+
 class SamplesRow(Base):
     """A session's per-record channels as one compressed columnar blob (see ``store.samples``)."""
 

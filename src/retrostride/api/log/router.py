@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from datetime import date
+from typing import Annotated, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 
 from retrostride.api.database import AppDatabase
 from retrostride.api.log.schemas import BodyMassOut, PeriodTotalsOut, ProfileOut, ProfilePatch
@@ -49,12 +50,26 @@ def patch_profile(body: ProfilePatch, subject: WriteSubject, database: AppDataba
     return _profile_out(log_service.update_profile(database, changes, subject.person_name))
 
 
+STATS_PAGE = 52
+"""Periods per answer unless ``limit`` says otherwise."""
+
+
 @router.get("/stats")
 def get_stats(
-    subject: ReadSubject, database: AppDatabase, period: Literal["week", "month", "year"] = "week"
+    subject: ReadSubject,
+    database: AppDatabase,
+    period: Literal["week", "month", "year"] = "week",
+    limit: Annotated[int, Query(ge=1, le=1000)] = STATS_PAGE,
+    since: date | None = None,
 ) -> list[PeriodTotalsOut]:
-    """Totals per ISO week or month: time, distance, energy, and the share done backward."""
-    rows = stats.log_totals(database, stats.Period(period), subject.person_name)
+    """Totals per ISO week, month or year: time, distance, energy, and the share done backward.
+
+    The latest ``limit`` periods with sessions (52 unless given, up to 1,000), oldest first;
+    ``since`` (a date): only from the period holding that day on. Earlier pages: ``since``
+    with a larger ``limit``."""
+    rows = stats.period_totals(
+        database, subject.person_id, stats.Period(period), since=since, limit=limit
+    )
     return [
         PeriodTotalsOut(
             period=r.period,
