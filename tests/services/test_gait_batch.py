@@ -127,9 +127,9 @@ def test_bad_arguments(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="FOLDER"):
         find_recordings(tmp_path / "empty")
     (tmp_path / "one.csv").write_text("x\n")
-    with pytest.raises(InputError, match="--placement"):
+    with pytest.raises(InputError, match="placement"):
         run_batch(tmp_path, tmp_path / "r.parquet", placement="wrist", processes=False)
-    with pytest.raises(InputError, match="--workers"):
+    with pytest.raises(InputError, match="workers"):
         run_batch(tmp_path, tmp_path / "r.parquet", workers=0, processes=False)
 
 

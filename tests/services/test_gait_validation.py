@@ -102,7 +102,7 @@ def test_bout_averaging_is_indips_own(shared_data: Path) -> None:
 
 
 def test_empty_folder_is_an_input_error(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="--data"):
+    with pytest.raises(InputError, match="data_dir"):
         validate(tmp_path)
 
 

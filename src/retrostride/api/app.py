@@ -65,7 +65,6 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     if settings.upload_dir:  # received files go there: a missing folder would fail each upload
         Path(settings.upload_dir).mkdir(parents=True, exist_ok=True)
     db = database or open_database(settings.database_url)
-    readers = db.readers  # app.state.read_sessions: kept for callers not yet on db.reading()
     job_workers = Workers(
         db, slots=settings.job_workers, limits=JobLimits(settings.job_memory_mb, settings.job_cpu_s)
     )
@@ -87,7 +86,6 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     )
     app.state.settings = settings
     app.state.database = db
-    app.state.read_sessions = readers
     app.state.job_workers = job_workers
     app.state.account_rules = account_rules(settings)
     install_error_handlers(app)

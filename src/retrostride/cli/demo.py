@@ -29,7 +29,7 @@ from retrostride.services import assessments as assess_service
 from retrostride.services import log as log_service
 from retrostride.services import programs as program_service
 from retrostride.services import sharing as sharing_service
-from retrostride.store.db import Database
+from retrostride.services.database import Database
 
 ATHLETE_EMAIL = "demo-athlete@example.org"
 CLINICIAN_EMAIL = "demo-clinician@example.org"

@@ -35,7 +35,15 @@ FLAG_OF_FIELD: dict[str, str] = {
     "placement": "--placement",
     "format": "--format",
     "email": "EMAIL",  # the admin commands' argument
+    "data_dir": "--data",
 }
+
+
+COMMAND_AFTER_ERROR: dict[str, str] = {
+    "NotEnrolled": "retrostride program start",
+}
+"""The command that helps after a service's refusal (by the exception's class name: the CLI
+does not import the services it does not run)."""
 
 
 def flag(field: str) -> str:
@@ -46,3 +54,9 @@ def flag(field: str) -> str:
 def message(exc: InputError) -> str:
     """The error in the CLI's words: ``--mass: 0 is not valid; expected ...``."""
     return f"{flag(exc.field)}: {exc.value!r} is not valid; expected {exc.expected}"
+
+
+def refusal(exc: Exception) -> str:
+    """A service's refusal, with the command that helps where there is one."""
+    command = COMMAND_AFTER_ERROR.get(type(exc).__name__)
+    return f"{exc} ({command})" if command else str(exc)

@@ -12,6 +12,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from retrostride.cli import fields
 from retrostride.cli.gait_session import attach_to_session
 from retrostride.cli.log import DatabaseOption
 from retrostride.errors import FileRefused, InputError, RetrostrideError
@@ -207,7 +208,7 @@ def validate_command(
     try:
         report = validate(folder, variants=variants, goals=goals, mobgap=mobgap)
     except InputError as exc:
-        _fail(str(exc))
+        _fail(fields.message(exc))
         return
     except FileRefused as exc:
         _fail(str(exc))

@@ -21,6 +21,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from retrostride.cli import fields
 from retrostride.errors import InputError, RetrostrideError
 
 console = Console()
@@ -116,7 +117,7 @@ def batch(
                 on_file_done=on_file_done,
             )
     except InputError as exc:
-        _fail(str(exc), 2)
+        _fail(fields.message(exc), 2)
         return
     except RetrostrideError as exc:
         _fail(str(exc), 1)

@@ -67,7 +67,7 @@ def opened(url: str | None) -> Iterator[Database]:
     except InputError as exc:
         fail(fields.message(exc), 2)
     except RetrostrideError as exc:
-        fail(str(exc))
+        fail(fields.refusal(exc))
     except OSError as exc:  # a file or folder named on the command line
         fail(f"{exc.filename or ''}: {exc.strerror or exc}")
     finally:

@@ -212,7 +212,7 @@ def start(
                 tug_s=tug,
             )
         except service.ScreeningStop as exc:
-            fail(str(exc), 3)
+            fail(f"{exc} (--cleared-by NAME)", 3)
         console.print(
             f"Enrolled {person} on [bold]{enrolment.program.title}[/bold] from {enrolment.start}"
         )

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from retrostride.cli.log import DatabaseOption, fail, opened
-from retrostride.store.db import database_url
+from retrostride.services.database import database_url
 
 
 def _shown_url(url: str) -> str:

@@ -197,3 +197,9 @@ def account_name(reader: Reader, account_id: int) -> str | None:
         select(AccountRow.display_name, AccountRow.email).where(AccountRow.id == account_id)
     ).first()
     return None if row is None else (row[0] or row[1])
+
+
+def shown_account_name(database: Database, account_id: int) -> str | None:
+    """:func:`account_name` in its own read (never the write lock)."""
+    with database.reading() as db:
+        return account_name(db, account_id)

@@ -182,7 +182,7 @@ def run_batch(
     started = time.perf_counter()
     placement = check_placement(placement)
     if workers is not None and workers < 1:
-        raise InputError("--workers", workers, "a whole number of worker processes, 1 or more")
+        raise InputError("workers", workers, "a whole number of worker processes, 1 or more")
     files = find_recordings(folder)
     previous = read_rows(out)
     done = {
@@ -252,10 +252,10 @@ def _run_on_dask(
             client = dd.Client(scheduler, timeout="20s")
         except ValueError as exc:
             raise InputError(
-                "--scheduler", scheduler, f"a Dask scheduler address like tcp://host:8786 ({exc})"
+                "scheduler", scheduler, f"a Dask scheduler address like tcp://host:8786 ({exc})"
             ) from None
         except OSError as exc:
-            raise OSError(f"--scheduler: cannot reach {scheduler} ({exc})") from None
+            raise OSError(f"cannot reach the Dask scheduler at {scheduler} ({exc})") from None
     else:
         # worker processes talk over TCP on the loopback interface only; threads in-process
         network = {"host": "127.0.0.1"} if processes else {}

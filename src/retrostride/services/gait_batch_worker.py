@@ -36,7 +36,7 @@ def check_placement(placement: str | None) -> str | None:
     try:
         return Placement(placement.strip().lower()).value
     except ValueError:
-        raise InputError("--placement", placement, " or ".join(PLACEMENTS)) from None
+        raise InputError("placement", placement, " or ".join(PLACEMENTS)) from None
 
 
 def load_items(path: Path, placement: str | None) -> list[tuple[str, Recording | FootPair]]:

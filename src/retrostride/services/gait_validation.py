@@ -469,7 +469,7 @@ def validate(
         from retrostride.errors import InputError
 
         raise InputError(
-            "--data",
+            "data_dir",
             str(data_dir),
             "a folder holding imu/mobgap-lab, imu/gaitmap-foot or imu/phone-oxford",
         )

@@ -50,7 +50,7 @@ class ScreeningStop(RetrostrideError):
             "the screening answers ("
             + ", ".join(result.reasons)
             + ") mean: see a doctor or physiotherapist before starting; once cleared, "
-            "enrol with --cleared-by NAME"
+            "enrol again naming who cleared it"
         )
 
 
@@ -61,7 +61,7 @@ class AlreadyEnrolled(InputError):
 class NotEnrolled(RetrostrideError, LookupError):
     def __init__(self, person: str, program_id: str | None) -> None:
         what = f"program {program_id}" if program_id else "any program"
-        super().__init__(f"{person} is not enrolled on {what}; use `retrostride program start`")
+        super().__init__(f"{person} is not enrolled on {what}; start a program first")
 
 
 _catalogue: Catalogue | None = None
@@ -148,7 +148,7 @@ def enrol(
                 "program",
                 program_id,
                 f"a program not already active (started {active[0].start_date}); "
-                "use --replace to start it again",
+                "replace it to start it again",
             )
         for row in active:
             row.status = "stopped"

@@ -136,8 +136,8 @@ def nav_for(request: Request, subject: Subject | None) -> Nav:
         return Nav("/athletes/me", None, True, True)
     name = None
     if not subject.is_self:
-        with request.app.state.read_sessions() as db:
-            name = access.account_name(db, subject.account_id) or subject.person_name
+        database = request.app.state.database
+        name = access.shown_account_name(database, subject.account_id) or subject.person_name
     return Nav(
         f"/athletes/{'me' if subject.is_self else subject.account_id}",
         name,

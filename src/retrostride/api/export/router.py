@@ -1,52 +1,19 @@
-"""Routes of the export domain: ``GET /api/account/export``.
-
-The document (``format: retrostride-account``, version 1) holds the account (never its password
-hash or secrets), the training log as the log's own export bundle (``retrostride-log``, which
-``retrostride restore`` reads back), every program enrolment with its screening answers, every
-assessment, the sharing grants and the upload history.
-"""
+"""Routes of the export domain: ``GET /api/account/export`` (``services.export_account``)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
-from sqlalchemy import or_, select
 
-from retrostride.api.database import AppDatabase, ReadDb
+from retrostride.api.database import AppDatabase
 from retrostride.api.errors import Unauthorized
 from retrostride.api.export.schemas import ExportOut
 from retrostride.api.principal import CurrentPrincipal
 from retrostride.api.responses import JsonResponse, errors
 from retrostride.api.serialize import to_jsonable
-from retrostride.services import assessments
-from retrostride.services.export import bundle_to_json, read_bundle
-from retrostride.store.accounts import AccountRow, ShareGrantRow
-from retrostride.store.db import utc_now
-from retrostride.store.programs import EnrolmentRow
-from retrostride.store.uploads import UploadJobRow
+from retrostride.services.accounts import AccountGone
+from retrostride.services.export_account import account_document
 
 router = APIRouter(tags=["export"], responses=errors(400, 401, 403, 422))
-
-FORMAT_NAME = "retrostride-account"
-FORMAT_VERSION = 1
-
-
-def _enrolment(row: EnrolmentRow) -> dict[str, Any]:
-    return {
-        "uid": row.uid,
-        "program_id": row.program_id,
-        "program_version": row.program_version,
-        "program_source": row.program_source,
-        "start_date": row.start_date.isoformat(),
-        "status": row.status,
-        "screening_status": row.screening_status,
-        "screening_answers": row.screening_answers,
-        "restrictions": row.restrictions,
-        "cleared_by": row.cleared_by,
-        "created_at": row.created_at.isoformat(),
-        "stopped_at": row.stopped_at.isoformat() if row.stopped_at else None,
-    }
 
 
 @router.get(
@@ -54,68 +21,15 @@ def _enrolment(row: EnrolmentRow) -> dict[str, Any]:
     response_model=ExportOut,
     responses={200: {"description": "The account's data as one JSON document."}},
 )
-def export_account(
-    principal: CurrentPrincipal, db: ReadDb, database: AppDatabase
-) -> JsonResponse:
+def export_account(principal: CurrentPrincipal, database: AppDatabase) -> JsonResponse:
     """Everything the account holds, as one JSON document (a download)."""
-    account = db.get(AccountRow, principal.account_id)
-    if account is None:
-        raise Unauthorized("the account no longer exists")
-    document: dict[str, Any] = {
-        "format": FORMAT_NAME,
-        "version": FORMAT_VERSION,
-        "exported_at": utc_now().isoformat(),
-        "account": {
-            "id": account.id,
-            "email": account.email,
-            "display_name": account.display_name,
-            "role": account.role,
-            "is_admin": account.is_admin,
-            "created_at": account.created_at.isoformat(),
-        },
-        "grants": [
-            {
-                "athlete_id": g.athlete_id,
-                "clinician_id": g.clinician_id,
-                "can_write": g.can_write,
-                "created_at": g.created_at.isoformat(),
-            }
-            for g in db.scalars(
-                select(ShareGrantRow).where(
-                    or_(
-                        ShareGrantRow.athlete_id == account.id,
-                        ShareGrantRow.clinician_id == account.id,
-                    )
-                )
-            )
-        ],
-        "log": None,
-        "enrolments": [],
-        "assessments": [],
-        "uploads": [],
-    }
-    if principal.person_id is not None and principal.person_name is not None:
-        person_id, name = principal.person_id, principal.person_name
-        document["log"] = bundle_to_json(read_bundle(database, name))
-        document["enrolments"] = [
-            _enrolment(r)
-            for r in db.scalars(
-                select(EnrolmentRow)
-                .where(EnrolmentRow.person_id == person_id)
-                .order_by(EnrolmentRow.id)
-            )
-        ]
-        document["assessments"] = to_jsonable(
-            assessments.list_assessments(database, person=name)
+    try:
+        document = account_document(
+            database, principal.account_id, principal.person_id, principal.person_name
         )
-        document["uploads"] = [
-            {"created_at": j.created_at.isoformat(), "status": j.status, "results": j.results_json}
-            for j in db.scalars(
-                select(UploadJobRow)
-                .where(UploadJobRow.person_id == person_id, UploadJobRow.kind == "import")
-                .order_by(UploadJobRow.id)
-            )
-        ]
+    except AccountGone:
+        raise Unauthorized("the account no longer exists") from None
+    document["assessments"] = to_jsonable(document["assessments"])
     return JsonResponse(
         document,
         headers={"Content-Disposition": 'attachment; filename="retrostride-export.json"'},
