@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import icalendar
 import pytest
@@ -150,7 +150,7 @@ def test_a_fall_logged_with_a_session_steps_back_and_flags(db: Database) -> None
         log_backward(db, date(2026, 3, day))
     before = service.status(db, today=date(2026, 3, 17))
     assert not before.plan.flags
-    sessions = service.logged_sessions  # the log as the rules see it
+    sessions = service.logged_sessions_loaded  # the log as the rules see it
     with db.transaction() as orm:
         ids = [s.id for s in sessions(orm, 1)]
     assert service.record_safety_event(db, ids[-1], "fall") == "fall"
@@ -162,3 +162,82 @@ def test_a_fall_logged_with_a_session_steps_back_and_flags(db: Database) -> None
         service.record_safety_event(db, ids[-1], "trip")
     with pytest.raises(SessionNotFound):  # not the person's: not disclosed
         service.record_safety_event(db, 10_000, "fall")
+
+
+def _log_around_the_program(db: Database) -> None:
+    """Sessions long before, during and long after the program, of every direction mix."""
+    kinds = [
+        [Direction.BACKWARD],
+        [Direction.FORWARD, Direction.BACKWARD],
+        [Direction.UNKNOWN],
+        [Direction.MIXED, Direction.FORWARD],
+        [],
+    ]
+    days = [date(2024, 1, 5), date(2026, 2, 20), date(2026, 2, 27)]
+    days += [START + timedelta(days=k) for k in range(0, 60, 2)]
+    days += [date(2026, 6, 1), date(2027, 1, 1)]
+    for i, day in enumerate(days):
+        directions = kinds[i % len(kinds)]
+        session = Session(
+            sport="cycling" if i % 7 == 3 else "walking",
+            start_utc=datetime(day.year, day.month, day.day, 7 + i % 5, tzinfo=UTC),
+            utc_offset_s=3600 * (i % 3),
+            elapsed_s=600.0 + 30 * i,
+            moving_s=None if i % 4 == 1 else 0.0 if i % 4 == 2 else 550.0 + 30 * i,
+            setting=Setting.TREADMILL,
+            rpe=3 + i % 5,
+            pain_before=i % 3,
+            pain_after=i % 4,
+            segments=[
+                Segment(
+                    start_offset_s=100.0 * k,
+                    elapsed_s=None if (i + k) % 3 == 0 else 200.0 + k,
+                    moving_s=None if (i + k) % 2 else 150.0 + k,
+                    direction=d,
+                )
+                for k, d in enumerate(directions)
+            ],
+        )
+        log_service.add_session(db, session)
+
+
+def test_the_window_read_equals_the_whole_log_loaded(db: Database) -> None:
+    """Adherence from the program's window (SQL, two queries) equals the computation over the
+    whole log loaded session by session."""
+    from retrostride.training.plan import build_plan
+
+    _, _, _ = service.enrol(db, "knee-oa", START, NO)
+    _log_around_the_program(db)
+    with db.transaction() as orm:
+        ids = [s.id for s in service.logged_sessions_loaded(orm, 1)]
+    service.record_safety_event(db, ids[12], "near-fall")
+    enrolment = service.active_enrolment(db)
+    first, last = service.program_window(enrolment.program, enrolment.start)
+    with db.reading() as orm:
+        whole = service.logged_sessions_loaded(orm, 1)
+        window = service.logged_sessions(orm, 1, first, last)
+    expected = [s for s in whole if first <= s.on <= last]
+    assert 0 < len(window) < len(whole)
+    assert [s.id for s in window] == [s.id for s in expected]
+    for fast, slow in zip(window, expected, strict=True):
+        assert (fast.on, fast.sport, fast.directions, fast.safety_event) == (
+            slow.on, slow.sport, slow.directions, slow.safety_event
+        )
+        for name in ("duration_s", "backward_s", "rpe", "pain_before", "pain_after"):
+            a, b = getattr(fast, name), getattr(slow, name)
+            assert (a is None) == (b is None), name
+            if a is not None:
+                assert a == pytest.approx(b, rel=1e-12, abs=1e-9), name
+    rules = service.catalogue().rule_sets[enrolment.program.rules]
+    for today in (date(2026, 3, 20), date(2026, 4, 15), date(2026, 9, 1)):
+        slow_plan = build_plan(enrolment.program, rules, enrolment.start, whole, today)
+        fast = service.status(db, today=today)
+        assert fast.adherence == slow_plan.adherence()
+        assert [
+            (w.status, w.prescription, [m.logged.id if m.logged else None for m in w.matches])
+            for w in fast.plan.weeks
+        ] == [
+            (w.status, w.prescription, [m.logged.id if m.logged else None for m in w.matches])
+            for w in slow_plan.weeks
+        ]
+

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.orm import Session as OrmSession
 
 from retrostride.errors import InputError, RetrostrideError
@@ -21,7 +21,7 @@ from retrostride.log.model import SAFETY_EVENTS
 from retrostride.services.log import SessionNotFound
 from retrostride.store import repository as repo
 from retrostride.store.db import Database, utc_now
-from retrostride.store.models import SessionRow
+from retrostride.store.models import SegmentRow, SessionRow
 from retrostride.store.programs import EnrolmentRow
 from retrostride.training.ical import plan_to_ical
 from retrostride.training.loader import Catalogue, load_catalogue, parse_program_text
@@ -213,8 +213,10 @@ def _local_date(row: SessionRow) -> date:
     return (row.start_utc + timedelta(seconds=row.utc_offset_s or 0)).date()
 
 
-def logged_sessions(db: OrmSession, person_id: int) -> list[LoggedSession]:
-    """The person's log as the training layer sees it."""
+def logged_sessions_loaded(db: OrmSession, person_id: int) -> list[LoggedSession]:
+    """The person's whole log as the training layer sees it, from loaded rows: the reference
+    that :func:`logged_sessions` is tested equal to (it loads every session, one segment query
+    each; no request uses it)."""
     out = []
     for row in repo.list_session_rows(db, person_id):
         directions = frozenset(s.direction for s in row.segments)
@@ -237,6 +239,73 @@ def logged_sessions(db: OrmSession, person_id: int) -> list[LoggedSession]:
             )
         )
     return out
+
+
+_ses = SessionRow.__table__.c
+_seg = SegmentRow.__table__.c
+_WINDOW = (
+    _ses.person_id == bindparam("person_id"),
+    _ses.local_date >= bindparam("first"),
+    _ses.local_date <= bindparam("last"),
+)
+_LOGGED = (
+    select(
+        _ses.id, _ses.local_date, _ses.sport,
+        case((_ses.moving_s != 0, _ses.moving_s), else_=_ses.elapsed_s),
+        _ses.rpe, _ses.pain_before, _ses.pain_after, _ses.safety_event,
+    )
+    .where(*_WINDOW)
+    .order_by(func.coalesce(_ses.start_utc, _ses.imported_at), _ses.id)
+)
+_SEGMENT_TIME = case(
+    (_seg.moving_s != 0, _seg.moving_s), (_seg.elapsed_s != 0, _seg.elapsed_s), else_=0.0
+)
+_DIRECTIONS = (
+    select(_seg.session_id, _seg.direction, func.sum(_SEGMENT_TIME))
+    .select_from(SessionRow.__table__.join(SegmentRow.__table__, _seg.session_id == _ses.id))
+    .where(*_WINDOW)
+    .group_by(_seg.session_id, _seg.direction)
+)
+
+
+def logged_sessions(
+    db: OrmSession, person_id: int, first: date, last: date
+) -> list[LoggedSession]:
+    """The person's sessions dated (``session.local_date``) from ``first`` to ``last`` as the
+    training layer sees them, in log order (start, else import time, then id): two indexed
+    queries, the segments' directions and backward time summed per session in SQL. Equal to
+    :func:`logged_sessions_loaded` over the same days."""
+    params = {"person_id": person_id, "first": first, "last": last}
+    directions: dict[int, set[str]] = {}
+    backward: dict[int, float] = {}
+    for session_id, direction, seconds in db.execute(_DIRECTIONS, params):
+        directions.setdefault(session_id, set()).add(direction)
+        if direction == "backward":
+            backward[session_id] = float(seconds or 0.0)
+    return [
+        LoggedSession(
+            id=sid,
+            on=on,
+            sport=sport,
+            directions=frozenset(directions.get(sid, ())),
+            duration_s=duration_s,
+            backward_s=backward.get(sid),
+            rpe=rpe,
+            pain_before=pain_before,
+            pain_after=pain_after,
+            safety_event=safety_event,
+        )
+        for sid, on, sport, duration_s, rpe, pain_before, pain_after, safety_event in db.execute(
+            _LOGGED, params
+        )
+    ]
+
+
+def program_window(program: Program, start: date) -> tuple[date, date]:
+    """The days whose sessions can match the program's planned ones: from ``match_window_days``
+    before its first week to as many days after its last (both included)."""
+    margin = timedelta(days=program.match_window_days)
+    return start - margin, start + timedelta(days=7 * program.weeks - 1) + margin
 
 
 def record_safety_event(
@@ -272,12 +341,16 @@ def plan_for(
     program_id: str | None = None,
     today: date | None = None,
 ) -> EnrolmentPlan:
-    """The active enrolment's plan as of ``today`` (default: the current date)."""
+    """The active enrolment's plan as of ``today`` (default: the current date), from the
+    sessions of the program's window (:func:`program_window`) only: its cost does not grow with
+    the log before or after the program. ``plan.unmatched``: the window's sessions that matched
+    no planned one."""
     enrolment = active_enrolment(database, person=person, program_id=program_id)
-    with database.transaction() as db:
+    first, last = program_window(enrolment.program, enrolment.start)
+    with database.reading() as db:
         person_row = repo.find_person(db, person)
         assert person_row is not None
-        logged = logged_sessions(db, person_row.id)
+        logged = logged_sessions(db, person_row.id, first, last)
     rules = catalogue().rule_sets[enrolment.program.rules]
     day = today or date.today()
     plan = build_plan(
