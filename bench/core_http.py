@@ -163,7 +163,7 @@ def _load_wrk(
     try:
         out = subprocess.run(
             ["wrk", "-t2", f"-c{args.connections}", f"-d{duration_s}s", "--latency",
-             "-s", f.name, base],
+             "--timeout", "30s", "-s", f.name, base],
             capture_output=True, text=True, check=True, timeout=duration_s + 60,
         ).stdout
     finally:

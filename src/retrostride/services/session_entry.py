@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from retrostride.errors import InputError
-from retrostride.log.model import Segment, Session
+from retrostride.log.model import ENERGY_MODELLED_SPORTS, Segment, Session
 from retrostride.science.locomotion import Direction, Setting
 from retrostride.services import log as log_service
 from retrostride.services.session_energy import model_kcal
@@ -121,7 +121,7 @@ def estimate_entry(
         day = session.start_utc.date() if session.start_utc else None
         if day is None or person.mass_on(day) is None:
             reason = "no body mass is recorded for this day"
-        elif session.sport not in ("walking", "running", "sled_drag", "stairs"):
+        elif session.sport not in ENERGY_MODELLED_SPORTS:
             reason = f"the energy model does not cover {session.sport}"
         elif any(s.speed_m_s is None for s in session.segments) and session.sport != "stairs":
             reason = "a speed or distance is needed for every segment"

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from retrostride.errors import InputError
+from retrostride.science.locomotion import Setting
 from retrostride.training.fields import FIELD_PARSERS, attribute, parse_field
 from retrostride.training.program import (
     WEEKDAYS,
@@ -28,14 +29,8 @@ from retrostride.training.program import (
 )
 from retrostride.training.rules import ACTIONS, METRICS, OPERATORS, Action, Condition, Rule, RuleSet
 
-SETTINGS = (
-    "overground",
-    "treadmill",
-    "deadmill",
-    "curved-treadmill",
-    "lbpp-treadmill",
-    "sled-lane",
-)
+SETTINGS = (*(s.value for s in Setting), "lbpp-treadmill", "sled-lane")
+"""The log's settings (``science.locomotion.Setting``) and two a program may also name."""
 GAITS = ("walk", "run", "walk-run")
 DIRECTIONS = ("backward", "forward")
 BASES = ("evidence", "our choice")

@@ -15,12 +15,13 @@ from fastapi.responses import Response
 from retrostride.errors import InputError
 from retrostride.science import units
 from retrostride.science.energy import Conditions
+from retrostride.science.locomotion import Setting
 from retrostride.services.energy import estimate_cost
 from retrostride.web.auth import PagePrincipal, prefs_of, render
 
 router = APIRouter(include_in_schema=False)
 
-SETTINGS = ("overground", "treadmill", "deadmill", "curved-treadmill")
+SETTINGS = tuple(s.value for s in Setting)
 # The engine's field names -> this form's fields (for errors raised by the service).
 _FORM_FIELD = {"speed_m_s": "speed", "grade_percent": "grade", "body_mass_kg": "mass",
                "duration_s": "duration"}

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from retrostride.api.body import Body
 from retrostride.science import limits
+from retrostride.science.locomotion import Setting
 
 Text = Field(default=None, max_length=64)
 
@@ -54,7 +55,7 @@ class EnergyIn(Body):
     rmr_equation: Literal["harris-benedict", "mifflin-st-jeor"] = "harris-benedict"
     direction: Literal["forward", "backward"] = "backward"
     gait: Literal["walk", "run"] | None = None
-    setting: Literal["overground", "treadmill", "deadmill", "curved-treadmill"] = "overground"
+    setting: Setting = Setting.OVERGROUND
     surface: str | None = Field(default=None, max_length=32, examples=["firm"])
     edition: int = Field(default=2024, ge=2000, le=2100)
 

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from retrostride.api.body import Body
 from retrostride.science import limits
+from retrostride.science.locomotion import Direction, Setting
 
-DirectionName = Literal["forward", "backward", "mixed", "unknown"]
-SettingName = Literal["overground", "treadmill", "deadmill", "curved-treadmill"]
+DirectionName = Direction
+"""Direction names: the one list (``science.locomotion.Direction``)."""
+SettingName = Setting
+"""Setting names: the one list (``science.locomotion.Setting``)."""
 SportName = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_\-]+$", examples=["walking"])
 Scale10 = Field(default=None, ge=0, le=10)
 
@@ -108,14 +110,14 @@ class SessionIn(Body):
     elapsed_s: float = Field(gt=0, le=limits.DURATION_S.high)
     moving_s: float | None = Field(default=None, gt=0, le=limits.DURATION_S.high)
     distance_m: float | None = Field(default=None, ge=0, le=1_000_000)
-    setting: SettingName = "overground"
+    setting: SettingName = Setting.OVERGROUND
     terrain: str | None = Field(default=None, max_length=64)
     title: str | None = Field(default=None, max_length=500)
     notes: str = Field(default="", max_length=10_000)
     rpe: float | None = Scale10
     pain_before: float | None = Scale10
     pain_after: float | None = Scale10
-    direction: DirectionName = "unknown"
+    direction: DirectionName = Direction.UNKNOWN
     speed_m_s: float | None = Field(default=None, ge=0, le=15)
     grade_percent: float | None = Field(default=None, ge=-50, le=50)
     load_kg: float | None = Field(default=None, ge=0, le=300)
