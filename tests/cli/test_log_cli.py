@@ -52,6 +52,8 @@ def test_manual_entry_understands_units(url: str) -> None:
         "1",
         "--load",
         "10lb",
+        "--surface",
+        "dirt-road",
     )
     assert "logged session 1" in out
     (s,) = sessions(url)
@@ -62,6 +64,9 @@ def test_manual_entry_understands_units(url: str) -> None:
     assert seg["speed_m_s"] == pytest.approx(0.89408, rel=1e-12)
     assert seg["grade_percent"] == 5.0 and seg["direction"] == "backward"  # as typed: exact
     assert seg["load_kg"] == pytest.approx(4.5359237, rel=1e-12)
+    assert s["terrain"] == "dirt-road"
+    run(url, "edit", "1", "--terrain", "loose-sand")  # the option's former name still works
+    assert sessions(url)[0]["terrain"] == "loose-sand"
     profile = json.loads(run(url, "profile", "--json"))
     assert profile["body_mass"] == [
         {"on": "2024-01-01", "mass_kg": pytest.approx(154 * 0.45359237, rel=1e-12)}

@@ -45,6 +45,15 @@ DatabaseOption = Annotated[
 PersonOption = Annotated[str, typer.Option("--person", help="Whose log (created on first use).")]
 
 
+_SURFACE_HELP = (
+    "The ground: one of the energy calculator's surfaces (firm, dirt-road, loose-sand, ...: "
+    "`retrostride energy --help`) or your own word (--terrain: its former name)."
+)
+
+
+SurfaceOption = Annotated[str | None, typer.Option("--surface", "--terrain", help=_SURFACE_HELP)]
+
+
 def fail(message: str, code: int = 1) -> NoReturn:
     err_console.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
@@ -152,7 +161,7 @@ def log_session(
         str | None, typer.Option(help="Sled with plates (sled_drag), e.g. 40kg.")
     ] = None,
     setting: Annotated[Setting, typer.Option(help="Where.")] = Setting.OVERGROUND,
-    terrain: Annotated[str | None, typer.Option(help="road, track, trail, grass, ...")] = None,
+    terrain: SurfaceOption = None,
     start: Annotated[
         str | None,
         typer.Option(help="Local start, e.g. '2024-05-01 07:30' (your home zone); default now."),
@@ -339,7 +348,7 @@ def edit(
     ] = None,
     sport: Annotated[str | None, typer.Option(help="Sport.")] = None,
     setting: Annotated[Setting | None, typer.Option(help="Setting.")] = None,
-    terrain: Annotated[str | None, typer.Option(help="Terrain.")] = None,
+    terrain: SurfaceOption = None,
     speed: Annotated[str | None, typer.Option(help="Speed (belt speed), e.g. 3km/h.")] = None,
     grade: Annotated[str | None, typer.Option(help="Grade or incline, e.g. 5%.")] = None,
     load: Annotated[str | None, typer.Option(help="Carried load, e.g. 10kg.")] = None,
