@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from retrostride.errors import InputError
 from retrostride.log.direction import session_direction
 from retrostride.log.model import Segment, Session
 from retrostride.science.locomotion import Direction, Setting
@@ -77,3 +78,39 @@ def test_page_orders_dated_then_undated(db: Database) -> None:
     assert [i.id for i in newest.items] == [late, early, undated]
     assert [i.id for i in oldest.items] == [early, late, undated]
     assert [i.id for i in second.items] == [undated] and second.total == 3
+
+
+@pytest.mark.parametrize("newest_first", [True, False])
+def test_cursor_pages_walk_the_same_list_as_offsets(db: Database, newest_first: bool) -> None:
+    """Following next_after from the first page gives the offset pages, dated rows (some with
+    the same start, and sub-second starts) then undated ones; a bad cursor names the field."""
+    start = datetime(2026, 3, 1, 7, tzinfo=UTC)
+    with db.transaction() as s:
+        person = repo.get_or_create_person(s, "cy")
+        for i in range(23):
+            when = None if i % 6 == 5 else start + timedelta(hours=i // 2, microseconds=7 * i)
+            if i % 4 == 0 and when is not None:
+                when = start  # equal starts: the id breaks the tie
+            repo.add_session(
+                s, person.id, Session(sport="walking", start_utc=when, elapsed_s=60.0 + i)
+            )
+        person_id = person.id
+    with db.reading() as s:
+        whole = session_reads.session_page(
+            s, person_id, limit=100, offset=0, newest_first=newest_first
+        ).items
+        for limit in (1, 4, 5, 23):
+            walked, after = [], None
+            for _ in range(30):
+                page = session_reads.session_page(
+                    s, person_id, limit=limit, offset=0, newest_first=newest_first, after=after
+                )
+                walked += [item.id for item in page.items]
+                after = page.next_after
+                if after is None:
+                    break
+            assert walked == [item.id for item in whole], limit
+        with pytest.raises(InputError, match="after"):
+            session_reads.session_page(
+                s, person_id, limit=5, offset=0, newest_first=newest_first, after="d12x"
+            )

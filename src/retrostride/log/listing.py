@@ -45,3 +45,6 @@ class SessionPage:
     total: int
     limit: int
     offset: int
+    next_after: str | None = None
+    """Where the next page starts (give it as ``after``), None after the last page: a cursor
+    (the last row's start and id), so a deep page costs what the first does."""

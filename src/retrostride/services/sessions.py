@@ -29,12 +29,20 @@ __all__ = [
 
 
 def session_page(
-    database: Database, person_id: int, *, limit: int, offset: int = 0, newest_first: bool = True
+    database: Database,
+    person_id: int,
+    *,
+    limit: int,
+    offset: int = 0,
+    newest_first: bool = True,
+    after: str | None = None,
 ) -> SessionPage:
-    """One page of the person's sessions, ordered by start then id; unknown starts last."""
+    """One page of the person's sessions, ordered by start then id; unknown starts last.
+    ``after``: the previous page's ``next_after`` (an index seek: a deep page costs what the
+    first does; an ``offset`` walks the index up to it)."""
     with database.reading() as db:
         return session_reads.session_page(
-            db, person_id, limit=limit, offset=offset, newest_first=newest_first
+            db, person_id, limit=limit, offset=offset, newest_first=newest_first, after=after
         )
 
 

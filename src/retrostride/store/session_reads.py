@@ -17,13 +17,15 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import datetime
+import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Select, Text, bindparam, cast, func, select
+from sqlalchemy import Connection, Select, Text, bindparam, cast, func, select, tuple_
 from sqlalchemy.orm import Session as OrmSession
 
+from retrostride.errors import InputError
 from retrostride.log.listing import SessionPage, SessionSummary
 from retrostride.log.model import SEGMENT_FIELDS, SESSION_FIELDS
 from retrostride.store.db import READ_ONLY
@@ -76,9 +78,14 @@ _SNAPSHOT = cast(func.pg_current_snapshot(), Text)
 """PostgreSQL: the snapshot a statement reads (equal snapshots see equal data)."""
 
 
-def _page_query(*, dated: bool, descending: bool, snapshot: bool) -> Select[Any]:
+def _page_query(*, dated: bool, descending: bool, snapshot: bool, after: bool) -> Select[Any]:
+    """A page of dated or undated rows; ``after``: only rows past the cursor's (start, id)."""
+
     def order(column: Any) -> Any:
         return column.desc() if descending else column.asc()
+
+    def past(row: Any, cursor: Any) -> Any:
+        return row < cursor if descending else row > cursor
 
     extra = (_SNAPSHOT,) if snapshot else ()
     query = select(*_LIST_COLUMNS, _known_direction(func.min), _known_direction(func.max), *extra)
@@ -86,21 +93,54 @@ def _page_query(*, dated: bool, descending: bool, snapshot: bool) -> Select[Any]
         query = query.where(
             _session.person_id == bindparam("person_id"), _session.start_utc.is_not(None)
         ).order_by(order(_session.start_utc), order(_session.id))
+        if after:
+            start = bindparam("after_start", type_=_session.start_utc.type)
+            query = query.where(
+                past(tuple_(_session.start_utc, _session.id), tuple_(start, bindparam("after_id")))
+            )
     else:
         query = query.where(
             _session.person_id == bindparam("person_id"), _session.start_utc.is_(None)
         ).order_by(order(_session.id))
+        if after:
+            query = query.where(past(_session.id, bindparam("after_id")))
     return query.limit(bindparam("limit")).offset(bindparam("offset"))
 
 
 _PAGES = {
-    (snapshot, dated, descending): _page_query(
-        dated=dated, descending=descending, snapshot=snapshot
+    (snapshot, dated, descending, after): _page_query(
+        dated=dated, descending=descending, snapshot=snapshot, after=after
     )
     for snapshot in (True, False)
     for dated in (True, False)
     for descending in (True, False)
+    for after in (True, False)
 }
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def cursor(start_utc: datetime | None, session_id: int) -> str:
+    """The cursor after a session: ``d<start in microseconds since 1970 UTC>_<id>`` for a dated
+    session, ``u<id>`` for one of unknown start."""
+    if start_utc is None:
+        return f"u{session_id}"
+    micros = (start_utc - _EPOCH) // timedelta(microseconds=1)
+    return f"d{micros}_{session_id}"
+
+
+def cursor_of(row: SessionSummary) -> str:
+    """The cursor after ``row`` (see :func:`cursor`)."""
+    return cursor(row.start_utc, row.id)
+
+
+def parse_cursor(text: str) -> tuple[datetime | None, int]:
+    """(start, id) of a cursor from :func:`cursor_of`; :class:`InputError` for anything else."""
+    match = re.fullmatch(r"d(-?\d{1,19})_(\d{1,19})|u(\d{1,19})", text)
+    if match is None:
+        raise InputError("after", text, "a cursor from a page's next_after, like d1714548600_12")
+    if match.group(3) is not None:
+        return None, int(match.group(3))
+    return _EPOCH + timedelta(microseconds=int(match.group(1))), int(match.group(2))
 _COUNT = select(func.count()).where(_session.person_id == bindparam("person_id"))
 _COUNT_WITH_SNAPSHOT = select(func.count(), _SNAPSHOT).where(
     _session.person_id == bindparam("person_id")
@@ -184,27 +224,47 @@ def _summary(row: Any) -> SessionSummary:
 
 
 def session_page(
-    db: Reader, person_id: int, *, limit: int, offset: int, newest_first: bool
+    db: Reader,
+    person_id: int,
+    *,
+    limit: int,
+    offset: int,
+    newest_first: bool,
+    after: str | None = None,
 ) -> SessionPage:
     """One page of the person's sessions, ordered by start, then id; unknown starts last.
 
     Dated and undated sessions are read by index-ordered queries (the index on
     ``(person_id, start_utc)``), so no request sorts the whole log; the total is counted only
     when the data changed (see :func:`_session_count`), the undated sessions (an index range,
-    usually empty) only when the page reaches past the dated ones.
+    usually empty) only when the page reaches past the dated ones. ``after`` (a cursor, the
+    previous page's ``next_after``) starts the page past that row by an index seek; ``offset``
+    then skips rows after it. Without a cursor the offset walks the index from the start, so
+    a deep page costs in proportion to its offset.
     """
     conn = db.connection() if isinstance(db, OrmSession) else db
     snapshot = conn.dialect.name == "postgresql"
-    params = {"person_id": person_id, "limit": limit, "offset": offset}
-    rows = list(conn.execute(_PAGES[snapshot, True, newest_first], params))
+    params: dict[str, Any] = {"person_id": person_id, "limit": limit, "offset": offset}
+    if after is not None:
+        if offset:
+            raise InputError("offset", offset, "0 when a page starts after a cursor")
+        start, params["after_id"] = parse_cursor(after)
+        params["after_start"] = start
+    rows: list[Any] = []
+    if after is None or params["after_start"] is not None:
+        rows = list(conn.execute(_PAGES[snapshot, True, newest_first, after is not None], params))
     total = _session_count(conn, person_id, str(rows[0][-1]) if snapshot and rows else None)
-    if len(rows) < limit and offset + len(rows) < total:
+    if len(rows) < limit and (after is not None or offset + len(rows) < total):
         undated = int(conn.execute(_COUNT_UNDATED, {"person_id": person_id}).scalar_one())
         if undated:
             params["limit"] = limit - len(rows)
-            params["offset"] = max(0, offset - (total - undated))
-            rows += list(conn.execute(_PAGES[snapshot, False, newest_first], params))
-    return SessionPage([_summary(r) for r in rows], total, limit, offset)
+            in_undated = after is not None and params["after_start"] is None
+            if after is None:
+                params["offset"] = max(0, offset - (total - undated))
+            rows += list(conn.execute(_PAGES[snapshot, False, newest_first, in_undated], params))
+    items = [_summary(r) for r in rows]
+    more = len(items) == limit and (after is not None or offset + limit < total)
+    return SessionPage(items, total, limit, offset, cursor_of(items[-1]) if more else None)
 
 
 # ----------------------------------------------------------------------------- one session

@@ -87,15 +87,23 @@ def _dashboard(
 def session_list(
     request: Request, athlete_id: AthleteId, principal: PagePrincipal, db: ReadDb,
     database: AppDatabase, page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    after: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Response:
+    """A page of the sessions; "Older" follows the cursor of the page's last row (``after``),
+    so a deep page costs what the first does (``page`` alone is the page shown)."""
     subject = page_subject(db, principal, athlete_id)
-    result = sessions_service.session_page(
-        database, subject.person_id, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
-    )
+    try:
+        result = sessions_service.session_page(
+            database, subject.person_id, limit=PAGE_SIZE,
+            offset=0 if after else (page - 1) * PAGE_SIZE, after=after,
+        )
+    except InputError as exc:
+        raise PageError(422, web_fields.message(exc)) from None
     pages = max(1, -(-result.total // PAGE_SIZE))
     return render(
         request, "sessions.html", principal, subject=subject, title="Sessions",
         sessions=result.items, total=result.total, page=page, pages=pages,
+        next_after=result.next_after,
         colours=DIRECTION_COLOURS,
     )
 

@@ -52,15 +52,19 @@ async def list_sessions(
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
     offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
     order: Literal["newest", "oldest"] = "newest",
+    after: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Response:
-    """One page of the athlete's sessions (default 50, newest first; unknown starts last)."""
+    """One page of the athlete's sessions (default 50, newest first; unknown starts last).
+
+    The next page: ``after`` = this page's ``next_after`` (null after the last page). It costs
+    the same however deep the page; an ``offset`` costs in proportion to its size."""
 
     def work() -> bytes:
         with read_engine(request).connect() as conn:
             subject = read_subject_now(request, conn, athlete_id, bearer, cookie)
         page = sessions_service.session_page(
             database, subject.person_id, limit=limit, offset=offset,
-            newest_first=order == "newest",
+            newest_first=order == "newest", after=after,
         )
         return orjson.dumps(page)
 

@@ -48,6 +48,9 @@ class SessionPage(BaseModel):
     total: int
     limit: int
     offset: int
+    next_after: str | None = Field(
+        default=None, description="Give it as `after` for the next page; null after the last."
+    )
 
 
 class SourceOut(BaseModel):
