@@ -79,7 +79,11 @@ _SNAPSHOT = cast(func.pg_current_snapshot(), Text)
 
 
 def _page_query(*, dated: bool, descending: bool, snapshot: bool, after: bool) -> Select[Any]:
-    """A page of dated or undated rows; ``after``: only rows past the cursor's (start, id)."""
+    """A page of dated or undated rows; ``after``: only rows past the cursor's (start, id).
+
+    The page's keys are chosen first (an index-ordered scan that skips ``offset`` rows), then
+    only the page's rows are read with their segment directions: PostgreSQL would otherwise
+    compute the directions of every skipped row too."""
 
     def order(column: Any) -> Any:
         return column.desc() if descending else column.asc()
@@ -87,24 +91,29 @@ def _page_query(*, dated: bool, descending: bool, snapshot: bool, after: bool) -
     def past(row: Any, cursor: Any) -> Any:
         return row < cursor if descending else row > cursor
 
-    extra = (_SNAPSHOT,) if snapshot else ()
-    query = select(*_LIST_COLUMNS, _known_direction(func.min), _known_direction(func.max), *extra)
+    keys = select(_session.id.label("key_id"), _session.start_utc.label("key_start"))
     if dated:
-        query = query.where(
+        keys = keys.where(
             _session.person_id == bindparam("person_id"), _session.start_utc.is_not(None)
         ).order_by(order(_session.start_utc), order(_session.id))
         if after:
             start = bindparam("after_start", type_=_session.start_utc.type)
-            query = query.where(
+            keys = keys.where(
                 past(tuple_(_session.start_utc, _session.id), tuple_(start, bindparam("after_id")))
             )
     else:
-        query = query.where(
+        keys = keys.where(
             _session.person_id == bindparam("person_id"), _session.start_utc.is_(None)
         ).order_by(order(_session.id))
         if after:
-            query = query.where(past(_session.id, bindparam("after_id")))
-    return query.limit(bindparam("limit")).offset(bindparam("offset"))
+            keys = keys.where(past(_session.id, bindparam("after_id")))
+    page = keys.limit(bindparam("limit")).offset(bindparam("offset")).subquery("page_keys")
+    extra = (_SNAPSHOT,) if snapshot else ()
+    query = select(*_LIST_COLUMNS, _known_direction(func.min), _known_direction(func.max), *extra)
+    query = query.join_from(SessionRow.__table__, page, page.c.key_id == _session.id)
+    if dated:
+        return query.order_by(order(page.c.key_start), order(page.c.key_id))
+    return query.order_by(order(page.c.key_id))
 
 
 _PAGES = {
