@@ -43,6 +43,11 @@ def check_scale(name: str, value: float | None) -> None:
 
 
 def get_person(database: Database, name: str = DEFAULT_PERSON) -> Person:
+    """The person's profile; a person not yet stored is created (the one case that writes)."""
+    with database.reading() as db:
+        row = repo.find_person(db, name)
+        if row is not None:
+            return repo.person_to_domain(row)
     with database.transaction() as db:
         return repo.person_to_domain(repo.get_or_create_person(db, name))
 

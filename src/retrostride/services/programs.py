@@ -188,7 +188,7 @@ def active_enrolment(
     database: Database, *, person: str = DEFAULT_PERSON, program_id: str | None = None
 ) -> Enrolment:
     """The person's most recently started active enrolment (on ``program_id`` if given)."""
-    with database.transaction() as db:
+    with database.reading() as db:
         person_row = repo.find_person(db, person)
         rows = [] if person_row is None else _active_rows(db, person_row.id, program_id)
         if not rows:
@@ -384,7 +384,10 @@ def today(
     day: date | None = None,
 ) -> Today:
     """Today's prescription with its fall-risk guidance."""
-    ep = plan_for(database, person=person, program_id=program_id, today=day)
+    return _today(plan_for(database, person=person, program_id=program_id, today=day))
+
+
+def _today(ep: EnrolmentPlan) -> Today:
     plan = ep.plan
     found = plan.session_on(plan.today)
     week = found[0] if found else plan.week_of_day(plan.today)
@@ -422,7 +425,18 @@ def status(
     today: date | None = None,
 ) -> Status:
     """Weeks so far, adherence, and the prescription the rules give next."""
-    ep = plan_for(database, person=person, program_id=program_id, today=today)
+    return _status(plan_for(database, person=person, program_id=program_id, today=today))
+
+
+def status_and_today(
+    database: Database, *, person: str = DEFAULT_PERSON, day: date | None = None
+) -> tuple[Status, Today]:
+    """:func:`status` and :func:`today` of the active program from one reading of the log."""
+    ep = plan_for(database, person=person, today=day)
+    return _status(ep), _today(ep)
+
+
+def _status(ep: EnrolmentPlan) -> Status:
     plan = ep.plan
     upcoming = [w for w in plan.weeks if w.status in ("current", "future", "paused")]
     nxt = upcoming[0] if upcoming else plan.weeks[-1]
@@ -439,7 +453,7 @@ def export_ics(
 ) -> bytes:
     """The plan as an iCalendar file, in the person's home time zone."""
     ep = plan_for(database, person=person, program_id=program_id, today=today)
-    with database.transaction() as db:
+    with database.reading() as db:
         row = repo.find_person(db, person)
         zone = row.home_time_zone if row is not None else "UTC"
     return plan_to_ical(

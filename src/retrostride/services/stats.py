@@ -119,21 +119,13 @@ def period_totals(
 ) -> list[PeriodTotals]:
     """The person's totals per week, month or year, oldest first; periods without sessions are
     left out. Read from the totals kept on every write (``store.totals``: a row per week and
-    per month; a year sums its months), so no session is loaded and the cost is that of the
+    per month; a year sums its months in SQL), so no session is loaded and the cost is that of the
     periods returned. ``since``: from the period holding this day on; ``limit``: the latest
     ``limit`` periods only. Equal to :func:`totals` over the same sessions."""
     kind = store_totals.WEEK if period is Period.WEEK else store_totals.MONTH
     with database.reading() as db:
         if period is Period.YEAR:
-            if since is not None:
-                since = since.replace(month=1, day=1)
-            if limit is not None:
-                latest = store_totals.latest_period(db, person_id, kind)
-                if latest is None:
-                    return []
-                first = date(latest.year - limit + 1, 1, 1)
-                since = first if since is None else max(since, first)
-            rows = store_totals.period_rows(db, person_id, kind, since=since)
+            rows = store_totals.year_rows(db, person_id, since=since, limit=limit)
         else:
             rows = store_totals.period_rows(db, person_id, kind, since=since, limit=limit)
     by_period: dict[str, PeriodTotals] = {}

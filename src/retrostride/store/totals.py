@@ -217,11 +217,36 @@ def period_rows(
     return rows[::-1]
 
 
-def latest_period(db: OrmSession | Connection, person_id: int, kind: str) -> date | None:
-    """The first day of the person's latest ``kind`` row, None when the log is empty."""
-    return db.execute(
-        select(func.max(_tot.first_day)).where(_tot.person_id == person_id, _tot.kind == kind)
-    ).scalar()
+_YEAR = func.extract("year", _tot.first_day)
+
+
+def year_rows(
+    db: OrmSession | Connection,
+    person_id: int,
+    *,
+    since: date | None = None,
+    limit: int | None = None,
+) -> list[tuple[date, Sums]]:
+    """The person's totals per year, oldest first, summed from the month rows in SQL: from
+    the year holding ``since`` on, the latest ``limit`` years only."""
+    query = select(_YEAR, *(func.sum(_tot[name]) for name in SUM_FIELDS)).where(
+        _tot.person_id == person_id, _tot.kind == MONTH
+    )
+    if since is not None:
+        query = query.where(_tot.first_day >= date(since.year, 1, 1))
+    query = query.group_by(_YEAR).order_by(_YEAR.desc())
+    if limit is not None:
+        query = query.limit(limit)
+    out = []
+    for year, sessions, undated, time_s, distance_m, kcal, unknown, backward, known in db.execute(
+        query
+    ):
+        sums = Sums(
+            int(sessions), int(undated), float(time_s), float(distance_m), float(kcal),
+            int(unknown), float(backward), float(known),
+        )
+        out.append((date(int(year), 1, 1), sums))
+    return out[::-1]
 
 
 _PENDING = "retrostride_totals"

@@ -44,10 +44,7 @@ class ProgramState:
 def program_state(database: Any, person: str, day: date) -> ProgramState | None:
     """The active program's status and the day's prescription, or None when not enrolled."""
     try:
-        return ProgramState(
-            program_service.status(database, person=person, today=day),
-            program_service.today(database, person=person, day=day),
-        )
+        return ProgramState(*program_service.status_and_today(database, person=person, day=day))
     except program_service.NotEnrolled:
         return None
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+import orjson
+from fastapi import APIRouter, Query, Response
 
 from retrostride.api.database import AppDatabase
 from retrostride.api.log.schemas import BodyMassOut, PeriodTotalsOut, ProfileOut, ProfilePatch
 from retrostride.api.policy import ReadSubject, WriteSubject
-from retrostride.api.responses import errors
+from retrostride.api.responses import JsonResponse, errors
 from retrostride.log.model import BodyMass, Person, Sex
 from retrostride.services import log as log_service
 from retrostride.services import stats
@@ -54,14 +55,14 @@ STATS_PAGE = 52
 """Periods per answer unless ``limit`` says otherwise."""
 
 
-@router.get("/stats")
+@router.get("/stats", response_model=list[PeriodTotalsOut], response_class=JsonResponse)
 def get_stats(
     subject: ReadSubject,
     database: AppDatabase,
     period: Literal["week", "month", "year"] = "week",
     limit: Annotated[int, Query(ge=1, le=1000)] = STATS_PAGE,
     since: date | None = None,
-) -> list[PeriodTotalsOut]:
+) -> Response:
     """Totals per ISO week, month or year: time, distance, energy, and the share done backward.
 
     The latest ``limit`` periods with sessions (52 unless given, up to 1,000), oldest first;
@@ -70,19 +71,22 @@ def get_stats(
     rows = stats.period_totals(
         database, subject.person_id, stats.Period(period), since=since, limit=limit
     )
-    return [
-        PeriodTotalsOut(
-            period=r.period,
-            first_day=r.first_day,
-            sessions=r.sessions,
-            undated=r.undated,
-            time_s=r.time_s,
-            distance_m=r.distance_m,
-            energy_kcal=r.energy_kcal,
-            energy_unknown=r.energy_unknown,
-            backward_s=r.backward_s,
-            direction_known_s=r.direction_known_s,
-            backward_share=r.backward_share,
-        )
-        for r in rows
-    ]
+    body = orjson.dumps(
+        [
+            {
+                "period": r.period,
+                "first_day": r.first_day,
+                "sessions": r.sessions,
+                "undated": r.undated,
+                "time_s": r.time_s,
+                "distance_m": r.distance_m,
+                "energy_kcal": r.energy_kcal,
+                "energy_unknown": r.energy_unknown,
+                "backward_s": r.backward_s,
+                "direction_known_s": r.direction_known_s,
+                "backward_share": r.backward_share,
+            }
+            for r in rows
+        ]
+    )
+    return Response(body, media_type="application/json")
