@@ -1,7 +1,7 @@
 """``period_total``: each person's totals per ISO week and per month, kept on every write.
 
-Revision ID: 0010_period_totals
-Revises: 0009_segment_side_stepping
+Revision ID: 0012_period_totals
+Revises: 0011_two_factor_access_log
 
 Filled here from the existing sessions by the store's own refresh (``store.totals``), one
 person at a time.
@@ -12,8 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_period_totals"
-down_revision = "0009_segment_side_stepping"
+revision = "0012_period_totals"
+down_revision = "0011_two_factor_access_log"
 branch_labels = None
 depends_on = None
 
