@@ -114,3 +114,22 @@ def test_cursor_pages_walk_the_same_list_as_offsets(db: Database, newest_first: 
             session_reads.session_page(
                 s, person_id, limit=5, offset=0, newest_first=newest_first, after="d12x"
             )
+
+
+def test_an_offset_after_a_cursor_skips_rows_past_it(db: Database) -> None:
+    start = datetime(2026, 3, 1, 7, tzinfo=UTC)
+    with db.transaction() as s:
+        person = repo.get_or_create_person(s, "di")
+        for i in range(9):
+            when = None if i >= 6 else start + timedelta(hours=i)
+            repo.add_session(s, person.id, Session(sport="walking", start_utc=when, elapsed_s=60.0))
+        person_id = person.id
+    with db.reading() as s:
+        whole = session_reads.session_page(s, person_id, limit=20, offset=0, newest_first=True)
+        ids = [item.id for item in whole.items]
+        after = session_reads.cursor_of(whole.items[1])
+        for offset in range(0, 9):
+            page = session_reads.session_page(
+                s, person_id, limit=3, offset=offset, newest_first=True, after=after
+            )
+            assert [item.id for item in page.items] == ids[2 + offset : 5 + offset], offset

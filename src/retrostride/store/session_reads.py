@@ -144,7 +144,7 @@ def cursor_of(row: SessionSummary) -> str:
 
 def parse_cursor(text: str) -> tuple[datetime | None, int]:
     """(start, id) of a cursor from :func:`cursor_of`; :class:`InputError` for anything else."""
-    match = re.fullmatch(r"d(-?\d{1,19})_(\d{1,19})|u(\d{1,19})", text)
+    match = re.fullmatch(r"d(-?\d{1,16})_(\d{1,18})|u(\d{1,18})", text)
     if match is None:
         raise InputError("after", text, "a cursor from a page's next_after, like d1714548600_12")
     if match.group(3) is not None:
@@ -157,6 +157,19 @@ _COUNT_WITH_SNAPSHOT = select(func.count(), _SNAPSHOT).where(
 _COUNT_UNDATED = select(func.count()).where(
     _session.person_id == bindparam("person_id"), _session.start_utc.is_(None)
 )
+_CURSOR_ROW = tuple_(
+    bindparam("after_start", type_=_session.start_utc.type), bindparam("after_id")
+)
+_COUNT_DATED_PAST = {
+    descending: select(func.count()).where(
+        _session.person_id == bindparam("person_id"),
+        _session.start_utc.is_not(None),
+        (tuple_(_session.start_utc, _session.id) < _CURSOR_ROW)
+        if descending
+        else (tuple_(_session.start_utc, _session.id) > _CURSOR_ROW),
+    )
+    for descending in (True, False)
+}
 
 COUNT_CACHE_SIZE = 1024
 """People whose session count a cache remembers (then it starts afresh)."""
@@ -248,15 +261,13 @@ def session_page(
     when the data changed (see :func:`_session_count`), the undated sessions (an index range,
     usually empty) only when the page reaches past the dated ones. ``after`` (a cursor, the
     previous page's ``next_after``) starts the page past that row by an index seek; ``offset``
-    then skips rows after it. Without a cursor the offset walks the index from the start, so
-    a deep page costs in proportion to its offset.
+    then skips rows after it (usually 0). Without a cursor the offset walks the index from the
+    start, so a deep page costs in proportion to its offset.
     """
     conn = db.connection() if isinstance(db, OrmSession) else db
     snapshot = conn.dialect.name == "postgresql"
     params: dict[str, Any] = {"person_id": person_id, "limit": limit, "offset": offset}
     if after is not None:
-        if offset:
-            raise InputError("offset", offset, "0 when a page starts after a cursor")
         start, params["after_id"] = parse_cursor(after)
         params["after_start"] = start
     rows: list[Any] = []
@@ -270,6 +281,11 @@ def session_page(
             in_undated = after is not None and params["after_start"] is None
             if after is None:
                 params["offset"] = max(0, offset - (total - undated))
+            elif not in_undated and offset:  # the offset counts the dated rows past the cursor
+                past = conn.execute(_COUNT_DATED_PAST[newest_first], params).scalar_one()
+                params["offset"] = max(0, offset - int(past))
+            elif not in_undated:
+                params["offset"] = 0
             rows += list(conn.execute(_PAGES[snapshot, False, newest_first, in_undated], params))
     items = [_summary(r) for r in rows]
     more = len(items) == limit and (after is not None or offset + limit < total)

@@ -39,6 +39,8 @@ router = APIRouter(
 )
 
 DEFAULT_PAGE = 50
+CURSOR_PATTERN = r"^(d-?[0-9]{1,16}_[0-9]{1,18}|u[0-9]{1,18})$"
+"""A page's ``next_after`` (``store.session_reads.cursor``)."""
 MAX_PAGE = 500
 
 
@@ -52,7 +54,7 @@ async def list_sessions(
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
     offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
     order: Literal["newest", "oldest"] = "newest",
-    after: Annotated[str | None, Query(max_length=64)] = None,
+    after: Annotated[str | None, Query(pattern=CURSOR_PATTERN)] = None,
 ) -> Response:
     """One page of the athlete's sessions (default 50, newest first; unknown starts last).
 
