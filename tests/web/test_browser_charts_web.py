@@ -114,6 +114,16 @@ def test_session_charts_laps_and_splits(
     check_page(page, axe_source, "51-session-zoomed")
     reset.click()
     assert page.locator(".rs-data").first.get_attribute("viewBox") == "0.00 0 1000.00 1000"
+    # the keyboard does the same: arrows move the read-out, + zooms, Escape shows all
+    plot.focus()
+    page.keyboard.press("ArrowRight")
+    first = page.locator(".rs-readout").first.inner_text()
+    page.keyboard.press("ArrowRight")
+    assert page.locator(".rs-readout").first.inner_text() != first
+    page.keyboard.press("+")
+    assert page.locator(".rs-data").first.get_attribute("viewBox") != "0.00 0 1000.00 1000"
+    page.keyboard.press("Escape")
+    assert page.locator(".rs-data").first.get_attribute("viewBox") == "0.00 0 1000.00 1000"
     # against distance: a link (no script needed), the axis in km
     page.click("text=Against distance")
     page.wait_for_url(re.compile(r"x=distance"))
