@@ -33,7 +33,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session as OrmSession
 
 from retrostride.errors import InputError, RetrostrideError
-from retrostride.services import two_factor
+from retrostride.services import jobs, two_factor
 from retrostride.services.mail import MailSettings, deliver
 from retrostride.store.accounts import (
     ROLES,
@@ -829,19 +829,23 @@ def find_account_ids(database: Database, emails: list[str]) -> list[int]:
 
 def delete_account(database: Database, account_id: int) -> None:
     """Delete the account and all its data: its person (the log, programs, assessments cascade),
-    logins, tokens, grants in both directions and queued mail. Work that another transaction
-    does for the account meanwhile finds the account gone (see :func:`ensure_account`)."""
+    logins, tokens, grants in both directions, queued mail and the received files of its queued
+    or running uploads. Work that another transaction does for the account meanwhile finds the
+    account gone (see :func:`ensure_account`)."""
     with database.transaction() as db:
         account = db.get(AccountRow, account_id)
         if account is None:
             return
         person_id = account.person_id
+        received: list[str] = []
         db.execute(delete(MailOutboxRow).where(MailOutboxRow.recipient == account.email))
         db.delete(account)
         db.flush()
         if person_id is not None:
+            received = jobs.received_folders(db, person_id)
             # The database cascades (ON DELETE CASCADE) to every table that references the person.
             db.execute(delete(PersonRow).where(PersonRow.id == person_id))
+    jobs.remove_folders(received)  # uploads waiting in the queue leave nothing on disk
 
 
 def ensure_account(db: OrmSession, person_id: int) -> None:

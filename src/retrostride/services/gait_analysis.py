@@ -39,6 +39,7 @@ from retrostride.gait.recording import FootPair, Placement, Recording
 from retrostride.gait.result import SIDEWAYS, BoutResult, GaitResult
 from retrostride.log.model import Session
 from retrostride.science.locomotion import Direction
+from retrostride.services.accounts import AccountGone
 from retrostride.services.log import (
     DEFAULT_PERSON,
     SessionChanges,
@@ -54,6 +55,7 @@ DEFAULT_MIN_CONFIDENCE = 0.5
 DEFAULT_DOMINANCE = 0.8
 """Share of a segment's directed walking time one direction needs to name the segment."""
 
+ACCOUNT_GONE = "the account was deleted meanwhile; nothing was kept"
 
 MIN_SENSOR_HEIGHT_M, MAX_SENSOR_HEIGHT_M = 0.3, 1.5
 """Sensor heights accepted [m]: a lower-back sensor sits at about 0.53 x body height (Winter
@@ -273,6 +275,7 @@ def attach_analysis(
     min_confidence: float = DEFAULT_MIN_CONFIDENCE,
     dominance: float = DEFAULT_DOMINANCE,
     person_name: str = DEFAULT_PERSON,
+    create_person: bool = True,
 ) -> AttachOutcome:
     """Write the direction and cadence the analysis gives each segment of ``session_id``.
 
@@ -283,6 +286,10 @@ def attach_analysis(
     session, ``InputError`` when no bout overlaps the session (wrong session or wrong offset),
     for a multi-trial file without a trial or for a parameter out of range. All or nothing:
     one transaction for the segments, then the energy re-estimate.
+
+    ``create_person=False`` (an account's analysis): when the person is gone (the account was
+    deleted meanwhile), :class:`~retrostride.services.accounts.AccountGone` is raised inside the
+    transaction and nothing is written (deletion wins).
     """
     if offset_s is not None and not math.isfinite(offset_s):
         raise InputError("offset_s", offset_s, "a finite number of seconds")
@@ -298,7 +305,14 @@ def attach_analysis(
     if not 0.5 < dominance <= 1.0:
         raise InputError("dominance", dominance, "a share above 0.5 and at most 1")
     with database.transaction() as db:
-        person = repo.get_or_create_person(db, person_name)
+        if create_person:
+            person = repo.get_or_create_person(db, person_name)
+        else:
+            found = repo.find_person(db, person_name)
+            if found is None:  # deleted meanwhile: never bring the person back
+                raise AccountGone(ACCOUNT_GONE)
+            person = found
+            repo.lock_person_log(db, person.id)
         row = repo.get_session_row(db, person.id, session_id)
         if row is None:
             raise SessionNotFound(session_id)

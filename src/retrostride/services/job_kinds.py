@@ -82,6 +82,7 @@ def run_gait(database: Database, job: JobState) -> None:
     import dataclasses
     import json
 
+    from retrostride.services.accounts import AccountGone
     from retrostride.services.gait_analysis import analyse_file, attach_analysis
     from retrostride.services.log import SessionNotFound
 
@@ -105,6 +106,7 @@ def run_gait(database: Database, job: JobState) -> None:
                 offset_s=o.get("offset_s"),
                 recording_start_utc=None if start is None else datetime.fromisoformat(start),
                 person_name=str(job.payload["person_name"]),
+                create_person=False,  # an account's analysis: deletion wins
             )
             attached = {
                 "session_id": o["session_id"],
@@ -121,6 +123,8 @@ def run_gait(database: Database, job: JobState) -> None:
         }
         answer = _named_as_received(answer, item.path, item.label)
         finish(database, job.id, DONE, results=[{"outcome": "analysed", "answer": answer}])
+    except AccountGone:
+        pass  # the job's row went with the account: nothing to record, nothing kept
     except SessionNotFound as exc:
         error = {"kind": "session_not_found", "session_id": exc.session_id}
         finish(database, job.id, FAILED, results=[{"outcome": "refused", "error": error}])

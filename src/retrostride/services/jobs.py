@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import aliased
 
 from retrostride.store.db import Database, utc_now
@@ -311,6 +312,23 @@ def _remove_files(payload_json: str) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def received_folders(db: OrmSession, person_id: int) -> list[str]:
+    """Inside a transaction: the folders of received files of the person's unfinished jobs."""
+    payloads = db.scalars(
+        select(UploadJobRow.payload_json).where(
+            UploadJobRow.person_id == person_id, UploadJobRow.status.in_((QUEUED, RUNNING))
+        )
+    )
+    folders = (json.loads(p).get("folder") for p in payloads)
+    return [f for f in folders if f]
+
+
+def remove_folders(folders: list[str]) -> None:
+    """Remove received files (of an account deleted: nothing of its uploads stays on disk)."""
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def _alive_here(worker: str | None) -> bool:
     host, _, pid = (worker or "").rpartition(":")
     if host != socket.gethostname()[:40] or not pid.isdigit():
@@ -356,8 +374,12 @@ def _database_url(database: Database) -> str:
 
 def run_claimed(database: Database, job_id: int, limits: JobLimits) -> int:
     """Run a claimed job in a child process with ``limits``, renewing its heartbeat; a child
-    that dies leaves the job failed with the reason. Removes the received files. Returns the
-    child's exit code."""
+    that dies leaves the job failed with the reason. Removes the received files, also when the
+    job's row went meanwhile (its account deleted: deletion wins). Returns the child's exit
+    code."""
+    with database.transaction() as db:
+        row = db.get(UploadJobRow, job_id)
+        claimed_payload = row.payload_json if row is not None else "{}"
     env = dict(os.environ)
     env["RETROSTRIDE_JOB_DATABASE_URL"] = _database_url(database)
     env["RETROSTRIDE_JOB_MEMORY_MB"] = str(limits.memory_mb)
@@ -381,10 +403,7 @@ def run_claimed(database: Database, job_id: int, limits: JobLimits) -> int:
         else:
             reason = "the job failed on the server; please report it"
         finish(database, job_id, FAILED, message=reason)
-    with database.transaction() as db:
-        row = db.get(UploadJobRow, job_id)
-        payload = row.payload_json if row is not None else "{}"
-    _remove_files(payload)
+    _remove_files(claimed_payload)  # read before the run: the row may be gone by now
     return code
 
 
