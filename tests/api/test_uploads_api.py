@@ -10,7 +10,7 @@ from typing import Any
 
 from api_helpers import TestClient, signup
 
-from retrostride.api.uploads.receive import client_label
+from retrostride.api.receive import client_label
 
 
 def _files(*items: tuple[str, bytes]) -> list[tuple[str, tuple[str, bytes, str]]]:

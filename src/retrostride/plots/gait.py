@@ -56,6 +56,14 @@ def _signals(recording: Recording | FootPair) -> tuple[float, list[tuple[str, Fl
     )
 
 
+def panel_signals(
+    recording: Recording | FootPair,
+) -> tuple[float, list[tuple[str, FloatArray]], str]:
+    """What the figure's top panel shows: (sampling rate [Hz], [(label, values)], y-axis label);
+    the web page draws the same signals."""
+    return _signals(recording)
+
+
 def _envelope(t: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray]:
     """At most ``MAX_POINTS`` points keeping each bin's minimum and maximum (shape-preserving)."""
     if y.size <= MAX_POINTS:

@@ -93,6 +93,7 @@ def run_gait(database: Database, job: JobState) -> None:
             Path(item.path),
             placement=o.get("placement"),
             mounting=o.get("mounting"),
+            sensor_height_m=o.get("sensor_height_m"),
             trial=o.get("trial"),
         )
         attached = None
@@ -122,6 +123,10 @@ def run_gait(database: Database, job: JobState) -> None:
             "attached": attached,
         }
         answer = _named_as_received(answer, item.path, item.label)
+        if o.get("view"):  # the web page's job: what it shows once the file is gone
+            from retrostride.services.gait_jobs import views_of
+
+            answer["views"] = views_of(analysis.recordings)
         finish(database, job.id, DONE, results=[{"outcome": "analysed", "answer": answer}])
     except AccountGone:
         pass  # the job's row went with the account: nothing to record, nothing kept

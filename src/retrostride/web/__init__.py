@@ -24,6 +24,7 @@ def mount(app: FastAPI) -> None:
         pages_auth,
         pages_data,
         pages_energy,
+        pages_gait,
         pages_log,
         pages_program,
         pages_security,
@@ -36,6 +37,6 @@ def mount(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for module in (
         pages_auth, pages_session_form, pages_log, pages_energy, pages_program, pages_sharing,
-        pages_account, pages_data, pages_security,
+        pages_account, pages_data, pages_security, pages_gait,
     ):
         app.include_router(module.router)

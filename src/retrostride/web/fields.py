@@ -30,6 +30,12 @@ LABEL_OF_FIELD: dict[str, str] = {
     "pain_before": "Pain before",
     "pain_after": "Pain after",
     "start_utc": "Start",
+    "sensor_height_m": "Sensor height",
+    "placement": "Where the sensor was worn",
+    "mounting": "Device axes",
+    "session_id": "Session",
+    "offset_s": "Offset",
+    "trial": "Trial",
 }
 
 

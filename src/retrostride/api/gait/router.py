@@ -25,8 +25,8 @@ from retrostride.api.gait.schemas import GaitAnswerOut
 from retrostride.api.params import MAX_ID
 from retrostride.api.policy import ReadSubject, resolve_subject
 from retrostride.api.principal import CurrentPrincipal
+from retrostride.api.receive import receive_files
 from retrostride.api.responses import JsonResponse, errors
-from retrostride.api.uploads.receive import receive_files
 from retrostride.errors import FileRefused, InputError
 from retrostride.services import jobs
 from retrostride.services.log import SessionNotFound

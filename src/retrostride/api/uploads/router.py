@@ -25,8 +25,8 @@ from retrostride.api.database import AppDatabase
 from retrostride.api.errors import NotFound
 from retrostride.api.params import ObjectId
 from retrostride.api.policy import ReadSubject, WriteSubject
+from retrostride.api.receive import receive_files
 from retrostride.api.responses import JsonResponse, errors
-from retrostride.api.uploads.receive import receive_files
 from retrostride.api.uploads.schemas import UploadJob
 from retrostride.services import jobs
 

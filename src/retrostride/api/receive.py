@@ -1,5 +1,7 @@
 """Receiving a multipart upload: streamed to disk under server-chosen names, limits enforced.
 
+HTTP plumbing shared by the API's upload routes and the web pages' upload forms.
+
 Each file part goes to ``part-NNN`` in a fresh private folder while it arrives: the name the
 client sent is kept only as a label (its last path component, control characters removed) and
 never touches the file system. A part over the size limit stops the upload at once (413);
@@ -24,7 +26,8 @@ from retrostride.importers.activity.sniff import sniff_format
 
 SNIFF_BYTES = 4096
 MAX_FIELD_BYTES = 64 * 1024
-"""Total size of the non-file form fields (they are ignored; options are query parameters)."""
+"""Total size of the non-file form fields (the API takes options as query parameters; a page's
+plain form sends them, and its CSRF token, as fields)."""
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -67,6 +70,9 @@ class _Receiver:
         self._handle: IO[bytes] | None = None
         self._head = b""
         self.complete = False
+        self.fields: dict[str, str] = {}
+        self._field: str | None = None
+        self._field_value: list[bytes] = []
 
     def callbacks(self) -> Any:  # python-multipart's MultipartCallbacks (a TypedDict)
         return {
@@ -95,6 +101,8 @@ class _Receiver:
         _disposition, options = parse_options_header(self._headers.get(b"content-disposition"))
         if b"filename" not in options:
             self._current = None
+            self._field = options.get(b"name", b"").decode("utf-8", "replace")
+            self._field_value = []
             return
         if len(self.files) >= self.max_files:
             raise PayloadTooLarge(f"too many files: at most {self.max_files} in one upload")
@@ -112,6 +120,7 @@ class _Receiver:
             self.field_bytes += end - start
             if self.field_bytes > MAX_FIELD_BYTES:
                 raise PayloadTooLarge(f"form fields over {MAX_FIELD_BYTES} bytes")
+            self._field_value.append(data[start:end])
             return
         current.size_bytes += end - start
         if current.size_bytes > self.max_file_bytes:
@@ -126,6 +135,9 @@ class _Receiver:
 
     def part_end(self) -> None:
         if self._current is None:
+            if self._field:
+                self.fields[self._field] = b"".join(self._field_value).decode("utf-8", "replace")
+            self._field = None
             return
         assert self._handle is not None
         self._handle.close()
@@ -146,11 +158,19 @@ class _Receiver:
 
 
 async def receive_files(
-    request: Request, folder: Path, *, max_file_bytes: int, max_files: int, sniff: bool = True
+    request: Request,
+    folder: Path,
+    *,
+    max_file_bytes: int,
+    max_files: int,
+    sniff: bool = True,
+    fields: dict[str, str] | None = None,
 ) -> list[ReceivedFile]:
     """Stream the request's multipart body into ``folder``; the files received, in order.
 
     ``sniff``: check each file's first bytes as an activity file (FIT, GPX, TCX, CSV, zip).
+    ``fields``: filled with the form's other fields (name -> text; at most ``MAX_FIELD_BYTES``
+    in all).
     """
     content_type, params = parse_options_header(request.headers.get("content-type", ""))
     boundary = params.get(b"boundary")
@@ -175,6 +195,8 @@ async def receive_files(
         raise BadUpload(f"malformed multipart body ({exc.__class__.__name__})") from None
     finally:
         receiver.close()
+    if fields is not None:
+        fields.update(receiver.fields)
     if not receiver.complete:
         raise BadUpload("the multipart body ended before its closing boundary (cut short?)")
     if not receiver.files:
