@@ -3,6 +3,7 @@ tampered or foreign files refused naming the field, with nothing written; older 
 
 from __future__ import annotations
 
+import base64
 import copy
 import json
 import re
@@ -78,7 +79,10 @@ def test_round_trip_to_another_server(
     code = shared.text.split('id="invite-code">')[1].split("<")[0].strip()
     post_form(clinic, "/sharing", {"action": "redeem", "code": code})
     first = _download(browser)
-    assert first["format"] == "retrostride-bundle" and first["version"] == 2
+    assert first["format"] == "retrostride-bundle" and first["version"] == 3
+    original = (shared_data / "activity" / "fit" / "garmin-fenix-5-walk.fit").read_bytes()
+    assert [(f["name"], base64.b64decode(f["data_base64"])) for f in first["files"]] == [
+        ("walk.fit", original)]  # the uploaded file itself, under its sanitised name
     assert len(first["log"]["sessions"]) == 2 and len(first["assessments"]) == 2
     assert first["enrolments"][0]["screening_answers"]
     assert first["grants"] == [{"clinician_email": "doc@example.org", "can_write": True,
@@ -96,7 +100,7 @@ def test_round_trip_to_another_server(
         assert "Imported 2 session(s), 2 assessment(s), 1 program enrolment(s) and 1 sharing" \
             in r.json()["message"]
         again = _download(there)
-        assert _comparable(again) == _comparable(first)
+        assert _comparable(again) == _comparable(first)  # the original file's bytes included
         samples = [s["samples"] for s in again["log"]["sessions"] if s["samples"]]
         assert samples and samples == [s["samples"] for s in first["log"]["sessions"]
                                        if s["samples"]]
@@ -133,7 +137,13 @@ def _tampered(good: dict[str, Any]) -> list[tuple[str, Any]]:
                                                "size_bytes": 3})),
         ("unknown field", edit(["log", "extra"], 1)),
         ("program status", edit(["enrolments", 0, "status"], "hacked")),
+        ("file bytes changed", edit(["files", 0, "data_base64"], base64.b64encode(
+            base64.b64decode(good["files"][0]["data_base64"])[:-1] + b"\0").decode())),
+        ("file bytes not base64", edit(["files", 0, "data_base64"], "not base64!")),
+        ("file size", edit(["files", 0, "size_bytes"], -1)),
         ("truncated", json.dumps(good).encode()[:-40]),
+        ("truncated in a file", json.dumps(good).encode()[
+            : json.dumps(good).index('"data_base64"') + 40]),
         ("not an object", [1, 2]),
     ]
 
@@ -150,7 +160,10 @@ def test_tampered_truncated_or_unknown_files_restore_nothing(
             r = _import(there, document)
             assert r.status_code == 422, (name, r.text)
             assert r.json()["message"].startswith("Nothing was imported"), name
+            if name.startswith("file bytes"):
+                assert "files.0" in r.json()["message"], r.json()["message"]
         assert log_service.list_sessions(other.state.database, "eve@example.org") == []
+        assert _download(there)["files"] == []
         assert _import(there, good).status_code == 200
 
 
@@ -183,6 +196,18 @@ def test_older_files_and_the_cli_read_the_same_bundle(
     url2 = f"sqlite:///{tmp_path / 'cli2.sqlite'}"
     out = runner.invoke(cli_app, ["restore", str(bundle), "--database", url2])
     assert out.exit_code == 0 and "restored 2 session(s)" in out.output, out.output
+    # the web's bundle, original file included, through the CLI and back
+    web = tmp_path / "web.json"
+    web.write_text(json.dumps(_download(browser)), encoding="utf-8")
+    url3 = f"sqlite:///{tmp_path / 'cli3.sqlite'}"
+    out = runner.invoke(cli_app, ["restore", str(web), "--database", url3, "--person", "q"])
+    assert out.exit_code == 0 and "restored 2 session(s)" in out.output, out.output
+    out = runner.invoke(cli_app, ["export", str(bundle), "--database", url3, "--person", "q"])
+    assert out.exit_code == 0, out.output
+    original = (shared_data / "activity" / "fit" / "garmin-fenix-5-walk.fit").read_bytes()
+    files = json.loads(bundle.read_text(encoding="utf-8"))["files"]
+    assert [(f["name"], base64.b64decode(f["data_base64"])) for f in files] == [
+        ("walk.fit", original)]
     (tmp_path / "bad.json").write_text('{"format": "retrostride-bundle", "version": 7}')
     out = runner.invoke(cli_app, ["restore", str(tmp_path / "bad.json"), "--database", url2])
     assert out.exit_code != 0 and "version" in out.output

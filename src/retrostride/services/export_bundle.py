@@ -1,23 +1,29 @@
 """One bundle of a person's data, written and read by the web app and the CLI alike.
 
-``retrostride-bundle`` version 2 (``docs/export-format.md``) holds the account (name, role,
+``retrostride-bundle`` version 3 (``docs/export-format.md``) holds the account (name, role,
 display preferences; never a password or a secret), the training log (the ``retrostride-log``
-document of :mod:`retrostride.services.export`, samples included), assessments, program
-enrolments with their screening answers and the sharing grants the athlete gave (the clinician
-named by e-mail address, since account ids differ between instances).
+document of :mod:`retrostride.services.export`, samples included), the original bytes of the
+imported files (base64, under their stored names), assessments, program enrolments with their
+screening answers and the sharing grants the athlete gave (the clinician named by e-mail
+address, since account ids differ between instances).
 
-Reading accepts that bundle and the two older files, ``retrostride-log`` version 1 and
-``retrostride-account`` version 1. Every document is parsed into typed models with every range
-checked *before* anything is written: a tampered, truncated or unknown file gives one
-:class:`~retrostride.errors.InputError` naming the field, and restores nothing.
+Reading accepts that bundle, version 2 (the same without the files) and the two older files,
+``retrostride-log`` version 1 and ``retrostride-account`` version 1. Every document is parsed
+into typed models with every range checked *before* anything is written: a tampered, truncated
+or unknown file gives one :class:`~retrostride.errors.InputError` naming the field, and
+restores nothing.
 
 Program progress is not stored: it follows from the log and the enrolment, so it comes back
-with them. Original activity files are not kept by the log (only their identity, so that
-importing the same file again is still refused as a duplicate).
+with them. A file's bytes are checked against its SHA-256 and size when the bundle is parsed,
+and come back with the file's sessions (files imported before the log kept bytes have only
+their identity).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -38,11 +44,15 @@ from retrostride.services.preferences import DATE_FORMATS, MASS_UNITS, SPEED_UNI
 from retrostride.store import repository as repo
 from retrostride.store.accounts import AccountRow, ShareGrantRow
 from retrostride.store.db import Database, utc_now
-from retrostride.store.models import ImportLogRow, SessionRow
+from retrostride.store.models import ImportLogRow, SessionRow, SourceBlobRow
 from retrostride.store.programs import AssessmentRow, EnrolmentRow
 
 FORMAT_NAME = "retrostride-bundle"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
+READABLE_VERSIONS = (2, 3)
+MAX_FILES = 100_000
+MAX_FILE_BASE64 = 4 * (200 * 1024 * 1024) // 3 + 4
+"""Longest base64 text of one file (a 200 MB file, over any import limit)."""
 MAX_SESSIONS = 200_000
 MAX_SAMPLES = 2_000_000
 WEEK_S = 7 * 24 * 3600.0
@@ -79,6 +89,32 @@ class SourceIn(_Model):
     format: Annotated[str, Field(max_length=16)]
     sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
     size_bytes: Annotated[int, Field(ge=0, le=10**10)]
+
+
+class FileIn(_Model):
+    """An imported file's original bytes (base64), which must match its SHA-256 and size."""
+
+    name: Annotated[str, Field(max_length=1000)]
+    format: Annotated[str, Field(max_length=16)]
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+    size_bytes: Annotated[int, Field(ge=0, le=10**10)]
+    data_base64: Annotated[str, Field(max_length=MAX_FILE_BASE64)]
+
+    @_model_validator(mode="after")
+    def _bytes_match(self) -> FileIn:
+        try:
+            data = base64.b64decode(self.data_base64, validate=True)
+        except (binascii.Error, ValueError):
+            raise ValueError("data_base64: base64 text of the file's bytes") from None
+        if len(data) != self.size_bytes or hashlib.sha256(data).hexdigest() != self.sha256:
+            raise ValueError(
+                f"data_base64: the bytes of {self.name!r} (their size or SHA-256 differs from "
+                "the file's: damaged or changed)"
+            )
+        return self
+
+    def data(self) -> bytes:
+        return base64.b64decode(self.data_base64)
 
 
 class SegmentIn(_Model):
@@ -274,10 +310,11 @@ class BundleIn(_Model):
     """A parsed bundle, whatever file it came from."""
 
     format: Literal["retrostride-bundle"] = "retrostride-bundle"
-    version: Literal[2] = 2
+    version: Literal[2, 3] = 3
     exported_at: str | None = None
     account: AccountIn | None = None
     log: LogIn | None = None
+    files: Annotated[list[FileIn], Field(max_length=MAX_FILES)] = []
     assessments: Annotated[list[AssessmentIn], Field(max_length=1_000_000)] = []
     enrolments: Annotated[list[EnrolmentIn], Field(max_length=10_000)] = []
     grants: Annotated[list[GrantIn], Field(max_length=10_000)] = []
@@ -345,8 +382,11 @@ def parse_bundle(document: Any) -> BundleIn:
     kind, version = document.get("format"), document.get("version")
     try:
         if kind == FORMAT_NAME:
-            if version != FORMAT_VERSION:
-                raise InputError("version", version, f"bundle version {FORMAT_VERSION}")
+            if version not in READABLE_VERSIONS:
+                raise InputError(
+                    "version", version if isinstance(version, int | str) else "...",
+                    f"bundle version {' or '.join(map(str, READABLE_VERSIONS))}",
+                )
             return BundleIn.model_validate(document)
         if kind == log_export.FORMAT_NAME:
             if version != log_export.FORMAT_VERSION:
@@ -393,7 +433,7 @@ def export_bundle(
     document: dict[str, Any] = {
         "format": FORMAT_NAME, "version": FORMAT_VERSION,
         "exported_at": utc_now().isoformat(), "account": None, "log": log,
-        "assessments": [], "enrolments": [], "grants": [],
+        "files": [], "assessments": [], "enrolments": [], "grants": [],
     }
     with database.transaction() as db:
         person = repo.find_person(db, person_name) if person_name is not None else None
@@ -416,6 +456,12 @@ def export_bundle(
                     .order_by(ShareGrantRow.id))
             ]
         if person_id is not None:
+            document["files"] = [
+                {"name": f.name, "format": f.format, "sha256": f.sha256,
+                 "size_bytes": f.size_bytes,
+                 "data_base64": base64.b64encode(data).decode("ascii")}
+                for f, data in repo.originals(db, person_id)
+            ]
             document["assessments"] = [
                 {"measure": a.measure, "on": a.on.isoformat(), "value": a.value,
                  "unit": a.unit, "method": a.method, "detail": a.detail,
@@ -516,6 +562,7 @@ def restore_bundle(
             # merged: the import log of the other server is kept only for a fresh log
             for entry in [] if has_sessions else bundle.log.import_log:
                 db.add(ImportLogRow(person_id=row.id, **entry.model_dump()))
+        _restore_files(db, row.id, bundle.files, skipped)
         assessments = _restore_assessments(db, row.id, bundle.assessments, skipped)
         enrolments = _restore_enrolments(db, row.id, bundle.enrolments, skipped)
         grants = 0
@@ -524,6 +571,23 @@ def restore_bundle(
         if account_id is not None:
             grants = _restore_account(db, account_id, bundle, skipped)
     return RestoreReport(sessions, assessments, enrolments, grants, tuple(skipped))
+
+
+def _restore_files(
+    db: OrmSession, person_id: int, files: list[FileIn], skipped: list[str]
+) -> None:
+    """Each file's bytes beside its source-file row (restored with its sessions, or already
+    in the log); a file no session came from, or whose bytes are kept already, is left."""
+    orphans = 0
+    for f in files:
+        source = repo.find_source_by_sha(db, person_id, f.sha256)
+        if source is None:
+            orphans += 1
+            continue
+        if db.get(SourceBlobRow, source.id) is None:
+            repo.keep_original(db, source.id, f.data())
+    if orphans:
+        skipped.append(f"{orphans} original file(s) of no restored session")
 
 
 def _restore_assessments(

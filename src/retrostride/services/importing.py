@@ -173,10 +173,9 @@ def _import_one(
         return FileResult(
             display_name, Outcome.REFUSED, _refusal_text(exc), salvageable=exc.salvageable
         )
-    del data
     parsed.source.sha256 = sha
     parsed.source.name = stored_file_name(display_name)
-    return store_parsed(database, parsed, person_name, options, display_name)
+    return store_parsed(database, parsed, person_name, options, display_name, original=data)
 
 
 def store_parsed(
@@ -185,12 +184,15 @@ def store_parsed(
     person_name: str,
     options: ImportOptions,
     display_name: str,
+    *,
+    original: bytes | None = None,
 ) -> FileResult:
-    """Store one parsed file in one transaction (duplicates checked inside it)."""
+    """Store one parsed file in one transaction (duplicates checked inside it); ``original``,
+    the file's exact bytes, is kept with it (the export bundle carries it)."""
     if not parsed.sessions:
         return FileResult(display_name, Outcome.REFUSED, "no activity in the file")
     try:
-        return _store(database, parsed, person_name, options, display_name)
+        return _store(database, parsed, person_name, options, display_name, original)
     except IntegrityError:
         # Another process stored the same bytes between our check and our commit.
         return _duplicate(display_name, display_name, "just now")
@@ -218,6 +220,7 @@ def _store(
     person_name: str,
     options: ImportOptions,
     display_name: str,
+    original: bytes | None = None,
 ) -> FileResult:
     with database.transaction() as db:
         if options.create_person:
@@ -240,6 +243,8 @@ def _store(
                     )
         person = repo.person_to_domain(person_row)
         source_row = repo.add_source_file(db, person_row.id, parsed.source)
+        if original is not None:
+            repo.keep_original(db, source_row.id, original)
         ids: list[int] = []
         warnings: list[str] = []
         for session in parsed.sessions:
@@ -381,7 +386,10 @@ def import_archive(
         elif entry.parsed is not None:
             # Each entry in its own transaction: one that fails leaves the others stored.
             try:
-                results.append(store_parsed(database, entry.parsed, person_name, options, name))
+                original = _entry_bytes(path, inner, entry.parsed.source.sha256, options)
+                results.append(store_parsed(
+                    database, entry.parsed, person_name, options, name, original=original
+                ))
             except Exception as exc:
                 results.append(unexpected_failure(name, exc))
     warnings = [w.replace(f"{path.name}!", f"{label}/", 1) for w in archive.warnings]
@@ -391,6 +399,22 @@ def import_archive(
     if warnings:
         results[0].warnings[:0] = warnings
     return results
+
+
+def _entry_bytes(path: Path, inner: str, sha256: str, options: ImportOptions) -> bytes | None:
+    """A top-level archive entry's bytes when they are the parsed file's (same SHA-256), to keep
+    as its original; None for a nested archive's entry or an export's record set."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            info = zf.getinfo(inner)
+            if info.file_size > options.max_bytes:
+                return None
+            data = zf.read(info)
+    except (KeyError, OSError, ValueError, zipfile.BadZipFile):
+        return None
+    return data if hashlib.sha256(data).hexdigest() == sha256 else None
 
 
 def _person(database: Database, person_name: str) -> Person:

@@ -77,6 +77,20 @@ class SourceFileRow(Base):
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class SourceBlobRow(Base):
+    """The exact bytes of an imported file (its original, which the export bundle carries).
+
+    Goes with its source file: when the file's last session is deleted, or the person.
+    """
+
+    __tablename__ = "source_blob"
+
+    source_file_id: Mapped[int] = mapped_column(
+        ForeignKey("source_file.id", ondelete="CASCADE"), primary_key=True
+    )
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class SessionRow(Base):
     """One activity of one sport (see :class:`retrostride.log.model.Session`)."""
 

@@ -35,6 +35,7 @@ from retrostride.store.models import (
     SamplesRow,
     SegmentRow,
     SessionRow,
+    SourceBlobRow,
     SourceFileRow,
 )
 from retrostride.store.samples import CODEC, decode_samples, encode_samples
@@ -141,6 +142,22 @@ def add_source_file(db: OrmSession, person_id: int, source: SourceFile) -> Sourc
     db.add(row)
     db.flush()
     return row
+
+
+def keep_original(db: OrmSession, source_file_id: int, data: bytes) -> None:
+    """Keep an imported file's exact bytes beside its source-file row."""
+    db.add(SourceBlobRow(source_file_id=source_file_id, data=data))
+
+
+def originals(db: OrmSession, person_id: int) -> list[tuple[SourceFileRow, bytes]]:
+    """The person's imported files that have their bytes kept, oldest first."""
+    rows = db.execute(
+        select(SourceFileRow, SourceBlobRow.data)
+        .join(SourceBlobRow, SourceBlobRow.source_file_id == SourceFileRow.id)
+        .where(SourceFileRow.person_id == person_id)
+        .order_by(SourceFileRow.id)
+    )
+    return [(row, bytes(data)) for row, data in rows]
 
 
 def log_import(

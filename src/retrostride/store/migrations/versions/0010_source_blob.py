@@ -1,0 +1,34 @@
+"""``source_blob``: the exact bytes of each imported file, so that the export bundle carries them.
+
+Revision ID: 0010_source_blob
+Revises: 0009_segment_side_stepping
+
+Files imported before this revision keep only their identity (name, format, SHA-256, size).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0010_source_blob"
+down_revision = "0009_segment_side_stepping"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "source_blob",
+        sa.Column(
+            "source_file_id",
+            sa.Integer(),
+            sa.ForeignKey("source_file.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        sa.Column("data", sa.LargeBinary(), nullable=False),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("source_blob")
