@@ -1,7 +1,7 @@
 """``source_blob``: the exact bytes of each imported file, so that the export bundle carries them.
 
-Revision ID: 0012_source_blob
-Revises: 0011_two_factor_access_log
+Revision ID: 0013_source_blob
+Revises: 0012_period_totals
 
 Files imported before this revision keep only their identity (name, format, SHA-256, size).
 """
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012_source_blob"
-down_revision = "0011_two_factor_access_log"
+revision = "0013_source_blob"
+down_revision = "0012_period_totals"
 branch_labels = None
 depends_on = None
 
