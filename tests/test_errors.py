@@ -14,3 +14,12 @@ def test_input_error_names_field_value_and_form() -> None:
 def test_file_refused_offers_salvage_only_when_possible() -> None:
     assert "--salvage" in str(FileRefused("a.fit", "truncated", salvageable=True))
     assert "--salvage" not in str(FileRefused("a.fit", "empty file"))
+
+
+def test_a_refused_number_reads_as_a_person_would_with_its_unit() -> None:
+    """A float computed from "14 km/h" is shown to 4 significant digits with its SI unit."""
+    assert InputError("speed", 14 / 3.6, "x").value_text == "3.889 m/s"
+    assert InputError("body_mass_kg", 0.0, "x").value_text == "0 kg"
+    assert InputError("grade_percent", 45, "x").value_text == "45 %"
+    assert InputError("sex", "other", "x").value_text == "'other'"
+    assert "3.889 m/s is not valid" in str(InputError("speed_m_s", 14 / 3.6, "x"))

@@ -20,7 +20,31 @@ class InputError(RetrostrideError, ValueError):
         self.field = field
         self.value = value
         self.expected = expected
-        super().__init__(f"{field}: {value!r} is not valid; expected {expected}")
+        super().__init__(f"{field}: {self.value_text} is not valid; expected {expected}")
+
+    @property
+    def value_text(self) -> str:
+        """The value as a person reads it: numbers to 4 significant digits with their SI unit
+        (``3.889 m/s``, not ``3.8888888888888893``); text quoted as it was given."""
+        value = self.value
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return repr(value)
+        unit = _UNIT_OF_FIELD.get(self.field) or next(
+            (unit for suffix, unit in _UNIT_OF_SUFFIX if self.field.endswith(suffix)), ""
+        )
+        number = f"{value:.4g}" if isinstance(value, float) else str(value)
+        return f"{number} {unit}".rstrip()
+
+
+# The SI unit a number of a field is given in: by the field's name, then by its suffix.
+_UNIT_OF_FIELD = {"speed": "m/s", "mass": "kg", "load": "kg", "sled": "kg", "grade": "%"}
+_UNIT_OF_SUFFIX = (
+    ("_m_s", "m/s"),
+    ("_kg", "kg"),
+    ("_percent", "%"),
+    ("_s", "s"),
+    ("_m", "m"),
+)
 
 
 class FileRefused(RetrostrideError):

@@ -9,6 +9,6 @@ from retrostride.errors import InputError
 def test_domain_fields_become_options() -> None:
     exc = InputError("body_mass_kg", 0, "a body mass between 20 and 400 kg")
     assert fields.message(exc) == (
-        "--mass: 0 is not valid; expected a body mass between 20 and 400 kg"
+        "--mass: 0 kg is not valid; expected a body mass between 20 and 400 kg"
     )
     assert fields.flag("--segment") == "--segment"  # already an option

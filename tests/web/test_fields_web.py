@@ -9,7 +9,7 @@ from retrostride.web import fields
 def test_domain_fields_become_labels() -> None:
     exc = InputError("body_mass_kg", 0, "a body mass between 20 and 400 kg")
     assert fields.message(exc) == (
-        "Body mass: 0 is not accepted; expected a body mass between 20 and 400 kg."
+        "Body mass: 0 kg is not accepted; expected a body mass between 20 and 400 kg."
     )
     assert fields.label("speed_m_s") == "Speed"
     assert fields.label("some_field") == "Some field"

@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from retrostride.cli import fields
 from retrostride.errors import InputError
 from retrostride.science import energy, units
 from retrostride.science.energy.body import Profile
@@ -20,35 +21,6 @@ from retrostride.science.locomotion import Direction, Gait, Setting
 from retrostride.services.energy import EnergyCost, estimate_cost, row_cost
 
 MPH = units.M_S_PER_MPH
-# Model field -> the option that carries it (so a refusal names the option the user typed).
-_OPTION_OF_FIELD = {
-    "speed": "--speed",
-    "speed_m_s": "--speed",
-    "grade": "--grade",
-    "grade_percent": "--grade",
-    "mass": "--mass",
-    "body_mass_kg": "--mass",
-    "load": "--load",
-    "load_kg": "--load",
-    "sled": "--sled",
-    "sled_kg": "--sled",
-    "age_years": "--age",
-    "height_m": "--height",
-    "duration_s": "--duration",
-    "rmr_equation": "--rmr-equation",
-    "edition": "--edition",
-    "direction": "--direction",
-    "gait": "--gait",
-    "setting": "--setting",
-    "surface": "--surface",
-    "code": "--code",
-    "age": "--age",
-    "sex": "--sex",
-    "height": "--height",
-    "duration": "--duration",
-    "pace": "--stairs",
-    "equation": "--rmr-equation",
-}
 
 
 @contextmanager
@@ -57,10 +29,7 @@ def _refusals() -> Iterator[None]:
     try:
         yield
     except InputError as exc:
-        option = _OPTION_OF_FIELD.get(exc.field, exc.field)
-        typer.echo(
-            f"error: {option}: {exc.value!r} is not valid; expected {exc.expected}", err=True
-        )
+        typer.echo(f"error: {fields.message(exc)}", err=True)
         raise typer.Exit(2) from None
 
 

@@ -36,6 +36,19 @@ FLAG_OF_FIELD: dict[str, str] = {
     "format": "--format",
     "email": "EMAIL",  # the admin commands' argument
     "data_dir": "--data",
+    "speed": "--speed",
+    "grade": "--grade",
+    "mass": "--mass",
+    "load": "--load",
+    "sled": "--sled",
+    "rmr_equation": "--rmr-equation",
+    "edition": "--edition",
+    "code": "--code",
+    "age": "--age",
+    "height": "--height",
+    "duration": "--duration",
+    "pace": "--stairs",
+    "equation": "--rmr-equation",
 }
 
 
@@ -53,7 +66,7 @@ def flag(field: str) -> str:
 
 def message(exc: InputError) -> str:
     """The error in the CLI's words: ``--mass: 0 is not valid; expected ...``."""
-    return f"{flag(exc.field)}: {exc.value!r} is not valid; expected {exc.expected}"
+    return f"{flag(exc.field)}: {exc.value_text} is not valid; expected {exc.expected}"
 
 
 def refusal(exc: Exception) -> str:

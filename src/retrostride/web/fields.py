@@ -46,4 +46,4 @@ def label(field: str) -> str:
 
 def message(exc: InputError) -> str:
     """The error in a form's words: ``Body mass: 0 is not accepted; expected ...``."""
-    return f"{label(exc.field)}: {exc.value} is not accepted; expected {exc.expected}."
+    return f"{label(exc.field)}: {exc.value_text} is not accepted; expected {exc.expected}."

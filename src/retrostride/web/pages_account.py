@@ -158,7 +158,7 @@ async def profile_save(
         except InputError as exc:
             field = {"body_mass_kg": "mass", "height_m": "height_cm",
                      "birth_year": "birth_year"}.get(exc.field, "mass")
-            errors[field] = f"{exc.value} is not accepted: expected {exc.expected}."
+            errors[field] = f"{exc.value_text} is not accepted: expected {exc.expected}."
     if errors:
         return _settings_page(request, principal, account, errors=errors, values=values,
                               status_code=422)

@@ -131,7 +131,7 @@ async def register(
             errors["form"] = "Too many new accounts from here. Try again in an hour."
         except InputError as exc:
             field = "password" if "password" in exc.field else "email"
-            errors[field] = f"{exc.value!r} is not accepted: expected {exc.expected}."
+            errors[field] = f"{exc.value_text} is not accepted: expected {exc.expected}."
             if field == "password":
                 errors[field] = f"This password is not accepted: expected {exc.expected}."
         except accounts.RegistrationRefused as exc:

@@ -69,7 +69,7 @@ async def import_bundle(
         )
     except InputError as exc:
         return _answer(422, f"Nothing was imported: the file is not valid at {exc.field} "
-                            f"({exc.value!r}); expected {exc.expected}.")
+                            f"({exc.value_text}); expected {exc.expected}.")
     except RestoreError as exc:
         return _answer(409, f"Nothing was imported: {exc}. Tick \u201cAdd to what is "
                             "already here\u201d to merge.")

@@ -161,7 +161,7 @@ async def program_start(
         return _program_page(request, principal, subject, database, errors=errors,
                              values=values, stop_reasons=exc.result.reasons, status_code=409)
     except InputError as exc:
-        errors["program_id"] = f"{exc.value}: expected {exc.expected}."
+        errors["program_id"] = f"{exc.value_text}: expected {exc.expected}."
         return _program_page(request, principal, subject, database, errors=errors,
                              values=values, status_code=422)
     return redirect(f"{request.url.path}?started=1")
@@ -307,7 +307,7 @@ async def assessment_add(
             )
         except InputError as exc:
             key = "method" if exc.field == "method" else "value"
-            errors[key] = f"{exc.value} is not accepted: expected {exc.expected}."
+            errors[key] = f"{exc.value_text} is not accepted: expected {exc.expected}."
         except RetrostrideError as exc:
             errors["value"] = str(exc)
     if errors:

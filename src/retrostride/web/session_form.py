@@ -50,7 +50,7 @@ def label_of(name: str) -> str:
 
 
 def error_text(name: str, exc: InputError) -> str:
-    return f"{label_of(name)}: {exc.value!r} is not accepted; expected {exc.expected}."
+    return f"{label_of(name)}: {exc.value_text} is not accepted; expected {exc.expected}."
 
 
 def _with_unit(text: str, unit: str) -> str:
@@ -174,5 +174,5 @@ def service_error(exc: InputError) -> tuple[str, str]:
     name = DOMAIN_TO_FORM.get(exc.field, "form")
     if name in SEGMENT_KEYS:
         name = f"seg-0-{name}"
-    text = f"{exc.value!r} is not accepted; expected {exc.expected}."
+    text = f"{exc.value_text} is not accepted; expected {exc.expected}."
     return name, (f"{label_of(name)}: {text}" if name != "form" else text)
