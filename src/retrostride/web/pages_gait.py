@@ -301,7 +301,7 @@ async def gait_attach(
         try:
             start = parse_local(values["start"], prefs_of(request).time_zone)[0]
         except InputError as exc:
-            errors["start"] = (f"Recording start: {exc.value!r} is not accepted; expected "
+            errors["start"] = (f"Recording start: {exc.value_text} is not accepted; expected "
                                f"{exc.expected}.")
     if not errors and session_id is not None:
         try:
