@@ -12,19 +12,23 @@ from typing import Any
 
 from sqlalchemy import select
 
-from retrostride.log.listing import SessionPage
+from retrostride.errors import InputError
+from retrostride.log.listing import SessionFilter, SessionPage, SortKey
 from retrostride.services.log import SessionNotFound
 from retrostride.store import session_reads
 from retrostride.store.db import Database
 from retrostride.store.models import SessionRow
 
 __all__ = [
+    "SessionFilter",
     "SessionNotFound",
     "SessionPage",
+    "SortKey",
     "all_session_details",
     "session_detail",
     "session_detail_json",
     "session_page",
+    "sports_of",
 ]
 
 
@@ -36,14 +40,41 @@ def session_page(
     offset: int = 0,
     newest_first: bool = True,
     after: str | None = None,
+    wanted: SessionFilter | None = None,
 ) -> SessionPage:
     """One page of the person's sessions, ordered by start then id; unknown starts last.
     ``after``: the previous page's ``next_after`` (an index seek: a deep page costs what the
-    first does; an ``offset`` walks the index up to it)."""
+    first does; an ``offset`` walks the index up to it).
+
+    With ``wanted``: only the sessions matching it, ordered by its sort key (``newest_first``
+    then means largest first), sessions lacking the key last, paged by ``offset`` (``after``
+    is ignored). Raises ``InputError`` (field ``date_to``) when the date range is reversed.
+    """
+    if (
+        wanted is not None
+        and wanted.date_from is not None
+        and wanted.date_to is not None
+        and wanted.date_to < wanted.date_from
+    ):
+        raise InputError(
+            "date_to",
+            wanted.date_to.isoformat(),
+            f"a day on or after date_from ({wanted.date_from.isoformat()})",
+        )
     with database.reading() as db:
+        if wanted is not None:
+            return session_reads.filtered_page(
+                db, person_id, wanted, limit=limit, offset=offset, descending=newest_first
+            )
         return session_reads.session_page(
             db, person_id, limit=limit, offset=offset, newest_first=newest_first, after=after
         )
+
+
+def sports_of(database: Database, person_id: int) -> list[str]:
+    """The sports in the person's log, alphabetical (what a sport filter offers)."""
+    with database.reading() as db:
+        return session_reads.sports_of(db, person_id)
 
 
 def session_detail(

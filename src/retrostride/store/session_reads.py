@@ -22,11 +22,22 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Select, Text, bindparam, cast, func, select, tuple_
+from sqlalchemy import (
+    Connection,
+    Select,
+    Text,
+    and_,
+    bindparam,
+    cast,
+    func,
+    or_,
+    select,
+    tuple_,
+)
 from sqlalchemy.orm import Session as OrmSession
 
 from retrostride.errors import InputError
-from retrostride.log.listing import SessionPage, SessionSummary
+from retrostride.log.listing import SessionFilter, SessionPage, SessionSummary, SortKey
 from retrostride.log.model import SEGMENT_FIELDS, SESSION_FIELDS
 from retrostride.store.db import READ_ONLY
 from retrostride.store.models import SamplesRow, SegmentRow, SessionRow, SourceFileRow
@@ -290,6 +301,81 @@ def session_page(
     items = [_summary(r) for r in rows]
     more = len(items) == limit and (after is not None or offset + limit < total)
     return SessionPage(items, total, limit, offset, cursor_of(items[-1]) if more else None)
+
+
+# ------------------------------------------------------------------ filtered and sorted lists
+
+DURATION = func.coalesce(_session.moving_s, _session.elapsed_s)
+"""The list's duration: moving time where known, else elapsed time [s]."""
+
+
+def _filter_conditions(person_id: int, wanted: SessionFilter) -> list[Any]:
+    """The WHERE conditions of ``wanted`` (one person's sessions)."""
+    conditions: list[Any] = [_session.person_id == person_id]
+    if wanted.sport is not None:
+        conditions.append(_session.sport == wanted.sport)
+    if wanted.setting is not None:
+        conditions.append(_session.setting == wanted.setting.value)
+    if wanted.date_from is not None:
+        conditions.append(_session.local_date >= wanted.date_from)
+    if wanted.date_to is not None:
+        conditions.append(_session.local_date <= wanted.date_to)
+    if wanted.direction is not None:
+        least, greatest = _known_direction(func.min), _known_direction(func.max)
+        value = wanted.direction.value
+        if value == "unknown":
+            conditions.append(least.is_(None))
+        elif value == "mixed":  # two known directions, or one that is itself mixed
+            conditions.append(or_(least != greatest, least == value))
+        else:  # sql_direction: one known direction throughout
+            conditions.append(and_(least == value, greatest == value))
+    return conditions
+
+
+def _sort_columns(wanted: SessionFilter, descending: bool) -> list[Any]:
+    """ORDER BY: the key with missing values last, then the id in the same direction."""
+    key = {
+        SortKey.DATE: _session.start_utc,
+        SortKey.DURATION: DURATION,
+        SortKey.DISTANCE: _session.distance_m,
+    }[wanted.sort]
+    ordered = key.desc() if descending else key.asc()
+    return [key.is_(None), ordered, _session.id.desc() if descending else _session.id.asc()]
+
+
+def filtered_page(
+    db: Reader,
+    person_id: int,
+    wanted: SessionFilter,
+    *,
+    limit: int,
+    offset: int,
+    descending: bool,
+) -> SessionPage:
+    """One page of the person's sessions matching ``wanted``, ordered by its sort key.
+
+    One count and one page query, both in SQL on the person's rows (the index on
+    ``(person_id, local_date)`` serves a date range); only the page's rows are fetched.
+    """
+    if wanted.is_plain:
+        return session_page(db, person_id, limit=limit, offset=offset, newest_first=descending)
+    conn = db.connection() if isinstance(db, OrmSession) else db
+    conditions = _filter_conditions(person_id, wanted)
+    total = int(conn.execute(select(func.count()).where(*conditions)).scalar_one())
+    query = (
+        select(*_LIST_COLUMNS, _known_direction(func.min), _known_direction(func.max))
+        .where(*conditions)
+        .order_by(*_sort_columns(wanted, descending))
+        .limit(limit)
+        .offset(offset)
+    )
+    return SessionPage([_summary(r) for r in conn.execute(query)], total, limit, offset)
+
+
+def sports_of(db: Reader, person_id: int) -> list[str]:
+    """The sports of the person's log, in alphabetical order (the list's sport filter)."""
+    query = select(_session.sport).where(_session.person_id == person_id).distinct()
+    return sorted(str(s) for s in db.execute(query).scalars())
 
 
 # ----------------------------------------------------------------------------- one session

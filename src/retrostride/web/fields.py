@@ -36,6 +36,8 @@ LABEL_OF_FIELD: dict[str, str] = {
     "session_id": "Session",
     "offset_s": "Offset",
     "trial": "Trial",
+    "date_from": "From",
+    "date_to": "To",
 }
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
@@ -11,7 +12,7 @@ from fastapi.responses import Response
 from retrostride.api.database import AppDatabase, ReadDb
 from retrostride.api.policy import AthleteId
 from retrostride.errors import InputError
-from retrostride.science.locomotion import Direction
+from retrostride.science.locomotion import Direction, Setting
 from retrostride.services import log as log_service
 from retrostride.services import sessions as sessions_service
 from retrostride.services import stats
@@ -83,19 +84,72 @@ def _dashboard(
     )
 
 
+SORTS = {"date": "Date", "duration": "Duration", "distance": "Distance"}
+
+
+def _list_filter(request: Request) -> tuple[sessions_service.SessionFilter, bool, dict[str, str]]:
+    """The list's filter and order from the query string, and the query kept for the pager.
+
+    Raises :class:`PageError` (422) naming the filter field when a value is not one of the
+    form's choices.
+    """
+    query = {
+        k: v.strip()
+        for k, v in request.query_params.items()
+        if k not in ("page", "after") and v.strip()
+    }
+
+    def choice(name: str, label: str, kind: Any) -> Any:
+        if name not in query:
+            return None
+        try:
+            return kind(query[name])
+        except ValueError:
+            raise PageError(422, f"{label}: {query[name]!r} is not one of the choices") from None
+
+    def day(name: str, label: str) -> date | None:
+        if name not in query:
+            return None
+        try:
+            return date.fromisoformat(query[name])
+        except ValueError:
+            raise PageError(422, f"{label}: {query[name]!r} is not a date (YYYY-MM-DD)") from None
+
+    sport = query.get("sport")
+    if sport is not None and len(sport) > 200:
+        raise PageError(422, "Sport: too long")
+    wanted = sessions_service.SessionFilter(
+        sport=sport,
+        setting=choice("setting", "Setting", Setting),
+        direction=choice("direction", "Direction", Direction),
+        date_from=day("from", "From"),
+        date_to=day("to", "To"),
+        sort=choice("sort", "Sort by", sessions_service.SortKey) or sessions_service.SortKey.DATE,
+    )
+    order = query.get("order", "desc")
+    if order not in ("desc", "asc"):
+        raise PageError(422, f"Order: {order!r} is not one of the choices")
+    return wanted, order == "desc", query
+
+
 @router.get("/athletes/{athlete_id}/sessions")
 def session_list(
     request: Request, athlete_id: AthleteId, principal: PagePrincipal, db: ReadDb,
     database: AppDatabase, page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     after: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Response:
-    """A page of the sessions; "Older" follows the cursor of the page's last row (``after``),
-    so a deep page costs what the first does (``page`` alone is the page shown)."""
+    """The session list with its filters (sport, setting, direction, dates) and sort order;
+    the plain list's "Next page" follows the cursor of the page's last row (``after``), so a
+    deep page costs what the first does (``page`` alone is the page shown)."""
     subject = page_subject(db, principal, athlete_id)
+    wanted, descending, query = _list_filter(request)
+    plain = wanted.is_plain and descending
     try:
         result = sessions_service.session_page(
             database, subject.person_id, limit=PAGE_SIZE,
-            offset=0 if after else (page - 1) * PAGE_SIZE, after=after,
+            offset=0 if (after and plain) else (page - 1) * PAGE_SIZE,
+            newest_first=descending, after=after if plain else None,
+            wanted=None if wanted.is_plain else wanted,
         )
     except InputError as exc:
         raise PageError(422, web_fields.message(exc)) from None
@@ -103,8 +157,13 @@ def session_list(
     return render(
         request, "sessions.html", principal, subject=subject, title="Sessions",
         sessions=result.items, total=result.total, page=page, pages=pages,
-        next_after=result.next_after,
-        colours=DIRECTION_COLOURS,
+        colours=DIRECTION_COLOURS, query=query, filtered=not plain,
+        sports=sessions_service.sports_of(database, subject.person_id),
+        settings=[s.value for s in Setting], directions=[d.value for d in Direction],
+        sorts=SORTS, descending=descending, next_after=result.next_after if plain else None,
+        page_query=lambda n, cursor=None: urlencode(
+            {**query, "page": n, **({"after": cursor} if cursor else {})}
+        ),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 
 import orjson
@@ -25,6 +26,7 @@ from retrostride.api.sessions.schemas import (
     SessionPage,
     SessionPatch,
 )
+from retrostride.log.listing import SessionFilter, SortKey
 from retrostride.log.model import Segment, Session
 from retrostride.science.locomotion import Direction, Setting
 from retrostride.services import export_track
@@ -55,18 +57,33 @@ async def list_sessions(
     offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
     order: Literal["newest", "oldest"] = "newest",
     after: Annotated[str | None, Query(pattern=CURSOR_PATTERN)] = None,
+    sport: Annotated[str | None, Query(max_length=200)] = None,
+    setting: Setting | None = None,
+    direction: Direction | None = None,
+    date_from: Annotated[date | None, Query(alias="from")] = None,
+    date_to: Annotated[date | None, Query(alias="to")] = None,
+    sort: SortKey = SortKey.DATE,
 ) -> Response:
     """One page of the athlete's sessions (default 50, newest first; unknown starts last).
 
     The next page: ``after`` = this page's ``next_after`` (null after the last page). It costs
-    the same however deep the page; an ``offset`` costs in proportion to its size."""
+    the same however deep the page; an ``offset`` costs in proportion to its size.
+    Filters: ``sport``, ``setting``, ``direction`` (the session's), ``from`` and ``to`` (local
+    days, inclusive); ``sort`` by ``date``, ``duration`` or ``distance`` (``order=newest``:
+    largest first), sessions lacking the value last; a filtered list pages by ``offset``.
+    """
+    wanted = SessionFilter(
+        sport=sport, setting=setting, direction=direction, date_from=date_from, date_to=date_to,
+        sort=sort,
+    )
 
     def work() -> bytes:
         with read_engine(request).connect() as conn:
             subject = read_subject_now(request, conn, athlete_id, bearer, cookie)
         page = sessions_service.session_page(
             database, subject.person_id, limit=limit, offset=offset,
-            newest_first=order == "newest", after=after,
+            newest_first=order == "newest", after=after if wanted.is_plain else None,
+            wanted=None if wanted.is_plain else wanted,
         )
         return orjson.dumps(page)
 
