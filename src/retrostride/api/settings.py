@@ -69,6 +69,13 @@ class Settings:
     log_reset_links: bool = False
     """Write reset links to the server's log (installs without mail). A risk: whoever reads
     the log can take over any account that asks for a reset."""
+    map_tile_url: str = ""
+    """Map tiles under GPS tracks (empty: none, the track is drawn on a blank ground), an
+    ``https://`` template with ``{z}``, ``{x}`` and ``{y}``. A privacy risk: every browser that
+    shows a map asks the tile server for the area of the track, so a third party learns where
+    people train (docs/security.md)."""
+    map_tile_attribution: str = ""
+    """The tile provider's required attribution (plain text), needed with ``map_tile_url``."""
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
@@ -95,6 +102,16 @@ class Settings:
             raise InputError("smtp_tls", self.smtp_tls, "'starttls', 'ssl' or 'none'")
         if self.smtp_host and not self.smtp_from:
             raise InputError("smtp_from", self.smtp_from, "a sender address with smtp_host")
+        if self.map_tile_url:
+            url = self.map_tile_url
+            if not url.startswith("https://") or any(k not in url for k in ("{z}", "{x}", "{y}")):
+                raise InputError(
+                    "map_tile_url", url, "an https:// template with {z}, {x} and {y}"
+                )
+            if not self.map_tile_attribution.strip():
+                raise InputError(
+                    "map_tile_attribution", "", "the tile provider's attribution with map_tile_url"
+                )
         for name in ("max_upload_bytes", "max_upload_files", "login_max_failures",
                      "session_ttl_s", "login_rate_per_minute", "register_rate_per_hour",
                      "reset_rate_per_hour", "job_memory_mb", "job_cpu_s"):

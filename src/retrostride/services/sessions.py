@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from sqlalchemy import select
 
 from retrostride.errors import InputError
 from retrostride.log.listing import SessionFilter, SessionPage, SortKey
+from retrostride.services import track_privacy
 from retrostride.services.log import SessionNotFound
 from retrostride.store import session_reads
 from retrostride.store.db import Database
@@ -77,28 +79,60 @@ def sports_of(database: Database, person_id: int) -> list[str]:
         return session_reads.sports_of(db, person_id)
 
 
+def _privacy_zone(hide_m: float) -> session_reads.SamplesFilter | None:
+    """Removes the positions within ``hide_m`` [m] of the track's ends (None: nothing to do)."""
+    if hide_m <= 0:
+        return None
+
+    def hide(samples: dict[str, Any]) -> None:
+        lat, lon = samples.get("latitude_deg"), samples.get("longitude_deg")
+        if lat is None or lon is None:
+            return
+        keep = track_privacy.hide_ends(lat, lon, hide_m)
+        samples["latitude_deg"] = np.where(keep, lat, np.nan)
+        samples["longitude_deg"] = np.where(keep, lon, np.nan)
+
+    return hide
+
+
 def session_detail(
-    database: Database, person_id: int, session_id: int, *, with_samples: bool = True
+    database: Database,
+    person_id: int,
+    session_id: int,
+    *,
+    with_samples: bool = True,
+    hide_track_ends_m: float = 0.0,
 ) -> dict[str, Any]:
-    """The session as JSON-ready values (times ISO 8601, samples as lists, NaN as None).
+    """The session as JSON-ready values (times ISO 8601, samples as lists, NaN as None);
+    ``hide_track_ends_m``: a privacy zone [m] around the track's ends, for anyone but the
+    athlete (``services.track_privacy``).
 
     Raises :class:`SessionNotFound` when the person has no such session.
     """
     with database.reading() as db:
-        out = session_reads.session_detail(db, person_id, session_id, with_samples=with_samples)
+        out = session_reads.session_detail(
+            db, person_id, session_id, with_samples=with_samples,
+            samples_filter=_privacy_zone(hide_track_ends_m),
+        )
     if out is None:
         raise SessionNotFound(session_id)
     return out
 
 
 def session_detail_json(
-    database: Database, person_id: int, session_id: int, *, with_samples: bool = True
+    database: Database,
+    person_id: int,
+    session_id: int,
+    *,
+    with_samples: bool = True,
+    hide_track_ends_m: float = 0.0,
 ) -> bytes:
     """:func:`session_detail` as JSON bytes (UTF-8), the samples written straight from their
     arrays. Raises :class:`SessionNotFound` when the person has no such session."""
     with database.reading() as db:
         out = session_reads.session_detail_json(
-            db, person_id, session_id, with_samples=with_samples
+            db, person_id, session_id, with_samples=with_samples,
+            samples_filter=_privacy_zone(hide_track_ends_m),
         )
     if out is None:
         raise SessionNotFound(session_id)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session as OrmSession
 
 from retrostride.log.model import Session
 from retrostride.science.locomotion import Direction, Setting
-from retrostride.store import totals
+from retrostride.store import records, totals
 from retrostride.store.models import SegmentRow, SessionRow, session_local_date
 from retrostride.store.repository import _SCALARS, flags_to_json
 
@@ -71,4 +71,5 @@ def insert_sessions(
     if segments:
         db.execute(insert(SegmentRow), segments)
     totals.refresh(db.connection(), person_id, {row["local_date"] for row in rows})
+    records.mark(db, person_id, ids)  # Core inserts: the ORM's listeners do not see them
     return ids

@@ -242,3 +242,8 @@ def session_local_date(
 @event.listens_for(SessionRow, "before_update")
 def _keep_local_date(_mapper: Any, _connection: Any, row: SessionRow) -> None:
     row.local_date = session_local_date(row.start_utc, row.utc_offset_s, row.imported_at)
+
+
+# The personal records are kept on every write of these tables (store.records registers the
+# listeners that do it, and its table): imported with the models, so no writer can miss them.
+from retrostride.store import records as _records  # noqa: E402, F401

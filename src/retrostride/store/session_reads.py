@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -462,8 +463,17 @@ def _detail(
     return out
 
 
+SamplesFilter = Callable[[dict[str, Any]], None]
+"""Changes a session's sample arrays in place before they are written (a privacy zone)."""
+
+
 def session_detail(
-    db: Reader, person_id: int, session_id: int, *, with_samples: bool
+    db: Reader,
+    person_id: int,
+    session_id: int,
+    *,
+    with_samples: bool,
+    samples_filter: SamplesFilter | None = None,
 ) -> dict[str, Any] | None:
     """The session as the log's export bundle writes it (``services.export.session_to_json``:
     times as ISO 8601 text, samples as lists with NaN as None), or None when the person has no
@@ -471,6 +481,8 @@ def session_detail(
     out = _detail(db, person_id, session_id, with_samples)
     if out is None:
         return None
+    if samples_filter is not None and out["samples"] is not None:
+        samples_filter(out["samples"])
     for name in ("start_utc", "imported_at"):
         value = out[name]
         if isinstance(value, datetime):
@@ -484,11 +496,18 @@ def session_detail(
 
 
 def session_detail_json(
-    db: Reader, person_id: int, session_id: int, *, with_samples: bool
+    db: Reader,
+    person_id: int,
+    session_id: int,
+    *,
+    with_samples: bool,
+    samples_filter: SamplesFilter | None = None,
 ) -> bytes | None:
     """:func:`session_detail` as JSON bytes, the samples written straight from their arrays by
     orjson (NaN as null), or None when the person has no such session."""
     out = _detail(db, person_id, session_id, with_samples)
     if out is None:
         return None
+    if samples_filter is not None and out["samples"] is not None:
+        samples_filter(out["samples"])
     return orjson.dumps(out, option=orjson.OPT_SERIALIZE_NUMPY)

@@ -26,17 +26,20 @@ def mount(app: FastAPI) -> None:
         pages_energy,
         pages_gait,
         pages_log,
+        pages_map,
         pages_program,
         pages_security,
         pages_session_form,
         pages_sharing,
+        pages_views,
     )
     from retrostride.web.auth import install_page_handlers
 
     install_page_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount("/vendor/leaflet", StaticFiles(directory=pages_map.leaflet_dir()), name="leaflet")
     for module in (
         pages_auth, pages_session_form, pages_log, pages_energy, pages_program, pages_sharing,
-        pages_account, pages_data, pages_security, pages_gait,
+        pages_account, pages_data, pages_security, pages_gait, pages_views, pages_map,
     ):
         app.include_router(module.router)

@@ -83,6 +83,22 @@ async def page_principal(
 PagePrincipal = Annotated[Principal, Depends(page_principal)]
 
 
+async def maybe_principal(
+    request: Request,
+    db: ReadDb,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+    cookie: Annotated[str | None, Depends(cookie_scheme)],
+) -> Principal | None:
+    """The logged-in caller, or None for a visitor (pages open to everyone)."""
+    try:
+        return await page_principal(request, db, bearer, cookie)
+    except LoginRequired:
+        return None
+
+
+MaybePrincipal = Annotated[Principal | None, Depends(maybe_principal)]
+
+
 def page_subject(
     db: OrmSession, principal: Principal, athlete_id: str, *, need_write: bool = False
 ) -> Subject:

@@ -17,7 +17,7 @@ from retrostride.science import units
 from retrostride.science.energy import Conditions
 from retrostride.science.locomotion import Setting
 from retrostride.services.energy import estimate_cost
-from retrostride.web.auth import PagePrincipal, prefs_of, render
+from retrostride.web.auth import MaybePrincipal, prefs_of, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -27,7 +27,7 @@ _FORM_FIELD = {"speed_m_s": "speed", "grade_percent": "grade", "body_mass_kg": "
                "duration_s": "duration"}
 
 
-def _defaults(speed_unit: str, mass_unit: str) -> dict[str, str]:
+def defaults(speed_unit: str, mass_unit: str) -> dict[str, str]:
     return {
         "speed": "3.5" if speed_unit == "mph" else "5",
         "speed_unit": speed_unit,
@@ -90,9 +90,11 @@ def compare(values: dict[str, str]) -> tuple[dict[str, Any] | None, dict[str, st
 
 
 @router.get("/energy")
-def energy_page(request: Request, principal: PagePrincipal) -> Response:
+def energy_page(request: Request, principal: MaybePrincipal) -> Response:
+    """The calculator, open to visitors too (the form is answered by the server; the live
+    update asks the API, which needs a login)."""
     prefs = prefs_of(request)
-    values = _defaults(prefs.speed_unit, prefs.mass_unit)
+    values = defaults(prefs.speed_unit, prefs.mass_unit)
     for key in values:
         given = request.query_params.get(key)
         if given is not None:

@@ -19,6 +19,7 @@ from retrostride.services import stats
 from retrostride.services.session_view import Axis, session_view
 from retrostride.web import fields as web_fields
 from retrostride.web.auth import (
+    MaybePrincipal,
     PageError,
     PagePrincipal,
     page_subject,
@@ -27,6 +28,9 @@ from retrostride.web.auth import (
     render,
 )
 from retrostride.web.charts import DIRECTION_COLOURS, weekly_bars_svg
+from retrostride.web.pages_energy import SETTINGS as ENERGY_SETTINGS
+from retrostride.web.pages_energy import compare as compare_energy
+from retrostride.web.pages_energy import defaults as energy_defaults
 from retrostride.web.pages_program import describe, program_state
 from retrostride.web.prefs import Formatter
 from retrostride.web.session_charts import session_charts
@@ -36,8 +40,13 @@ PAGE_SIZE = 25
 
 
 @router.get("/")
-def home(request: Request, principal: PagePrincipal, db: ReadDb, database: AppDatabase) -> Response:
-    """An athlete's dashboard; a clinician goes to their athletes."""
+def home(
+    request: Request, principal: MaybePrincipal, db: ReadDb, database: AppDatabase
+) -> Response:
+    """An athlete's dashboard; a clinician goes to their athletes; a visitor sees the front
+    door."""
+    if principal is None:
+        return front_door(request)
     if principal.role != "athlete":
         return redirect("/clinic")
     return _dashboard(request, principal, db, database, "me")
@@ -49,6 +58,19 @@ def overview(
     database: AppDatabase,
 ) -> Response:
     return _dashboard(request, principal, db, database, athlete_id)
+
+
+def front_door(request: Request) -> Response:
+    """What retrostride is, the energy calculator (the same comparison as the logged-in page),
+    the demo, and the ways in."""
+    prefs = prefs_of(request)
+    values = energy_defaults(prefs.speed_unit, prefs.mass_unit)
+    result, _errors = compare_energy(values)
+    return render(
+        request, "landing.html", None, title="Backward walking, measured", values=values,
+        result=result, settings=ENERGY_SETTINGS,
+        registration=request.app.state.settings.registration,
+    )
 
 
 def _dashboard(

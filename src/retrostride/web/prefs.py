@@ -125,6 +125,11 @@ class Formatter:
         assert distance_m is not None
         return units.format_distance(distance_m, self.prefs.distance_unit)
 
+    def distance_value(self, distance_m: float) -> float:
+        """A distance [m] as a number in the person's distance unit (km or mi)."""
+        per = units.M_PER_MILE if self.prefs.distance_unit == "mi" else 1000.0
+        return distance_m / per
+
     def duration(self, seconds: float | None) -> str:
         """``14 min``, ``14 min 05 s``, ``1 h 05 min`` (never mistaken for a clock time)."""
         if not self._known(seconds):

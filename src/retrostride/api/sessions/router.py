@@ -29,7 +29,7 @@ from retrostride.api.sessions.schemas import (
 from retrostride.log.listing import SessionFilter, SortKey
 from retrostride.log.model import Segment, Session
 from retrostride.science.locomotion import Direction, Setting
-from retrostride.services import export_track
+from retrostride.services import export_track, track_privacy
 from retrostride.services import log as log_service
 from retrostride.services import sessions as sessions_service
 from retrostride.services.export import session_to_json
@@ -105,8 +105,10 @@ async def get_session(
     def work() -> bytes:
         with read_engine(request).connect() as conn:
             subject = read_subject_now(request, conn, athlete_id, bearer, cookie)
+        hide_m = 0 if subject.is_self else track_privacy.hide_radius(database, subject.account_id)
         return sessions_service.session_detail_json(
-            database, subject.person_id, session_id, with_samples=samples
+            database, subject.person_id, session_id, with_samples=samples,
+            hide_track_ends_m=hide_m,
         )
 
     body = await run_in_threadpool(work)  # SessionNotFound: 404 (api.errors)

@@ -143,7 +143,7 @@
 
   /* Energy calculator: ask the API for both directions as the inputs change. */
   var energy = document.getElementById("energy-form");
-  if (energy) {
+  if (energy && energy.getAttribute("data-live") !== "off") {  /* visitors: the form is answered by the server */
     var timer = null;
     var value = function (id) { return document.getElementById(id).value.trim(); };
     var out = function (key) { return document.querySelector('[data-out="' + key + '"]'); };

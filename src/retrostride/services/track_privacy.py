@@ -1,0 +1,81 @@
+"""Privacy zones of GPS tracks: the start and the end of a track are hidden from others.
+
+A track's start and end are usually a home or a workplace. When anyone but the athlete views a
+session (a clinician with a sharing grant), every position within the athlete's chosen radius of
+the track's first or last position is removed before the page draws it; the athlete always sees
+the whole track. A radius around each end (not a length along the track) also hides a loop that
+passes the start again. Endpoint zones can still be inferred from many tracks (Dhondt et al.
+2022), so the default is on and sharing stays an explicit, revocable grant.
+
+References: Dhondt K, Le Pochat V, Voulimeneas A, Joosen W, Volckaert S (2022). A run a day
+won't keep the hacker away: inference attacks on endpoint privacy zones in fitness tracking
+social networks. Proc. ACM CCS 2022, 801-814 (zones of 200 m to 1 km radius, as offered by
+the fitness platforms they studied; section 2.2).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import delete, select
+
+from retrostride.errors import InputError
+from retrostride.store.db import Database
+from retrostride.store.privacy import TrackPrivacyRow
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+CHOICES_M = (0, 200, 500, 1000)
+"""Radii [m] an account may choose (0: nothing hidden); the platforms' range (Dhondt 2022)."""
+DEFAULT_HIDE_M = 200
+"""Radius [m] before the athlete chooses: the smallest zone of the platforms (Dhondt 2022)."""
+EARTH_RADIUS_M = 6_371_008.8
+"""Mean Earth radius [m] (IUGG; Moritz 2000, Geodetic Reference System 1980, table 2)."""
+
+
+def hide_radius(database: Database, account_id: int) -> int:
+    """The account's privacy zone radius [m]."""
+    with database.reading() as db:
+        value = db.scalar(
+            select(TrackPrivacyRow.hide_m).where(TrackPrivacyRow.account_id == account_id)
+        )
+    return DEFAULT_HIDE_M if value is None else int(value)
+
+
+def set_hide_radius(database: Database, account_id: int, hide_m: int) -> None:
+    """Choose the account's radius [m], one of :data:`CHOICES_M`."""
+    if hide_m not in CHOICES_M:
+        raise InputError("hide_m", hide_m, "one of " + ", ".join(f"{c} m" for c in CHOICES_M))
+    with database.transaction() as db:
+        db.execute(delete(TrackPrivacyRow).where(TrackPrivacyRow.account_id == account_id))
+        db.add(TrackPrivacyRow(account_id=account_id, hide_m=hide_m))
+
+
+def _metres_from(lat: FloatArray, lon: FloatArray, lat0: float, lon0: float) -> FloatArray:
+    """Great-circle distance [m] of each position from (lat0, lon0) (haversine)."""
+    p1, p2 = np.radians(lat), math.radians(lat0)
+    dlat = p1 - p2
+    dlon = np.radians(lon) - math.radians(lon0)
+    a = np.sin(dlat / 2) ** 2 + np.cos(p1) * math.cos(p2) * np.sin(dlon / 2) ** 2
+    out: FloatArray = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    return out
+
+
+def hide_ends(lat: FloatArray, lon: FloatArray, hide_m: float) -> BoolArray:
+    """A mask of the positions to keep: False within ``hide_m`` [m] of the track's first or
+    last valid position (and where a position is missing)."""
+    lat = np.asarray(lat, float)
+    lon = np.asarray(lon, float)
+    valid: BoolArray = np.isfinite(lat) & np.isfinite(lon)
+    if hide_m <= 0 or not valid.any():
+        return valid
+    index = np.flatnonzero(valid)
+    first, last = index[0], index[-1]
+    with np.errstate(invalid="ignore"):
+        near_start = _metres_from(lat, lon, float(lat[first]), float(lon[first])) <= hide_m
+        near_end = _metres_from(lat, lon, float(lat[last]), float(lon[last])) <= hide_m
+    keep: BoolArray = valid & ~near_start & ~near_end
+    return keep
