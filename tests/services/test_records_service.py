@@ -19,12 +19,13 @@ from retrostride.store.db import Database
 _names = itertools.count()
 START = datetime(2026, 3, 2, 7, tzinfo=UTC)
 
+# Durations and distances are never subnormal floats (PostgreSQL refuses products that underflow).
 segments = st.lists(
     st.tuples(
         st.sampled_from(list(Direction)),
-        st.one_of(st.none(), st.floats(0, 4000)),  # elapsed
-        st.one_of(st.none(), st.floats(0, 4000)),  # moving
-        st.one_of(st.none(), st.floats(0, 5000)),  # distance
+        st.one_of(st.none(), st.floats(0, 4000, allow_subnormal=False)),  # elapsed
+        st.one_of(st.none(), st.floats(0, 4000, allow_subnormal=False)),  # moving
+        st.one_of(st.none(), st.floats(0, 5000, allow_subnormal=False)),  # distance
     ),
     min_size=0,
     max_size=3,
@@ -46,8 +47,8 @@ sessions = st.builds(
     st.integers(0, 23),
     st.sampled_from([None, 0, 3600 * 10, -3600 * 9]),
     segments,
-    st.one_of(st.none(), st.floats(1, 5000)),
-    st.one_of(st.none(), st.floats(1, 9000)),
+    st.one_of(st.none(), st.floats(1, 5000, allow_subnormal=False)),
+    st.one_of(st.none(), st.floats(1, 9000, allow_subnormal=False)),
 )
 operations = st.lists(
     st.one_of(
