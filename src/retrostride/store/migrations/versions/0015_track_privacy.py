@@ -1,7 +1,7 @@
 """``track_privacy``: an account's privacy zone radius around the ends of its GPS tracks.
 
-Revision ID: 0014_track_privacy
-Revises: 0013_person_records
+Revision ID: 0015_track_privacy
+Revises: 0014_person_records
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014_track_privacy"
-down_revision = "0013_person_records"
+revision = "0015_track_privacy"
+down_revision = "0014_person_records"
 branch_labels = None
 depends_on = None
 

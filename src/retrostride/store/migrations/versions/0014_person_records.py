@@ -1,8 +1,8 @@
 """``person_record`` and ``session_best``: personal records kept on every write
 (``store.records``).
 
-Revision ID: 0013_person_records
-Revises: 0012_period_totals
+Revision ID: 0014_person_records
+Revises: 0013_source_blob
 
 Filled here from the existing sessions (``store.records.refresh_sessions`` and ``refresh``).
 """
@@ -12,8 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013_person_records"
-down_revision = "0012_period_totals"
+revision = "0014_person_records"
+down_revision = "0013_source_blob"
 branch_labels = None
 depends_on = None
 
