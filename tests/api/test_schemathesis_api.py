@@ -42,6 +42,8 @@ ACCEPTANCE_BEYOND_THE_SCHEMA = {
     "and some need the profile's birth year",
     "POST /api/athletes/{athlete_id}/gait-analyses": "a recording is recognised by its content, "
     "and the mounting's axes must be three distinct signed axes",
+    "GET /api/athletes/{athlete_id}/sessions": "the date filter joins two fields: a `to` day "
+    "before the `from` day is refused naming both",
 }
 """Operations whose refusals (422, naming the field) follow rules a JSON Schema cannot state:
 for them, and only them, a schema-valid request may be refused. Every other check holds."""
