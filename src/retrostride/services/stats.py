@@ -14,9 +14,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import Any
-
-from sqlalchemy import case, func, select
 
 from retrostride.log.model import Session
 from retrostride.science.locomotion import Direction
@@ -24,7 +21,6 @@ from retrostride.services.log import DEFAULT_PERSON
 from retrostride.services.people import find_person_id
 from retrostride.store import totals as store_totals
 from retrostride.store.db import Database
-from retrostride.store.models import SegmentRow, SessionRow
 
 
 class Period(StrEnum):
@@ -113,61 +109,6 @@ def totals(sessions: Iterable[Session], period: Period) -> list[PeriodTotals]:
     return sorted(by_period.values(), key=lambda r: r.first_day)
 
 
-def _day_queries(
-    person_id: int, since: date | None, until: date | None = None
-) -> tuple[Any, Any]:
-    """Per local day: the sessions' sums, and their segments' backward and known times."""
-    ses = SessionRow.__table__.c
-    seg = SegmentRow.__table__.c
-    when = [ses.person_id == person_id]
-    if since is not None:
-        when.append(ses.local_date >= since)
-    if until is not None:
-        when.append(ses.local_date <= until)
-    sessions = (
-        select(
-            ses.local_date,
-            func.count(),
-            func.sum(case((ses.start_utc.is_(None), 1), else_=0)),
-            func.sum(
-                case((ses.moving_s > 0, ses.moving_s), else_=func.coalesce(ses.elapsed_s, 0.0))
-            ),
-            func.sum(func.coalesce(ses.distance_m, 0.0)),
-            func.sum(func.coalesce(ses.energy_kcal, 0.0)),
-            func.sum(case((ses.energy_kcal.is_(None), 1), else_=0)),
-        )
-        .where(*when)
-        .group_by(ses.local_date)
-    )
-    n_segments = (
-        select(func.count()).where(SegmentRow.__table__.c.session_id == seg.session_id)
-    ).scalar_subquery()
-    seg_time = case(
-        (seg.moving_s > 0, seg.moving_s),
-        (seg.elapsed_s.is_not(None), seg.elapsed_s),
-        (n_segments == 1, case((ses.moving_s > 0, ses.moving_s), else_=ses.elapsed_s)),
-        else_=None,
-    )
-    known = seg.direction != Direction.UNKNOWN.value
-    segments = (
-        select(
-            ses.local_date,
-            func.sum(
-                case(
-                    (seg.direction == Direction.BACKWARD.value, seg_time),
-                    (seg.direction == Direction.MIXED.value, seg_time * 0.5),
-                    else_=0.0,
-                )
-            ),
-            func.sum(case((known, seg_time), else_=0.0)),
-        )
-        .select_from(SessionRow.__table__.join(SegmentRow.__table__, seg.session_id == ses.id))
-        .where(*when)
-        .group_by(ses.local_date)
-    )
-    return sessions, segments
-
-
 def period_totals(
     database: Database,
     person_id: int,
@@ -191,14 +132,8 @@ def period_totals(
     for first_day, sums in rows:
         label, first = period_of(first_day, period)
         row = by_period.setdefault(label, PeriodTotals(period=label, first_day=first))
-        row.sessions += sums.sessions
-        row.undated += sums.undated
-        row.time_s += sums.time_s
-        row.distance_m += sums.distance_m
-        row.energy_kcal += sums.energy_kcal
-        row.energy_unknown += sums.energy_unknown
-        row.backward_s += sums.backward_s
-        row.direction_known_s += sums.direction_known_s
+        for name in store_totals.SUM_FIELDS:
+            setattr(row, name, getattr(row, name) + getattr(sums, name))
     return sorted(by_period.values(), key=lambda r: r.first_day)
 
 
@@ -258,25 +193,11 @@ def day_totals(
 ) -> dict[date, PeriodTotals]:
     """The person's totals per local day from ``since`` to ``until`` (inclusive), days with a
     session only (the calendar): the same SQL sums as :func:`period_totals`, one row a day."""
-    sessions_q, segments_q = _day_queries(person_id, since, until)
-    out: dict[date, PeriodTotals] = {}
     with database.reading() as db:
-        day_rows = list(db.execute(sessions_q))
-        seg_rows = {r[0]: (r[1] or 0.0, r[2] or 0.0) for r in db.execute(segments_q)}
-    for day, count, undated, time_s, distance_m, kcal, unknown in day_rows:
-        if day is None:
-            continue
-        backward, known = seg_rows.get(day, (0.0, 0.0))
-        out[day] = PeriodTotals(
-            period=day.isoformat(),
-            first_day=day,
-            sessions=int(count),
-            undated=int(undated or 0),
-            time_s=float(time_s or 0.0),
-            distance_m=float(distance_m or 0.0),
-            energy_kcal=float(kcal or 0.0),
-            energy_unknown=int(unknown or 0),
-            backward_s=float(backward),
-            direction_known_s=float(known),
-        )
+        sums_by_day = store_totals.day_sums(db, person_id, since, until + timedelta(days=1))
+    out: dict[date, PeriodTotals] = {}
+    for day, sums in sums_by_day.items():
+        row = out[day] = PeriodTotals(period=day.isoformat(), first_day=day)
+        for name in store_totals.SUM_FIELDS:
+            setattr(row, name, getattr(sums, name))
     return out

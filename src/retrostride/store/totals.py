@@ -133,7 +133,9 @@ def _day_queries() -> tuple[Any, Any]:
 _SESSIONS_BY_DAY, _SEGMENTS_BY_DAY = _day_queries()
 
 
-def day_sums(conn: Connection, person_id: int, lo: date, hi: date) -> dict[date, Sums]:
+def day_sums(
+    conn: Connection | OrmSession, person_id: int, lo: date, hi: date
+) -> dict[date, Sums]:
     """The person's sums per local day in [lo, hi), from the sessions themselves."""
     params = {"person_id": person_id, "lo": lo, "hi": hi}
     out: dict[date, Sums] = {}
