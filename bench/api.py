@@ -6,7 +6,7 @@ Run from the repository root::
     .venv/bin/python -m bench.api [--backend sqlite|postgresql|both] [--sessions 10000]
         [--connections 16] [--duration 10] [--workers 2] [--client auto|wrk|python]
 
-A uvicorn server (``retrostride.api.app:app_from_env``) is started in a subprocess on
+A uvicorn server (``retrostride.server:app_from_env``) is started in a subprocess on
 127.0.0.1 with ``--workers`` processes; the load comes from ``wrk`` (Debian package ``wrk``)
 when installed, else from an asyncio/httpx client in this process. Every request is
 authenticated with an API token, as a script would. Prints requests a second and the 50th and
@@ -119,7 +119,7 @@ def start_server(url: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
     env = dict(os.environ, RETROSTRIDE_DATABASE_URL=url, RETROSTRIDE_SECURE_COOKIES="false")
     server = subprocess.Popen(
         [
-            sys.executable, "-m", "uvicorn", "retrostride.api.app:app_from_env", "--factory",
+            sys.executable, "-m", "uvicorn", "retrostride.server:app_from_env", "--factory",
             "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
             "--loop", "uvloop", "--http", "httptools", "--no-access-log", "--log-level", "warning",
         ],

@@ -7,7 +7,7 @@ Run from the repository root::
 
 Seeds, through the bulk-insert service (``services.sessions_bulk``), 1,000 people with 100
 sessions each, then one person's log to 1,000, 10,000 and 100,000 sessions (a session every 7
-hours back from now, one segment each). A uvicorn server (``retrostride.api.app:app_from_env``,
+hours back from now, one segment each). A uvicorn server (``retrostride.server:app_from_env``,
 ``--workers`` processes) runs on 127.0.0.1 and ``--connections`` connections load each of the
 dashboard (``/athletes/me``), the sessions page (``/athletes/me/sessions?page=N&after=C``, the
 "Older" link of page N - 1), the stats (``/api/athletes/me/stats?period=week|month|year``), the

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from api_helpers import TestClient
 
-from retrostride.api.app import create_app
 from retrostride.api.settings import Settings
+from retrostride.server import create_app
 
 
 def make_settings(database_url: str, **overrides: Any) -> Settings:

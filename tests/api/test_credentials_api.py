@@ -18,8 +18,8 @@ from api_helpers import PASSWORD, WALK, TestClient, signup
 from argon2 import PasswordHasher
 from sqlalchemy import select, update
 
-from retrostride.api.app import create_app
 from retrostride.api.settings import Settings
+from retrostride.server import create_app
 from retrostride.store.accounts import LoginThrottleRow, MailOutboxRow
 from retrostride.store.db import open_database, utc_now
 

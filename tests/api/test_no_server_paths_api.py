@@ -20,8 +20,8 @@ from api_helpers import WALK, TestClient, signup
 from test_gait_upload_bounds_api import HOSTILE, _csv
 
 import retrostride
-from retrostride.api.app import create_app
 from retrostride.api.settings import Settings
+from retrostride.server import create_app
 
 
 def _zip(name: str, content: bytes) -> bytes:

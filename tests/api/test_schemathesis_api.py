@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from schemathesis.checks import load_all_checks
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from retrostride.api.app import create_app
 from retrostride.api.settings import Settings
+from retrostride.server import create_app
 
 EXAMPLES = 25
 """Generated examples per operation: the cap that keeps this file under two minutes on 2 cores."""

@@ -46,8 +46,8 @@ def test_backup_of_a_live_database_restores(tmp_path: Path) -> None:
     # Restore: the copy in place of a database file, served, and the account logs in.
     restored = tmp_path / "restored.sqlite"
     shutil.copy(copy, restored)
-    from retrostride.api.app import create_app
     from retrostride.api.settings import Settings
+    from retrostride.server import create_app
 
     settings = Settings(
         database_url=f"sqlite:///{restored}", secure_cookies=False, argon2_time_cost=1,

@@ -33,8 +33,8 @@ def test_demo_fills_a_living_athlete_and_clinician(tmp_path: Path) -> None:
     again = runner.invoke(app, ["demo", "--database", url])
     assert again.exit_code == 2 and "--replace" in again.output
 
-    from retrostride.api.app import create_app
     from retrostride.api.settings import Settings
+    from retrostride.server import create_app
 
     web = TestClient(create_app(Settings(database_url=url, secure_cookies=False)))
     with web:

@@ -18,7 +18,7 @@ import uvicorn
 from browser_kit import AXE, CHROMIUM, CHROMIUM_ARGS, ROOT
 from web_helpers import TestClient, make_client, skip_or_fail, web_settings
 
-from retrostride.api.app import create_app
+from retrostride.server import create_app
 
 
 @pytest.fixture

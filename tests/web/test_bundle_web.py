@@ -14,8 +14,8 @@ import pytest
 from typer.testing import CliRunner
 from web_helpers import csrf, make_client, post_form, register, web_settings
 
-from retrostride.api.app import create_app
 from retrostride.cli import app as cli_app
+from retrostride.server import create_app
 from retrostride.services import log as log_service
 
 

@@ -17,10 +17,10 @@ import numpy as np
 import pytest
 from web_helpers import csrf, make_client, post_form, register, web_settings
 
-from retrostride.api.app import create_app
 from retrostride.gait.recording import Recording
 from retrostride.importers.imu import load_recording
 from retrostride.importers.imu.generic_csv import write_generic_csv
+from retrostride.server import create_app
 
 GENEACTIV = Path("imu") / "geneactiv-lumbar" / "gaitpy-demo_data-geneactiv-lumbar.csv"
 

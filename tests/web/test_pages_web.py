@@ -318,7 +318,7 @@ def test_invitation_link_leads_a_clinician_through_login(web_app: Any) -> None:
 def test_forgotten_password_by_the_mailed_link(tmp_path: Path) -> None:
     from sqlalchemy import select
 
-    from retrostride.api.app import create_app
+    from retrostride.server import create_app
     from retrostride.store.accounts import MailOutboxRow
 
     # links in the server's log: the opt-in of installs without a mail server

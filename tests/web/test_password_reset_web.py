@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 from web_helpers import PASSWORD, make_client, post_form, register, text_of, web_settings
 
-from retrostride.api.app import create_app
 from retrostride.cli import app as cli_app
+from retrostride.server import create_app
 from retrostride.services import mail
 
 

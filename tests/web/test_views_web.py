@@ -169,7 +169,7 @@ def test_map_without_tiles_and_privacy_zone_for_others(web_app: Any, shared_data
 
 
 def test_map_tiles_only_when_the_server_opts_in(tmp_path: Path, shared_data: Path) -> None:
-    from retrostride.api.app import create_app
+    from retrostride.server import create_app
 
     url = "https://{s}.tiles.example.org/{z}/{x}/{y}.png"
     app = create_app(web_settings(f"sqlite:///{tmp_path / 't.sqlite'}", map_tile_url=url,

@@ -1,9 +1,12 @@
-"""``create_app(settings)``: the retrostride web API as one FastAPI application."""
+"""``create_api(settings)``: the retrostride web API as one FastAPI application.
+
+The application served (the API with the web pages mounted on it) is composed above both
+surfaces, in :mod:`retrostride.server`: this module never imports the pages.
+"""
 
 from __future__ import annotations
 
-import gc
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -58,8 +61,17 @@ def account_rules(settings: Settings) -> AccountRules:
     )
 
 
-def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:
-    """The application; opens (and migrates) ``settings.database_url`` unless given ``database``."""
+def create_api(
+    settings: Settings | None = None,
+    *,
+    database: Database | None = None,
+    mount: Callable[[FastAPI], None] | None = None,
+) -> FastAPI:
+    """The API; opens (and migrates) ``settings.database_url`` unless given ``database``.
+
+    ``mount`` adds more routes after the API's own (the composition root passes the web
+    pages' ``web.mount``), before the security headers and the OpenAPI components.
+    """
     settings = settings or Settings.from_env()
     settings.check()
     if settings.upload_dir:  # received files go there: a missing folder would fail each upload
@@ -92,26 +104,10 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     router: APIRouter
     for router in routers.all_routers():
         app.include_router(router)
-    from retrostride import web  # the pages, after the API's routes (imports the API)
-
-    web.mount(app)
+    if mount is not None:
+        mount(app)
     from retrostride.api import headers
 
     headers.install(app)
     domain_schemas.add_components(app)
-    return app
-
-
-def app_from_env() -> FastAPI:
-    """The application configured from ``RETROSTRIDE_*`` variables (uvicorn's factory).
-
-    Also moves every object alive after start-up (the imported libraries: about 240,000) out
-    of the garbage collector's reach (``gc.freeze``): a full collection over them takes 0.1 to
-    0.2 s, a pause that would otherwise hit whichever requests are in flight every few
-    thousand requests (on SQLite, the 99th percentile of ``bench.api``'s session list went
-    from 270-300 ms to 48 ms with it, on the same shared machine).
-    """
-    app = create_app(Settings.from_env())
-    gc.collect()
-    gc.freeze()
     return app

@@ -62,7 +62,7 @@ def register(app: typer.Typer) -> None:
             "for a made-up athlete and clinician with their logins. Ctrl+C stops the server."
         )
         uvicorn.run(
-            "retrostride.api.app:app_from_env",
+            "retrostride.server:app_from_env",
             factory=True,
             host=host,
             port=port,
