@@ -23,6 +23,8 @@ from retrostride.importers.imu import load_mobilised_mat
 from retrostride.log.model import BodyMass, Segment, Session
 from retrostride.science.locomotion import Direction
 from retrostride.services import log as log_service
+from retrostride.services import people
+from retrostride.services import sessions as sessions_service
 from retrostride.services.gait_analysis import analyse_file, attach_analysis
 from retrostride.store.db import Database, open_database
 
@@ -92,6 +94,10 @@ def test_segments_get_direction_and_cadence(
     stored = log_service.get_session(database, session_id)
     directions = [s.direction for s in stored.segments]
     assert directions == [Direction.FORWARD, Direction.BACKWARD, Direction.BACKWARD]
+    listed = sessions_service.session_page(
+        database, people.person_id(database, log_service.DEFAULT_PERSON), limit=5
+    )  # the session's stored direction was kept by the attach (store.directions)
+    assert [(i.id, i.direction) for i in listed.items] == [(session_id, "mixed")]
     for seg, (w0, w1) in zip(stored.segments[:2], ((0.0, half), (half, 2 * half)), strict=True):
         assert seg.cadence_spm is not None
         # the time-weighted cadence of the bouts inside the segment

@@ -1,4 +1,4 @@
-"""The store's read model of sessions: its SQL direction equals log.direction's rule."""
+"""The store's read model of sessions: the stored direction it lists equals log.direction's rule."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def db(database_url: str) -> Iterator[Database]:
         database.close()
 
 
-def test_sql_direction_equals_the_rule_for_every_combination(db: Database) -> None:
+def test_listed_direction_equals_the_rule_for_every_combination(db: Database) -> None:
     start = datetime(2026, 1, 1, tzinfo=UTC)
     combos = [c for n in range(4) for c in itertools.product(list(Direction), repeat=n)]
     expected: dict[int, str] = {}

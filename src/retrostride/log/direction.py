@@ -8,8 +8,8 @@ recorded it: most watches). ``unknown`` carries no information, so it never chan
   unknown warm-up is a ``backward`` session);
 - known directions that differ (or a ``mixed`` segment beside another): ``mixed``.
 
-The store's read model computes the same in SQL (the least and greatest known direction of the
-session's segments: equal means that one, different means ``mixed``), tested equal to this.
+The store keeps each session's result of this rule in the session's ``direction`` column on every
+write of its segments (``store.directions``), tested equal to this over random writes.
 """
 
 from __future__ import annotations

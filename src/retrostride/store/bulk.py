@@ -1,7 +1,8 @@
 """Insert many sessions at once (Core statements, executemany): seeding, restores, big imports.
 
-Sessions and their segments only (no samples, no source files); ``local_date`` is written as
-the ORM writes it (:func:`store.models.session_local_date`).
+Sessions and their segments only (no samples, no source files); ``local_date`` and ``direction``
+are written as the ORM's listeners write them (:func:`store.models.session_local_date`,
+:func:`log.direction.session_direction`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.orm import Session as OrmSession
 
+from retrostride.log.direction import session_direction
 from retrostride.log.model import Session
 from retrostride.science.locomotion import Direction, Setting
 from retrostride.store import records, totals
@@ -52,6 +54,7 @@ def insert_sessions(
             warnings_json=json.dumps(list(s.warnings)),
             flags_json=flags_to_json(s.flags),
             local_date=session_local_date(s.start_utc, s.utc_offset_s, imported_at),
+            direction=session_direction(seg.direction for seg in s.segments).value,
         )
         rows.append(row)
     statement = insert(SessionRow).returning(

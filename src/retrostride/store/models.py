@@ -99,6 +99,7 @@ class SessionRow(Base):
         Index("ix_session_person_start", "person_id", "start_utc"),
         Index("ix_session_source_file_id", "source_file_id"),
         Index("ix_session_person_local_date", "person_id", "local_date"),
+        Index("ix_session_person_direction_start", "person_id", "direction", "start_utc"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -123,6 +124,11 @@ class SessionRow(Base):
     """First recorded position (from the samples), to match files whose start is unknown."""
     start_longitude_deg: Mapped[float | None] = mapped_column(Float)
     setting: Mapped[str] = mapped_column(String(32))
+    direction: Mapped[str] = mapped_column(
+        String(16), default="unknown", server_default="unknown"
+    )
+    """The session's direction by ``log.direction.session_direction`` from its segments: kept
+    on every write (``store.directions``), filtered and shown by the session list."""
     terrain: Mapped[str | None] = mapped_column(Text)
     device: Mapped[str | None] = mapped_column(Text)
     title: Mapped[str | None] = mapped_column(Text)
@@ -244,6 +250,8 @@ def _keep_local_date(_mapper: Any, _connection: Any, row: SessionRow) -> None:
     row.local_date = session_local_date(row.start_utc, row.utc_offset_s, row.imported_at)
 
 
-# The personal records are kept on every write of these tables (store.records registers the
-# listeners that do it, and its table): imported with the models, so no writer can miss them.
+# The sessions' directions and the personal records are kept on every write of these tables
+# (store.directions and store.records register the listeners that do it): imported with the
+# models, so no writer can miss them.
+from retrostride.store import directions as _directions  # noqa: E402, F401
 from retrostride.store import records as _records  # noqa: E402, F401

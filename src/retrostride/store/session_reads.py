@@ -7,10 +7,11 @@ the pages and the CLI all show what it returns. It runs on a read-only connectio
 Hot paths: the statements are built once, here, with bound parameters, so SQLAlchemy finds
 their compiled form in its cache without rebuilding a statement per request, and they select
 columns of the tables (Core), so no ORM object is loaded. The list is one count, one or two
-index-ordered page queries on ``(person_id, start_utc)`` carrying each row's segment
-directions (correlated lookups on the segments' ``(session_id, position)`` index: no N+1
-round trips); the detail is two queries (the session with its source file and samples blob,
-then its segments), serialised as the log's export bundle writes a session.
+index-ordered page queries on ``(person_id, start_utc)``; each row's direction is the
+session's ``direction`` column, kept on write (``store.directions``), so a direction filter is
+an index range of ``(person_id, direction, start_utc)``; the detail is two queries (the session
+with its source file and samples blob, then its segments), serialised as the log's export
+bundle writes a session.
 """
 
 from __future__ import annotations
@@ -27,11 +28,9 @@ from sqlalchemy import (
     Connection,
     Select,
     Text,
-    and_,
     bindparam,
     cast,
     func,
-    or_,
     select,
     tuple_,
 )
@@ -72,18 +71,10 @@ _LIST_COLUMNS = (
     _session.energy_kcal,
     _session.energy_source,
     _session.recovered,
+    _session.direction,
 )
 _NAMES = tuple(c.key for c in _LIST_COLUMNS)
 _N = len(_NAMES)
-
-
-def _known_direction(aggregate: Any) -> Any:
-    """The min or max of the session's known (not ``unknown``) segment directions."""
-    return (
-        select(aggregate(_segment.direction))
-        .where(_segment.session_id == _session.id, _segment.direction != "unknown")
-        .scalar_subquery()
-    )
 
 
 _SNAPSHOT = cast(func.pg_current_snapshot(), Text)
@@ -93,9 +84,8 @@ _SNAPSHOT = cast(func.pg_current_snapshot(), Text)
 def _page_query(*, dated: bool, descending: bool, snapshot: bool, after: bool) -> Select[Any]:
     """A page of dated or undated rows; ``after``: only rows past the cursor's (start, id).
 
-    The page's keys are chosen first (an index-ordered scan that skips ``offset`` rows), then
-    only the page's rows are read with their segment directions: PostgreSQL would otherwise
-    compute the directions of every skipped row too."""
+    The page's keys are chosen first (an index-ordered scan of the index alone that skips
+    ``offset`` rows), then only the page's rows are read."""
 
     def order(column: Any) -> Any:
         return column.desc() if descending else column.asc()
@@ -121,7 +111,7 @@ def _page_query(*, dated: bool, descending: bool, snapshot: bool, after: bool) -
             keys = keys.where(past(_session.id, bindparam("after_id")))
     page = keys.limit(bindparam("limit")).offset(bindparam("offset")).subquery("page_keys")
     extra = (_SNAPSHOT,) if snapshot else ()
-    query = select(*_LIST_COLUMNS, _known_direction(func.min), _known_direction(func.max), *extra)
+    query = select(*_LIST_COLUMNS, *extra)
     query = query.join_from(SessionRow.__table__, page, page.c.key_id == _session.id)
     if dated:
         return query.order_by(order(page.c.key_start), order(page.c.key_id))
@@ -239,21 +229,12 @@ def _session_count(conn: Connection, person_id: int, snapshot: str | None) -> in
     return total
 
 
-def sql_direction(least_known: str | None, greatest_known: str | None) -> str:
-    """The SQL twin of ``log.direction.session_direction``: from the least and greatest known
-    (not ``unknown``) direction of a session's segments (None when none is known)."""
-    if least_known is None:
-        return "unknown"
-    return least_known if least_known == greatest_known else "mixed"
-
-
 _RECOVERED = _NAMES.index("recovered")
 
 
 def _summary(row: Any) -> SessionSummary:
     values = list(row[:_N])
     values[_RECOVERED] = values[_RECOVERED] is not None
-    values.append(sql_direction(row[_N], row[_N + 1]))
     return SessionSummary(*values)
 
 
@@ -321,15 +302,8 @@ def _filter_conditions(person_id: int, wanted: SessionFilter) -> list[Any]:
         conditions.append(_session.local_date >= wanted.date_from)
     if wanted.date_to is not None:
         conditions.append(_session.local_date <= wanted.date_to)
-    if wanted.direction is not None:
-        least, greatest = _known_direction(func.min), _known_direction(func.max)
-        value = wanted.direction.value
-        if value == "unknown":
-            conditions.append(least.is_(None))
-        elif value == "mixed":  # two known directions, or one that is itself mixed
-            conditions.append(or_(least != greatest, least == value))
-        else:  # sql_direction: one known direction throughout
-            conditions.append(and_(least == value, greatest == value))
+    if wanted.direction is not None:  # kept on write (store.directions)
+        conditions.append(_session.direction == wanted.direction.value)
     return conditions
 
 
@@ -356,19 +330,28 @@ def filtered_page(
     """One page of the person's sessions matching ``wanted``, ordered by its sort key.
 
     One count and one page query, both in SQL on the person's rows (the index on
-    ``(person_id, local_date)`` serves a date range); only the page's rows are fetched.
+    ``(person_id, local_date)`` serves a date range, the one on ``(person_id, direction,
+    start_utc)`` a direction by date); the page's keys are chosen first (by date: from the index
+    alone), then only the page's rows are fetched.
     """
     if wanted.is_plain:
         return session_page(db, person_id, limit=limit, offset=offset, newest_first=descending)
     conn = db.connection() if isinstance(db, OrmSession) else db
     conditions = _filter_conditions(person_id, wanted)
     total = int(conn.execute(select(func.count()).where(*conditions)).scalar_one())
-    query = (
-        select(*_LIST_COLUMNS, _known_direction(func.min), _known_direction(func.max))
+    order = _sort_columns(wanted, descending)
+    keys = (
+        select(_session.id.label("key_id"))
         .where(*conditions)
-        .order_by(*_sort_columns(wanted, descending))
+        .order_by(*order)
         .limit(limit)
         .offset(offset)
+        .subquery("page_keys")
+    )
+    query = (
+        select(*_LIST_COLUMNS)
+        .join_from(SessionRow.__table__, keys, keys.c.key_id == _session.id)
+        .order_by(*order)
     )
     return SessionPage([_summary(r) for r in conn.execute(query)], total, limit, offset)
 
