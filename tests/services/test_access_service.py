@@ -53,3 +53,25 @@ def test_the_policy_self_grant_read_only_and_nothing_else(db: Database) -> None:
             with pytest.raises(access.NoSuchSubject):
                 access.resolve_subject(reader, sam_p, athlete_id, need_write=False)
     assert invite.athlete_id == ada.id
+
+
+def test_the_principal_carries_the_preferences_and_home_zone(db: Database) -> None:
+    from retrostride.services.log import ProfileChanges, update_profile
+    from retrostride.services.preferences import Preferences, set_preferences
+
+    ada = _account(db, "ada@example.org", "athlete")
+    _, token = accounts.create_api_token(db, ada.id, "script", scope="read")
+    with db.sessions() as reader:
+        plain = access.token_principal(reader, token, method_is_safe=True, path="/x")
+    assert plain.preferences == Preferences()
+    with db.transaction() as writer:
+        set_preferences(writer, ada.id, Preferences(speed_unit="mph", date_format="iso"))
+    assert plain.person_name is not None
+    update_profile(db, ProfileChanges(home_time_zone="Europe/Paris"), plain.person_name)
+    login = accounts.log_in(db, RULES, "ada@example.org", PASSWORD, "192.0.2.1")
+    with db.sessions() as reader:
+        by_token = access.token_principal(reader, token, method_is_safe=True, path="/x")
+        by_login, _csrf = access.login_principal(reader, login.token)
+    for principal in (by_token, by_login):
+        assert principal.preferences == Preferences(speed_unit="mph", date_format="iso")
+        assert principal.home_time_zone == "Europe/Paris"

@@ -16,9 +16,9 @@ log (:mod:`retrostride.services.access_log`) when a clinician reaches an athlete
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session as OrmSession
@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session as OrmSession
 from retrostride.errors import RetrostrideError
 from retrostride.services import access_log
 from retrostride.services.accounts import hash_secret
+from retrostride.services.preferences import Preferences
 from retrostride.store.accounts import AccountRow, ApiTokenRow, LoginSessionRow, ShareGrantRow
 from retrostride.store.db import Database, utc_now
 from retrostride.store.models import PersonRow
@@ -66,6 +67,10 @@ class Principal:
     login_id: int | None = None
     can_write: bool = True
     """False for an API token of scope ``read``: it may only read."""
+    preferences: Preferences = field(default_factory=Preferences)
+    """The account's display preferences, read with the caller (no second query per page)."""
+    home_time_zone: str | None = None
+    """The athlete's home time zone (None for an account without a log)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +89,12 @@ _account = AccountRow.__table__.c
 _person = PersonRow.__table__.c
 _login = LoginSessionRow.__table__.c
 _token = ApiTokenRow.__table__.c
-_CALLER = (_account.id, _account.role, _account.is_admin, _account.person_id, _person.name)
+_CALLER = (
+    _account.id, _account.role, _account.is_admin, _account.person_id, _person.name,
+    _account.speed_unit, _account.mass_unit, _account.time_zone, _account.date_format,
+    _person.home_time_zone,
+)
+_N = len(_CALLER)
 
 # Built once (bound parameters): SQLAlchemy reuses their compiled form on every request.
 _LOGIN_LOOKUP = (
@@ -111,9 +121,18 @@ def login_principal(reader: Reader, token: str) -> tuple[Principal, str]:
     """The caller of a browser login and the login's CSRF token; :class:`NotAuthenticated`
     when the login has ended. (The surface checks the CSRF token and the origin.)"""
     row = reader.execute(_LOGIN_LOOKUP, {"token_hash": hash_secret(token)}).first()
-    if row is None or _expired(row[7]):
+    if row is None or _expired(row[_N + 2]):
         raise NotAuthenticated("the login has ended; log in again")
-    return Principal(row[0], row[1], row[2], row[3], row[4], "cookie", row[5]), row[6]
+    return _principal(row, "cookie", row[_N], True), row[_N + 1]
+
+
+def _principal(
+    row: Any, via: Literal["cookie", "token"], login_id: int | None, can_write: bool
+) -> Principal:
+    return Principal(
+        row[0], row[1], row[2], row[3], row[4], via, login_id, can_write,
+        Preferences(row[5], row[6], row[7], row[8]), row[9],
+    )
 
 
 def token_principal(reader: Reader, token: str, *, method_is_safe: bool, path: str) -> Principal:
@@ -121,12 +140,12 @@ def token_principal(reader: Reader, token: str, *, method_is_safe: bool, path: s
     expired; :class:`AccessRefused` when a ``read`` token is used for an unsafe method (other
     than the calculations of :data:`READ_SCOPE_POSTS`)."""
     row = reader.execute(_TOKEN_LOOKUP, {"token_hash": hash_secret(token)}).first()
-    if row is None or _expired(row[5]):
+    if row is None or _expired(row[_N]):
         raise NotAuthenticated("unknown, revoked or expired API token")
-    can_write = row[6] != "read"
+    can_write = row[_N + 1] != "read"
     if not can_write and not method_is_safe and path not in READ_SCOPE_POSTS:
         raise AccessRefused("this API token has scope 'read': it may not change anything")
-    return Principal(row[0], row[1], row[2], row[3], row[4], "token", None, can_write)
+    return _principal(row, "token", None, can_write)
 
 
 def is_self(principal: Principal, athlete_id: str) -> bool:

@@ -128,6 +128,11 @@ def period_totals(
             rows = store_totals.year_rows(db, person_id, since=since, limit=limit)
         else:
             rows = store_totals.period_rows(db, person_id, kind, since=since, limit=limit)
+    return from_rows(rows, period)
+
+
+def from_rows(rows: Iterable[tuple[date, store_totals.Sums]], period: Period) -> list[PeriodTotals]:
+    """The totals of ``period`` from the kept rows (``store.totals``), oldest first."""
     by_period: dict[str, PeriodTotals] = {}
     for first_day, sums in rows:
         label, first = period_of(first_day, period)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 import numpy as np
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import Connection, bindparam, delete, exists, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as OrmSession
 
@@ -38,6 +38,7 @@ from retrostride.store.models import (
     SourceBlobRow,
     SourceFileRow,
 )
+from retrostride.store.programs import EnrolmentRow
 from retrostride.store.samples import CODEC, decode_samples, encode_samples
 
 PROBABLE_DUPLICATE_WINDOW_S = 60.0
@@ -52,6 +53,21 @@ SAME_DISTANCE_FRACTION = 0.1
 
 def find_person(db: OrmSession, name: str) -> PersonRow | None:
     return db.scalars(select(PersonRow).where(PersonRow.name == name)).one_or_none()
+
+
+_PERSON_FLAGS = select(
+    exists().where(BodyMassRow.person_id == bindparam("person_id")),
+    exists().where(
+        EnrolmentRow.person_id == bindparam("person_id"), EnrolmentRow.status == "active"
+    ),
+)
+
+
+def person_flags(db: OrmSession | Connection, person_id: int) -> tuple[bool, bool]:
+    """Whether the person has any body-mass measurement, and whether they are on a program
+    now: two index probes in one statement, no row loaded."""
+    has_mass, enrolled = db.execute(_PERSON_FLAGS, {"person_id": person_id}).one()
+    return bool(has_mass), bool(enrolled)
 
 
 def get_or_create_person(db: OrmSession, name: str) -> PersonRow:

@@ -197,6 +197,20 @@ def refresh_span(conn: Connection, person_id: int, first: date, last: date) -> N
         conn.execute(insert(PeriodTotalRow), rows)
 
 
+def _period_query(since: bool, limit: bool) -> Any:
+    query = select(_tot.first_day, *(_tot[name] for name in SUM_FIELDS)).where(
+        _tot.person_id == bindparam("person_id"), _tot.kind == bindparam("kind")
+    )
+    if since:
+        query = query.where(_tot.first_day >= bindparam("since"))
+    query = query.order_by(_tot.first_day.desc())
+    return query.limit(bindparam("limit")) if limit else query
+
+
+# Built once (bound parameters): SQLAlchemy reuses their compiled form on every request.
+_PERIOD_QUERIES = {(a, b): _period_query(a, b) for a in (False, True) for b in (False, True)}
+
+
 def period_rows(
     db: OrmSession | Connection,
     person_id: int,
@@ -207,15 +221,13 @@ def period_rows(
 ) -> list[tuple[date, Sums]]:
     """The person's ``kind`` rows, oldest first: from the period holding ``since`` on, the
     latest ``limit`` only (one index range of ``period_total``'s key)."""
-    query = select(_tot.first_day, *(_tot[name] for name in SUM_FIELDS)).where(
-        _tot.person_id == person_id, _tot.kind == kind
-    )
+    params: dict[str, Any] = {"person_id": person_id, "kind": kind}
     if since is not None:
-        query = query.where(_tot.first_day >= period_start(since, kind))
-    query = query.order_by(_tot.first_day.desc())
+        params["since"] = period_start(since, kind)
     if limit is not None:
-        query = query.limit(limit)
-    rows = [(r[0], Sums(*r[1:])) for r in db.execute(query)]
+        params["limit"] = limit
+    query = _PERIOD_QUERIES[(since is not None, limit is not None)]
+    rows = [(r[0], Sums(*r[1:])) for r in db.execute(query, params)]
     return rows[::-1]
 
 

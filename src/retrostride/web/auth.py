@@ -33,7 +33,7 @@ from retrostride.api.principal import (
     current_principal,
 )
 from retrostride.services import access
-from retrostride.services.preferences import Preferences, get_preferences
+from retrostride.services.preferences import Preferences
 from retrostride.web.prefs import BROWSER_ZONE_COOKIE, PREFS_COOKIE, Formatter, Prefs, valid_zone
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -42,6 +42,8 @@ _env = Environment(
     autoescape=select_autoescape(["html", "svg"]),
     trim_blocks=True,
     lstrip_blocks=True,
+    auto_reload=False,  # templates ship with the package: compiled once, never stat'ed again
+    cache_size=-1,
 )
 templates = Jinja2Templates(env=_env)
 
@@ -74,9 +76,9 @@ async def page_principal(
         raise PageError(403, exc.detail) from None
     request.state.principal = principal
     db.info["request"] = request  # page_subject notes a clinician's access with its path
-    request.state.account_prefs = get_preferences(db, principal.account_id)
-    if principal.person_id is not None and request.state.account_prefs.time_zone is None:
-        request.state.home_zone = access.home_time_zone(db, principal.person_id)
+    request.state.account_prefs = principal.preferences  # read with the caller: no query
+    if principal.person_id is not None and principal.preferences.time_zone is None:
+        request.state.home_zone = principal.home_time_zone
     return principal
 
 

@@ -36,7 +36,6 @@ from retrostride.services import access, gait_jobs, jobs
 from retrostride.services import sessions as sessions_service
 from retrostride.services.accounts import AccountGone
 from retrostride.services.log import SessionNotFound
-from retrostride.services.preferences import get_preferences
 from retrostride.web import fields as web_fields
 from retrostride.web.auth import (
     LoginRequired,
@@ -97,7 +96,7 @@ def _login(request: Request, db: Any) -> tuple[Any, str]:
     except access.NotAuthenticated:
         raise LoginRequired() from None
     request.state.principal = principal
-    request.state.account_prefs = get_preferences(db, principal.account_id)
+    request.state.account_prefs = principal.preferences
     return principal, cookie
 
 

@@ -13,9 +13,9 @@ from retrostride.api.database import AppDatabase, ReadDb
 from retrostride.api.policy import AthleteId
 from retrostride.errors import InputError
 from retrostride.science.locomotion import Direction, Setting
+from retrostride.services import dashboard as dashboard_service
 from retrostride.services import log as log_service
 from retrostride.services import sessions as sessions_service
-from retrostride.services import stats
 from retrostride.services.session_view import Axis, session_view
 from retrostride.web import fields as web_fields
 from retrostride.web.auth import (
@@ -80,9 +80,10 @@ def _dashboard(
     fmt = Formatter(prefs_of(request))
     today = fmt.today()
     monday = today - timedelta(days=today.weekday())
-    weeks = stats.log_totals(
-        database, stats.Period.WEEK, subject.person_name, since=monday - timedelta(weeks=8)
+    board = dashboard_service.dashboard(
+        database, subject.person_id, since=monday - timedelta(weeks=8), latest=5
     )
+    weeks = board.weeks
     this_week = next((w for w in weeks if w.first_day == monday), None)
     recent = [w for w in weeks if w.first_day > monday - timedelta(weeks=8)]
     by_monday = {w.first_day: w for w in recent}
@@ -93,15 +94,14 @@ def _dashboard(
         [(by_monday[d].time_s - by_monday[d].backward_s) / 60 if d in by_monday else 0.0
          for d in mondays],
     ) if recent else ""
-    state = program_state(database, subject.person_name, today)
-    page = sessions_service.session_page(database, subject.person_id, limit=5)
+    state = program_state(database, subject.person_name, today) if board.enrolled else None
     return render(
         request, "dashboard.html", principal, subject=subject,
         title="Dashboard" if subject.is_self else "Athlete overview",
         week=this_week, monday=monday, recent_weeks=recent, program=state, bars=bars,
-        sessions=page.items, total=page.total,
+        sessions=board.latest.items, total=board.latest.total,
         welcome=request.query_params.get("welcome") == "1",
-        has_mass=bool(log_service.get_person(database, subject.person_name).body_mass),
+        has_mass=board.has_mass,
         describe=lambda p: describe(p, fmt),
     )
 
