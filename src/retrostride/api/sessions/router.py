@@ -54,7 +54,15 @@ async def list_sessions(
     cookie: LoginCookie,
     database: AppDatabase,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
-    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
+    offset: Annotated[
+        int,
+        Query(
+            ge=0, le=10**9,
+            description="Rows to skip. Deprecated for the plain list (no filter, by date): "
+            "use `after`, whose cost does not grow with the depth of the page. Still the "
+            "paging of a filtered or re-sorted list.",
+        ),
+    ] = 0,
     order: Literal["newest", "oldest"] = "newest",
     after: Annotated[str | None, Query(pattern=CURSOR_PATTERN)] = None,
     sport: Annotated[str | None, Query(max_length=200)] = None,
@@ -67,7 +75,8 @@ async def list_sessions(
     """One page of the athlete's sessions (default 50, newest first; unknown starts last).
 
     The next page: ``after`` = this page's ``next_after`` (null after the last page). It costs
-    the same however deep the page; an ``offset`` costs in proportion to its size.
+    the same however deep the page; an ``offset`` costs in proportion to its size and is
+    deprecated for this plain list (kept for existing scripts).
     Filters: ``sport``, ``setting``, ``direction`` (the session's), ``from`` and ``to`` (local
     days, inclusive); ``sort`` by ``date``, ``duration`` or ``distance`` (``order=newest``:
     largest first), sessions lacking the value last; a filtered list pages by ``offset``.
