@@ -19,23 +19,24 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import re
-import shutil
-import socket
 import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
-import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import numpy as np
 
-POSTGRES_ADMIN_URL = os.environ.get(
-    "RETROSTRIDE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+from bench._common import (
+    bench_database,
+    cpu_s,
+    parse_wrk,
+    percentiles,
+    start_server,
+    stop_server,
+    use_wrk,
+    vacuum_analyze,
 )
+
 GOAL_RPS = 500.0
 GOAL_P99_MS = 50.0
 SAMPLED_SESSIONS = 100
@@ -98,64 +99,8 @@ def seed(url: str, n_sessions: int) -> tuple[str, int]:
                         detail_id = row.id
     finally:
         database.close()
-    if not url.startswith("sqlite"):
-        import psycopg
-
-        # The steady state autovacuum reaches within a minute of such a bulk insert: planner
-        # statistics and the visibility map (index-only scans) up to date.
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute("VACUUM ANALYZE")
+    vacuum_analyze(url)
     return token, detail_id
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def start_server(url: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
-    env = dict(os.environ, RETROSTRIDE_DATABASE_URL=url, RETROSTRIDE_SECURE_COOKIES="false")
-    server = subprocess.Popen(
-        [
-            sys.executable, "-m", "uvicorn", "retrostride.server:app_from_env", "--factory",
-            "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
-            "--loop", "uvloop", "--http", "httptools", "--no-access-log", "--log-level", "warning",
-        ],
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(600):
-        try:
-            with urllib.request.urlopen(f"{base}/openapi.json", timeout=2):
-                return server, base
-        except OSError:
-            if server.poll() is not None:
-                raise RuntimeError("the server did not start") from None
-            time.sleep(0.1)
-    server.terminate()
-    raise RuntimeError("the server did not answer within 60 s")
-
-
-def _cpu_s(pid: int) -> float:
-    """CPU seconds (user + system) of process ``pid`` and its live children (Linux /proc)."""
-    total = 0.0
-    tick = os.sysconf("SC_CLK_TCK")
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += (int(fields[11]) + int(fields[12])) / tick
-        for task in Path(f"/proc/{pid}/task").iterdir():
-            for child in (task / "children").read_text().split():
-                total += _cpu_s(int(child))
-    except (OSError, IndexError, ValueError):
-        pass
-    return total
-
-
-def _wrk_ms(text: str) -> float:
-    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
-    return float(value) * {"us": 1e-3, "ms": 1.0, "s": 1e3}[unit]
 
 
 def load_wrk(url: str, token: str, connections: int, duration_s: int) -> dict[str, float]:
@@ -166,12 +111,9 @@ def load_wrk(url: str, token: str, connections: int, duration_s: int) -> dict[st
         ],
         capture_output=True, text=True, check=True, timeout=duration_s + 60,
     ).stdout
-    if "Non-2xx" in out or "Socket errors" in out:
-        raise RuntimeError(f"errors under load:\n{out}")
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    p50 = _wrk_ms(re.search(r"\s50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
-    p99 = _wrk_ms(re.search(r"\s99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
-    return {"rps": rps, "p50_ms": p50, "p99_ms": p99}
+    result = parse_wrk(out)
+    result.pop("requests")
+    return result
 
 
 async def _python_load(
@@ -196,73 +138,50 @@ async def _python_load(
         started = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(connections)))
         elapsed = time.perf_counter() - started
-    ms = np.array(latencies) * 1e3
-    return {
-        "rps": len(latencies) / elapsed,
-        "p50_ms": float(np.percentile(ms, 50)),
-        "p99_ms": float(np.percentile(ms, 99)),
-    }
+    p50, p99 = percentiles([t * 1e3 for t in latencies])
+    return {"rps": len(latencies) / elapsed, "p50_ms": p50, "p99_ms": p99}
 
 
 def run_backend(backend: str, args: argparse.Namespace) -> list[tuple[str, str, dict[str, float]]]:
-    folder = Path(tempfile.mkdtemp(prefix="retrostride-bench-api-"))
-    pg_name = None
-    if backend == "sqlite":
-        url = f"sqlite:///{folder / 'bench.sqlite'}"
-    else:
-        import psycopg
-
-        pg_name = f"retrostride_bench_{uuid.uuid4().hex[:10]}"
-        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{pg_name}"')
-        url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{pg_name}"
-    server = None
     rows = []
-    try:
+    with bench_database(backend, "bench-api") as url:
         t0 = time.perf_counter()
         token, detail_id = seed(url, args.sessions)
         print(f"{backend}: {args.sessions} sessions stored in {time.perf_counter() - t0:.1f} s",
               flush=True)
         server, base = start_server(url, args.workers)
-        endpoints = {
-            "list (page of 50)": f"{base}/api/athletes/me/sessions",
-            "detail (1800 samples)": f"{base}/api/athletes/me/sessions/{detail_id}",
-        }
-        use_wrk = args.client == "wrk" or (args.client == "auto" and shutil.which("wrk"))
-        for name, endpoint in endpoints.items():
-            if use_wrk:
-                load_wrk(endpoint, token, args.connections, 2)  # warm-up
-                cpu0, t0 = _cpu_s(server.pid), time.perf_counter()
-                result = load_wrk(endpoint, token, args.connections, args.duration)
-            else:
-                asyncio.run(_python_load(endpoint, token, args.connections, 2, 500))
-                cpu0, t0 = _cpu_s(server.pid), time.perf_counter()
-                result = asyncio.run(
-                    _python_load(
-                        endpoint, token, args.connections, args.duration, args.max_requests
+        try:
+            endpoints = {
+                "list (page of 50)": f"{base}/api/athletes/me/sessions",
+                "detail (1800 samples)": f"{base}/api/athletes/me/sessions/{detail_id}",
+            }
+            wrk = use_wrk(args.client)
+            for name, endpoint in endpoints.items():
+                if wrk:
+                    load_wrk(endpoint, token, args.connections, 2)  # warm-up
+                    cpu0, t0 = cpu_s(server.pid), time.perf_counter()
+                    result = load_wrk(endpoint, token, args.connections, args.duration)
+                else:
+                    asyncio.run(_python_load(endpoint, token, args.connections, 2, 500))
+                    cpu0, t0 = cpu_s(server.pid), time.perf_counter()
+                    result = asyncio.run(
+                        _python_load(
+                            endpoint, token, args.connections, args.duration, args.max_requests
+                        )
                     )
+                requests = result["rps"] * (time.perf_counter() - t0)
+                result["server_cpu_ms"] = (cpu_s(server.pid) - cpu0) * 1e3 / max(requests, 1.0)
+                result["load_1min"] = os.getloadavg()[0]
+                rows.append((backend, name, result))
+                print(
+                    f"{backend:10s} {name:22s} {result['rps']:8.0f} req/s   "
+                    f"p50 {result['p50_ms']:6.1f} ms   p99 {result['p99_ms']:6.1f} ms   "
+                    f"server CPU {result['server_cpu_ms']:5.2f} ms/request   "
+                    f"load {result['load_1min']:.1f}",
+                    flush=True,
                 )
-            requests = result["rps"] * (time.perf_counter() - t0)
-            result["server_cpu_ms"] = (_cpu_s(server.pid) - cpu0) * 1e3 / max(requests, 1.0)
-            result["load_1min"] = os.getloadavg()[0]
-            rows.append((backend, name, result))
-            print(
-                f"{backend:10s} {name:22s} {result['rps']:8.0f} req/s   "
-                f"p50 {result['p50_ms']:6.1f} ms   p99 {result['p99_ms']:6.1f} ms   "
-                f"server CPU {result['server_cpu_ms']:5.2f} ms/request   "
-                f"load {result['load_1min']:.1f}",
-                flush=True,
-            )
-    finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
-        shutil.rmtree(folder, ignore_errors=True)
-        if pg_name is not None:
-            import psycopg
-
-            with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
+        finally:
+            stop_server(server)
     return rows
 
 
@@ -276,7 +195,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
     parser.add_argument("--client", choices=["auto", "wrk", "python"], default="auto")
     args = parser.parse_args(sys.argv[1:] if argv is None and __name__ == "__main__" else argv)
-    client = "wrk" if args.client != "python" and shutil.which("wrk") else "python (httpx)"
+    client = "wrk" if use_wrk(args.client) else "python (httpx)"
     print(
         f"bench.api: {args.connections} connections, {args.duration} s per endpoint, "
         f"{args.workers} uvicorn workers, client {client}, {os.cpu_count()} CPUs"

@@ -1,60 +1,30 @@
 """The domain core's reads at 1k, 10k and 100k sessions: CPU per call, in process.
 
-Seeds one person's log through ``services.sessions_bulk`` (one segment per session, a session a
-day-ish going back from today) and times the services behind the pages and the API: a page of
-the session list, a session's detail, the dashboard's weeks (``stats`` since 8 weeks) and the
-whole monthly table. Each figure is the process CPU time per call [ms] (``time.process_time``;
-the database runs in process on SQLite, so this is all the server's CPU but the HTTP layer) and
-the wall-clock p50/p99 over the calls, with the load average. ``RETROSTRIDE_BENCH_PG`` (a
-``postgresql://`` URL of a database the bench may fill) adds PostgreSQL (database CPU not
-included there). Not yet measured here: 16 HTTP connections per page (see README).
+Seeds one person's log through ``services.sessions_bulk`` (:func:`bench._common.bench_sessions`:
+one segment per session, a session every 7 hours going back from now) and times the services
+behind the pages and the API: a page of the session list, a session's detail, the dashboard's
+weeks (``stats`` since 8 weeks) and the whole monthly table. Each figure is the process CPU
+time per call [ms] (``time.process_time``; the database runs in process on SQLite, so this is
+all the server's CPU but the HTTP layer) and the wall-clock p50/p99 over the calls, with the
+load average. ``RETROSTRIDE_BENCH_PG`` (a ``postgresql://`` URL of a database the bench may
+fill) adds PostgreSQL (database CPU not included there). Over HTTP: :mod:`bench.core_http`.
 """
 
 from __future__ import annotations
 
 import os
-import statistics
 import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from retrostride.log.model import Segment, Session
-from retrostride.science.locomotion import Direction, Setting
+from bench._common import bench_sessions, percentiles
 from retrostride.services import people, sessions, sessions_bulk, stats
-from retrostride.services.database import Database, open_database
+from retrostride.services.database import open_database
 
 SIZES = (1_000, 10_000, 100_000)
 CALLS = 200
-DIRECTIONS = (Direction.BACKWARD, Direction.FORWARD, Direction.UNKNOWN, Direction.MIXED)
-
-
-def _seed(database: Database, person_id: int, first: int, count: int) -> None:
-    now = datetime.now(UTC).replace(microsecond=0)
-    batch = [
-        Session(
-            sport="walking",
-            start_utc=now - timedelta(hours=7 * i),
-            utc_offset_s=3600,
-            elapsed_s=1200.0 + i % 600,
-            moving_s=1100.0 + i % 500,
-            distance_m=1000.0 + i % 900,
-            setting=Setting.TREADMILL,
-            energy_kcal=80.0 + i % 50,
-            segments=[
-                Segment(
-                    start_offset_s=0.0,
-                    elapsed_s=1200.0 + i % 600,
-                    direction=DIRECTIONS[i % 4],
-                    speed_m_s=0.9,
-                    grade_percent=5.0,
-                )
-            ],
-        )
-        for i in range(first, first + count)
-    ]
-    sessions_bulk.add_sessions(database, person_id, batch)
 
 
 def _time(call: Callable[[int], object]) -> tuple[float, float, float]:
@@ -66,8 +36,8 @@ def _time(call: Callable[[int], object]) -> tuple[float, float, float]:
         call(i)
         walls.append((time.perf_counter() - t0) * 1000)
     cpu = (time.process_time() - cpu0) * 1000 / CALLS
-    walls.sort()
-    return cpu, statistics.median(walls), walls[int(0.99 * (len(walls) - 1))]
+    p50, p99 = percentiles(walls)
+    return cpu, p50, p99
 
 
 def _run(label: str, url: str) -> None:
@@ -77,7 +47,7 @@ def _run(label: str, url: str) -> None:
         seeded = 0
         for size in SIZES:
             t0 = time.perf_counter()
-            _seed(database, pid, seeded, size - seeded)
+            sessions_bulk.add_sessions(database, pid, bench_sessions(size - seeded, seeded))
             seeded = size
             seed_s = time.perf_counter() - t0
             ids = [s.id for s in sessions.session_page(database, pid, limit=500).items]

@@ -4,20 +4,24 @@ Run from the repository root::
 
     .venv/bin/python -m bench.core_http [--quick] [--backend sqlite|postgresql|both]
         [--duration 10] [--connections 16] [--workers 2] [--client auto|wrk|python]
+        [--sizes 1000,10000,100000] [--pages dashboard,calendar,...]
 
 Seeds, through the bulk-insert service (``services.sessions_bulk``), 1,000 people with 100
 sessions each, then one person's log to 1,000, 10,000 and 100,000 sessions (a session every 7
-hours back from now, one segment each). A uvicorn server (``retrostride.server:app_from_env``,
-``--workers`` processes) runs on 127.0.0.1 and ``--connections`` connections load each of the
-dashboard (``/athletes/me``), the sessions page (``/athletes/me/sessions?page=N&after=C``, the
-"Older" link of page N - 1), the stats (``/api/athletes/me/stats?period=week|month|year``), the
-energy page (``/energy?speed=..``), the API list by cursor (``?limit=50&after=C``) and by
-offset (``?limit=50&offset=N``) and the API detail for ``--duration`` seconds each, rotating
-people (the 1,000-people round), pages, periods, energy inputs and sessions over the whole
-history, so no cache can answer. Every request carries the person's API token. The load comes
-from ``wrk`` (Debian package ``wrk``, rotation by a Lua script) when installed, else from an
-asyncio/httpx client in this process (bounded by ``--max-requests``); any non-2xx answer fails
-the run.
+hours back from now, one segment each; that person is also on a program since 3 weeks ago,
+with six assessments). A uvicorn server (``retrostride.server:app_from_env``, ``--workers``
+processes) runs on 127.0.0.1 and ``--connections`` connections load each page for
+``--duration`` seconds: the dashboard (``/athletes/me``), the sessions page
+(``/athletes/me/sessions?page=N&after=C``, the "Older" link of page N - 1), the stats
+(``/api/athletes/me/stats?period=week|month|year``), the energy page (``/energy?speed=..``),
+the API list by cursor (``?limit=50&after=C``) and by the deprecated offset
+(``?limit=50&offset=N``), the API detail, and the pages with charts: a session's page, the
+calendar, the totals (``?period=week|month|year``), the records, the assessments and the
+program. Rotated per request: people (the 1,000-people round), pages, periods, energy inputs
+and sessions over the whole history, so no cache can answer. Every request carries the
+person's API token. The load comes from ``wrk`` (Debian package ``wrk``, rotation by a Lua
+script) when installed, else from an asyncio/httpx client in this process (bounded by
+``--max-requests``); any non-2xx answer fails the run.
 
 Reported per page: requests a second, p50 and p99 latency, server CPU per request (all uvicorn
 processes, from ``/proc``) and, on PostgreSQL, the database backends' CPU per request (the
@@ -25,8 +29,9 @@ connections of the bench's database, from ``/proc``), with the 1-minute load ave
 at most 2 ms of server CPU (uvicorn plus database) per request at 100,000 sessions and at most
 1.5x the figure at 1,000. PostgreSQL: ``RETROSTRIDE_TEST_POSTGRES_URL`` (default
 ``postgresql://postgres@127.0.0.1:5432/test``) names the server; the bench creates its own
-database there and drops it at the end. ``--quick``: 1,000 and 10,000 sessions, 50 people,
-2 s per page, SQLite only unless ``--backend`` says otherwise.
+database there and drops it at the end. ``--quick``: 1,000 and 10,000 sessions (unless
+``--sizes`` says otherwise), 50 people, 2 s per page, SQLite only unless ``--backend`` says
+otherwise. Seeding and the server, CPU and percentile helpers are :mod:`bench._common`'s.
 """
 
 from __future__ import annotations
@@ -34,24 +39,30 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from datetime import date, datetime, timedelta
 from urllib.parse import quote
 
 import numpy as np
 
-from bench.api import POSTGRES_ADMIN_URL, _cpu_s, _wrk_ms, start_server
-from retrostride.log.model import Segment, Session
-from retrostride.science.locomotion import Direction, Setting
-from retrostride.services import sessions_bulk
-from retrostride.services.accounts import AccountRules, create_api_token, register
+from bench._common import (
+    POSTGRES_ADMIN_URL,
+    athlete,
+    bench_database,
+    bench_sessions,
+    cpu_s,
+    parse_wrk,
+    percentiles,
+    start_server,
+    stop_server,
+    use_wrk,
+    vacuum_analyze,
+)
+from retrostride.services import assessments, programs, sessions_bulk
 from retrostride.services.database import Database, open_database
 from retrostride.store import session_reads
 
@@ -65,8 +76,14 @@ GOAL_FLAT = 1.5
 FITTRACKEE_RPS = 74.0
 FITTRACKEE_P99_MS = 303.0
 PAGES = (
-    "dashboard", "sessions page", "stats", "energy page", "API list", "API offset", "API detail"
+    "dashboard", "sessions page", "stats", "energy page", "API list", "API offset", "API detail",
+    "session page", "calendar", "totals", "records", "assessments", "program",
 )
+"""The pages with charts (a session's page, calendar, totals, records, assessments, program)
+last; the program and assessments pages show the one person's program (enrolled 3 weeks
+before the run) and assessments (6), the 1,000 people have none."""
+PROGRAM = "knee-oa"
+
 
 
 @dataclass(slots=True)
@@ -82,40 +99,16 @@ def _after(person: Person, row: int) -> str:
     return quote(session_reads.cursor(person.starts[row], person.session_ids[row]))
 
 
-def _sessions(count: int, first: int = 0) -> list[Session]:
-    directions = (Direction.BACKWARD, Direction.FORWARD, Direction.UNKNOWN, Direction.MIXED)
-    now = datetime.now(UTC).replace(microsecond=0)
-    return [
-        Session(
-            sport="walking",
-            start_utc=now - timedelta(hours=7 * i),
-            utc_offset_s=3600,
-            elapsed_s=1200.0 + i % 600,
-            moving_s=1100.0 + i % 500,
-            distance_m=1000.0 + i % 900,
-            setting=Setting.TREADMILL,
-            energy_kcal=80.0 + i % 50,
-            segments=[
-                Segment(
-                    start_offset_s=0.0, elapsed_s=1200.0 + i % 600, direction=directions[i % 4],
-                    speed_m_s=0.9, grade_percent=5.0,
-                )
-            ],
-        )
-        for i in range(first, first + count)
-    ]
-
-
-def _athlete(database: Database, email: str) -> tuple[int, str]:
-    """A new athlete account with a read token: (person id, token)."""
-    account = register(
-        database,
-        AccountRules(argon2_time_cost=1, argon2_memory_kib=1024),
-        email=email, password="bench password 1", role="athlete",
-    )
-    _row, token = create_api_token(database, account.id, "bench", scope="read")
-    assert account.person_id is not None
-    return account.person_id, token
+def _enrol(database: Database, person_name: str) -> None:
+    """The person on a program since 3 weeks ago, with six assessments (the program and
+    assessments pages then show their charts)."""
+    today = date.today()
+    answers = {q.id: False for q in programs.screening_questions()}
+    programs.enrol(database, PROGRAM, today - timedelta(weeks=3), answers, person=person_name)
+    for weeks, pain, tug in ((3, 6.0, 10.0), (2, 5.0, 9.5), (0, 4.0, 9.0)):
+        on = today - timedelta(weeks=weeks)
+        assessments.add_assessment(database, "nrs_pain", on, pain, person=person_name)
+        assessments.add_assessment(database, "tug", on, tug, person=person_name)
 
 
 def _requests(page: str, people: list[Person], rng: np.random.Generator) -> list[tuple[str, int]]:
@@ -141,8 +134,14 @@ def _requests(page: str, people: list[Person], rng: np.random.Generator) -> list
             path = f"/api/athletes/me/sessions?limit=50&after={_after(people[who], row)}"
         elif page == "API offset":  # the same pages by offset: walks the index up to them
             path = f"/api/athletes/me/sessions?limit=50&offset={int(rng.integers(0, len(ids)))}"
-        else:
+        elif page == "API detail":
             path = f"/api/athletes/me/sessions/{ids[int(rng.integers(0, len(ids)))]}?samples=false"
+        elif page == "session page":
+            path = f"/athletes/me/sessions/{ids[int(rng.integers(0, len(ids)))]}"
+        elif page == "totals":
+            path = f"/athletes/me/totals?period={('week', 'month', 'year')[k % 3]}"
+        else:  # calendar, records, assessments, program
+            path = f"/athletes/me/{page}"
         out.append((path, who))
     return out
 
@@ -174,8 +173,6 @@ def _load_wrk(
     base: str, requests: list[tuple[str, int]], tokens: list[str], args: argparse.Namespace,
     duration_s: int,
 ) -> dict[str, float]:
-    import re
-
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(_lua(requests, tokens))
     try:
@@ -186,13 +183,7 @@ def _load_wrk(
         ).stdout
     finally:
         os.unlink(f.name)
-    if "Non-2xx" in out or "Socket errors" in out:
-        raise RuntimeError(f"errors under load:\n{out}")
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    p50 = _wrk_ms(re.search(r"\s50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
-    p99 = _wrk_ms(re.search(r"\s99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
-    done = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
-    return {"rps": rps, "p50_ms": p50, "p99_ms": p99, "requests": done}
+    return parse_wrk(out)
 
 
 async def _python_load(
@@ -220,13 +211,9 @@ async def _python_load(
         started = time.perf_counter()
         await asyncio.gather(*(worker(997 * c) for c in range(args.connections)))
         elapsed = time.perf_counter() - started
-    ms = np.array(latencies) * 1e3
-    return {
-        "rps": len(latencies) / elapsed,
-        "p50_ms": float(np.percentile(ms, 50)),
-        "p99_ms": float(np.percentile(ms, 99)),
-        "requests": len(latencies),
-    }
+    p50, p99 = percentiles([t * 1e3 for t in latencies])
+    return {"rps": len(latencies) / elapsed, "p50_ms": p50, "p99_ms": p99,
+            "requests": len(latencies)}
 
 
 def _db_pids(url: str) -> list[int]:
@@ -248,19 +235,19 @@ def _measure(
     base: str, url: str, server_pid: int, requests: list[tuple[str, int]], tokens: list[str],
     args: argparse.Namespace,
 ) -> dict[str, float]:
-    use_wrk = args.client == "wrk" or (args.client == "auto" and shutil.which("wrk"))
+    wrk = use_wrk(args.client)
 
     def run(duration: int) -> dict[str, float]:
-        if use_wrk:
+        if wrk:
             return _load_wrk(base, requests, tokens, args, duration)
         return asyncio.run(_python_load(base, requests, tokens, args, duration))
 
     run(max(1, args.duration // 5))  # warm-up: connections open, statements compiled
-    db0 = {pid: _cpu_s(pid) for pid in _db_pids(url)}
-    cpu0 = _cpu_s(server_pid)
+    db0 = {pid: cpu_s(pid) for pid in _db_pids(url)}
+    cpu0 = cpu_s(server_pid)
     result = run(args.duration)
-    cpu = _cpu_s(server_pid) - cpu0
-    db = sum(_cpu_s(pid) - db0.get(pid, 0.0) for pid in _db_pids(url))
+    cpu = cpu_s(server_pid) - cpu0
+    db = sum(cpu_s(pid) - db0.get(pid, 0.0) for pid in _db_pids(url))
     n = max(result.pop("requests"), 1.0)
     result["server_cpu_ms"] = cpu * 1e3 / n
     result["db_cpu_ms"] = db * 1e3 / n
@@ -279,89 +266,66 @@ def _print_row(backend: str, label: str, page: str, r: dict[str, float]) -> None
 
 
 def run_backend(backend: str, args: argparse.Namespace) -> dict[tuple[str, str], dict[str, float]]:
-    folder = Path(tempfile.mkdtemp(prefix="retrostride-bench-http-"))
-    pg_name = None
-    if backend == "sqlite":
-        url = f"sqlite:///{folder / 'bench.sqlite'}"
-    else:
-        import psycopg
-
-        pg_name = f"retrostride_bench_http_{uuid.uuid4().hex[:10]}"
-        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{pg_name}"')
-        url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{pg_name}"
-    server = None
     results: dict[tuple[str, str], dict[str, float]] = {}
     rng = np.random.default_rng(12)
-    try:
+    with bench_database(backend, "bench-http") as url:
         database = open_database(url)
         try:
             t0 = time.perf_counter()
             crowd = []
             for k in range(args.people):
-                pid, token = _athlete(database, f"person{k}@example.org")
-                batch = _sessions(PEOPLE_SESSIONS, first=k)
+                pid, token, _name = athlete(database, f"person{k}@example.org")
+                batch = bench_sessions(PEOPLE_SESSIONS, first=k)
                 ids = sessions_bulk.add_sessions(database, pid, batch)
                 starts = [s.start_utc for s in batch if s.start_utc is not None]
                 crowd.append(Person(token, ids, starts))
             print(f"{backend}: {args.people} people x {PEOPLE_SESSIONS} sessions seeded in "
                   f"{time.perf_counter() - t0:.1f} s", flush=True)
-            big_id, big_token = _athlete(database, "bench@example.org")
+            big_id, big_token, big_name = athlete(database, "bench@example.org")
+            _enrol(database, big_name)
         finally:
             database.close()
         server, base = start_server(url, args.workers)
-        rounds: list[tuple[str, list[Person], int]] = [
-            (f"{args.people} people", crowd, 0)
-        ]
-        rounds += [
-            (f"{size:,} sessions", [Person(big_token, [], [])], size) for size in args.sizes
-        ]
-        big_ids: list[int] = []
-        big_starts: list[datetime] = []
-        for label, people, size in rounds:
-            if size:
-                database = open_database(url)
-                try:
-                    t0 = time.perf_counter()
-                    batch = _sessions(size - len(big_ids), first=len(big_ids))
-                    big_ids += sessions_bulk.add_sessions(database, big_id, batch)
-                    big_starts += [s.start_utc for s in batch if s.start_utc is not None]
-                finally:
-                    database.close()
-                people[0].session_ids = big_ids
-                people[0].starts = big_starts
-                print(f"{backend}: one person's log at {size:,} sessions "
-                      f"(+{len(batch):,} in {time.perf_counter() - t0:.1f} s)", flush=True)
-            if not url.startswith("sqlite"):
-                import psycopg
-
-                with psycopg.connect(url, autocommit=True) as conn:  # autovacuum's steady state
-                    conn.execute("VACUUM ANALYZE")
-            tokens = [p.token for p in people]
-            for page in PAGES:
-                r = _measure(base, url, server.pid, _requests(page, people, rng), tokens, args)
-                results[(label, page)] = r
-                _print_row(backend, label, page, r)
-    finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
-        shutil.rmtree(folder, ignore_errors=True)
-        if pg_name is not None:
-            import psycopg
-
-            with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
+        try:
+            rounds: list[tuple[str, list[Person], int]] = [(f"{args.people} people", crowd, 0)]
+            rounds += [
+                (f"{size:,} sessions", [Person(big_token, [], [])], size) for size in args.sizes
+            ]
+            big_ids: list[int] = []
+            big_starts: list[datetime] = []
+            for label, people, size in rounds:
+                if size:
+                    database = open_database(url)
+                    try:
+                        t0 = time.perf_counter()
+                        batch = bench_sessions(size - len(big_ids), first=len(big_ids))
+                        big_ids += sessions_bulk.add_sessions(database, big_id, batch)
+                        big_starts += [s.start_utc for s in batch if s.start_utc is not None]
+                    finally:
+                        database.close()
+                    people[0].session_ids = big_ids
+                    people[0].starts = big_starts
+                    print(f"{backend}: one person's log at {size:,} sessions "
+                          f"(+{len(batch):,} in {time.perf_counter() - t0:.1f} s)", flush=True)
+                vacuum_analyze(url)
+                tokens = [p.token for p in people]
+                for page in args.pages:
+                    r = _measure(base, url, server.pid, _requests(page, people, rng), tokens, args)
+                    results[(label, page)] = r
+                    _print_row(backend, label, page, r)
+        finally:
+            stop_server(server)
     return results
 
 
 def _verdict(
-    backend: str, results: dict[tuple[str, str], dict[str, float]], sizes: list[int]
+    backend: str, results: dict[tuple[str, str], dict[str, float]], sizes: list[int],
+    pages: list[str],
 ) -> None:
     small, large = f"{sizes[0]:,} sessions", f"{sizes[-1]:,} sessions"
     print(f"\n{backend}: goal <= {GOAL_CPU_MS} ms server CPU/request at {large}, "
           f"<= {GOAL_FLAT}x the figure at {small}")
-    for page in PAGES:
+    for page in pages:
         a, b = results[(small, page)], results[(large, page)]
         cpu_a = a["server_cpu_ms"] + a["db_cpu_ms"]
         cpu_b = b["server_cpu_ms"] + b["db_cpu_ms"]
@@ -389,18 +353,30 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--max-requests", type=int, default=50_000, help="python client only")
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
     parser.add_argument("--client", choices=["auto", "wrk", "python"], default="auto")
+    parser.add_argument("--sizes", default=None,
+                        help="comma-separated log lengths (default 1000,10000,100000; "
+                             "--quick: 1000,10000)")
+    parser.add_argument("--pages", default=None,
+                        help=f"comma-separated pages (default all: {', '.join(PAGES)})")
     args = parser.parse_args(sys.argv[1:] if argv is None and __name__ == "__main__" else argv)
     args.backend = args.backend or ("sqlite" if args.quick else "both")
     args.duration = args.duration or (2 if args.quick else 10)
     args.people = args.people or (50 if args.quick else PEOPLE)
-    args.sizes = list(SIZES[:2] if args.quick else SIZES)
-    client = "wrk" if args.client != "python" and shutil.which("wrk") else "python (httpx)"
+    args.sizes = (
+        [int(n) for n in args.sizes.split(",")] if args.sizes
+        else list(SIZES[:2] if args.quick else SIZES)
+    )
+    args.pages = args.pages.split(",") if args.pages else list(PAGES)
+    unknown = set(args.pages) - set(PAGES)
+    if unknown:
+        parser.error(f"--pages: unknown {', '.join(sorted(unknown))}")
+    client = "wrk" if use_wrk(args.client) else "python (httpx)"
     print(f"bench.core_http: {args.connections} connections, {args.duration} s per page, "
           f"{args.workers} uvicorn workers, client {client}, {os.cpu_count()} CPUs, "
           f"load average {os.getloadavg()[0]:.2f}", flush=True)
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     for backend in backends:
-        _verdict(backend, run_backend(backend, args), args.sizes)
+        _verdict(backend, run_backend(backend, args), args.sizes, args.pages)
     print(f"load average now {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
 
 
