@@ -65,3 +65,21 @@ def test_someone_elses_session_is_not_found(db: Database) -> None:
     with pytest.raises(sessions.SessionNotFound):
         sessions.session_detail_json(db, other, stored.id or 0)
     assert sessions.session_page(db, other, limit=5).total == 0
+
+
+def test_the_list_and_its_sports_from_one_read(db: Database) -> None:
+    from retrostride.log.listing import SessionFilter
+
+    pid = people.person_id(db, "ada")
+    for k, sport in enumerate(("walking", "hiking", "walking", "nordic_walking")):
+        log.add_session(db, Session(
+            sport=sport, start_utc=datetime(2026, 3, 1 + k, 8, tzinfo=UTC), utc_offset_s=0,
+            elapsed_s=600.0 + k, setting=Setting.TREADMILL,
+        ), "ada")
+    page, sports = sessions.session_list(db, pid, limit=2)
+    assert page == sessions.session_page(db, pid, limit=2)
+    assert sports == sessions.sports_of(db, pid) == ["hiking", "nordic_walking", "walking"]
+    wanted = SessionFilter(sport="walking")
+    page, _ = sessions.session_list(db, pid, limit=5, wanted=wanted)
+    assert page == sessions.session_page(db, pid, limit=5, wanted=wanted)
+    assert [s.sport for s in page.items] == ["walking", "walking"]

@@ -123,7 +123,7 @@ def request_principal(
     A plain (sync) function: FastAPI runs it in its thread pool, so waiting for a database
     connection never blocks the event loop.
     """
-    return authenticate(request, db, bearer, cookie, form_token)
+    return authenticate(request, db.connection(), bearer, cookie, form_token)  # Core: no ORM
 
 
 async def current_principal(

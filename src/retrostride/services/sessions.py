@@ -52,6 +52,31 @@ def session_page(
     then means largest first), sessions lacking the key last, paged by ``offset`` (``after``
     is ignored). Raises ``InputError`` (field ``date_to``) when the date range is reversed.
     """
+    _check(wanted)
+    with database.reading() as db:
+        return _page(db.connection(), person_id, limit, offset, newest_first, after, wanted)
+
+
+def session_list(
+    database: Database,
+    person_id: int,
+    *,
+    limit: int,
+    offset: int = 0,
+    newest_first: bool = True,
+    after: str | None = None,
+    wanted: SessionFilter | None = None,
+) -> tuple[SessionPage, list[str]]:
+    """:func:`session_page` and :func:`sports_of` (what the list's sport filter offers) from
+    one read."""
+    _check(wanted)
+    with database.reading() as db:
+        conn = db.connection()
+        page = _page(conn, person_id, limit, offset, newest_first, after, wanted)
+        return page, session_reads.sports_of(conn, person_id)
+
+
+def _check(wanted: SessionFilter | None) -> None:
     if (
         wanted is not None
         and wanted.date_from is not None
@@ -63,14 +88,24 @@ def session_page(
             wanted.date_to.isoformat(),
             f"a day on or after date_from ({wanted.date_from.isoformat()})",
         )
-    with database.reading() as db:
-        if wanted is not None:
-            return session_reads.filtered_page(
-                db, person_id, wanted, limit=limit, offset=offset, descending=newest_first
-            )
-        return session_reads.session_page(
-            db, person_id, limit=limit, offset=offset, newest_first=newest_first, after=after
+
+
+def _page(
+    db: session_reads.Reader,
+    person_id: int,
+    limit: int,
+    offset: int,
+    newest_first: bool,
+    after: str | None,
+    wanted: SessionFilter | None,
+) -> SessionPage:
+    if wanted is not None:
+        return session_reads.filtered_page(
+            db, person_id, wanted, limit=limit, offset=offset, descending=newest_first
         )
+    return session_reads.session_page(
+        db, person_id, limit=limit, offset=offset, newest_first=newest_first, after=after
+    )
 
 
 def sports_of(database: Database, person_id: int) -> list[str]:

@@ -35,6 +35,7 @@ from retrostride.api.principal import (
 from retrostride.services import access
 from retrostride.services.preferences import Preferences
 from retrostride.web.prefs import BROWSER_ZONE_COOKIE, PREFS_COOKIE, Formatter, Prefs, valid_zone
+from retrostride.web.session_rows import session_rows
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 _env = Environment(
@@ -45,6 +46,7 @@ _env = Environment(
     auto_reload=False,  # templates ship with the package: compiled once, never stat'ed again
     cache_size=-1,
 )
+_env.globals["session_rows"] = session_rows
 templates = Jinja2Templates(env=_env)
 
 
@@ -148,6 +150,11 @@ class Nav:
     can_write: bool
 
 
+def nav_base(subject: Subject) -> str:
+    """``/athletes/me``, or the shared athlete's ``/athletes/{account id}``."""
+    return f"/athletes/{'me' if subject.is_self else subject.account_id}"
+
+
 def nav_for(request: Request, subject: Subject | None) -> Nav:
     """Links for the page; a shared athlete is named by their account's display name."""
     if subject is None:
@@ -157,7 +164,7 @@ def nav_for(request: Request, subject: Subject | None) -> Nav:
         database = request.app.state.database
         name = access.shown_account_name(database, subject.account_id) or subject.person_name
     return Nav(
-        f"/athletes/{'me' if subject.is_self else subject.account_id}",
+        nav_base(subject),
         name,
         subject.is_self,
         subject.can_write,

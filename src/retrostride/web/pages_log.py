@@ -167,7 +167,7 @@ def session_list(
     wanted, descending, query = _list_filter(request)
     plain = wanted.is_plain and descending
     try:
-        result = sessions_service.session_page(
+        result, sports = sessions_service.session_list(
             database, subject.person_id, limit=PAGE_SIZE,
             offset=0 if (after and plain) else (page - 1) * PAGE_SIZE,
             newest_first=descending, after=after if plain else None,
@@ -180,7 +180,7 @@ def session_list(
         request, "sessions.html", principal, subject=subject, title="Sessions",
         sessions=result.items, total=result.total, page=page, pages=pages,
         colours=DIRECTION_COLOURS, query=query, filtered=not plain,
-        sports=sessions_service.sports_of(database, subject.person_id),
+        sports=sports,
         settings=[s.value for s in Setting], directions=[d.value for d in Direction],
         sorts=SORTS, descending=descending, next_after=result.next_after if plain else None,
         page_query=lambda n, cursor=None: urlencode(

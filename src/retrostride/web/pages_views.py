@@ -11,11 +11,19 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from markupsafe import Markup
 
 from retrostride.api.database import AppDatabase, ReadDb
 from retrostride.api.policy import AthleteId
 from retrostride.services import records, stats
-from retrostride.web.auth import PageError, PagePrincipal, page_subject, prefs_of, render
+from retrostride.web.auth import (
+    PageError,
+    PagePrincipal,
+    nav_base,
+    page_subject,
+    prefs_of,
+    render,
+)
 from retrostride.web.bars import Stack, bars_svg
 from retrostride.web.calendar_svg import LEVELS, heatmap_svg
 from retrostride.web.charts import DIRECTION_COLOURS
@@ -125,6 +133,12 @@ def calendar_page(
         month["sessions"] += t.sessions
         month["time_s"] += t.time_s
         month["distance_m"] += t.distance_m
+    base = nav_base(subject)  # digits or 'me': nothing to escape
+    for month in months:  # the day links built here: 365 of them cost 10x more in the template
+        month["links"] = Markup(", ".join(  # dates, day numbers and the base: nothing to escape
+            f'<a href="{base}/sessions?from={d.isoformat()}&amp;to={d.isoformat()}">{d.day}</a>'
+            for d in reversed(month["days"])
+        ))
     trained = len(days)
     summary = (
         f"{trained} training day{'' if trained == 1 else 's'} from {fmt.day(first_monday)} to "
