@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import icalendar
 import pytest
@@ -241,3 +242,24 @@ def test_the_window_read_equals_the_whole_log_loaded(db: Database) -> None:
             for w in slow_plan.weeks
         ]
 
+
+
+def test_an_enrolments_program_is_parsed_once_per_process(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    service.enrol(db, "knee-oa", START, NO)
+    parsed: list[str] = []
+    real = service.parse_program_text
+
+    def counting(text: str, name: str = "program.toml") -> Any:
+        parsed.append(name)
+        return real(text, name)
+
+    monkeypatch.setattr(service, "parse_program_text", counting)
+    service._parsed_program.cache_clear()
+    first = service.plan_for(db, today=START + timedelta(days=3))
+    for _ in range(3):
+        again = service.plan_for(db, today=START + timedelta(days=3))
+    assert parsed == ["knee-oa.toml"]
+    assert again.enrolment.program is first.enrolment.program
+    assert service.screening_questions() is service.screening_questions()

@@ -215,10 +215,10 @@ def assessment_page(
     if not (1 <= limit <= 1000 and offset >= 0):
         raise InputError("limit", limit, "a page of 1 to 1000 items from offset 0 or more")
     with database.reading() as db:
-        row_person = repo.find_person(db, person)
-        if row_person is None:
+        person_id = repo.find_person_id(db, person)
+        if person_id is None:
             return AssessmentPage([], 0)
-        mine = AssessmentRow.person_id == row_person.id
+        mine = AssessmentRow.person_id == person_id
         total = db.scalar(select(func.count()).select_from(AssessmentRow).where(mine)) or 0
         rows = db.scalars(
             select(AssessmentRow).where(mine)

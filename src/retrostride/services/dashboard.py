@@ -4,7 +4,7 @@ The weeks' totals (kept on write, ``store.totals``), the latest sessions (the se
 read model), whether the person has a body mass and whether they are on a program: three
 statements on one connection, so the page's cost does not depend on the log's length nor
 on how many services it calls. The active program's status and today's prescription are
-read (by :func:`retrostride.services.programs.status_and_today`) only when there is one.
+read (by :func:`retrostride.services.programs.plan_for`) only when there is one.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ pure), from the snapshot of the program taken at enrolment.
 
 from __future__ import annotations
 
+import functools
 import json
 import uuid
 from collections.abc import Mapping
@@ -83,7 +84,9 @@ def get_program(program_id: str) -> Program:
     return catalogue().program(program_id)
 
 
+@functools.cache
 def screening_questions() -> tuple[Question, ...]:
+    """The shipped screening questions (read once per process: a frozen tuple)."""
     from retrostride.training.loader import shipped_dir
 
     return load_questions(shipped_dir() / "screening.toml")
@@ -102,12 +105,19 @@ class Enrolment:
     cleared_by: str | None
 
 
+@functools.lru_cache(maxsize=64)
+def _parsed_program(text: str, name: str) -> Program:
+    """The program of an enrolment's TOML snapshot, parsed once per process (a frozen value:
+    parsing it took most of a dashboard request's time)."""
+    return parse_program_text(text, name)
+
+
 def _to_enrolment(row: EnrolmentRow, person: str) -> Enrolment:
     return Enrolment(
         row.id,
         row.uid,
         person,
-        parse_program_text(row.program_source, f"{row.program_id}.toml"),
+        _parsed_program(row.program_source, f"{row.program_id}.toml"),
         row.start_date,
         row.status,
         row.screening_status,
@@ -189,11 +199,18 @@ def active_enrolment(
 ) -> Enrolment:
     """The person's most recently started active enrolment (on ``program_id`` if given)."""
     with database.reading() as db:
-        person_row = repo.find_person(db, person)
-        rows = [] if person_row is None else _active_rows(db, person_row.id, program_id)
-        if not rows:
-            raise NotEnrolled(person, program_id)
-        return _to_enrolment(rows[0], person)
+        return _active_enrolment(db, person, program_id)[1]
+
+
+def _active_enrolment(
+    db: OrmSession, person: str, program_id: str | None
+) -> tuple[int, Enrolment]:
+    """(the person's id, their active enrolment) read on ``db``; :class:`NotEnrolled`."""
+    pid = repo.find_person_id(db, person)
+    rows = [] if pid is None else _active_rows(db, pid, program_id)
+    if pid is None or not rows:
+        raise NotEnrolled(person, program_id)
+    return pid, _to_enrolment(rows[0], person)
 
 
 def stop(database: Database, *, person: str = DEFAULT_PERSON, program_id: str | None = None) -> int:
@@ -345,12 +362,10 @@ def plan_for(
     sessions of the program's window (:func:`program_window`) only: its cost does not grow with
     the log before or after the program. ``plan.unmatched``: the window's sessions that matched
     no planned one."""
-    enrolment = active_enrolment(database, person=person, program_id=program_id)
-    first, last = program_window(enrolment.program, enrolment.start)
-    with database.reading() as db:
-        person_row = repo.find_person(db, person)
-        assert person_row is not None
-        logged = logged_sessions(db, person_row.id, first, last)
+    with database.reading() as db:  # the enrolment and its window's sessions: one read
+        pid, enrolment = _active_enrolment(db, person, program_id)
+        first, last = program_window(enrolment.program, enrolment.start)
+        logged = logged_sessions(db, pid, first, last)
     rules = catalogue().rule_sets[enrolment.program.rules]
     day = today or date.today()
     plan = build_plan(
@@ -432,7 +447,11 @@ def status_and_today(
     database: Database, *, person: str = DEFAULT_PERSON, day: date | None = None
 ) -> tuple[Status, Today]:
     """:func:`status` and :func:`today` of the active program from one reading of the log."""
-    ep = plan_for(database, person=person, today=day)
+    return state_of(plan_for(database, person=person, today=day))
+
+
+def state_of(ep: EnrolmentPlan) -> tuple[Status, Today]:
+    """:func:`status` and :func:`today` of an enrolment's plan (read once by :func:`plan_for`)."""
     return _status(ep), _today(ep)
 
 

@@ -55,6 +55,15 @@ def find_person(db: OrmSession, name: str) -> PersonRow | None:
     return db.scalars(select(PersonRow).where(PersonRow.name == name)).one_or_none()
 
 
+_PERSON_ID = select(PersonRow.id).where(PersonRow.name == bindparam("name"))
+
+
+def find_person_id(db: OrmSession | Connection, name: str) -> int | None:
+    """The id of the person called ``name`` (no row loaded), or None."""
+    found = db.execute(_PERSON_ID, {"name": name}).scalar()
+    return None if found is None else int(found)
+
+
 _PERSON_FLAGS = select(
     exists().where(BodyMassRow.person_id == bindparam("person_id")),
     exists().where(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -39,14 +39,22 @@ class ProgramState:
 
     status: program_service.Status
     today: program_service.Today
+    volume: list[dict[str, float]] = field(default_factory=list)
+    """Minutes per plan week by direction (``services.programs.weekly_volume``), when asked."""
 
 
-def program_state(database: Any, person: str, day: date) -> ProgramState | None:
-    """The active program's status and the day's prescription, or None when not enrolled."""
+def program_state(
+    database: Any, person: str, day: date, *, volume: bool = False
+) -> ProgramState | None:
+    """The active program's status, the day's prescription (and with ``volume`` the minutes
+    per plan week) from one reading of the plan, or None when not enrolled."""
     try:
-        return ProgramState(*program_service.status_and_today(database, person=person, day=day))
+        ep = program_service.plan_for(database, person=person, today=day)
     except program_service.NotEnrolled:
         return None
+    return ProgramState(
+        *program_service.state_of(ep), program_service.weekly_volume(ep) if volume else []
+    )
 
 
 def describe(p: Prescription, fmt: Formatter) -> str:
@@ -69,9 +77,7 @@ def _program_figures(state: ProgramState) -> dict[str, Any]:
     return {"adherence": adherence, "planned": planned, "completed": completed}
 
 
-def _volume_figure(database: Any, person: str, day: date) -> Any:
-    ep = program_service.plan_for(database, person=person, today=day)
-    volume = program_service.weekly_volume(ep)
+def _volume_figure(volume: list[dict[str, float]]) -> Any:
     labels = [str(i + 1) for i in range(len(volume))]
     return bar_chart(
         labels,
@@ -92,11 +98,11 @@ def _program_page(
 ) -> Response:
     fmt = Formatter(prefs_of(request))
     day = fmt.today()
-    state = program_state(database, subject.person_name, day)
+    state = program_state(database, subject.person_name, day, volume=True)
     figures: dict[str, Any] = {}
     if state is not None:
         figures = _program_figures(state)
-        figures["volume"] = _volume_figure(database, subject.person_name, day)
+        figures["volume"] = _volume_figure(state.volume)
     return render(
         request, "program.html", principal, subject=subject, title="Program",
         state=state, figures=figures, describe=lambda p: describe(p, fmt),
