@@ -150,8 +150,8 @@ def get_session(
     with_samples: bool = True,
 ) -> Session:
     with database.reading() as db:
-        person = repo.find_person(db, person_name)
-        row = None if person is None else repo.get_session_row(db, person.id, session_id)
+        person_id = repo.find_person_id(db.connection(), person_name)  # no ORM person
+        row = None if person_id is None else repo.get_session_row(db, person_id, session_id)
         if row is None:
             raise SessionNotFound(session_id)
         return repo.session_to_domain(db, row, with_samples=with_samples)

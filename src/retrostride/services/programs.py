@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import bindparam, case, func, select
+from sqlalchemy import Connection, bindparam, case, func, select
 from sqlalchemy.orm import Session as OrmSession
 
 from retrostride.errors import InputError, RetrostrideError
@@ -206,7 +206,7 @@ def _active_enrolment(
     db: OrmSession, person: str, program_id: str | None
 ) -> tuple[int, Enrolment]:
     """(the person's id, their active enrolment) read on ``db``; :class:`NotEnrolled`."""
-    pid = repo.find_person_id(db, person)
+    pid = repo.find_person_id(db.connection(), person)  # Core: no ORM machinery
     rows = [] if pid is None else _active_rows(db, pid, program_id)
     if pid is None or not rows:
         raise NotEnrolled(person, program_id)
@@ -286,7 +286,7 @@ _DIRECTIONS = (
 
 
 def logged_sessions(
-    db: OrmSession, person_id: int, first: date, last: date
+    db: OrmSession | Connection, person_id: int, first: date, last: date
 ) -> list[LoggedSession]:
     """The person's sessions dated (``session.local_date``) from ``first`` to ``last`` as the
     training layer sees them, in log order (start, else import time, then id): two indexed
@@ -365,7 +365,7 @@ def plan_for(
     with database.reading() as db:  # the enrolment and its window's sessions: one read
         pid, enrolment = _active_enrolment(db, person, program_id)
         first, last = program_window(enrolment.program, enrolment.start)
-        logged = logged_sessions(db, pid, first, last)
+        logged = logged_sessions(db.connection(), pid, first, last)
     rules = catalogue().rule_sets[enrolment.program.rules]
     day = today or date.today()
     plan = build_plan(
