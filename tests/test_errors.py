@@ -11,9 +11,12 @@ def test_input_error_names_field_value_and_form() -> None:
     assert isinstance(err, ValueError)
 
 
-def test_file_refused_offers_salvage_only_when_possible() -> None:
-    assert "--salvage" in str(FileRefused("a.fit", "truncated", salvageable=True))
-    assert "--salvage" not in str(FileRefused("a.fit", "empty file"))
+def test_file_refused_carries_salvageable_without_a_surface_s_words() -> None:
+    """The flag is data; no command-line option (or any surface's wording) in the message."""
+    damaged = FileRefused("a.fit", "truncated", salvageable=True)
+    assert damaged.salvageable and str(damaged) == "a.fit: truncated"
+    empty = FileRefused("a.fit", "empty file")
+    assert not empty.salvageable and "--" not in str(empty)
 
 
 def test_a_refused_number_reads_as_a_person_would_with_its_unit() -> None:

@@ -50,12 +50,13 @@ _UNIT_OF_SUFFIX = (
 class FileRefused(RetrostrideError):
     """A file could not be imported as it is.
 
-    ``salvageable`` is true when valid data precede the damage, so that ``--salvage`` can keep them.
+    ``salvageable`` is true when valid data precede the damage, so that salvaging can keep them.
+    The message names the file and the reason only: how to salvage is worded by each surface
+    (the CLI's option, the API's parameter, the web page's checkbox).
     """
 
     def __init__(self, path: str | Path, reason: str, *, salvageable: bool = False) -> None:
         self.path = str(path)
         self.reason = reason
         self.salvageable = salvageable
-        hint = " (use --salvage to import the valid part)" if salvageable else ""
-        super().__init__(f"{self.path}: {reason}{hint}")
+        super().__init__(f"{self.path}: {reason}")

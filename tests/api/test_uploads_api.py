@@ -49,6 +49,10 @@ def test_batch_imports_the_good_and_reports_the_bad(client: TestClient, shared_d
     assert by_name["photo.fit"]["outcome"] == "refused"
     damaged = by_name["run.fit"]
     assert damaged["outcome"] == "refused" and damaged["salvageable"] is True
+    # The API's own words for the remedy: its parameter, never the CLI's option.
+    assert damaged["remedy"] == "salvage" and "salvage=true" in damaged["hint"]
+    assert "--" not in damaged["message"] + damaged["hint"]
+    assert by_name["empty.fit"]["remedy"] is None and by_name["empty.fit"]["hint"] is None
     quirk = by_name["bolt.fit"]
     assert quirk["outcome"] == "imported" and quirk["warnings"]  # quirk: imported, with warning
     assert job["failed"] == 4

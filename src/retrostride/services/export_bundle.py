@@ -28,7 +28,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic import model_validator as _model_validator
@@ -36,6 +36,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session as OrmSession
 
 from retrostride.errors import InputError
+from retrostride.importers.activity.plausibility import channel_limit
 from retrostride.log.model import Samples, Sex
 from retrostride.science import limits
 from retrostride.science.locomotion import Direction, Setting
@@ -64,8 +65,15 @@ Speed = Annotated[float, Field(ge=0.0, le=100.0, allow_inf_nan=False)]
 Grade = Annotated[float, Field(ge=-100.0, le=100.0, allow_inf_nan=False)]
 Load = Annotated[float, Field(ge=0.0, le=500.0, allow_inf_nan=False)]
 Sled = Annotated[float, Field(ge=0.0, le=2000.0, allow_inf_nan=False)]
-HeartRate = Annotated[float, Field(ge=0.0, le=300.0, allow_inf_nan=False)]
-Cadence = Annotated[float, Field(ge=0.0, le=400.0, allow_inf_nan=False)]
+HeartRate = Annotated[
+    float,
+    Field(ge=limits.HEART_RATE_BPM.low, le=limits.HEART_RATE_BPM.high, allow_inf_nan=False),
+]
+"""A segment's heart rate: stored totals lie inside the limit (the importers flag the others)."""
+CADENCE_HIGH: Final = max(limits.STEP_CADENCE_SPM.high, limits.PEDAL_CADENCE_RPM.high)
+Cadence = Annotated[float, Field(ge=0.0, le=CADENCE_HIGH, allow_inf_nan=False)]
+"""A segment's cadence: steps or pedal revolutions a minute (``limits.STEP_CADENCE_SPM``,
+``limits.PEDAL_CADENCE_RPM``: the higher bound; the session's sport picks its own below)."""
 Kcal = Annotated[float, Field(ge=0.0, le=100_000.0, allow_inf_nan=False)]
 Scale10 = Annotated[float, Field(ge=0.0, le=10.0, allow_inf_nan=False)]
 MassKg = Annotated[
@@ -174,6 +182,19 @@ class SessionIn(_Model):
     source: SourceIn | None = None
     segments: Annotated[list[SegmentIn], Field(max_length=10_000)] = []
     samples: dict[str, list[float | None]] | None = None
+
+    @_model_validator(mode="after")
+    def _cadence_of_the_sport(self) -> SessionIn:
+        """Each segment's cadence inside the sport's own bound (steps or pedal turns)."""
+        bound = channel_limit(self.sport, "cadence_spm")
+        for number, segment in enumerate(self.segments):
+            cadence = segment.cadence_spm
+            if bound is not None and cadence is not None and not bound.mask(cadence):
+                raise ValueError(
+                    f"segments.{number}.cadence_spm: {cadence:g} is not valid for "
+                    f"{self.sport}; expected {bound.expected}"
+                )
+        return self
 
     @field_validator("start_utc", "imported_at")
     @classmethod

@@ -26,6 +26,7 @@ def file_result(r: importing.FileResult) -> dict[str, Any]:
         "session_ids": list(r.session_ids),
         "warnings": list(r.warnings),
         "salvageable": r.salvageable,
+        "remedy": None if r.remedy is None else str(r.remedy),
     }
 
 

@@ -6,18 +6,28 @@ Both doors parse what the person typed into a :class:`SessionEntry` (SI units) a
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 
 from retrostride.errors import InputError
+from retrostride.importers.activity.plausibility import speed_limit
 from retrostride.log.model import ENERGY_MODELLED_SPORTS, Segment, Session
+from retrostride.science import limits
 from retrostride.science.locomotion import Direction, Setting
 from retrostride.services import log as log_service
 from retrostride.services.session_energy import model_kcal
 from retrostride.store.db import Database
 
 MAX_SEGMENTS = 50
-MAX_DURATION_S = 48 * 3600.0
+
+_SEGMENT_LIMITS: tuple[tuple[str, limits.Limit], ...] = (
+    ("grade_percent", limits.GRADE_PERCENT),
+    ("load_kg", limits.LOAD_KG),
+    ("sled_kg", limits.SLED_KG),
+)
+"""Each optional number of a segment and its bound in ``science.limits`` (the one table); the
+speed's bound is the sport's (``importers.activity.plausibility.speed_limit``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,14 +82,38 @@ def _check(entry: SessionEntry) -> None:
     for name in ("rpe", "pain_before", "pain_after"):
         log_service.check_scale(name, getattr(entry, name))
     for seg in entry.segments:
-        if not 0 < seg.duration_s <= MAX_DURATION_S:
-            raise InputError("duration_s", seg.duration_s, "a duration from 1 s to 48 h")
-        for name in ("distance_m", "speed_m_s", "load_kg", "sled_kg"):
+        limits.DURATION_S.check(seg.duration_s)
+        if seg.duration_s <= 0:  # the table's lower bound is inclusive; a segment lasts
+            raise InputError("duration_s", seg.duration_s, limits.DURATION_S.expected)
+        distance = seg.distance_m
+        if distance is not None and not (math.isfinite(distance) and distance >= 0):
+            raise InputError("distance_m", seg.distance_m, "a distance of 0 m or more")
+        for name, bound in _SEGMENT_LIMITS:
             value = getattr(seg, name)
-            if value is not None and value < 0:
-                raise InputError(name, value, "a value of 0 or more")
-        if seg.grade_percent is not None and not -45 <= seg.grade_percent <= 45:
-            raise InputError("grade_percent", seg.grade_percent, "a grade from -45 to 45 %")
+            if value is not None:
+                bound.check(value, field=name)
+        _check_speed(entry.sport, seg)
+
+
+def _check_speed(sport: str, seg: SegmentEntry) -> None:
+    """The speed given, or the one the distance implies, inside the sport's bound."""
+    bound = speed_limit(sport)
+    if seg.speed_m_s is not None:
+        if bound is None:
+            if not (math.isfinite(seg.speed_m_s) and seg.speed_m_s >= 0):
+                raise InputError("speed_m_s", seg.speed_m_s, "a speed of 0 m/s or more")
+        else:
+            bound.check(seg.speed_m_s, field="speed_m_s")
+    elif (
+        seg.distance_m is not None
+        and bound is not None
+        and not bound.mask(seg.distance_m / seg.duration_s)
+    ):
+        raise InputError(
+            "distance_m",
+            seg.distance_m,
+            f"a distance covered in {seg.duration_s:g} s at {bound.expected}",
+        )
 
 
 def build_session(entry: SessionEntry) -> Session:

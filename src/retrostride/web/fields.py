@@ -8,6 +8,16 @@ from __future__ import annotations
 
 from retrostride.errors import InputError
 
+REMEDY_WORDS: dict[str, str] = {
+    "salvage": "to keep the valid part, tick \u201cSalvage damaged files\u201d and upload it again",
+    "allow_duplicate": (
+        "to keep it anyway, tick \u201cImport probable duplicates too\u201d and upload it again"
+    ),
+    "raise_size_limit": "the server does not take files this large",
+}
+"""The upload page's words for what a person can do about a file not imported (the import's
+``remedy``: ``services.import_results.Remedy``); never a command-line option."""
+
 LABEL_OF_FIELD: dict[str, str] = {
     "body_mass_kg": "Body mass",
     "mass_kg": "Body mass",

@@ -267,6 +267,7 @@ def upload_page(
         request, "upload.html", principal, subject=subject, title="Upload activities",
         api_url=f"/api/athletes/{athlete_id}/uploads", sessions_url=f"/athletes/{athlete_id}",
         max_mb=settings.max_upload_bytes // (1024 * 1024), max_files=settings.max_upload_files,
+        remedy_words=web_fields.REMEDY_WORDS,
     )
 
 

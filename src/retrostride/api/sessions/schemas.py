@@ -104,6 +104,27 @@ class SessionDetail(BaseModel):
     flags: list[FlagOut] = []
 
 
+# Bounds of a hand-entered segment: the one table of limits (``science.limits``), with sources.
+Speed = Field(  # on foot: the API's hand-entered sessions
+    default=None,
+    ge=limits.SPEED_M_S.low,
+    le=limits.SPEED_M_S.high,
+    description=limits.SPEED_M_S.source,
+)
+Grade = Field(
+    default=None,
+    ge=limits.GRADE_PERCENT.low,
+    le=limits.GRADE_PERCENT.high,
+    description=limits.GRADE_PERCENT.source,
+)
+Load = Field(
+    default=None,
+    ge=limits.LOAD_KG.low,
+    le=limits.LOAD_KG.high,
+    description=limits.LOAD_KG.source,
+)
+
+
 class SessionIn(Body):
     """A session entered by hand: one segment with its direction, speed, grade and load."""
 
@@ -121,9 +142,9 @@ class SessionIn(Body):
     pain_before: float | None = Scale10
     pain_after: float | None = Scale10
     direction: DirectionName = Direction.UNKNOWN
-    speed_m_s: float | None = Field(default=None, ge=0, le=15)
-    grade_percent: float | None = Field(default=None, ge=-50, le=50)
-    load_kg: float | None = Field(default=None, ge=0, le=300)
+    speed_m_s: float | None = Speed
+    grade_percent: float | None = Grade
+    load_kg: float | None = Load
     sled_kg: float | None = Field(default=None, ge=0, le=limits.SLED_KG.high)
 
 
@@ -141,6 +162,6 @@ class SessionPatch(Body):
     rpe: float | None = Scale10
     pain_before: float | None = Scale10
     pain_after: float | None = Scale10
-    grade_percent: float | None = Field(default=None, ge=-50, le=50)
-    load_kg: float | None = Field(default=None, ge=0, le=300)
-    speed_m_s: float | None = Field(default=None, ge=0, le=15)
+    grade_percent: float | None = Grade
+    load_kg: float | None = Load
+    speed_m_s: float | None = Speed

@@ -15,7 +15,7 @@ import shutil
 import tempfile
 from functools import partial
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, status
 from starlette.concurrency import run_in_threadpool
@@ -122,11 +122,25 @@ def job_out(job: jobs.JobState) -> dict[str, object]:
         "files_done": job.files_done,
         "bytes_received": job.bytes_received,
         "options": job.options,
-        "results": job.results,
+        "results": [_worded(result) for result in job.results],
         "failed": job.failed,
         "created_at": job.created_at,
         "finished_at": job.finished_at,
     }
+
+
+REMEDY_HINTS: dict[str, str] = {
+    "salvage": "send the file again with salvage=true to import the valid part",
+    "allow_duplicate": "send the file again with allow_duplicate=true to import it",
+    "raise_size_limit": "over the server's upload size limit (max_upload_bytes)",
+}
+"""What a client can do about a file not imported, in the API's words (its parameters)."""
+
+
+def _worded(result: dict[str, Any]) -> dict[str, Any]:
+    """One file's outcome with its ``remedy`` (older jobs: from ``salvageable``) and ``hint``."""
+    remedy = result.get("remedy") or ("salvage" if result.get("salvageable") else None)
+    return {**result, "remedy": remedy, "hint": REMEDY_HINTS.get(remedy or "")}
 
 
 @router.get("/{job_id}", response_model=UploadJob)

@@ -17,6 +17,9 @@ class FileOutcome(BaseModel):
     session_ids: list[int]
     warnings: list[str]
     salvageable: bool
+    remedy: Literal["salvage", "allow_duplicate", "raise_size_limit"] | None = None
+    """What could import it (``hint`` says how, with this API's parameters)."""
+    hint: str | None = None
 
 
 class UploadOptionsOut(BaseModel):

@@ -31,7 +31,9 @@ _WALK_SPORTS = frozenset({"walking", "hiking"})
 _FOOT_SPORTS = STEP_SPORTS | {"trail_running", "mountaineering"}
 
 
-def _speed_limit(sport: str) -> limits.Limit | None:
+def speed_limit(sport: str) -> limits.Limit | None:
+    """The speed limit of ``sport``: walking, on foot, the sport's own in ``science.limits``
+    (``cycling_speed_m_s``), or None for a sport the table has no bound for."""
     if sport in _WALK_SPORTS:
         return limits.WALK_SPEED_M_S
     if sport in _FOOT_SPORTS:
@@ -113,7 +115,7 @@ class _Checker:
             item.distance_m = None
             return
         duration = item.moving_s or item.elapsed_s
-        bound = _speed_limit(self.sport)
+        bound = speed_limit(self.sport)
         if bound is None or not duration:
             return
         speed = distance / duration
@@ -149,7 +151,7 @@ class _Checker:
         self.durations(where, seg)
         self.distance(where, seg)
         self.kcal(where, seg)
-        bound = _speed_limit(self.sport)
+        bound = speed_limit(self.sport)
         if seg.speed_m_s is not None and bound is not None and not bound.mask(seg.speed_m_s):
             self.flag(where, "speed", seg.speed_m_s, "m/s", bound.expected, "speed_m_s")
             seg.speed_m_s = None

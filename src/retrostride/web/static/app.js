@@ -42,6 +42,7 @@
     var results = document.getElementById("upload-results");
     var api = form.getAttribute("data-api");
     var sessions = form.getAttribute("data-sessions");
+    var remedies = JSON.parse(form.getAttribute("data-remedies") || "{}");
 
     var showJob = function (job) {
       results.innerHTML = "";
@@ -49,13 +50,11 @@
         var li = document.createElement("li");
         li.className = r.outcome;
         var label = r.name + ": " + r.outcome.replace(/_/g, " ");
-        /* The service's reason, in this page's words (never a command-line option). */
-        var message = (r.message || "").replace(/\s*\(use --[^)]*\)/g, "");
-        if (r.outcome === "probable_duplicate") {
-          message += "; to keep it anyway, tick \u201cImport probable duplicates too\u201d and upload it again";
-        } else if (r.salvageable) {
-          message += "; to keep the valid part, tick \u201cSalvage damaged files\u201d and upload it again";
-        }
+        /* The service's reason; what to do about it in this page's words (the server's
+           REMEDY_WORDS, by the import's remedy). */
+        var message = r.message || "";
+        var remedy = r.remedy || (r.salvageable ? "salvage" : null);
+        if (remedy && remedies[remedy]) { message += "; " + remedies[remedy]; }
         if (message) { label += " (" + message + ")"; }
         li.appendChild(document.createTextNode(label));
         r.session_ids.forEach(function (id) {
