@@ -58,38 +58,54 @@ def test_submit_returns_a_queued_job_read_back_by_id(db: Database) -> None:
     assert jobs.state(db, job_id, person_id=ada + 1) is None
 
 
+def _run_all(db: Database, slots: int = 1) -> list[int]:
+    """Run the queued jobs one by one through the backend's queue; their ids in the order run."""
+    workers = jobs.Workers(db, slots=slots, limits=jobs.JobLimits(memory_mb=200, cpu_s=60))
+    order = []
+    while (job_id := workers.run_once()) is not None:
+        order.append(job_id)
+    return order
+
+
 def test_small_jobs_go_first_among_queued_ones(db: Database) -> None:
     ada = _person(db, "ada")
-    big = _submit(db, ada, 11_000_000)
-    small = _submit(db, ada, 5_000)
-    assert jobs.claim(db, "w1") == small
-    assert jobs.claim(db, "w2") == big
+    big = _submit(db, ada, 11_000_000, kind="probe")
+    small = _submit(db, ada, 5_000, kind="probe")
+    assert _run_all(db) == [small, big]
 
 
-def test_claims_are_fair_per_account(db: Database) -> None:
+def test_jobs_are_fair_per_account(db: Database) -> None:
+    """Someone who queues three jobs takes turns with someone who queues one."""
     ada, bob = _person(db, "ada"), _person(db, "bob")
-    a1, a2, a3 = (_submit(db, ada, 1000 + i) for i in range(3))
+    a1, a2, a3 = (_submit(db, ada, 1000 + i, kind="probe") for i in range(3))
+    b1 = _submit(db, bob, 1000, kind="probe")
+    assert _run_all(db) == [a1, b1, a2, a3]
+    assert all(jobs.state(db, i).status == jobs.DONE for i in (a1, a2, a3, b1))  # type: ignore[union-attr]
+
+
+def test_the_embedded_claim_takes_the_same_order(db: Database) -> None:
+    """``claim`` (the embedded queue's) orders by the priority procrastinate orders by: small
+    first; among them, ada's jobs queued behind her large one come after bob's first."""
+    ada, bob = _person(db, "ada"), _person(db, "bob")
+    big = _submit(db, ada, 11_000_000)
+    a1, a2 = _submit(db, ada, 1000), _submit(db, ada, 1001)
     b1 = _submit(db, bob, 1000)
-    assert jobs.claim(db, "w1") == a1
-    assert jobs.claim(db, "w2") == b1  # ada already has one running: bob goes first
-    assert jobs.claim(db, "w3") == a2
-    assert jobs.claim(db, "w4") == a3
-    assert jobs.claim(db, "w5") is None
-    assert jobs.state(db, a1).status == jobs.RUNNING  # type: ignore[union-attr]
+    assert [jobs.claim(db, f"w{i}") for i in range(5)] == [b1, a1, a2, big, None]
 
 
 def test_a_small_upload_is_not_queued_behind_a_large_one(db: Database) -> None:
     """Finding: a 5 KB upload waited 40.9 s behind an 11 MB one (one import thread)."""
     ada, bob = _person(db, "ada"), _person(db, "bob")
-    big = _submit(db, ada, 11_000_000)
-    assert jobs.claim(db, "w1", max_big_running=1) == big  # the 11 MB upload is being imported
-    big2 = _submit(db, bob, 11_000_000)
-    small = _submit(db, bob, 5_000)
+    big = _submit(db, ada, 11_000_000, kind="probe")
+    assert jobs.claim(db, "w1", job_id=big) == big  # the 11 MB upload is being imported
+    big2 = _submit(db, bob, 11_000_000, kind="probe")
+    small = _submit(db, bob, 5_000, kind="probe")
     # two slots: at most one large job runs, so the other slot is free for the small one
-    assert jobs.claim(db, "w2", max_big_running=1) == small
-    assert jobs.claim(db, "w2", max_big_running=1) is None
+    workers = jobs.Workers(db, slots=2, limits=jobs.JobLimits(memory_mb=200, cpu_s=60))
+    assert workers.run_once() == small
+    assert workers.run_once() is None
     jobs.finish(db, big, jobs.DONE)
-    assert jobs.claim(db, "w1", max_big_running=1) == big2
+    assert workers.run_once() == big2
 
 
 def test_a_job_claimed_by_id_is_claimed_once(db: Database) -> None:

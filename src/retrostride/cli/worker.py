@@ -1,9 +1,9 @@
 """``retrostride worker``: work the job queue (imports, gait analyses) of a database.
 
-On PostgreSQL any number of workers, on this machine or others, share the queue (claims skip
-rows another worker holds); received files are read from the server's upload folder, which a
-worker elsewhere needs mounted at the same path. Each job runs in a child process with memory
-and CPU-time limits.
+On SQLite the embedded queue's worker threads; on PostgreSQL procrastinate's workers, so any
+number of them, on this machine or others, share the queue (``services.job_queue_pg``).
+Received files are read from the server's upload folder, which a worker elsewhere needs mounted
+at the same path. Each job runs in a child process with memory and CPU-time limits.
 """
 
 from __future__ import annotations

@@ -1,21 +1,28 @@
 """One job queue for long work (imports, gait analyses): submit, claim, run, read back by id.
 
-The queue lives in the database (table ``upload_job``), so one interface serves both backends:
+A job's state lives in the database (table ``upload_job``: status, progress, each file's
+outcome), so any server process answers for it. Two backends carry the jobs, behind the same
+functions (:func:`submit`, :func:`state`, :class:`Workers`, :func:`run_now`, :func:`recover`) and
+tested by the same tests:
 
-- **SQLite** (the embedded default): a few local worker threads of the server process claim
-  jobs; ``BEGIN IMMEDIATE`` serialises claims, so a job is claimed once.
-- **PostgreSQL**: claims take the row with ``FOR UPDATE SKIP LOCKED``, so any number of
-  ``retrostride worker`` processes, on this machine or others, work the same queue. Received
-  files live in the server's upload folder (``RETROSTRIDE_UPLOAD_DIR``): a worker on another
-  machine needs that folder mounted at the same path.
+- **SQLite** (the embedded default): the queue is the table itself, worked by a few local worker
+  threads (the server's, or ``retrostride worker``'s); ``BEGIN IMMEDIATE`` serialises claims, so
+  a job is claimed once.
+- **PostgreSQL**: procrastinate, an existing distributed task library on the same database
+  (:mod:`retrostride.services.job_queue_pg`): :func:`submit` defers a procrastinate job in the
+  same transaction as the row, and ``retrostride worker`` processes, on this machine or others,
+  run procrastinate's worker. Received files live in the server's upload folder
+  (``RETROSTRIDE_UPLOAD_DIR``): a worker on another machine needs that folder mounted at the same
+  path (a shared folder: NFS, SMB or a cluster file system).
 
 Every job runs in a child process (``python -m retrostride.services.jobs JOB_ID``) with limits set
 by ``resource.setrlimit``: address space (memory beyond what the interpreter has mapped after its
 imports) and CPU time. A child that dies (killed, over a limit) leaves its job ``failed`` with the
 reason, and its received files are removed by the supervising worker.
 
-Order of claims: fair per account (a person with fewer running jobs goes first), then small jobs
-before large ones (``BIG_JOB_BYTES``), then first come. Large jobs may occupy at most
+Order (both backends): ``upload_job.priority``, higher first (:func:`job_priority`): small jobs
+before large ones (``BIG_JOB_BYTES``), then each person's earlier jobs before their later ones, so
+that people take turns (fair per account), then first come. Large jobs may occupy at most
 ``slots - 1`` workers, so a 5 KB upload never waits behind an 11 MB one.
 
 A job whose worker died (a server killed mid-import) stays ``importing``; :func:`recover` fails it,
@@ -42,7 +49,6 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session as OrmSession
-from sqlalchemy.orm import aliased
 
 from retrostride.store.db import Database, utc_now
 from retrostride.store.uploads import UploadJobRow
@@ -64,6 +70,8 @@ HEARTBEAT_S = 5.0
 """How often a worker renews the heartbeat of the job it runs [s]."""
 STALE_AFTER_S = 60.0
 """A running job whose heartbeat is older than this [s] has lost its worker."""
+PRIORITY_SMALL = 1_000_000
+"""Added to a small job's priority: every small job goes before every large one."""
 RETRY_MESSAGE = "the server stopped while this job ran; nothing of it was kept: please upload again"
 
 
@@ -138,6 +146,13 @@ def _state(row: UploadJobRow) -> JobState:
 # --- the queue -----------------------------------------------------------------------------------
 
 
+def job_priority(big: bool, rank: int) -> int:
+    """A job's priority, higher first: small jobs (``big`` False) before large ones, then the
+    person's ``rank`` (how many of their jobs were unfinished when it was queued) ascending, so
+    that someone who queues a hundred files takes turns with someone who queues one."""
+    return (0 if big else PRIORITY_SMALL) - min(rank, PRIORITY_SMALL - 1)
+
+
 def submit(
     database: Database,
     person_id: int,
@@ -159,14 +174,25 @@ def submit(
         ],
         **(extra or {}),
     }
+    size = sum(f.size_bytes for f in files)
+    big = size > BIG_JOB_BYTES
     with database.transaction() as db:
+        rank = db.scalar(
+            select(func.count())
+            .select_from(UploadJobRow)
+            .where(
+                UploadJobRow.person_id == person_id,
+                UploadJobRow.status.in_((QUEUED, RUNNING)),
+            )
+        )
         row = UploadJobRow(
             person_id=person_id,
             kind=kind,
             status=QUEUED,
             files_total=len(files),
             files_done=0,
-            bytes_received=sum(f.size_bytes for f in files),
+            bytes_received=size,
+            priority=job_priority(big, rank or 0),
             options_json=json.dumps(options),
             payload_json=json.dumps(payload),
             results_json="[]",
@@ -175,6 +201,10 @@ def submit(
         )
         db.add(row)
         db.flush()
+        if not database.is_sqlite:
+            from retrostride.services import job_queue_pg
+
+            job_queue_pg.defer(db, row.id, row.priority, big)
         return row.id
 
 
@@ -214,11 +244,11 @@ def claim(
 ) -> int | None:
     """Take the next queued job for ``worker`` (or job ``job_id``), mark it running, return its id.
 
-    Fair per account, small before large, then oldest; a large job only while fewer than
-    ``max_big_running`` large jobs run (``None``: no cap)."""
+    By priority (:func:`job_priority`), then oldest; a large job only while fewer than
+    ``max_big_running`` large jobs run (``None``: no cap). The embedded queue's claim; on
+    PostgreSQL procrastinate picks the job and its task claims it by id."""
     now = now or utc_now()
     job = UploadJobRow
-    other = aliased(UploadJobRow)
     with database.transaction() as db:
         query = select(job).where(job.status == QUEUED)
         if job_id is not None:
@@ -231,15 +261,7 @@ def claim(
             )
             if (big_running or 0) >= max_big_running:
                 query = query.where(job.bytes_received <= BIG_JOB_BYTES)
-        running_of_person = (
-            select(func.count())
-            .select_from(other)
-            .where(other.person_id == job.person_id, other.status == RUNNING)
-            .scalar_subquery()
-        )
-        query = query.order_by(
-            running_of_person, (job.bytes_received > BIG_JOB_BYTES), job.id
-        ).limit(1)
+        query = query.order_by(job.priority.desc(), job.id).limit(1)
         if not database.is_sqlite:
             query = query.with_for_update(skip_locked=True, of=job)
         row = db.scalar(query)
@@ -250,6 +272,16 @@ def claim(
         row.heartbeat_at = now
         row.worker = worker[:64]
         return row.id
+
+
+def _big_running(database: Database) -> int:
+    with database.transaction() as db:
+        count = db.scalar(
+            select(func.count())
+            .select_from(UploadJobRow)
+            .where(UploadJobRow.status == RUNNING, UploadJobRow.bytes_received > BIG_JOB_BYTES)
+        )
+    return int(count or 0)
 
 
 def heartbeat(database: Database, job_id: int, now: datetime | None = None) -> None:
@@ -346,8 +378,13 @@ def recover(
     database: Database, *, stale_after_s: float = STALE_AFTER_S, now: datetime | None = None
 ) -> list[int]:
     """Fail the running jobs whose worker died (a dead process of this host, or a heartbeat
-    older than ``stale_after_s``), remove their received files; returns their ids."""
+    older than ``stale_after_s``), remove their received files; returns their ids. On
+    PostgreSQL, procrastinate's jobs of dead workers are failed too."""
     now = now or utc_now()
+    if not database.is_sqlite:
+        from retrostride.services import job_queue_pg
+
+        job_queue_pg.fail_stalled(database)
     limit = now - timedelta(seconds=stale_after_s)
     with database.transaction() as db:
         rows = list(db.scalars(select(UploadJobRow).where(UploadJobRow.status == RUNNING)))
@@ -437,10 +474,17 @@ class Workers:
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._lock = threading.Lock()
+        self._pg: Any = None  # PostgreSQL: procrastinate's workers (job_queue_pg.PgWorkers)
 
     def start(self) -> None:
         with self._lock:
-            if self._threads or self.slots == 0:  # 0: only `retrostride worker` processes
+            if self._threads or self._pg is not None or self.slots == 0:
+                return  # 0: only `retrostride worker` processes
+            if not self.database.is_sqlite:
+                from retrostride.services.job_queue_pg import PgWorkers
+
+                self._pg = PgWorkers(self.database, self.slots, self.limits, self.name)
+                self._pg.start()
                 return
             recover(self.database)
             for number in range(self.slots):
@@ -457,7 +501,13 @@ class Workers:
 
     def run_once(self) -> int | None:
         """Claim and run one job (None when the queue has nothing this worker may take)."""
-        job_id = claim(self.database, self.name, max_big_running=max(1, self.slots - 1))
+        cap = max(1, self.slots - 1)
+        if not self.database.is_sqlite:
+            from retrostride.services import job_queue_pg
+
+            queues = job_queue_pg.queues(big_allowed=_big_running(self.database) < cap)
+            return job_queue_pg.run_one(self.database, self.limits, self.name, queues)
+        job_id = claim(self.database, self.name, max_big_running=cap)
         if job_id is not None:
             run_claimed(self.database, job_id, self.limits)
         return job_id
@@ -477,6 +527,8 @@ class Workers:
                 self._stop.wait(timeout=1.0)
 
     def stop(self, timeout: float = 30.0) -> None:
+        if self._pg is not None:
+            self._pg.stop(timeout)
         self._stop.set()
         self._event.set()
         for thread in self._threads:

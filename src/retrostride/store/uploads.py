@@ -16,7 +16,8 @@ class UploadJobRow(Base):
 
     ``status``: ``queued`` -> ``importing`` (claimed by a worker) -> ``done`` (or ``failed``).
     ``results_json`` lists each file's outcome; ``payload_json`` is what the worker needs;
-    ``heartbeat_at`` is renewed while a worker runs the job (stale: the worker died).
+    ``heartbeat_at`` is renewed while a worker runs the job (stale: the worker died);
+    ``priority`` orders the claims (on PostgreSQL, procrastinate's job carries it too).
     """
 
     __tablename__ = "upload_job"
@@ -36,3 +37,5 @@ class UploadJobRow(Base):
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     worker: Mapped[str | None] = mapped_column(String(64))
+    priority: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Claim order, higher first (``services.jobs.job_priority``)."""
