@@ -92,24 +92,37 @@ def cli_vs_decode(runs: int, folder: Path) -> None:
     print(f"   ratio import/decode: wall {wall:.2f}x, CPU {cpu:.2f}x (target 1.5x: {verdict})")
 
 
+WARM = FIT_DIR / "garmin-fenix-5-walk.fit"
+"""A small FIT of another day, parsed or imported first: the code an import loads (fitdecode's
+profile, the importers, the store) is loaded once per process, not per megabyte of file, so the
+rise measured after it is the file's own cost."""
+
+
 def _memory_child(path: str, mode: str) -> None:
     """Print this process's memory for one parse (``parse``: VmHWM rise; ``trace``: the
-    tracemalloc peak) or one whole import into a new SQLite log (``import``: VmHWM rise) [MB]."""
+    tracemalloc peak) or one whole import into a new SQLite log (``import``: VmHWM rise) [MB];
+    ``-cold`` modes measure from before the code is loaded, the others after one small file."""
     import tracemalloc
 
     from retrostride.importers.activity import parse_activity_file
 
+    cold = mode.endswith("-cold")
+    mode = mode.removesuffix("-cold")
     if mode == "import":
         from retrostride.services.importing import ImportOptions, import_files
         from retrostride.store.db import open_database
 
-        database = open_database(f"sqlite:///{path}.db")
+        database = open_database(f"sqlite:///{path}.{'cold' if cold else 'warm'}.db")
+        if not cold:
+            assert import_files(database, [WARM]).ok
         before = _maxrss_mb()
         report = import_files(database, [Path(path)], options=ImportOptions(max_bytes=1 << 40))
         rise = _maxrss_mb() - before
         assert report.results[0].session_ids, report.results[0]
         print(f"{rise:.3f}")
         return
+    if not cold:
+        parse_activity_file(WARM)
     if mode == "trace":
         tracemalloc.start()
     before = _maxrss_mb()
@@ -126,7 +139,14 @@ def memory(mb: float, folder: Path) -> None:
     synth_fit(SOURCE, path, mb)
     size_mb = path.stat().st_size / 1e6
     figures = {}
-    for mode in ("parse", "trace", "import"):
+    modes = (
+        ("parse", "FIT parse, VmHWM rise"),
+        ("trace", "FIT parse, tracemalloc peak"),
+        ("import", "whole import, VmHWM rise"),
+        ("parse-cold", "FIT parse, VmHWM rise, code loading included"),
+        ("import-cold", "whole import, VmHWM rise, code loading included"),
+    )
+    for mode, _ in modes:
         out = subprocess.run(
             [sys.executable, "-m", "bench.import_files", "--memory-child", str(path), mode],
             check=True,
@@ -134,16 +154,13 @@ def memory(mb: float, folder: Path) -> None:
             text=True,
         ).stdout.split()[-1]
         figures[mode] = float(out)
-    for mode, label in (
-        ("parse", "FIT parse, VmHWM rise"),
-        ("trace", "FIT parse, tracemalloc peak"),
-        ("import", "whole import, VmHWM rise"),
-    ):
+    for mode, label in modes:
         per_mb = figures[mode] / size_mb
         verdict = "ok" if per_mb <= 3.0 else "MISSED"
+        target = "" if mode.endswith("-cold") else f" (target 3: {verdict})"
         print(
             f"2. {label} of a {size_mb:.1f} MB file: {figures[mode]:.1f} MB, "
-            f"{per_mb:.2f} MB per MB (target 3: {verdict})"
+            f"{per_mb:.2f} MB per MB{target}"
         )
 
 

@@ -169,9 +169,62 @@ def add_source_file(db: OrmSession, person_id: int, source: SourceFile) -> Sourc
     return row
 
 
+_BLOB_CHUNK = 1 << 20
+"""Bytes written at a time into SQLite's blob of an original file."""
+
+
+def _write_blob(db: OrmSession, table: str, key: int, parts: Sequence[bytes]) -> None:
+    """Write ``parts`` one after the other into the zero-filled blob ``data`` of row ``key``
+    (its rowid) of SQLite table ``table``, a megabyte at a time (incremental blob I/O)."""
+    raw = db.connection().connection.driver_connection
+    assert raw is not None  # an open transaction's connection
+    with raw.blobopen(table, "data", key) as blob:
+        for part in parts:
+            view = memoryview(part)
+            for start in range(0, len(view), _BLOB_CHUNK):
+                blob.write(view[start : start + _BLOB_CHUNK])
+
+
 def keep_original(db: OrmSession, source_file_id: int, data: bytes) -> None:
-    """Keep an imported file's exact bytes beside its source-file row."""
-    db.add(SourceBlobRow(source_file_id=source_file_id, data=data))
+    """Keep an imported file's exact bytes beside its source-file row.
+
+    On SQLite the row is inserted with a zero-filled blob of the file's size, then the bytes are
+    written into it a megabyte at a time (incremental blob I/O): binding the whole file as a
+    parameter would have SQLite copy it twice (the bound value, then the row it builds), 40 MB
+    at the peak of a 20 MB import. PostgreSQL takes the bytes as one parameter."""
+    if db.connection().dialect.name != "sqlite" or not data:
+        db.add(SourceBlobRow(source_file_id=source_file_id, data=data))
+        return
+    db.execute(
+        text("INSERT INTO source_blob (source_file_id, data) VALUES (:id, zeroblob(:size))"),
+        {"id": source_file_id, "size": len(data)},
+    )
+    _write_blob(db, "source_blob", source_file_id, [data])
+
+
+def add_samples(db: OrmSession, session_id: int, samples: Samples) -> None:
+    """Store a session's samples (``store.samples``); on SQLite the compressed channels are
+    written one after the other into the row's blob (no joined copy, no bound copies)."""
+    if db.connection().dialect.name != "sqlite":
+        db.add(samples_row(session_id, samples))
+        return
+    from retrostride.store.samples import encode_parts
+
+    n_points, channels, parts = encode_parts(samples)
+    db.execute(
+        text(
+            "INSERT INTO samples (session_id, n_points, channels, codec, data) "
+            "VALUES (:id, :n, :channels, :codec, zeroblob(:size))"
+        ),
+        {
+            "id": session_id,
+            "n": n_points,
+            "channels": channels,
+            "codec": CODEC,
+            "size": sum(len(p) for p in parts),
+        },
+    )
+    _write_blob(db, "samples", session_id, parts)
 
 
 def originals(db: OrmSession, person_id: int) -> list[tuple[SourceFileRow, bytes]]:
@@ -303,7 +356,7 @@ def add_session(
     db.add(row)
     db.flush()
     if session.samples is not None:
-        db.add(samples_row(row.id, session.samples))
+        add_samples(db, row.id, session.samples)
     session.id = row.id
     session.imported_at = when
     return row
