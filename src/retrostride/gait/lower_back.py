@@ -287,7 +287,8 @@ class LowerBackPipeline:
         if body and a_ap is not None and len(bout_ic):
             ap = a_ap
             dirs = (self.direction or PendulumPhaseDirection()).estimate(
-                ap, contacts.v_z_m_s_, bout_bounds, stride_bounds, stride_bout, turning
+                ap, contacts.v_z_m_s_, bout_bounds, stride_bounds, stride_bout, turning,
+                sampling_rate_hz=fs,
             )
             bout_dir: list[BoutDirection] = list(dirs.direction_)
             bout_conf, stride_sign = dirs.confidence_.copy(), dirs.stride_sign_.copy()

@@ -1,0 +1,80 @@
+"""Direction of travel from a lower-back sensor (retrostride.gait.direction), from physics.
+
+The confidence is a sign test over the bout's strides, each voting with the reliability of its
+own pendular evidence: long bouts of consistent but weak strides (daily-life walking, where
+much of the trunk's bob is not vaulting) are said with confidence, bouts without pendular
+exchange, or too short to tell, are not.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from gait_synth import Still, TrunkSteps, trunk_walk
+
+from retrostride.gait.direction import PendulumPhaseDirection
+from retrostride.gait.pipeline import analyze
+from retrostride.science.locomotion import Direction
+
+FS = 100.0
+
+
+def _weak_walk(way: str) -> list[Still | TrunkSteps]:
+    """40 steps whose trunk vaults by 1 cm and bobs 3 cm more without vaulting (knee flexion,
+    weight shift: 4-68 mm of bob in short daily-life strides), so over each stride the
+    fore-aft acceleration correlates with the vertical velocity by only about 0.3."""
+    return [Still(3), TrunkSteps(40, 0.55, 0.65, way, bob_m=0.01, extra_bob_m=0.03), Still(3)]
+
+
+def test_long_bout_of_weak_but_consistent_strides_is_said() -> None:
+    for way, want in (("forward", Direction.FORWARD), ("backward", Direction.BACKWARD)):
+        bouts = analyze(trunk_walk(_weak_walk(way))).bouts
+        assert len(bouts) == 1
+        assert bouts[0].direction is want
+        assert bouts[0].direction_confidence >= 0.8
+
+
+def test_walking_without_pendular_exchange_gets_no_direction() -> None:
+    """The trunk bobs 3 cm per step without vaulting (no dip of speed at mid-stance): no
+    evidence of the direction, whatever the number of steps."""
+    rec = trunk_walk([Still(3), TrunkSteps(40, 0.55, 0.65, bob_m=0.0, extra_bob_m=0.03), Still(3)])
+    bouts = analyze(rec).bouts
+    assert bouts
+    assert all(b.direction is Direction.UNKNOWN for b in bouts)
+
+
+def _pendular(n_strides: int, phase: float, seed: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    """``a_ap`` and ``v_z`` of ``n_strides`` 1-s strides: v_z a 2-Hz sine, a_ap in anti-phase
+    (``phase`` -1: forward) or in phase (+1), both with noise of a fifth of the motion."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(n_strides * int(FS)) / FS
+    v_z = np.sin(2 * np.pi * 2.0 * t)
+    a_ap = phase * np.sin(2 * np.pi * 2.0 * t)
+    return a_ap + rng.normal(0, 0.2, t.size), v_z + rng.normal(0, 0.2, t.size)
+
+
+def _estimate(a_ap: np.ndarray, v_z: np.ndarray, n_strides: int) -> PendulumPhaseDirection:
+    stride = int(FS)
+    starts = np.arange(n_strides) * stride
+    strides = np.column_stack([starts, starts + stride]).astype(np.intp)
+    bouts = np.array([[0, n_strides * stride]], dtype=np.intp)
+    return PendulumPhaseDirection().estimate(
+        a_ap, v_z, bouts, strides, np.zeros(n_strides, dtype=np.intp), sampling_rate_hz=FS
+    )
+
+
+def test_confidence_grows_with_consistent_strides() -> None:
+    """Two clean strides are little evidence, twelve are much: the confidence grows with the
+    number of strides that agree (a sign test), it is not the bout's correlation alone."""
+    few = _estimate(*_pendular(2, -1.0), 2)
+    many = _estimate(*_pendular(12, -1.0), 12)
+    assert few.confidence_[0] < 0.8 <= many.confidence_[0]
+    assert many.direction_ == [Direction.FORWARD]
+
+
+def test_mixed_strides_stay_unknown() -> None:
+    """Six strides forward then six backward inside one bout: no direction."""
+    fa, fv = _pendular(6, -1.0)
+    ba, bv = _pendular(6, 1.0, seed=4)
+    d = _estimate(np.r_[fa, ba], np.r_[fv, bv], 12)
+    assert d.direction_ == [Direction.UNKNOWN]
+    assert d.confidence_[0] < PendulumPhaseDirection().min_confidence
