@@ -65,8 +65,6 @@ MIN_REVERSAL_STRIDES = 4
 """Fewest strides on either side of a change of direction inside a bout (two strides is the
 Mobilise-D minimum bout; four keep a few noisy turning strides from cutting one)."""
 
-REVERSAL_AGREEMENT = 0.5
-"""Mean stride sign each side of a reversal must reach (a clear majority: 3 of 4 strides)."""
 
 PURE_PENDULUM_R = 0.5
 """|corr(a_ap, v_z)| from which a step's vertical motion counts as all pendular vaulting: the
@@ -197,7 +195,7 @@ class LowerBackPipeline:
         ml_band = None if a_ml is None else bandpass(a_ml, 0.5, 3.0, fs)
         args = (recording, ic, fc, contacts, a_v, ap_band, a_ml, ml_band, height, turning)
         bouts = self._assemble(bout_rows, *args)
-        split = self._split_at_reversals(bout_rows, bouts)
+        split = self._split_at_reversals(bout_rows, self._stride_evidence)
         if split.shape[0] != bout_rows.shape[0]:
             bout_rows = split
             bouts = self._assemble(bout_rows, *args)
@@ -292,6 +290,7 @@ class LowerBackPipeline:
             )
             bout_dir: list[BoutDirection] = list(dirs.direction_)
             bout_conf, stride_sign = dirs.confidence_.copy(), dirs.stride_sign_.copy()
+            evidence = dirs.stride_evidence_.copy()
             assert ml_band is not None
             side = SidewaysExchange().estimate(
                 ap, ml_band, contacts.v_z_m_s_, bout_bounds, turning
@@ -300,11 +299,14 @@ class LowerBackPipeline:
                 bout_dir[kb] = SIDEWAYS
                 bout_conf[kb] = side.confidence_[kb]
                 stride_sign[stride_bout == kb] = 0.0
+                evidence[stride_bout == kb] = 0.0
         else:
             bout_dir = [Direction.UNKNOWN for _ in bout_ic]
             bout_conf = np.zeros(len(bout_ic))
             stride_sign = np.zeros(stride_steps.shape[0])
+            evidence = np.zeros(stride_steps.shape[0])
 
+        self._stride_evidence = [evidence[stride_bout == k] for k in range(len(bout_ic))]
         step_side = self._step_sides(a_ml, fs, step_bounds)
         bouts: list[BoutResult] = []
         for k, ics in enumerate(bout_ic):
@@ -340,29 +342,20 @@ class LowerBackPipeline:
         return bouts
 
     @staticmethod
-    def _split_at_reversals(bout_rows: IntArray, bouts: list[BoutResult]) -> IntArray:
+    def _split_at_reversals(bout_rows: IntArray, evidence: list[FloatArray]) -> IntArray:
         """Split a bout where its strides turn from one direction of travel to the other.
 
-        Stride ``j`` of a bout runs from its IC ``j`` to IC ``j + 2``. A bout is cut at the
-        stride where the mean stride sign before and after it differ most, when both parts hold
-        at least ``MIN_REVERSAL_STRIDES`` strides and their mean signs are opposite and each at
-        least ``REVERSAL_AGREEMENT`` (a clear majority; strides of sign 0 count as 0)."""
+        Stride ``j`` of a bout runs from its IC ``j`` to IC ``j + 2``; ``evidence`` holds each
+        bout's strides' signed votes (:attr:`PendulumPhaseDirection.stride_evidence_`, + for
+        forward). The cut is :meth:`PendulumPhaseDirection.reversal_split`'s: both parts hold
+        at least ``MIN_REVERSAL_STRIDES`` strides and each on its own is said the opposite way
+        to the other with the confidence at which a direction counts as said (0.8)."""
         out = []
-        for (b0, b1), bout in zip(bout_rows, bouts, strict=True):  # one iteration per bout
-            sign = np.asarray(bout.strides.direction_sign, dtype=float)
-            m = sign.size
-            if m < 2 * MIN_REVERSAL_STRIDES:
+        for (b0, b1), votes in zip(bout_rows, evidence, strict=True):  # one per bout
+            best = PendulumPhaseDirection.reversal_split(votes, MIN_REVERSAL_STRIDES)
+            if best is None:
                 out.append((b0, b1))
                 continue
-            c = np.concatenate(([0.0], np.cumsum(sign)))
-            j = np.arange(MIN_REVERSAL_STRIDES, m - MIN_REVERSAL_STRIDES + 1)
-            left = c[j] / j
-            right = (c[m] - c[j]) / (m - j)
-            ok = (left * right < 0) & (np.minimum(abs(left), abs(right)) >= REVERSAL_AGREEMENT)
-            if not ok.any():
-                out.append((b0, b1))
-                continue
-            best = int(j[ok][np.argmax(np.abs(left - right)[ok])])
             # the step between the two parts (IC b0 + best to the next) is the reversal itself
             out += [(b0, b0 + best), (b0 + best + 1, b1)]
         return np.array(out, dtype=np.intp).reshape(-1, 2)

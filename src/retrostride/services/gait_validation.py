@@ -413,7 +413,7 @@ def validate_variants(
                     f"direction {o.expected.value} / wrong %",
                     f"{o.direction_right_percent:.0f} / {o.direction_wrong_percent:.0f}",
                     o.expected.value,
-                    ">= 80 / <= 5",
+                    ">= 80 / 0",
                     ok["direction"],
                 ),
                 Check(

@@ -8,11 +8,14 @@ exchange, or too short to tell, are not.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 from gait_synth import Still, TrunkSteps, trunk_walk
 
 from retrostride.gait.direction import PendulumPhaseDirection
 from retrostride.gait.pipeline import analyze
+from retrostride.gait.recording import Recording
 from retrostride.science.locomotion import Direction
 
 FS = 100.0
@@ -78,3 +81,38 @@ def test_mixed_strides_stay_unknown() -> None:
     d = _estimate(np.r_[fa, ba], np.r_[fv, bv], 12)
     assert d.direction_ == [Direction.UNKNOWN]
     assert d.confidence_[0] < PendulumPhaseDirection().min_confidence
+
+
+def _slalom(rec: Recording, way: list[tuple[float, float]], period_s: float = 6.0) -> Recording:
+    """``rec`` walked along a slalom: the trunk (and the path) turn left and right, up to
+    ``0.6`` rad/s, every ``period_s / 2`` seconds (66 degrees each: El-Gohary turns). The
+    gyroscope gets the yaw rate and the accelerometer the centripetal acceleration of the
+    path, ``v_x * yaw rate`` to the left, ``v_x`` the velocity along the trunk's x axis
+    (``way``: (start [s], v_x [m/s]) from each time on)."""
+    fs = rec.sampling_rate_hz
+    t = np.arange(len(rec)) / fs
+    yaw = 0.6 * np.sin(2 * np.pi * t / period_s)
+    v_x = np.zeros_like(t)
+    for start, v in way:
+        v_x[t >= start] = v
+    acc = rec.acc_m_s2.copy()
+    acc[:, 1] += v_x * yaw
+    assert rec.gyr_rad_s is not None
+    gyr = rec.gyr_rad_s.copy()
+    gyr[:, 2] += np.where(v_x != 0, yaw, 0.0)
+    return dataclasses.replace(rec, acc_m_s2=acc, gyr_rad_s=gyr)
+
+
+def test_forward_then_backward_along_a_slalom_is_split() -> None:
+    """Forward, then straight into backward walking, turning left and right all along: two
+    bouts, each its own direction (strides in turns carry no sign of their own, so a split
+    that counts signs never cut this walk)."""
+    step = TrunkSteps(24, 0.55, 0.65)
+    rec = trunk_walk([Still(3), step, dataclasses.replace(step, way="backward"), Still(3)])
+    v = 0.65 / 0.55
+    rec = _slalom(rec, [(3.0, v), (3.0 + 24 * 0.55, -v), (3.0 + 48 * 0.55, 0.0)])
+    result = analyze(rec)
+    said = [b for b in result.bouts if b.direction_confidence >= 0.8]
+    assert [b.direction for b in said] == [Direction.FORWARD, Direction.BACKWARD]
+    reversal = 3.0 + 24 * 0.55
+    assert said[0].end_s <= reversal + 0.6 and said[1].start_s >= reversal - 0.6
