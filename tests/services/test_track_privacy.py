@@ -25,6 +25,30 @@ def test_hide_ends_removes_positions_within_the_radius_of_either_end() -> None:
     assert track_privacy.hide_ends(lat, lon, 0.0).sum() == np.isfinite(lat).sum()
 
 
+def test_hide_track_ends_blanks_positions_and_keeps_the_other_channels() -> None:
+    from retrostride.log.model import Samples
+
+    north_m = np.arange(0.0, 1001.0, 10.0)
+    samples = Samples(
+        time_s=north_m / 1.5,
+        latitude_deg=50.0 + north_m / METRES_PER_DEG_LAT,
+        longitude_deg=np.full(north_m.size, 4.0),
+        distance_m=north_m.copy(),
+        heart_rate_bpm=np.full(north_m.size, 120.0),
+    )
+    hidden = track_privacy.hide_track_ends(samples, 200.0)
+    assert hidden is not None and hidden.latitude_deg is not None
+    keep = track_privacy.hide_ends(samples.latitude_deg, samples.longitude_deg, 200.0)
+    assert np.array_equal(np.isfinite(hidden.latitude_deg), keep)  # the one rule, exactly
+    assert hidden.longitude_deg is not None
+    assert np.array_equal(np.isfinite(hidden.longitude_deg), keep)
+    assert hidden.distance_m is samples.distance_m and hidden.time_s is samples.time_s
+    assert hidden.heart_rate_bpm is samples.heart_rate_bpm
+    assert np.isfinite(samples.latitude_deg).all()  # the athlete's samples are unchanged
+    assert track_privacy.hide_track_ends(samples, 0.0) is samples
+    assert track_privacy.hide_track_ends(None, 200.0) is None
+
+
 def test_a_loop_passing_its_start_again_is_hidden_there_too() -> None:
     angle = np.linspace(0.0, 2 * np.pi, 400)
     radius_deg = 300.0 / METRES_PER_DEG_LAT  # a 300 m circle around (50, 4)...

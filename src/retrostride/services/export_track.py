@@ -35,6 +35,7 @@ from retrostride.errors import InputError
 from retrostride.importers.activity._common import STEP_SPORTS
 from retrostride.log.model import Samples, Segment, Session
 from retrostride.services import log as log_service
+from retrostride.services import track_privacy
 from retrostride.store.db import Database
 
 GPX_NS = "http://www.topografix.com/GPX/1/1"
@@ -253,7 +254,15 @@ def export_session(
     session_id: int,
     fmt: TrackFormat,
     person_name: str = log_service.DEFAULT_PERSON,
+    *,
+    hide_track_ends_m: float = 0.0,
 ) -> TrackFile:
     """The person's session ``session_id`` as a GPX or TCX file (raises ``SessionNotFound``,
-    or :class:`InputError` when the session cannot be written in ``fmt``)."""
-    return write_session(log_service.get_session(database, session_id, person_name), fmt)
+    or :class:`InputError` when the session cannot be written in ``fmt``).
+
+    ``hide_track_ends_m``: the privacy zone [m] of the track's ends, for anyone but the athlete
+    (``services.track_privacy``): those points carry no position (GPX leaves them out, TCX
+    keeps their time and heart rate)."""
+    session = log_service.get_session(database, session_id, person_name)
+    session.samples = track_privacy.hide_track_ends(session.samples, hide_track_ends_m)
+    return write_session(session, fmt)

@@ -1,4 +1,5 @@
-"""What a session's page shows, read once: summary, laps, splits and the series of its charts.
+"""What a session's page shows, read once (:func:`session_view`): summary, laps, splits and the
+series of its charts.
 
 The series are against time [s from the start] or distance [m along the session]. Speed is the
 device's speed channel, else the slope of the cumulative distance over time; values outside the
@@ -17,9 +18,11 @@ import numpy.typing as npt
 
 from retrostride.log.model import Session
 from retrostride.science import limits
-from retrostride.services import log as log_service
+from retrostride.services import track_privacy
+from retrostride.services.log import SessionNotFound
 from retrostride.services.session_splits import Stretch, session_stretches
 from retrostride.services.session_summary import SessionSummary, summarise
+from retrostride.store import session_reads
 from retrostride.store.db import Database
 
 FloatArray = npt.NDArray[np.float64]
@@ -168,8 +171,18 @@ def view_of(session: Session, unit: str, axis: Axis = Axis.TIME) -> SessionView:
 
 
 def session_view(
-    database: Database, session_id: int, unit: str, axis: Axis = Axis.TIME,
-    person_name: str = log_service.DEFAULT_PERSON,
-) -> SessionView:
-    """The view of a stored session, read once (raises ``SessionNotFound``)."""
-    return view_of(log_service.get_session(database, session_id, person_name), unit, axis)
+    database: Database, person_id: int, session_id: int, unit: str, axis: Axis = Axis.TIME,
+    *, hide_track_ends_m: float = 0.0,
+) -> tuple[Session, SessionView]:
+    """A stored session and its view, read once (one call of the read model: the session with
+    its source and samples, then its segments); raises ``SessionNotFound``.
+
+    ``hide_track_ends_m``: the privacy zone [m] of the track's ends, for anyone but the athlete
+    (``services.track_privacy``): those positions are gone from the session and its view (the
+    track), as from the map, the API detail and the exported files."""
+    with database.reading() as db:
+        session = session_reads.session_of(db, person_id, session_id)
+    if session is None:
+        raise SessionNotFound(session_id)
+    session.samples = track_privacy.hide_track_ends(session.samples, hide_track_ends_m)
+    return session, view_of(session, unit, axis)

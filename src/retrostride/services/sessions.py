@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 from sqlalchemy import select
 
 from retrostride.errors import InputError
@@ -123,9 +122,9 @@ def _privacy_zone(hide_m: float) -> session_reads.SamplesFilter | None:
         lat, lon = samples.get("latitude_deg"), samples.get("longitude_deg")
         if lat is None or lon is None:
             return
-        keep = track_privacy.hide_ends(lat, lon, hide_m)
-        samples["latitude_deg"] = np.where(keep, lat, np.nan)
-        samples["longitude_deg"] = np.where(keep, lon, np.nan)
+        samples["latitude_deg"], samples["longitude_deg"] = track_privacy.hide_positions(
+            lat, lon, hide_m
+        )
 
     return hide
 

@@ -2,10 +2,12 @@
 
 A track's start and end are usually a home or a workplace. When anyone but the athlete views a
 session (a clinician with a sharing grant), every position within the athlete's chosen radius of
-the track's first or last position is removed before the page draws it; the athlete always sees
-the whole track. A radius around each end (not a length along the track) also hides a loop that
-passes the start again. Endpoint zones can still be inferred from many tracks (Dhondt et al.
-2022), so the default is on and sharing stays an explicit, revocable grant.
+the track's first or last position is removed (:func:`hide_positions`) before anything shows it:
+the map page, the session page's track, the API detail and the GPX and TCX files of the session;
+the athlete always sees the whole track. A radius around each end (not a length along the
+track) also hides a loop that passes the start again. Endpoint zones can still be inferred
+from many tracks (Dhondt et al. 2022), so the default is on and sharing stays an explicit,
+revocable grant.
 
 References: Dhondt K, Le Pochat V, Voulimeneas A, Joosen W, Volckaert S (2022). A run a day
 won't keep the hacker away: inference attacks on endpoint privacy zones in fitness tracking
@@ -15,6 +17,7 @@ the fitness platforms they studied; section 2.2).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -22,6 +25,7 @@ import numpy.typing as npt
 from sqlalchemy import delete, select
 
 from retrostride.errors import InputError
+from retrostride.log.model import Samples
 from retrostride.store.db import Database
 from retrostride.store.privacy import TrackPrivacyRow
 
@@ -79,3 +83,30 @@ def hide_ends(lat: FloatArray, lon: FloatArray, hide_m: float) -> BoolArray:
         near_end = _metres_from(lat, lon, float(lat[last]), float(lon[last])) <= hide_m
     keep: BoolArray = valid & ~near_start & ~near_end
     return keep
+
+
+def hide_positions(
+    lat: FloatArray, lon: FloatArray, hide_m: float
+) -> tuple[FloatArray, FloatArray]:
+    """Latitude and longitude [deg] with every position :func:`hide_ends` drops set to NaN
+    (``hide_m`` <= 0: as they are)."""
+    if hide_m <= 0:
+        return lat, lon
+    keep = hide_ends(lat, lon, hide_m)
+    hidden_lat: FloatArray = np.where(keep, np.asarray(lat, float), np.nan)
+    hidden_lon: FloatArray = np.where(keep, np.asarray(lon, float), np.nan)
+    return hidden_lat, hidden_lon
+
+
+def hide_track_ends(samples: Samples | None, hide_m: float) -> Samples | None:
+    """The samples with the positions near the track's ends removed (:func:`hide_positions`);
+    every other channel kept, so times, heart rate and distance still chart."""
+    if (
+        samples is None
+        or hide_m <= 0
+        or samples.latitude_deg is None
+        or samples.longitude_deg is None
+    ):
+        return samples
+    lat, lon = hide_positions(samples.latitude_deg, samples.longitude_deg, hide_m)
+    return dataclasses.replace(samples, latitude_deg=lat, longitude_deg=lon)

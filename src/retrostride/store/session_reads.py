@@ -38,7 +38,16 @@ from sqlalchemy.orm import Session as OrmSession
 
 from retrostride.errors import InputError
 from retrostride.log.listing import SessionFilter, SessionPage, SessionSummary, SortKey
-from retrostride.log.model import SEGMENT_FIELDS, SESSION_FIELDS
+from retrostride.log.model import (
+    SEGMENT_FIELDS,
+    SESSION_FIELDS,
+    Flag,
+    Samples,
+    Segment,
+    Session,
+    SourceFile,
+)
+from retrostride.science.locomotion import Direction, Setting
 from retrostride.store.db import READ_ONLY
 from retrostride.store.models import SamplesRow, SegmentRow, SessionRow, SourceFileRow
 from retrostride.store.samples import decode_samples
@@ -444,6 +453,28 @@ def _detail(
         samples = decode_samples(n_points, channels, codec, data).channels()
     out["samples"] = samples
     return out
+
+
+def session_of(db: Reader, person_id: int, session_id: int) -> Session | None:
+    """The stored session as the domain's :class:`Session`, samples decoded, read by the same
+    two queries as :func:`session_detail` (a page that shows a session reads it once); None when
+    the person has no such session."""
+    out = _detail(db, person_id, session_id, True)
+    if out is None:
+        return None
+    fields = {name: out[name] for name in SESSION_FIELDS}
+    fields["setting"] = Setting(fields["setting"])
+    return Session(
+        **fields,
+        segments=[
+            Segment(**{**seg, "direction": Direction(seg["direction"])})
+            for seg in out["segments"]
+        ],
+        samples=None if out["samples"] is None else Samples(**out["samples"]),
+        source=None if out["source"] is None else SourceFile(**out["source"]),
+        warnings=out["warnings"],
+        flags=[Flag.from_dict(f) for f in out["flags"]],
+    )
 
 
 SamplesFilter = Callable[[dict[str, Any]], None]

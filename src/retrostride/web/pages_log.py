@@ -16,6 +16,7 @@ from retrostride.science.locomotion import Direction, Setting
 from retrostride.services import dashboard as dashboard_service
 from retrostride.services import log as log_service
 from retrostride.services import sessions as sessions_service
+from retrostride.services import track_privacy
 from retrostride.services.session_view import Axis, session_view
 from retrostride.web import fields as web_fields
 from retrostride.web.auth import (
@@ -198,19 +199,20 @@ def session_page(
     subject = page_subject(db, principal, athlete_id)
     if not 1 <= session_id <= 2**31:
         raise PageError(404, f"no session {session_id}")
+    hide_m = 0 if subject.is_self else track_privacy.hide_radius(database, subject.account_id)
+    fmt = Formatter(prefs_of(request))
     try:
-        detail = sessions_service.session_detail(
-            database, subject.person_id, session_id, with_samples=False)
-        fmt = Formatter(prefs_of(request))
-        view = session_view(
-            database, session_id, fmt.prefs.distance_unit, x, subject.person_name)
-    except (sessions_service.SessionNotFound, log_service.SessionNotFound):
+        session, view = session_view(
+            database, subject.person_id, session_id, fmt.prefs.distance_unit, x,
+            hide_track_ends_m=hide_m,
+        )
+    except sessions_service.SessionNotFound:
         raise PageError(404, f"There is no session {session_id} here.") from None
-    directions = {s["direction"] for s in detail["segments"]}
+    directions = {seg.direction.value for seg in session.segments}
     return render(
         request, "session.html", principal, subject=subject,
-        title=detail.get("title") or f"Session {session_id}",
-        s=detail, charts=session_charts(view, fmt), colours=DIRECTION_COLOURS,
+        title=session.title or f"Session {session_id}",
+        s=session, charts=session_charts(view, fmt), colours=DIRECTION_COLOURS,
         summary=view.summary, laps=view.laps, splits=view.splits,
         axis=view.series.axis.value if view.series else "time",
         distance_axis=view.distance_axis, has_samples=view.has_samples,

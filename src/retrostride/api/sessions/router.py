@@ -136,9 +136,12 @@ def export_session(
     format: Literal["gpx", "tcx"] = "gpx",
 ) -> Response:
     """The session as a GPX (needs positions) or TCX (needs recorded points) file; 422 when it
-    cannot be written in that format."""
+    cannot be written in that format. Anyone but the athlete gets the track without its ends
+    (the athlete's privacy zone)."""
+    hide_m = 0 if subject.is_self else track_privacy.hide_radius(database, subject.account_id)
     written = export_track.export_session(
-        database, session_id, export_track.TrackFormat(format), subject.person_name
+        database, session_id, export_track.TrackFormat(format), subject.person_name,
+        hide_track_ends_m=hide_m,
     )
     return Response(
         written.data,
