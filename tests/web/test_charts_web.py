@@ -16,7 +16,9 @@ from retrostride.web.charts import (
     Level,
     Line,
     Shade,
+    Spread,
     Table,
+    Ticks,
     XAxis,
     _nice_ticks,
     bar_chart,
@@ -106,6 +108,58 @@ def test_bars_stacked_and_side_by_side_with_their_numbers() -> None:
     xs = [float(v) for v in re.findall(r'<rect x="([^"]+)"', side)]
     assert len(xs) == 2 and xs[1] > xs[0]
     assert str(bar_chart([], [], title="T", unit="min")) == ""
+
+
+def test_a_spread_with_event_ticks_on_a_seconds_axis() -> None:
+    """A signal's per-bin minimum and maximum as a band, contacts as ticks at the bottom and
+    the top: drawn inside the stretched plot, counted in the description, keyed in the legend,
+    both bounds in the read-out's numbers."""
+    x = np.arange(0.5, 60.5)
+    low, high = np.sin(x / 5.0) - 1.0, np.sin(x / 5.0) + 1.0
+    low[20:25] = np.nan  # a gap: the band is drawn in two pieces
+    svg = str(line_chart(
+        x, [], spreads=[Spread("vertical", low, high, "m/s2", "#1a1a1a")],
+        ticks=[Ticks("initial contacts", [1.0, 2.0, 3.0], "#0b3d91"),
+               Ticks("final contacts", [1.5, 2.5, 99.0], "#7a1f1f", top=True)],
+        shades=[Shade(0.0, 30.0, "backward bout", "#1f5f8b")],
+        title="Signal", axis=XAxis("s"), css_class="gait-chart",
+    ))
+    assert '<figure class="rs-chart gait-chart"' in svg
+    plot = svg.split('class="rs-data"')[1].split("</svg>")[0]
+    band = re.search(r'<path class="rs-spread" d="([^"]+)"', plot)
+    assert band is not None and band.group(1).count("M") == 2 and band.group(1).count("Z") == 2
+    tick_paths = re.findall(r'<path class="rs-ticks" d="([^"]+)"', plot)
+    assert [p.count("M") for p in tick_paths] == [3, 2]  # 99 s lies outside the chart
+    assert tick_paths[0].startswith("M") and " 1000V940" in tick_paths[0]  # along the bottom
+    assert " 0V60" in tick_paths[1]  # along the top
+    assert "initial contacts: 3" in svg and "final contacts: 2" in svg and "over 59 seconds" in svg
+    legend = svg.split('class="rs-legend"')[1]
+    assert "initial contacts" in legend and "backward bout" in legend
+    data = _data(svg)
+    assert data["k"] == "s" and data["s"][0]["lo"][0] == pytest.approx(low[0], abs=0.01)
+    assert data["s"][0]["v"][0] == pytest.approx(high[0], abs=0.01)
+    assert data["s"][0]["lo"][22] is None
+    assert ">s</text>" in svg  # the axis' unit
+    assert str(line_chart(x, [], spreads=[Spread("v", x * np.nan, x * np.nan, "g")],
+                          title="S", axis=XAxis("s"))) == ""
+
+
+def test_category_labels_fit_a_phone_and_a_desktop() -> None:
+    """Long labels (two years of months) are thinned to what a 390 px phone's plot holds side
+    by side (the rest are minor labels, hidden there by charts.css) and a desktop's."""
+    labels = [f"{m} {y}" for y in (2025, 2026) for m in ("Jan", "Feb", "Mar", "Apr", "May",
+                                                          "Jun", "Jul", "Aug", "Sep", "Oct",
+                                                          "Nov", "Dec")]
+    svg = str(bar_chart(labels, [Bars("h", [1.0] * 24, "#111111")], title="T", unit="h"))
+    axis = svg.split('class="rs-xaxis"')[1]
+    shown = re.findall(r'text-anchor="middle">([^<]+)<', axis)
+    minor = re.findall(r'text-anchor="middle" class="rs-minor">([^<]+)<', axis)
+    phone = len(shown)
+    assert phone * (8 * 7.5 + 12) <= 290 and phone >= 3 and shown[0] == "Jan 2025"
+    assert (phone + len(minor)) * (8 * 7.5 + 12) <= 760 and len(minor) >= phone
+    short = str(bar_chart([str(k) for k in range(8)], [Bars("h", [1.0] * 8, "#111111")],
+                          title="T", unit="h"))
+    assert len(re.findall(r'text-anchor="middle">', short.split('class="rs-xaxis"')[1])) == 8
 
 
 def test_downsample_keeps_the_mean_and_the_bound() -> None:

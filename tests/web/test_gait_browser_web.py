@@ -44,7 +44,7 @@ def test_upload_a_recording_see_its_bouts_and_attach_it(
     page.wait_for_url(re.compile(r"/athletes/me/gait/\d+$"))
     page.wait_for_selector("text=Walking bouts", timeout=120_000)  # the page refreshes itself
     check_page(page, axe_source, f"61-{size}-gait-result")
-    assert page.locator("main svg.gait-chart").count() == 1
+    assert page.locator("main figure.gait-chart svg.rs-plot").count() == 1
     assert page.locator("main table tbody tr").count() >= 1
     assert page.evaluate(
         "document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1"

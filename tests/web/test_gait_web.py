@@ -169,3 +169,31 @@ def test_every_format_the_cli_reads_is_analysed_on_the_page(
         page = client.get(location).text
         assert "The recording was not analysed" not in page, (name, page)
         assert "Walking bouts" in page and "gait-chart" in page, name
+
+
+def test_the_signal_chart_is_drawn_by_the_one_chart_engine() -> None:
+    """The gait page's chart: both signals as bands, bouts shaded by direction, contacts as
+    ticks, with the description and the read-out numbers of ``web.charts``."""
+    from retrostride.web.pages_gait import signal_chart
+
+    signal = {
+        "duration_s": 20.0, "bin_s": 0.5, "unit": "m/s2",
+        "series": [
+            {"label": "vertical", "min": [-1.0] * 40, "max": [1.0] * 40},
+            {"label": "forward", "min": [-0.5] * 40, "max": [0.5] * 40},
+        ],
+    }
+    bouts = [
+        {"start_s": 2.0, "end_s": 9.0, "direction": "backward", "n_steps": 12,
+         "initial_contacts_s": [2.5, 3.0, 3.5], "final_contacts_s": [2.7, 3.2]},
+        {"start_s": 11.0, "end_s": 18.0, "direction": "sideways", "n_steps": 10,
+         "initial_contacts_s": [11.5], "final_contacts_s": [None, 11.7]},
+    ]
+    chart = str(signal_chart(signal, bouts, "1"))
+    assert '<figure class="rs-chart gait-chart"' in chart and 'role="img"' in chart
+    assert chart.count('class="rs-spread"') == 2 and chart.count('class="rs-ticks"') == 2
+    assert "2 walking bouts (backward, sideways), 22 steps in bouts" in chart
+    assert "initial contacts: 4" in chart and "final contacts: 3" in chart
+    assert 'fill="#2c6e49"' in chart  # side-stepping has its own colour
+    assert "Signal of trial 1 (m/s2)" in chart
+    assert str(signal_chart({"series": []}, [], "1")) == ""

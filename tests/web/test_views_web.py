@@ -74,7 +74,8 @@ def test_totals_page_weeks_months_years_in_the_persons_units(browser: Any) -> No
     assert r.status_code == 200
     text = text_of(r.text)
     assert "1 h 00 min" in text and "3.22 km" in text and "50%" in text
-    assert r.text.count("<svg") == 2 and "Time per week (h)" in r.text
+    assert r.text.count('<figure class="rs-chart"') == 2 and "Time per week (h)" in r.text
+    assert "Distance per week (km)" in r.text and "backward: 0.5 h in all" in r.text
     for period in ("month", "year"):
         r = browser.get(f"/athletes/me/totals?period={period}")
         assert r.status_code == 200 and "1 h 00 min" in text_of(r.text)

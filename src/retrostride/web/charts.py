@@ -31,6 +31,8 @@ DIRECTION_COLOURS = {
     "unknown": "#6b6b6b",
 }
 """Colours of directions (each at least 4.5:1 against white, for text and lines)."""
+BOUT_COLOURS = {**DIRECTION_COLOURS, "sideways": "#2c6e49"}
+"""Direction colours of the log's charts, and one for side-stepping (gait bouts only)."""
 
 _ids = count(1)
 MAX_POINTS = 600
@@ -162,14 +164,24 @@ def track_svg(
 
 VIEW = 1000.0
 """Size of the plot's inner coordinate system (both axes)."""
+LABEL_CHAR_PX = 7.5
+"""Width of a character of a 13 px label [CSS px] (a generous average, digits and capitals)."""
+LABEL_GAP_PX = 12.0
+"""Room between two category labels [CSS px]."""
+NARROW_PLOT_PX = 290.0
+"""The plot's width on a 390 px phone [CSS px]: the labels shown there (the others are minor,
+hidden below 40rem by charts.css)."""
+WIDE_PLOT_PX = 760.0
+"""The plot's width at the chart's widest (52rem less the y labels) [CSS px]."""
 
 
 @dataclass(frozen=True, slots=True)
 class XAxis:
     """What the x values are and how they are labelled.
 
-    ``kind``: ``"min"`` (x in seconds, labelled in minutes), ``"km"`` or ``"mi"`` (x in metres),
-    ``"date"`` (x in days since 1970-01-01) or ``"cat"`` (categories; ``labels`` their names).
+    ``kind``: ``"min"`` (x in seconds, labelled in minutes), ``"s"`` (x in seconds, labelled in
+    seconds), ``"km"`` or ``"mi"`` (x in metres), ``"date"`` (x in days since 1970-01-01) or
+    ``"cat"`` (categories; ``labels`` their names).
     """
 
     kind: str
@@ -191,7 +203,7 @@ class XAxis:
 
     @property
     def unit(self) -> str:
-        return {"min": "min", "km": "km", "mi": "mi"}.get(self.kind, "")
+        return {"min": "min", "s": "s", "km": "km", "mi": "mi"}.get(self.kind, "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +221,30 @@ class Line:
     digits: int = 1
     markers: bool = False
     pace: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Spread:
+    """A series drawn as the band between its ``low`` and ``high`` value at each x (a signal's
+    minimum and maximum per bin), in ``unit``; the read-out gives both."""
+
+    label: str
+    low: Sequence[float] | FloatArray
+    high: Sequence[float] | FloatArray
+    unit: str
+    colour: str = "#1a1a1a"
+    digits: int = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Ticks:
+    """Events at x values [x units] drawn as short ticks along the bottom of the plot, or along
+    its top when ``top`` (foot contacts)."""
+
+    label: str
+    at: Sequence[float]
+    colour: str
+    top: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,6 +358,8 @@ def _legend(items: Sequence[tuple[str, str, str]]) -> str:
         elif shape == "dash":
             mark = (f'<line x1="0" y1="7" x2="14" y2="7" stroke="{colour}" stroke-width="2" '
                     'stroke-dasharray="3 2"/>')
+        elif shape == "tick":
+            mark = f'<line x1="7" y1="1" x2="7" y2="13" stroke="{colour}" stroke-width="2"/>'
         else:
             mark = f'<rect width="14" height="14" rx="2" fill="{colour}"/>'
         keys.append(
@@ -352,7 +390,7 @@ def _table(table: Table | None) -> str:
 def _frame(
     uid: int, *, title: str, desc: str, data: dict[str, Any], inner: list[str],
     y_ticks: Sequence[tuple[float, str]], x_ticks: Sequence[tuple[float, str, bool]],
-    x_unit: str, legend: str, table: str, note: str,
+    x_unit: str, legend: str, table: str, note: str, css_class: str = "",
 ) -> Markup:
     """The figure around a plot: labels, legend, read-out, numbers."""
     ylab = "".join(
@@ -371,7 +409,8 @@ def _frame(
     caption = f"<figcaption>{escape(title)}</figcaption>"
     note_html = f'<p class="rs-note">{escape(note)}</p>' if note else ""
     return Markup(
-        f'<figure class="rs-chart" id="chart-{uid}" data-chart="{payload}">{caption}'
+        f'<figure class="rs-chart{" " + escape(css_class) if css_class else ""}" '
+        f'id="chart-{uid}" data-chart="{payload}">{caption}'
         '<div class="rs-grid">'
         f'<svg class="rs-yaxis" aria-hidden="true">{ylab}</svg>'
         f'<svg class="rs-plot" role="img" aria-labelledby="c{uid}t c{uid}d">'
@@ -402,9 +441,12 @@ def _x_ticks(axis: XAxis, x0: float, x1: float) -> list[tuple[float, str, bool]]
                 if x0 <= x and (x - x0) / span <= 0.93]
     if axis.kind == "cat":
         n = len(axis.labels) or 1
-        every = max(1, math.ceil(n / 12))
+        width = max((len(lab) for lab in axis.labels), default=1) * LABEL_CHAR_PX + LABEL_GAP_PX
+        every = max(1, math.ceil(n / max(1, min(12, int(WIDE_PLOT_PX // width)))))
+        fits = max(1, int(NARROW_PLOT_PX // width))  # labels a phone's plot holds side by side
+        major = every * max(1, math.ceil(math.ceil(n / fits) / every))
         return [
-            ((i + 0.5) / n * 100, lab, (i % (2 * every)) != 0 and n > 6)
+            ((i + 0.5) / n * 100, lab, i % major != 0)
             for i, lab in enumerate(axis.labels) if i % every == 0
         ]
     k = axis.scale
@@ -430,6 +472,41 @@ def _joined(shades: Sequence[Shade], gap: float) -> list[Shade]:
     return out
 
 
+def _spread_path(px: Sequence[float], lows: Sequence[float], highs: Sequence[float]) -> str:
+    """Closed outlines of the band between lows and highs, one per run of finite values."""
+    out: list[str] = []
+    run: list[int] = []
+    for i in [*range(len(px)), -1]:
+        if i >= 0 and math.isfinite(lows[i]) and math.isfinite(highs[i]):
+            run.append(i)
+            continue
+        if run:
+            upper = "L".join(f"{px[k]:.1f} {highs[k]:.1f}" for k in run)
+            lower = "L".join(f"{px[k]:.1f} {lows[k]:.1f}" for k in reversed(run))
+            out.append(f"M{upper}L{lower}Z")
+            run = []
+    return "".join(out)
+
+
+def _downsample_spread(
+    t: FloatArray, low: FloatArray, high: FloatArray, max_points: int = MAX_POINTS
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """At most ``max_points`` bins: their mean x, least low and greatest high (NaN ignored)."""
+    if t.size <= max_points:
+        return t, low, high
+    edges = np.linspace(0, t.size, max_points + 1).astype(int)
+    starts, sizes = edges[:-1], np.diff(edges)
+    tt = np.add.reduceat(t, starts) / sizes
+    with np.errstate(invalid="ignore"):
+        lo = np.fmin.reduceat(low, starts)
+        hi = np.fmax.reduceat(high, starts)
+    return tt, lo, hi
+
+
+TICK_LENGTH = 60.0
+"""Length of an event tick [units of the plot's 1000-unit height]: about 10 px."""
+
+
 def line_chart(
     x: Sequence[float] | FloatArray,
     lines: Sequence[Line],
@@ -438,18 +515,23 @@ def line_chart(
     axis: XAxis,
     shades: Sequence[Shade] = (),
     levels: Sequence[Level] = (),
+    spreads: Sequence[Spread] = (),
+    ticks: Sequence[Ticks] = (),
     zero: bool = False,
     group: str | None = None,
     summary: str = "",
     table: Table | None = None,
     note: str = "",
     legend: bool = True,
+    css_class: str = "",
 ) -> Markup:
-    """A line chart of ``lines`` over ``x`` (empty markup when no line has a finite value).
+    """A line chart of ``lines`` and ``spreads`` over ``x`` (empty markup when none has a finite
+    value), with ``ticks`` marking events along the bottom or the top.
 
     ``zero`` puts 0 on the y axis. Charts of one ``group`` share the hover and the zoom (the
     charts of one session). ``summary`` is added to the generated description (lowest, mean and
-    highest of each line); ``table`` gives the numbers under the chart.
+    highest of each line, the range of each spread, the number of each kind of tick);
+    ``table`` gives the numbers under the chart.
     """
     xs_all = np.asarray(x, float)
     kept: list[tuple[Line, FloatArray, FloatArray]] = []
@@ -458,10 +540,18 @@ def line_chart(
         ok = np.isfinite(xx)
         if np.isfinite(yy[ok]).any():
             kept.append((line, xx[ok], yy[ok]))
-    if not kept:
+    bands: list[tuple[Spread, FloatArray, FloatArray, FloatArray]] = []
+    for spread in spreads:
+        xx, lo, hi = _downsample_spread(
+            xs_all, np.asarray(spread.low, float), np.asarray(spread.high, float)
+        )
+        ok = np.isfinite(xx)
+        if (np.isfinite(lo[ok]) & np.isfinite(hi[ok])).any():
+            bands.append((spread, xx[ok], lo[ok], hi[ok]))
+    if not kept and not bands:
         return Markup("")
     uid = next(_ids)
-    xx = kept[0][1]
+    xx = kept[0][1] if kept else bands[0][1]
     x0, x1 = float(np.min(xx)), float(np.max(xx))
     for shade in shades:
         x1 = max(x1, shade.end)
@@ -469,6 +559,7 @@ def line_chart(
         pad = 14.0 if axis.kind == "date" else 1.0
         x0, x1 = x0 - pad, x1 + pad
     all_y = [float(v) for _, _, yy in kept for v in yy if math.isfinite(v)]
+    all_y += [float(v) for _, _, lo, hi in bands for v in (*lo, *hi) if math.isfinite(v)]
     y_lo, y_hi = _y_domain(all_y, levels, zero)
 
     def sx(v: float) -> float:
@@ -501,6 +592,22 @@ def line_chart(
             )
     series = []
     desc_parts = []
+    for spread, bx, lo, hi in bands:
+        px = [sx(float(v)) for v in bx]
+        outline = _spread_path(px, [sy(float(v)) for v in lo], [sy(float(v)) for v in hi])
+        inner.append(
+            f'<path class="rs-spread" d="{outline}" fill="{spread.colour}" fill-opacity="0.55" '
+            f'stroke="{spread.colour}" stroke-width="1" vector-effect="non-scaling-stroke"/>'
+        )
+        d = spread.digits
+        desc_parts.append(
+            f"{spread.label}: from {_fmt(float(np.nanmin(lo)), d)} to "
+            f"{_fmt(float(np.nanmax(hi)), d)} {spread.unit}"
+        )
+        series.append({
+            "l": spread.label, "u": spread.unit, "d": d, "c": spread.colour,
+            "v": _round_list(hi, d + 1), "lo": _round_list(lo, d + 1),
+        })
     for line, lx, ly in kept:
         px = [sx(float(v)) for v in lx]
         py = [sy(float(v)) if math.isfinite(v) else math.nan for v in ly]
@@ -529,6 +636,16 @@ def line_chart(
         if line.pace:
             entry["p"] = line.pace
         series.append(entry)
+    for mark in ticks:
+        at = [float(v) for v in mark.at if math.isfinite(float(v)) and x0 <= float(v) <= x1]
+        y0, y1 = (0.0, TICK_LENGTH) if mark.top else (VIEW, VIEW - TICK_LENGTH)
+        if at:
+            path = "".join(f"M{sx(v):.1f} {y0:.0f}V{y1:.0f}" for v in at)
+            inner.append(
+                f'<path class="rs-ticks" d="{path}" stroke="{mark.colour}" stroke-width="1.5" '
+                'fill="none" vector-effect="non-scaling-stroke"/>'
+            )
+        desc_parts.append(f"{mark.label}: {len(at)}")
     x_digits = 0 if axis.kind in ("date", "cat") else 1
     data: dict[str, Any] = {
         "k": axis.kind, "x0": round(x0, 3), "x1": round(x1, 3),
@@ -540,7 +657,8 @@ def line_chart(
     desc = f"{title}, {over}. " + "; ".join(desc_parts) + "." + (f" {summary}" if summary else "")
     keys: list[tuple[str, str, str]] = []
     if legend:
-        if len(kept) > 1 or levels:
+        keys += [(spread.label, spread.colour, "band") for spread, _, _, _ in bands]
+        if len(kept) + len(bands) > 1 or levels:
             keys += [(line.label, line.colour, "line") for line, _, _ in kept]
         keys += [(lv.label, lv.colour, "band" if lv.high > lv.low else "dash") for lv in levels]
         seen: set[str] = set()
@@ -548,17 +666,20 @@ def line_chart(
             if shade.label not in seen:
                 seen.add(shade.label)
                 keys.append((shade.label, shade.colour, "band"))
+        keys += [(mark.label, mark.colour, "tick") for mark in ticks]
     y_labels = [(sy(t) / VIEW * 100, f"{t:g}") for t in y_ticks]
     return _frame(
         uid, title=title, desc=desc, data=data, inner=inner, y_ticks=y_labels,
         x_ticks=_x_ticks(axis, x0, x1), x_unit=axis.unit, legend=_legend(keys),
-        table=_table(table), note=note,
+        table=_table(table), note=note, css_class=css_class,
     )
 
 
 def _x_extent_text(axis: XAxis, x0: float, x1: float) -> str:
     if axis.kind == "min":
         return f"over {(x1 - x0) / 60:.0f} minutes"
+    if axis.kind == "s":
+        return f"over {x1 - x0:.0f} seconds"
     if axis.kind in ("km", "mi"):
         return f"over {axis.shown(x1 - x0):.2f} {axis.unit}"
     if axis.kind == "date":

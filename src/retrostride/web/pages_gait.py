@@ -24,6 +24,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
+from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
 from retrostride.api.database import AppDatabase, ReadDb
@@ -46,10 +47,53 @@ from retrostride.web.auth import (
     redirect,
     render,
 )
-from retrostride.web.gait_chart import BOUT_COLOURS, gait_signal_svg
+from retrostride.web.charts import BOUT_COLOURS, Shade, Spread, Ticks, XAxis, line_chart
 from retrostride.web.session_form import parse_local
 
 router = APIRouter(include_in_schema=False)
+
+SERIES_COLOURS = ("#1a1a1a", "#8a4b08")
+"""The first and second signal (each at least 4.5:1 against white)."""
+CONTACT_COLOURS = {"initial": "#0b3d91", "final": "#7a1f1f"}
+
+
+def signal_chart(signal: dict[str, Any], bouts: list[dict[str, Any]], label: str) -> Markup:
+    """The trial's signal (per-bin minimum to maximum, from ``gait_jobs.signal_view``) against
+    time, its bouts shaded by direction, initial contacts as ticks along the bottom and final
+    contacts along the top: the web app's one chart engine (``web.charts``)."""
+    series = signal.get("series") or []
+    duration = float(signal.get("duration_s") or 0.0)
+    if not series or duration <= 0 or not series[0]["min"]:
+        return Markup("")
+    bin_s = float(signal.get("bin_s") or duration / len(series[0]["min"]))
+    x = [(i + 0.5) * bin_s for i in range(len(series[0]["min"]))]
+    unit = str(signal.get("unit") or "")
+    spreads = [
+        Spread(str(s["label"]), s["min"], s["max"], unit, SERIES_COLOURS[k])
+        for k, s in enumerate(series[:2])
+    ]
+    shades = [
+        Shade(float(b["start_s"]), float(b["end_s"]), f"{b['direction']} bout",
+              BOUT_COLOURS.get(str(b["direction"]), BOUT_COLOURS["unknown"]), 0.18)
+        for b in bouts
+    ]
+    ticks = [
+        Ticks(f"{kind} contacts", [float(t) for b in bouts for t in (b.get(key) or [])
+                                   if t is not None], CONTACT_COLOURS[kind], top=kind == "final")
+        for kind, key in (("initial", "initial_contacts_s"), ("final", "final_contacts_s"))
+    ]
+    n_steps = sum(int(b.get("n_steps") or 0) for b in bouts)
+    directions = sorted({str(b["direction"]) for b in bouts})
+    summary = (
+        f"{len(bouts)} walking bout{'s' if len(bouts) != 1 else ''} "
+        f"({', '.join(directions) or 'none'}), {n_steps} steps in bouts; the bouts are listed "
+        "in the table below."
+    )
+    return line_chart(
+        x, [], spreads=spreads, shades=shades, ticks=ticks,
+        title=f"Signal of trial {label} ({unit})", axis=XAxis("min" if duration > 600 else "s"),
+        summary=summary, css_class="gait-chart",
+    )
 
 FORMATS = (
     "retrostride CSV, GENEActiv CSV, Sensor Logger and phyphox exports (CSV or zip), the Oxford "
@@ -232,8 +276,7 @@ def _job_page(
     if view.trials:
         chosen = [t for t in view.trials if t.number == trial_number]
         trial = chosen[0] if chosen else max(view.trials, key=lambda t: len(t.bouts))
-    chart = (gait_signal_svg(trial.signal, trial.bouts, title=f"Signal of trial {trial.label}")
-             if trial is not None else "")
+    chart = signal_chart(trial.signal, trial.bouts, trial.label) if trial is not None else ""
     sessions = []
     if trial is not None and subject.can_write:
         sessions = sessions_service.session_page(

@@ -24,9 +24,8 @@ from retrostride.web.auth import (
     prefs_of,
     render,
 )
-from retrostride.web.bars import Stack, bars_svg
 from retrostride.web.calendar_svg import LEVELS, heatmap_svg
-from retrostride.web.charts import DIRECTION_COLOURS
+from retrostride.web.charts import DIRECTION_COLOURS, Bars, bar_chart
 from retrostride.web.prefs import Formatter
 
 router = APIRouter(include_in_schema=False)
@@ -74,19 +73,21 @@ def totals_page(
     count = WINDOW[key]
     rows = stats.recent_periods(database, subject.person_id, period, end=end, count=count)
     labels = [_label(r, period, fmt) for r in rows]
-    time_chart = bars_svg(
+    time_chart = bar_chart(
         labels,
         [
-            Stack("backward", DIRECTION_COLOURS["backward"], [r.backward_s / 3600 for r in rows]),
-            Stack("other", OTHER_COLOUR, [(r.time_s - r.backward_s) / 3600 for r in rows]),
+            Bars("backward", [r.backward_s / 3600 for r in rows], DIRECTION_COLOURS["backward"]),
+            Bars("other", [(r.time_s - r.backward_s) / 3600 for r in rows], OTHER_COLOUR),
         ],
-        title=f"Time per {key}", unit="h",
+        title=f"Time per {key} (h)", unit="h", digits=1,
+        note="The numbers are in the table below.",
     )
-    distance_chart = bars_svg(
+    distance_chart = bar_chart(
         labels,
-        [Stack("distance", DIRECTION_COLOURS["backward"],
-               [fmt.distance_value(r.distance_m) for r in rows])],
-        title=f"Distance per {key}", unit=fmt.prefs.distance_unit,
+        [Bars("distance", [fmt.distance_value(r.distance_m) for r in rows],
+              DIRECTION_COLOURS["backward"])],
+        title=f"Distance per {key} ({fmt.prefs.distance_unit})",
+        unit=fmt.prefs.distance_unit, digits=1,
     )
     later = stats.earlier_end(end, period, -count)
     for row, label in zip(rows, labels, strict=True):

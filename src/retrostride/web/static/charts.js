@@ -24,6 +24,7 @@
   function xText(c, i) {
     var x = c.d.x[i], k = c.d.k;
     if (k === "min") { return clock(x); }
+    if (k === "s") { return x.toFixed(1) + " s"; }
     if (k === "km" || k === "mi") { return (x * scaleOf(k)).toFixed(2) + " " + k; }
     if (k === "date") { var d = day(x); return d.getUTCDate() + " " + MONTHS[d.getUTCMonth()] + " " + d.getUTCFullYear(); }
     if (k === "cat") { return c.d.c[i]; }
@@ -80,7 +81,7 @@
       if (pct < -0.5 || pct > (k === "date" ? 93 : 88)) { return; }
       el("text", { x: pct.toFixed(2) + "%", y: 16, "text-anchor": "middle" }, axis).textContent = t[1];
     });
-    var unit = k === "min" ? "min" : (k === "km" || k === "mi") ? k : "";
+    var unit = k === "min" ? "min" : (k === "s" || k === "km" || k === "mi") ? k : "";
     if (unit) { el("text", { "class": "rs-unit", x: "100%", y: 16, "text-anchor": "end" }, axis).textContent = unit; }
   }
 
@@ -108,7 +109,9 @@
     c.d.s.forEach(function (s) {
       var v = s.v[i];
       if (v === null || v === undefined) { parts.push(s.l + " -"); return; }
-      var t = s.l + " " + v.toFixed(s.d) + " " + s.u;
+      var low = s.lo ? s.lo[i] : null;
+      var t = s.l + " " + (low === null || low === undefined ? "" : low.toFixed(s.d) + " to ") +
+        v.toFixed(s.d) + " " + s.u;
       if (s.p && v > 0.3) { var pace = 3600 / v; t += " (" + clock(pace) + " min/" + s.p + ")"; }
       parts.push(t);
     });
