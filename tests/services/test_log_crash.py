@@ -41,29 +41,26 @@ def synthetic_gpx(path: Path, points: int, start: datetime) -> Path:
     return path
 
 
-# Runs in the child: imports one file and, once its rows are flushed inside the still-open
-# transaction (the samples blob written, nothing committed), says so and waits to be killed.
+# Runs in the child: imports one file and, once its samples are written inside the still-open
+# transaction (nothing committed), says so and waits to be killed. The hook wraps the store's
+# one way to write samples, whichever path the backend takes (ORM row, or SQLite's blob I/O).
 _KILLED_CHILD = """
 import sys, time
 from pathlib import Path
-from sqlalchemy import event
-from sqlalchemy.orm import Session
+import retrostride.store.repository as repository
 from retrostride.store.db import open_database
-from retrostride.store.models import SamplesRow
 from retrostride.services.importing import import_files
 
 url, file, marker = sys.argv[1:4]
+_write_samples = repository.add_samples
 
-@event.listens_for(Session, "after_flush")
-def _hold(session, context):
-    if any(isinstance(obj, SamplesRow) for obj in session.new):
-        session.flush_hook_fired = True
+def _hold(db, session_id, samples):
+    _write_samples(db, session_id, samples)
+    db.flush()
+    Path(marker).write_text("writing")
+    time.sleep(120)
 
-@event.listens_for(Session, "after_flush_postexec")
-def _wait(session, context):
-    if getattr(session, "flush_hook_fired", False):
-        Path(marker).write_text("writing")
-        time.sleep(120)
+repository.add_samples = _hold
 
 import_files(open_database(url), [Path(file)])
 print("not killed", file=sys.stderr)
