@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import numpy as np
 from scipy.ndimage import uniform_filter1d
-from scipy.signal import butter, sosfiltfilt
+from scipy.signal import butter, sosfilt, sosfilt_zi
 
 from retrostride.gait.recording import STANDARD_GRAVITY_M_S2, FloatArray, IntArray
 
@@ -19,20 +19,47 @@ GRAVITY_CUTOFF_HZ = 0.25
 
 
 @lru_cache(maxsize=64)
-def _sos(order: int, cutoff: float | tuple[float, float], btype: str, fs: float) -> FloatArray:
-    """Butterworth second-order sections, cached (designing them costs more than filtering
-    a minute of data)."""
+def _design(
+    order: int, cutoff: float | tuple[float, float], btype: str, fs: float
+) -> tuple[FloatArray, FloatArray, int]:
+    """Butterworth second-order sections, their steady-state initial conditions (per unit
+    step) and the length of the odd extension at either end, cached: designing a filter and
+    solving for its initial conditions costs several times more than filtering a minute of
+    data, and the same few filters run on every recording."""
     sos: FloatArray = butter(order, cutoff, btype, fs=fs, output="sos")
-    return sos
+    zi: FloatArray = sosfilt_zi(sos)
+    ntaps = 2 * sos.shape[0] + 1
+    ntaps -= min(int((sos[:, 2] == 0).sum()), int((sos[:, 5] == 0).sum()))
+    return sos, zi, 3 * ntaps
+
+
+def zero_phase(
+    x: FloatArray, order: int, cutoff: float | tuple[float, float], btype: str, fs: float
+) -> FloatArray:
+    """Forward-backward Butterworth filter along axis 0, the computation of
+    ``scipy.signal.sosfiltfilt`` (odd extension of 3 x the filter's taps at either end, initial
+    conditions scaled to the first sample of each pass) with the design and the initial
+    conditions taken from a cache, so only the two filter passes run per call. ``x`` (n,) or
+    (n, k): the k columns are filtered in the same passes."""
+    sos, zi, edge = _design(order, cutoff, btype, fs)
+    if x.shape[0] <= edge:
+        raise ValueError(f"signal of {x.shape[0]} samples is too short for this filter ({edge})")
+    ext = np.concatenate(
+        (2.0 * x[:1] - x[edge:0:-1], x, 2.0 * x[-1:] - x[-2 : -edge - 2 : -1]), axis=0
+    )
+    z = zi.reshape((zi.shape[0], 2) + (1,) * (x.ndim - 1))
+    y, _ = sosfilt(sos, ext, axis=0, zi=z * ext[:1])
+    y = y[::-1]
+    y, _ = sosfilt(sos, y, axis=0, zi=z * y[:1])
+    out: FloatArray = np.ascontiguousarray(y[::-1][edge:-edge])
+    return out
 
 
 def lowpass(x: FloatArray, cutoff_hz: float, fs: float, order: int = 2) -> FloatArray:
     """Zero-phase Butterworth low-pass along axis 0."""
     if x.shape[0] < 3 * (order + 1) * 2:
         return x.copy()
-    sos = _sos(order, cutoff_hz, "low", fs)
-    out: FloatArray = np.asarray(sosfiltfilt(sos, x, axis=0), dtype=np.float64)
-    return out
+    return zero_phase(x, order, cutoff_hz, "low", fs)
 
 
 def highpass(x: FloatArray, cutoff_hz: float, fs: float, order: int = 2) -> FloatArray:
@@ -40,9 +67,7 @@ def highpass(x: FloatArray, cutoff_hz: float, fs: float, order: int = 2) -> Floa
     if x.shape[0] < 3 * (order + 1) * 2:
         centred: FloatArray = x - x.mean(axis=0)
         return centred
-    sos = _sos(order, cutoff_hz, "high", fs)
-    out: FloatArray = np.asarray(sosfiltfilt(sos, x, axis=0), dtype=np.float64)
-    return out
+    return zero_phase(x, order, cutoff_hz, "high", fs)
 
 
 def bandpass(x: FloatArray, low_hz: float, high_hz: float, fs: float, order: int = 4) -> FloatArray:
@@ -51,8 +76,7 @@ def bandpass(x: FloatArray, low_hz: float, high_hz: float, fs: float, order: int
     if x.shape[0] < 3 * (2 * order + 1) * 2:
         centred: FloatArray = x - x.mean(axis=0)
         return centred
-    sos = _sos(order, (low_hz, high_hz), "band", fs)
-    return np.asarray(sosfiltfilt(sos, x, axis=0), dtype=np.float64)
+    return zero_phase(x, order, (low_hz, high_hz), "band", fs)
 
 
 def gravity_estimate(acc_m_s2: FloatArray, fs: float) -> FloatArray:
@@ -75,17 +99,24 @@ def integrate(x: FloatArray, fs: float) -> FloatArray:
     return np.cumsum(x, axis=0) / fs
 
 
-def vertical_rate(gyr_rad_s: FloatArray, acc_m_s2: FloatArray, fs: float) -> FloatArray:
-    """Angular rate about the vertical (the gravity direction of :func:`gravity_estimate`)
-    [rad/s], positive counter-clockwise seen from above (to the left)."""
-    g = gravity_estimate(acc_m_s2, fs)
+def vertical_rate(
+    gyr_rad_s: FloatArray, acc_m_s2: FloatArray, fs: float, *, gravity: FloatArray | None = None
+) -> FloatArray:
+    """Angular rate about the vertical (the gravity direction of :func:`gravity_estimate`,
+    or ``gravity`` when already computed) [rad/s], positive counter-clockwise seen from above
+    (to the left)."""
+    g = gravity_estimate(acc_m_s2, fs) if gravity is None else gravity
     norm = np.linalg.norm(g, axis=1)
     out: FloatArray = np.einsum("ij,ij->i", gyr_rad_s, g) / np.where(norm > 0, norm, 1.0)
     return out
 
 
 def gravity_components(
-    acc_m_s2: FloatArray, fs: float, *, with_horizontal: bool
+    acc_m_s2: FloatArray,
+    fs: float,
+    *,
+    with_horizontal: bool,
+    gravity: FloatArray | None = None,
 ) -> tuple[FloatArray, FloatArray | None, FloatArray | None]:
     """Vertical, anterior-posterior and medio-lateral accelerations [m/s^2].
 
@@ -94,8 +125,9 @@ def gravity_components(
     vertical component has gravity subtracted. With ``with_horizontal`` the body x axis
     (anterior, known from the mounting) is projected onto the horizontal plane to give the AP
     component, and ML = vertical x AP (to the left). Otherwise AP and ML are None.
+    ``gravity``: :func:`gravity_estimate` of ``acc_m_s2`` when already computed.
     """
-    g = gravity_estimate(acc_m_s2, fs)
+    g = gravity_estimate(acc_m_s2, fs) if gravity is None else gravity
     norm = np.linalg.norm(g, axis=1, keepdims=True)
     u = g / np.where(norm > 0, norm, 1.0)
     a_v = np.einsum("ij,ij->i", acc_m_s2, u) - STANDARD_GRAVITY_M_S2
