@@ -52,6 +52,10 @@ class TrunkSteps:
     """Vertical motion that is not vaulting (knee flexion, weight shift, pivoting in shuffling
     or turning steps): peak to peak [m], at the step frequency a quarter period out of phase
     with the pendulum's rise, so it trades no speed along the path."""
+    turn_deg: float = 0.0
+    """Heading change over all the steps [deg, positive to the left]: the path is a circular
+    arc (the heading turns at a constant rate), the trunk faces along it, and ``length_m`` is
+    each step's length along the arc."""
 
 
 @dataclass(frozen=True)
@@ -89,11 +93,14 @@ def trunk_walk(
 ) -> Recording:
     """A lower-back recording of the given steps and pauses (see the module docstring)."""
     pieces: list[np.ndarray] = []
+    headings: list[np.ndarray] = []
     origin = np.zeros(3)
+    psi0 = 0.0
     for part in parts:
         if isinstance(part, Still):
             m = round(part.seconds * fs)
             pieces.append(np.repeat(origin[None, :], m, axis=0))
+            headings.append(np.full(m, psi0))
             continue
         if isinstance(part, Fidget):
             rng_f = np.random.default_rng(part.seed)
@@ -107,6 +114,7 @@ def trunk_walk(
             pos = np.zeros((sum(p.size for p in z_parts), 3))
             pos[:, 2] = np.concatenate(z_parts)
             pieces.append(origin[None, :] + pos)
+            headings.append(np.full(pos.shape[0], psi0))
             continue
         t = np.arange(round(part.n * part.step_s * fs)) / fs
         T = part.step_s
@@ -128,12 +136,31 @@ def trunk_walk(
             pos[:, 0] = travel if part.way == "forward" else -travel
             pos[:, 1] = sway
         pos[:, 2] = z
+        psi = psi0 + np.radians(part.turn_deg) * t / (part.n * part.step_s)
+        if part.turn_deg:
+            # along the arc: each increment of the body-frame motion turned to the heading
+            d = np.diff(pos[:, :2], axis=0, prepend=np.zeros((1, 2)))
+            c, s_ = np.cos(psi), np.sin(psi)
+            pos[:, 0], pos[:, 1] = np.cumsum(c * d[:, 0] - s_ * d[:, 1]), np.cumsum(
+                s_ * d[:, 0] + c * d[:, 1]
+            )
+        elif psi0:
+            c, s_ = np.cos(psi0), np.sin(psi0)
+            pos[:, 0], pos[:, 1] = c * pos[:, 0] - s_ * pos[:, 1], s_ * pos[:, 0] + c * pos[:, 1]
         pieces.append(origin[None, :] + pos)
+        headings.append(psi)
         origin = pieces[-1][-1].copy()
+        psi0 = float(psi[-1])
     traj = np.concatenate(pieces)
+    heading = np.concatenate(headings)
     rng = np.random.default_rng(seed)
-    acc = _specific_force(traj, fs) + rng.normal(0.0, noise, traj.shape)
+    acc = _specific_force(traj, fs)
+    if np.any(heading):  # the world's horizontal acceleration in the turning body frame
+        c, s_ = np.cos(heading), np.sin(heading)
+        acc[:, 0], acc[:, 1] = c * acc[:, 0] + s_ * acc[:, 1], -s_ * acc[:, 0] + c * acc[:, 1]
+    acc += rng.normal(0.0, noise, traj.shape)
     gyr = rng.normal(0.0, 0.01, traj.shape)
+    gyr[:, 2] += np.gradient(heading, 1.0 / fs)
     return Recording(
         sampling_rate_hz=fs,
         acc_m_s2=acc,

@@ -175,3 +175,24 @@ def test_short_shuffling_strides_with_a_trunk_bob_are_short() -> None:
     k = 4.587 / 4.0  # Mobilise-D's factor K scales the pendulum's length
     assert walk.stride_length_m == pytest.approx(2 * 0.65 * k, rel=0.15)
     assert shuffle.stride_length_m == pytest.approx(2 * 0.2 * k, abs=0.2)
+
+
+def test_turning_strides_are_the_chord_of_their_arc() -> None:
+    """Walking a tight circle (radius 0.64 m: 45 degrees per step, 90 per stride, as in the
+    pivot turns of the Mobilise-D free-living tests): the pendulum's vaulting measures the path
+    along the arc, but a stride is the straight distance between two placements of the same
+    foot, the chord, 10 % shorter here; the straight walk before it keeps its length."""
+    rec = trunk_walk(
+        [
+            Still(3),
+            TrunkSteps(16, 0.55, 0.5),
+            Still(3),
+            TrunkSteps(16, 0.55, 0.5, turn_deg=16 * 45.0),
+            Still(3),
+        ]
+    )
+    straight, turning = analyze(rec).bouts
+    chord = math.sin(math.radians(45.0)) / math.radians(45.0)  # 90 degrees per stride
+    assert turning.stride_length_m / straight.stride_length_m == pytest.approx(chord, abs=0.03)
+    for bout in (straight, turning):  # the turn is no reason to lose strides
+        assert bout.n_steps >= 12

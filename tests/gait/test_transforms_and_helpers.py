@@ -13,6 +13,7 @@ from retrostride.gait.stride_length import (
     DRIFT_CUTOFF_PER_STEP_HZ,
     MOBILISED_FACTOR,
     InvertedPendulumStrideLength,
+    chord_factor,
     vertical_excursion_m,
 )
 from retrostride.gait.transforms import stance_knots, time_reversed, time_scaled, warp_map
@@ -129,6 +130,24 @@ def test_inverted_pendulum_step_length() -> None:
         est.stride_length_m_, est.step_length_m_[:2] + est.step_length_m_[1:3], rtol=1e-12, atol=0
     )
     assert abs(MOBILISED_FACTOR - 1.147) < 0.001  # 4.587 / 4
+
+
+def test_turning_stride_is_the_chord_of_its_arc() -> None:
+    turn = np.radians([0.0, 90.0, -90.0, 180.0, 360.0])
+    expected = [1.0, np.sqrt(2) / (np.pi / 2), np.sqrt(2) / (np.pi / 2), 2 / np.pi, 0.0]
+    np.testing.assert_allclose(chord_factor(turn), expected, rtol=0, atol=1e-12)
+    a_v, bounds = _sine_steps(0.5, 0.04)
+    strides = np.array([[0, 1], [1, 2]])
+    straight = InvertedPendulumStrideLength().estimate(a_v, 100.0, bounds, strides, 0.95)
+    turning = InvertedPendulumStrideLength().estimate(
+        a_v, 100.0, bounds, strides, 0.95, stride_turn_rad=np.radians([0.0, 90.0])
+    )
+    np.testing.assert_allclose(turning.step_length_m_, straight.step_length_m_, atol=1e-12)
+    np.testing.assert_allclose(
+        turning.stride_length_m_,
+        straight.stride_length_m_ * np.array([1.0, expected[1]]),
+        rtol=1e-12,
+    )
 
 
 def test_bouts_need_four_regular_steps() -> None:

@@ -13,6 +13,11 @@ from scipy.signal import butter, sosfilt, sosfilt_zi
 
 from retrostride.gait.recording import STANDARD_GRAVITY_M_S2, FloatArray, IntArray
 
+try:  # the C loop behind scipy.signal.sosfilt, without its per-call checks and copies
+    from scipy.signal._sosfilt import _sosfilt as _sosfilt_rows
+except ImportError:  # pragma: no cover - a scipy without it: the public function
+    _sosfilt_rows = None
+
 GRAVITY_CUTOFF_HZ = 0.25
 """Low-pass cut-off that separates the gravity direction from walking accelerations [Hz]
 (walking's step frequency is above 0.7 Hz even in slow pathological gait)."""
@@ -33,6 +38,24 @@ def _design(
     return sos, zi, 3 * ntaps
 
 
+def _forward_backward(sos: FloatArray, zi: FloatArray, rows: FloatArray) -> FloatArray:
+    """Filter each row of ``rows`` ((k, m), C-contiguous, overwritten) forward, then backward,
+    each pass started in the steady state of its first sample; returns (k, m)."""
+    if _sosfilt_rows is None:
+        y, _ = sosfilt(sos, rows, axis=1, zi=zi[:, None, :] * rows[None, :, :1])
+        y = np.ascontiguousarray(y[:, ::-1])
+        y, _ = sosfilt(sos, y, axis=1, zi=zi[:, None, :] * y[None, :, :1])
+        out: FloatArray = y[:, ::-1]
+        return out
+    z = np.ascontiguousarray(zi[None, :, :] * rows[:, :1, None])
+    _sosfilt_rows(sos, rows, z)
+    back = np.ascontiguousarray(rows[:, ::-1])
+    z = np.ascontiguousarray(zi[None, :, :] * back[:, :1, None])
+    _sosfilt_rows(sos, back, z)
+    result: FloatArray = back[:, ::-1]
+    return result
+
+
 def zero_phase(
     x: FloatArray, order: int, cutoff: float | tuple[float, float], btype: str, fs: float
 ) -> FloatArray:
@@ -47,11 +70,9 @@ def zero_phase(
     ext = np.concatenate(
         (2.0 * x[:1] - x[edge:0:-1], x, 2.0 * x[-1:] - x[-2 : -edge - 2 : -1]), axis=0
     )
-    z = zi.reshape((zi.shape[0], 2) + (1,) * (x.ndim - 1))
-    y, _ = sosfilt(sos, ext, axis=0, zi=z * ext[:1])
-    y = y[::-1]
-    y, _ = sosfilt(sos, y, axis=0, zi=z * y[:1])
-    out: FloatArray = np.ascontiguousarray(y[::-1][edge:-edge])
+    rows = np.ascontiguousarray(ext.reshape(ext.shape[0], -1).T, dtype=np.float64)
+    y = _forward_backward(sos, zi, rows)[:, edge:-edge]
+    out: FloatArray = np.ascontiguousarray(y.T).reshape(x.shape)
     return out
 
 
@@ -106,8 +127,10 @@ def vertical_rate(
     or ``gravity`` when already computed) [rad/s], positive counter-clockwise seen from above
     (to the left)."""
     g = gravity_estimate(acc_m_s2, fs) if gravity is None else gravity
-    norm = np.linalg.norm(g, axis=1)
-    out: FloatArray = np.einsum("ij,ij->i", gyr_rad_s, g) / np.where(norm > 0, norm, 1.0)
+    gx, gy, gz = np.ascontiguousarray(g.T)
+    wx, wy, wz = np.ascontiguousarray(gyr_rad_s.T)
+    norm = np.sqrt(gx * gx + gy * gy + gz * gz)
+    out: FloatArray = (wx * gx + wy * gy + wz * gz) / np.where(norm > 0, norm, 1.0)
     return out
 
 
@@ -128,17 +151,23 @@ def gravity_components(
     ``gravity``: :func:`gravity_estimate` of ``acc_m_s2`` when already computed.
     """
     g = gravity_estimate(acc_m_s2, fs) if gravity is None else gravity
-    norm = np.linalg.norm(g, axis=1, keepdims=True)
-    u = g / np.where(norm > 0, norm, 1.0)
-    a_v = np.einsum("ij,ij->i", acc_m_s2, u) - STANDARD_GRAVITY_M_S2
+    # column by column (contiguous): the same projections as with (n, 3) vectors, in a
+    # fraction of the time
+    gx, gy, gz = np.ascontiguousarray(g.T)
+    ax, ay, az = np.ascontiguousarray(acc_m_s2.T)
+    norm = np.sqrt(gx * gx + gy * gy + gz * gz)
+    norm[norm == 0] = 1.0
+    ux, uy, uz = gx / norm, gy / norm, gz / norm
+    along = ax * ux + ay * uy + az * uz  # specific force along the vertical
+    a_v: FloatArray = along - STANDARD_GRAVITY_M_S2
     if not with_horizontal:
         return a_v, None, None
-    e_ap = np.array([1.0, 0.0, 0.0])[None, :] - u[:, 0:1] * u
-    n_ap = np.linalg.norm(e_ap, axis=1, keepdims=True)
-    e_ap = e_ap / np.where(n_ap > 0, n_ap, 1.0)
-    e_ml = np.cross(u, e_ap)
-    a_ap = np.einsum("ij,ij->i", acc_m_s2, e_ap)
-    a_ml = np.einsum("ij,ij->i", acc_m_s2, e_ml)
+    # AP: body x minus its vertical part, normalised: (x - ux u) / sqrt(1 - ux^2);
+    # ML = u x AP = (0, uz, -uy) / sqrt(1 - ux^2) (to the left)
+    n_ap = np.sqrt(np.maximum(1.0 - ux * ux, 0.0))
+    n_ap[n_ap == 0] = 1.0
+    a_ap: FloatArray = (ax - ux * along) / n_ap
+    a_ml: FloatArray = (ay * uz - az * uy) / n_ap
     return a_v, a_ap, a_ml
 
 

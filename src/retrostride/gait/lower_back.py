@@ -183,10 +183,13 @@ class LowerBackPipeline:
             )
         ).detect(ic / fs)
         bob = np.interp(ic, contacts.ic_, contacts.step_prominence_m_s_) if ic.size else np.empty(0)
-        turning = None
+        turning = heading = None
         if recording.gyr_rad_s is not None:
             yaw = vertical_rate(recording.gyr_rad_s, recording.acc_m_s2, fs, gravity=gravity)
             turning = (self.turns or YawRateTurns()).detect(yaw, fs).mask_
+            # heading [rad] at each sample: over a whole stride the trunk's yaw oscillation
+            # (pelvic rotation) cancels, leaving the turn of the path
+            heading = np.concatenate(([0.0], np.cumsum(yaw) / fs))
         # a pause or non-walking movement inside a run of steps ends the bout
         jerk_band = contacts.a_v_jerk_band_m_s2_
         runs = split_at_pauses(
@@ -207,7 +210,7 @@ class LowerBackPipeline:
         if a_ap is not None and a_ml is not None:  # both columns in the same filter passes
             band = bandpass(np.column_stack([a_ap, a_ml]), 0.5, 3.0, fs)
             ap_band, ml_band = np.ascontiguousarray(band[:, 0]), np.ascontiguousarray(band[:, 1])
-        args = (recording, ic, fc, contacts, a_v, ap_band, sway, ml_band, height, turning)
+        args = (recording, ic, fc, contacts, a_v, ap_band, sway, ml_band, height, turning, heading)
         bouts = self._assemble(bout_rows, *args)
         split = self._split_at_reversals(bout_rows, self._stride_evidence)
         if split.shape[0] != bout_rows.shape[0]:
@@ -240,10 +243,12 @@ class LowerBackPipeline:
         ml_band: FloatArray | None,
         height: float,
         turning: BoolArray | None,
+        heading: FloatArray | None = None,
     ) -> list[BoutResult]:
         """The bouts ``bout_rows`` ((k, 2) first and last IC index) with their strides,
         lengths, sides and direction; ``a_ap`` and ``ml_band`` band-passed to 0.5-3 Hz,
-        ``sway`` the lateral acceleration as :meth:`_sway` filters it (for the sides)."""
+        ``sway`` the lateral acceleration as :meth:`_sway` filters it (for the sides);
+        ``heading`` the integrated yaw rate [rad] (n + 1,), None without a gyroscope."""
         fs = recording.sampling_rate_hz
         body = a_ap is not None
         n = a_v.shape[0]
@@ -290,8 +295,11 @@ class LowerBackPipeline:
                 step_bounds[hi_i, 1],
             )
             pendular = np.minimum(1.0, np.abs(np.nan_to_num(r_step)) / PURE_PENDULUM_R)
+        turn = None
+        if heading is not None and stride_bounds.size:
+            turn = heading[stride_bounds[:, 1]] - heading[stride_bounds[:, 0]]
         sl = (self.stride_length or InvertedPendulumStrideLength()).estimate(
-            a_v, fs, step_bounds, stride_steps, height, pendular
+            a_v, fs, step_bounds, stride_steps, height, pendular, turn
         )
         bout_bounds = np.array([[x[0], min(x[-1] + 1, n)] for x in bout_ic], dtype=np.intp).reshape(
             -1, 2

@@ -90,6 +90,22 @@ def hampel_by_run(
     return out
 
 
+def chord_factor(turn_rad: FloatArray) -> FloatArray:
+    """Chord over arc length of a path whose heading turns uniformly by ``turn_rad``:
+    ``sin(a / 2) / (a / 2)`` (1 for a straight path, 0.90 for a quarter turn, 2 / pi = 0.64
+    for a half turn, 0 for a full circle).
+
+    Geometry, no constant: the inverted pendulum vaults the trunk along its path, so the
+    summed step lengths of a stride are the length of the arc the trunk travelled; a stride
+    length (the distance between two successive placements of the same foot, as INDIP and
+    motion capture report it) is the straight line between its ends. A circular arc of length
+    ``s`` turning by ``a`` has the chord ``s sin(a / 2) / (a / 2)``. Valid for ``|a|`` up to a
+    full turn (2 pi, where the chord vanishes); a heading that turns unevenly within the
+    stride has a chord at most this long for the same arc."""
+    out: FloatArray = np.sinc(np.asarray(turn_rad, dtype=np.float64) / (2.0 * np.pi))
+    return out
+
+
 class InvertedPendulumStrideLength:
     """Step length ``K * 2 * sqrt(2 l h - h^2)`` from the trunk's vertical excursion.
 
@@ -122,12 +138,16 @@ class InvertedPendulumStrideLength:
     correction could not be checked against the paper and is not used.
 
     Valid for walking (not running); ``h`` above ``l`` is impossible and gives NaN. The model
-    holds for either direction of travel: it uses only the vertical excursion. A pendulum
-    vaulting straight ahead does not describe a turning or shuffling step: such steps are
-    overestimated (see ``docs/gait.md``). A stride is two consecutive steps.
+    holds for either direction of travel: it uses only the vertical excursion. A stride is two
+    consecutive steps. In a turn, the two steps' lengths add up to the path along the arc; given
+    each stride's heading change (``stride_turn_rad``, the gyroscope's rate about the vertical
+    integrated over the stride) the stride is the arc's chord (:func:`chord_factor`: 10 %
+    shorter at 90 degrees per stride, 36 % at 180). What a pendulum cannot see remains: trunk
+    bob without vaulting (pivoting, shuffling) is given only its pendular share (``pendular``),
+    and such strides are still overestimated (see ``docs/gait.md``).
 
     Results: ``step_length_m_`` per step (between consecutive ICs), ``stride_length_m_`` per
-    stride (``step[i] + step[i+1]``), ``excursion_m_`` per step.
+    stride (``step[i] + step[i+1]``, times the chord factor), ``excursion_m_`` per step.
     """
 
     def __init__(
@@ -151,12 +171,15 @@ class InvertedPendulumStrideLength:
         stride_steps: IntArray,
         sensor_height_m: float,
         pendular: FloatArray | None = None,
+        stride_turn_rad: FloatArray | None = None,
     ) -> Self:
         """``a_v_m_s2`` gravity-free vertical acceleration [m/s^2]; ``step_bounds`` (k, 2)
         sample ranges [IC, next IC); ``stride_steps`` (m, 2) step indices of each stride's two
         steps; ``pendular`` (k,) the share (0-1) of each step's rise that is pendular vaulting
         (the rest, from knee flexion or pivoting, carries the trunk nowhere; see
-        ``retrostride.gait.lower_back.PURE_PENDULUM_R``), all of it when None."""
+        ``retrostride.gait.lower_back.PURE_PENDULUM_R``), all of it when None;
+        ``stride_turn_rad`` (m,) each stride's heading change [rad] (the stride becomes the
+        chord of its arc, :func:`chord_factor`), no correction when None."""
         h = vertical_excursion_m(
             a_v_m_s2, sampling_rate_hz, step_bounds, self.drift_cutoff_per_step_hz
         )
@@ -171,6 +194,8 @@ class InvertedPendulumStrideLength:
         self.step_length_m_: FloatArray = step
         if stride_steps.size:
             self.stride_length_m_: FloatArray = step[stride_steps[:, 0]] + step[stride_steps[:, 1]]
+            if stride_turn_rad is not None:
+                self.stride_length_m_ = self.stride_length_m_ * chord_factor(stride_turn_rad)
         else:
             self.stride_length_m_ = np.empty(0)
         return self
