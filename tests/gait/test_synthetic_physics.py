@@ -178,7 +178,8 @@ def test_short_shuffling_strides_with_a_trunk_bob_are_short() -> None:
 
 
 def test_turning_strides_are_the_chord_of_their_arc() -> None:
-    """Walking a tight circle (radius 0.64 m: 45 degrees per step, 90 per stride, as in the
+    """(``turn_chord``, off by default: see ``TURN_CHORD_DEFAULT``.) Walking a tight circle
+    (radius 0.64 m: 45 degrees per step, 90 per stride, as in the
     pivot turns of the Mobilise-D free-living tests): the pendulum's vaulting measures the path
     along the arc, but a stride is the straight distance between two placements of the same
     foot, the chord, 10 % shorter here; the straight walk before it keeps its length."""
@@ -191,7 +192,7 @@ def test_turning_strides_are_the_chord_of_their_arc() -> None:
             Still(3),
         ]
     )
-    straight, turning = analyze(rec).bouts
+    straight, turning = analyze(rec, turn_chord=True).bouts
     chord = math.sin(math.radians(45.0)) / math.radians(45.0)  # 90 degrees per stride
     assert turning.stride_length_m / straight.stride_length_m == pytest.approx(chord, abs=0.03)
     for bout in (straight, turning):  # the turn is no reason to lose strides
