@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from retrostride.errors import InputError
 from retrostride.log.direction import session_direction
@@ -15,6 +16,7 @@ from retrostride.science.locomotion import Direction, Setting
 from retrostride.store import repository as repo
 from retrostride.store import session_reads
 from retrostride.store.db import Database, open_database
+from retrostride.store.models import SessionRow
 
 
 @pytest.fixture
@@ -133,3 +135,31 @@ def test_an_offset_after_a_cursor_skips_rows_past_it(db: Database) -> None:
                 s, person_id, limit=3, offset=offset, newest_first=True, after=after
             )
             assert [item.id for item in page.items] == ids[2 + offset : 5 + offset], offset
+
+
+def test_sports_of_reads_one_index_seek_per_sport(db: Database) -> None:
+    sports = ("walking", "hiking", "nordic_walking", "walking", "running", "hiking")
+    with db.transaction() as s:
+        ana = repo.get_or_create_person(s, "ana")
+        bob = repo.get_or_create_person(s, "bob")
+        for k, sport in enumerate(sports * 3):
+            repo.add_session(s, ana.id if k % 3 else bob.id, Session(
+                sport=sport, start_utc=datetime(2026, 1, 1, tzinfo=UTC) + timedelta(hours=k),
+                utc_offset_s=0, elapsed_s=600.0, setting=Setting.TREADMILL,
+            ))
+        ids = (ana.id, bob.id, ana.id + bob.id + 1)
+    with db.reading() as s:
+        for person_id in ids:
+            distinct = sorted(
+                str(v) for v in s.execute(
+                    select(SessionRow.sport).where(SessionRow.person_id == person_id).distinct()
+                ).scalars()
+            )
+            assert session_reads.sports_of(s, person_id) == distinct
+        assert session_reads.sports_of(s, ids[2]) == []
+        if db.is_sqlite:  # a seek in the person's and sport's index, not a visit of each session
+            conn = s.connection()
+            sql = str(session_reads._SPORTS.compile(dialect=conn.dialect))
+            rows = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", (ana.id,) * sql.count("?"))
+            plan = " ".join(str(row[-1]) for row in rows)
+            assert "ix_session_person_sport" in plan and "DISTINCT" not in plan

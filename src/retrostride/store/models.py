@@ -100,6 +100,7 @@ class SessionRow(Base):
         Index("ix_session_source_file_id", "source_file_id"),
         Index("ix_session_person_local_date", "person_id", "local_date"),
         Index("ix_session_person_direction_start", "person_id", "direction", "start_utc"),
+        Index("ix_session_person_sport", "person_id", "sport"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
