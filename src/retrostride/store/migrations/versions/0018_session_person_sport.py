@@ -4,16 +4,16 @@ The session list's sport filter offers the sports of the person's log; with this
 are read by one index seek per sport (a loose index scan, ``store.session_reads.sports_of``)
 instead of visiting every session of the person.
 
-Revision ID: 0017_session_person_sport
-Revises: 0016_session_direction
+Revision ID: 0018_session_person_sport
+Revises: 0017_job_queue
 """
 
 from __future__ import annotations
 
 from alembic import op
 
-revision = "0017_session_person_sport"
-down_revision = "0016_session_direction"
+revision = "0018_session_person_sport"
+down_revision = "0017_job_queue"
 branch_labels = None
 depends_on = None
 
