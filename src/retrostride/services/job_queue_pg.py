@@ -15,6 +15,8 @@ memory and CPU-time limits (rlimits), its heartbeat renewed, its received files 
   ``retrostride_small``. A worker of ``slots`` runs two procrastinate workers: one of one slot on
   the small queue only, one of ``slots - 1`` on both, so large jobs never take every slot and a
   5 KB upload never waits behind 11 MB ones.
+- **Finished jobs**: a procrastinate job that succeeded is deleted (the row of ``upload_job``
+  keeps the outcome), so its table does not grow with every upload; a failed one is kept.
 - **Crashes**: at a worker's start, the procrastinate jobs of workers whose heartbeat stopped are
   failed (procrastinate's stalled jobs), and ``jobs.recover`` fails their rows, removes their
   received files and tells the person to retry.
@@ -132,7 +134,11 @@ async def _work(
     app = worker_app(database, limits, worker, pool_size=slots + 4)
     async with app.open_async():
         await asyncio.to_thread(jobs.recover, database)  # procrastinate's stalled jobs too
-        common: dict[str, Any] = {"wait": wait, "install_signal_handlers": False}
+        common: dict[str, Any] = {
+            "wait": wait,
+            "install_signal_handlers": False,
+            "delete_jobs": "successful",  # our row keeps the outcome; failed ones stay to look at
+        }
         runs: list[Coroutine[Any, Any, None]] = []
         if slots > 1:
             runs.append(
@@ -216,7 +222,7 @@ def run_one(
                     except BaseException:
                         await manager.finish_job(job, Status.FAILED, delete_job=False)
                         raise
-                    await manager.finish_job(job, Status.SUCCEEDED, delete_job=False)
+                    await manager.finish_job(job, Status.SUCCEEDED, delete_job=True)
                     if ran:
                         return job_id
             finally:
