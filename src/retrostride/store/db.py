@@ -236,8 +236,9 @@ def _alembic_config(connection: Connection) -> Any:
     return config
 
 
-def migrate(engine: Engine) -> None:
-    """Apply every pending Alembic revision; safe when several processes open at once.
+def migrate(engine: Engine, revision: str = "heads") -> None:
+    """Apply every pending Alembic revision (up to ``revision``); safe when several processes
+    open at once.
 
     SQLite serialises through ``BEGIN IMMEDIATE`` (the whole upgrade is one write transaction);
     PostgreSQL through a transaction-scoped advisory lock. DDL is transactional on both, so an
@@ -245,12 +246,57 @@ def migrate(engine: Engine) -> None:
     """
     from alembic import command
 
-    with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(
-                text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK_KEY}
-            )
-        command.upgrade(_alembic_config(connection), "heads")
+    with _migration_connection(engine) as connection:
+        command.upgrade(_alembic_config(connection), revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Take the schema back to ``revision`` (for an operator going back a release), keeping data."""
+    from alembic import command
+
+    with _migration_connection(engine) as connection:
+        command.downgrade(_alembic_config(connection), revision)
+
+
+@contextlib.contextmanager
+def _migration_connection(engine: Engine) -> Iterator[Connection]:
+    """One transaction for a migration, with SQLite's foreign keys off while it runs.
+
+    SQLite cannot drop or change a column of an older schema in place, so a batch migration
+    copies the table, drops the old one and renames the copy. With foreign keys on, ``DROP
+    TABLE`` first deletes the table's rows, and ``ON DELETE CASCADE`` deletes their children: a
+    session's segments would be lost. SQLite's documented procedure for such changes
+    (sqlite.org/lang_altertable.html, "Making Other Kinds Of Table Schema Changes") turns foreign
+    keys off outside the transaction, checks them with ``PRAGMA foreign_key_check`` before
+    committing, and turns them on again; the pragma is a no-op inside a transaction.
+    """
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        raw = connection.connection.dbapi_connection if sqlite else None
+        if raw is not None:
+            raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with connection.begin():
+                if connection.dialect.name == "postgresql":
+                    connection.execute(
+                        text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK_KEY}
+                    )
+                before = _orphans(connection) if sqlite else []
+                yield connection
+                after = _orphans(connection) if sqlite else []
+                if len(after) > len(before):
+                    raise RuntimeError(
+                        f"the migration would leave {len(after) - len(before)} rows whose parent "
+                        f"is missing (table {after[-1][0]}); nothing was changed"
+                    )
+        finally:
+            if raw is not None:
+                raw.execute("PRAGMA foreign_keys = ON")
+
+
+def _orphans(connection: Connection) -> list[Any]:
+    """SQLite's rows whose foreign key names no parent (``PRAGMA foreign_key_check``)."""
+    return list(connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall())
 
 
 _REVISION_LINE = re.compile(

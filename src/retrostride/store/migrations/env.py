@@ -8,7 +8,12 @@ from __future__ import annotations
 from alembic import context
 
 import retrostride.store.models  # noqa: F401  (registers the log's tables on Base.metadata)
-from retrostride.store.db import Base, create_database_engine, database_url
+from retrostride.store.db import (
+    Base,
+    _migration_connection,
+    create_database_engine,
+    database_url,
+)
 
 target_metadata = Base.metadata
 
@@ -28,6 +33,8 @@ connection = context.config.attributes.get("connection")
 if connection is not None:
     _run(connection)
 else:
+    # From the command line: the same connection rules as store.db.migrate (SQLite's foreign
+    # keys off while a batch migration recreates a table, so no child row is cascaded away).
     engine = create_database_engine(database_url())
-    with engine.begin() as conn:
+    with _migration_connection(engine) as conn:
         _run(conn)
