@@ -36,6 +36,34 @@ def test_manual_entry_edit_delete(client: TestClient) -> None:
     assert ada.delete(f"/api/athletes/me/sessions/{sid}").status_code == 404
 
 
+def test_surface_in_and_out_and_terrain_a_deprecated_input_alias(client: TestClient) -> None:
+    """Answers name the ground ``surface`` only; ``terrain`` (its former name) is still read
+    when ``surface`` is absent, in the entry and in the edit, and documented as deprecated."""
+    ada = signup(client, "ada@example.org")
+    created = ada.post("/api/athletes/me/sessions", json=WALK | {"surface": "dirt-road"}).json()
+    assert created["surface"] == "dirt-road" and "terrain" not in created
+    sid = created["id"]
+    old = ada.post("/api/athletes/me/sessions", json=WALK | {"terrain": "loose-sand"})
+    assert old.status_code == 201 and old.json()["surface"] == "loose-sand"
+    both = WALK | {"surface": "swamp", "terrain": "firm"}  # the new name wins
+    assert ada.post("/api/athletes/me/sessions", json=both).json()["surface"] == "swamp"
+    r = ada.patch(f"/api/athletes/me/sessions/{sid}", json={"terrain": "light-brush"})
+    assert r.status_code == 200, r.text
+    detail = ada.get(f"/api/athletes/me/sessions/{sid}").json()
+    assert detail["surface"] == "light-brush" and "terrain" not in detail
+    listed = ada.get("/api/athletes/me/sessions").json()["items"]
+    assert all("terrain" not in item for item in listed)
+    assert {item["surface"] for item in listed} == {"light-brush", "loose-sand", "swamp"}
+    r = ada.patch(f"/api/athletes/me/sessions/{sid}", json={"terrain": "x" * 65})
+    assert r.status_code == 422 and "terrain" in r.text
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    for name in ("SessionIn", "SessionPatch"):
+        assert schemas[name]["properties"]["terrain"]["deprecated"] is True
+    assert "surface" in schemas["SessionSummary"]["properties"]
+    assert all("terrain" not in schemas[name]["properties"] for name in ("SessionSummary",
+                                                                         "SessionDetail"))
+
+
 def test_list_pages_newest_first_default_50(client: TestClient) -> None:
     ada = signup(client, "ada@example.org")
     start = datetime(2026, 1, 1, 7, 0, tzinfo=UTC)

@@ -64,13 +64,27 @@ def test_manual_entry_understands_units(url: str) -> None:
     assert seg["speed_m_s"] == pytest.approx(0.89408, rel=1e-12)
     assert seg["grade_percent"] == 5.0 and seg["direction"] == "backward"  # as typed: exact
     assert seg["load_kg"] == pytest.approx(4.5359237, rel=1e-12)
-    assert s["terrain"] == "dirt-road"
-    run(url, "edit", "1", "--terrain", "loose-sand")  # the option's former name still works
-    assert sessions(url)[0]["terrain"] == "loose-sand"
+    assert s["surface"] == "dirt-road" and "terrain" not in s
+    run(url, "edit", "1", "--surface", "swamp")
+    assert sessions(url)[0]["surface"] == "swamp"
     profile = json.loads(run(url, "profile", "--json"))
     assert profile["body_mass"] == [
         {"on": "2024-01-01", "mass_kg": pytest.approx(154 * 0.45359237, rel=1e-12)}
     ]
+
+
+def test_terrain_is_a_hidden_deprecated_alias_of_surface(url: str) -> None:
+    """``--terrain`` (the option's former name) still works, hidden from the help."""
+    for command in ("log", "edit"):
+        help_text = runner.invoke(app, [command, "--help"], env={"COLUMNS": "200"}).output
+        assert "--surface" in help_text and "--terrain" not in help_text
+    run(url, "log", "--duration", "10min", "--terrain", "dirt-road")
+    assert sessions(url)[0]["surface"] == "dirt-road"
+    run(url, "edit", "1", "--terrain", "loose-sand")
+    assert sessions(url)[0]["surface"] == "loose-sand"
+    out = run(url, "edit", "1", "--surface", "swamp", "--terrain", "firm", code=2)
+    assert "--surface" in out and "swamp" in out and "firm" in out
+    assert sessions(url)[0]["surface"] == "loose-sand"
 
 
 def test_bad_value_is_one_line_naming_the_option_and_exit_2(url: str) -> None:

@@ -66,7 +66,7 @@ def fill(db: Database, shared_data: Path) -> None:
             moving_s=None,
             distance_m=0.1,
             setting=Setting.DEADMILL,
-            terrain="grass",
+            surface="grass",
             title="Schlitten «ü»",
             notes='line 1\nline 2, "quoted"',
             rpe=7.5,
@@ -172,10 +172,41 @@ def test_json_bundle_is_plain_documented_json(
     raw = (tmp_path / "log.json").read_text(encoding="utf-8")
     data = json.loads(raw)  # strict JSON: no NaN tokens
     assert "NaN" not in raw
-    assert data["format"] == "retrostride-log" and data["version"] == 1
+    assert data["format"] == "retrostride-log" and data["version"] == 2
     session = next(s for s in data["sessions"] if s["sport"] == "sled_drag")
     assert session["samples"]["heart_rate_bpm"][3] is None
     assert session["segments"][0]["direction"] == "mixed"
+
+
+@pytest.mark.parametrize("layout", ["json", "csv"])
+def test_a_version_1_export_names_the_ground_terrain_and_still_restores(
+    db: Database, shared_data: Path, tmp_path: Path, layout: str
+) -> None:
+    """Version 1 (JSON key, CSV column) said ``terrain``; it comes back as ``surface``."""
+    fill(db, shared_data)
+    target = tmp_path / ("log.json" if layout == "json" else "log-csv")
+    (export_json if layout == "json" else export_csv)(db, target)
+    if layout == "json":
+        data = json.loads(target.read_text(encoding="utf-8"))
+        data["version"] = 1
+        for session in data["sessions"]:
+            session["terrain"] = session.pop("surface")
+        target.write_text(json.dumps(data), encoding="utf-8")
+    else:
+        manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+        (target / "manifest.json").write_text(json.dumps({**manifest, "version": 1}))
+        sessions_csv = target / "sessions.csv"
+        header, rest = sessions_csv.read_text(encoding="utf-8").split("\n", 1)
+        assert header.split(",").count("surface") == 1
+        old_header = ",".join("terrain" if c == "surface" else c for c in header.split(","))
+        sessions_csv.write_text(old_header + "\n" + rest, encoding="utf-8")
+    copy = open_database(f"sqlite:///{tmp_path / 'copy.sqlite'}")
+    try:
+        restore(copy, target)
+        assert_same_log(db, copy)
+        assert "grass" in {s.surface for s in log.list_sessions(copy)}
+    finally:
+        copy.close()
 
 
 def test_restore_refuses_a_foreign_file(db: Database, tmp_path: Path) -> None:

@@ -82,7 +82,7 @@ def test_manual_session_round_trips_every_field(db: Database) -> None:
         pain_before=2.0,
         pain_after=1.0,
         title="retro",
-        terrain=None,
+        surface=None,
         device_kcal=99.0,
     )
     stored = log.add_session(db, session)

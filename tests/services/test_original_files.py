@@ -57,7 +57,7 @@ def test_the_bundle_restores_the_bytes_and_a_version_2_bundle_still_reads(
     plain.write_bytes(walk_fit())
     assert import_files(db, [plain]).ok
     document = export_bundle.export_bundle(db, "me")
-    assert document["version"] == 3 and len(document["files"]) == 1
+    assert document["version"] == 4 and len(document["files"]) == 1
     bundle = export_bundle.parse_bundle(copy.deepcopy(document))
     export_bundle.restore_bundle(db, bundle, "someone else")
     restored = export_bundle.export_bundle(db, "someone else")
@@ -67,4 +67,4 @@ def test_the_bundle_restores_the_bytes_and_a_version_2_bundle_still_reads(
     del old["files"]
     assert export_bundle.parse_bundle(old).files == []
     with pytest.raises(InputError, match="version"):
-        export_bundle.parse_bundle({**old, "version": 4})
+        export_bundle.parse_bundle({**old, "version": 5})

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import inspect, text
@@ -154,7 +155,7 @@ def test_long_texts_from_files_fit(database_url: str) -> None:
         stored = log.add_session(
             db,
             Session(
-                sport=long, start_utc=None, title=long, device=long, terrain=long, sub_sport=long
+                sport=long, start_utc=None, title=long, device=long, surface=long, sub_sport=long
             ),
         )
         back = log.get_session(db, stored.id or 0)
@@ -264,3 +265,56 @@ def test_upgrade_from_the_first_migration_fills_local_date(database_url: str) ->
         ]
     finally:
         db.close()
+
+
+def test_migration_0019_renames_terrain_to_surface_keeping_values_and_children(
+    database_url: str,
+) -> None:
+    """A database at 0018 with a session (its ground in the old ``terrain`` column) and a
+    segment: upgrading keeps the value under ``surface`` and the segment (the table is renamed
+    in place, never dropped); downgrading gives ``terrain`` back, value included."""
+    from alembic import command
+
+    from retrostride.store.db import _alembic_config, create_database_engine
+
+    def columns(engine: Any) -> set[str]:
+        return {c["name"] for c in inspect(engine).get_columns("session")}
+
+    engine = create_database_engine(database_url)
+    try:
+        with engine.begin() as conn:
+            command.upgrade(_alembic_config(conn), "0018_session_person_sport")
+            conn.execute(
+                text(
+                    "INSERT INTO person (id, name, home_time_zone, created_at) "
+                    "VALUES (1, 'ana', 'UTC', '2024-01-01 00:00:00')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO session (id, person_id, sport, offset_assumed, imported_at, "
+                    "setting, terrain, notes, warnings_json, local_date) VALUES (1, 1, "
+                    "'walking', false, '2024-06-07 10:00:00', 'overground', 'loose-sand', '', "
+                    "'[]', '2024-06-07')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO segment (id, session_id, position, start_offset_s, direction) "
+                    "VALUES (1, 1, 0, 0.0, 'backward')"
+                )
+            )
+        with engine.begin() as conn:
+            command.upgrade(_alembic_config(conn), "0019_session_surface")
+        assert "surface" in columns(engine) and "terrain" not in columns(engine)
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT surface FROM session")).scalar_one() == "loose-sand"
+            assert conn.execute(text("SELECT count(*) FROM segment")).scalar_one() == 1
+        with engine.begin() as conn:
+            command.downgrade(_alembic_config(conn), "0018_session_person_sport")
+        assert "terrain" in columns(engine) and "surface" not in columns(engine)
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT terrain FROM session")).scalar_one() == "loose-sand"
+            assert conn.execute(text("SELECT count(*) FROM segment")).scalar_one() == 1
+    finally:
+        engine.dispose()

@@ -133,7 +133,7 @@ def test_athlete_and_clinician_main_flows(
     with athlete.expect_download() as download:
         athlete.click("#export-link")
     exported = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
-    assert exported["format"] == "retrostride-bundle" and exported["version"] == 3
+    assert exported["format"] == "retrostride-bundle" and exported["version"] == 4
     assert len(exported["log"]["sessions"]) == 1 and len(exported["assessments"]) == 2
     assert exported["grants"][0]["clinician_email"] == "sam@example.org"
     athlete.fill("form.danger-zone #f-password", PASSWORD)

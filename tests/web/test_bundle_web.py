@@ -79,7 +79,7 @@ def test_round_trip_to_another_server(
     code = shared.text.split('id="invite-code">')[1].split("<")[0].strip()
     post_form(clinic, "/sharing", {"action": "redeem", "code": code})
     first = _download(browser)
-    assert first["format"] == "retrostride-bundle" and first["version"] == 3
+    assert first["format"] == "retrostride-bundle" and first["version"] == 4
     original = (shared_data / "activity" / "fit" / "garmin-fenix-5-walk.fit").read_bytes()
     assert [(f["name"], base64.b64decode(f["data_base64"])) for f in first["files"]] == [
         ("walk.fit", original)]  # the uploaded file itself, under its sanitised name
@@ -179,7 +179,7 @@ def test_older_files_and_the_cli_read_the_same_bundle(
         r = _import(there, account_v1)
         assert r.status_code == 200 and "Imported 2 session(s), 2 assessment(s), 1 program" \
             in r.json()["message"]
-    # retrostride-log v1 through the CLI, and the CLI's export is the web's bundle
+    # the account file's retrostride-log through the CLI, and the CLI's export is the web's bundle
     url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
     log_v1 = tmp_path / "log.json"
     log_v1.write_text(json.dumps(account_v1["log"]), encoding="utf-8")

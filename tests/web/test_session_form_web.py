@@ -98,7 +98,7 @@ def test_edit_every_field_per_segment(browser: Any, web_app: Any) -> None:
     done = post_form(browser, f"/athletes/me/sessions/{sid}/edit", change, follow_redirects=False)
     assert done.status_code == 303, done.text
     s = log_service.list_sessions(web_app.state.database, "walker@example.org")[-1]
-    assert s.sport == "sled_drag" and s.terrain == "artificial-turf" and s.title == "Sled"
+    assert s.sport == "sled_drag" and s.surface == "artificial-turf" and s.title == "Sled"
     assert [g.direction.value for g in s.segments] == ["backward", "backward"]
     assert [g.sled_kg for g in s.segments] == [pytest.approx(40), pytest.approx(40)]
     assert s.segments[1].load_kg == pytest.approx(5)

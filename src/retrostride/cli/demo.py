@@ -108,7 +108,7 @@ def synthetic_session(
         sport="walking", start_utc=start_utc,
         utc_offset_s=int(offset_s.total_seconds()) if offset_s else 0,
         elapsed_s=float(t.size), moving_s=float(t.size), distance_m=float(distance[-1]),
-        setting=setting, terrain="grass" if outdoors else None, title=title,
+        setting=setting, surface="grass" if outdoors else None, title=title,
         segments=segments, samples=samples, device="retrostride demo generator",
     )
 

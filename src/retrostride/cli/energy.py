@@ -175,7 +175,9 @@ def energy_command(
     ] = Setting.OVERGROUND,
     surface: Annotated[
         str | None,
-        typer.Option(help="Ground: " + ", ".join(energy.SURFACE_NAMES) + " (terrain, sled)."),
+        typer.Option(
+            help="Ground: " + ", ".join(energy.SURFACE_NAMES) + " (walking, running, sled)."
+        ),
     ] = None,
     load: Annotated[str, typer.Option(help='Carried load: "10 kg", "22 lb".')] = "0 kg",
     sled: Annotated[str, typer.Option(help='Sled mass with its plates: "40 kg".')] = "0 kg",

@@ -47,11 +47,27 @@ PersonOption = Annotated[str, typer.Option("--person", help="Whose log (created 
 
 _SURFACE_HELP = (
     "The ground: one of the energy calculator's surfaces (firm, dirt-road, loose-sand, ...: "
-    "`retrostride energy --help`) or your own word (--terrain: its former name)."
+    "`retrostride energy --help`) or your own word."
 )
 
 
-SurfaceOption = Annotated[str | None, typer.Option("--surface", "--terrain", help=_SURFACE_HELP)]
+SurfaceOption = Annotated[str | None, typer.Option("--surface", help=_SURFACE_HELP)]
+# Back-compat: `--terrain` was the option's name; accepted, hidden from --help, for one release.
+TerrainOption = Annotated[
+    str | None, typer.Option("--terrain", hidden=True, help="Deprecated: use --surface.")
+]
+
+
+def surface_given(surface: str | None, terrain: str | None) -> str | None:
+    """``--surface``, or the deprecated ``--terrain`` (back-compat) when only it is given."""
+    if terrain is None:
+        return surface
+    if surface is not None and surface != terrain:
+        raise InputError(
+            "--surface", surface, f"one ground (--terrain, its old name, says {terrain})"
+        )
+    err_console.print("[yellow]note:[/yellow] --terrain is deprecated: use --surface.")
+    return terrain
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -161,7 +177,8 @@ def log_session(
         str | None, typer.Option(help="Sled with plates (sled_drag), e.g. 40kg.")
     ] = None,
     setting: Annotated[Setting, typer.Option(help="Where.")] = Setting.OVERGROUND,
-    terrain: SurfaceOption = None,
+    surface: SurfaceOption = None,
+    terrain: TerrainOption = None,
     start: Annotated[
         str | None,
         typer.Option(help="Local start, e.g. '2024-05-01 07:30' (your home zone); default now."),
@@ -186,7 +203,7 @@ def log_session(
             start_utc=start_utc,
             utc_offset_s=offset_s,
             setting=setting,
-            surface=terrain,
+            surface=surface_given(surface, terrain),
             title=title,
             notes=notes,
             rpe=rpe,
@@ -277,7 +294,7 @@ def show(
     console.print(
         f"[bold]session {s.id}[/bold]: {s.sport}"
         f"{' / ' + s.sub_sport if s.sub_sport else ''}, {s.setting.value}"
-        f"{', ' + s.terrain if s.terrain else ''}"
+        f"{', ' + s.surface if s.surface else ''}"
     )
     console.print(f"start: {local_text(s)}")
     for label, value in (
@@ -348,7 +365,8 @@ def edit(
     ] = None,
     sport: Annotated[str | None, typer.Option(help="Sport.")] = None,
     setting: Annotated[Setting | None, typer.Option(help="Setting.")] = None,
-    terrain: SurfaceOption = None,
+    surface: SurfaceOption = None,
+    terrain: TerrainOption = None,
     speed: Annotated[str | None, typer.Option(help="Speed (belt speed), e.g. 3km/h.")] = None,
     grade: Annotated[str | None, typer.Option(help="Grade or incline, e.g. 5%.")] = None,
     load: Annotated[str | None, typer.Option(help="Carried load, e.g. 10kg.")] = None,
@@ -369,7 +387,7 @@ def edit(
             segment=None if segment is None else segment - 1,
             sport=sport,
             setting=setting,
-            terrain=terrain,
+            surface=surface_given(surface, terrain),
             title=title,
             notes=notes,
             rpe=rpe,

@@ -28,7 +28,7 @@ class SessionSummary:
     moving_s: float | None
     distance_m: float | None
     setting: str
-    terrain: str | None
+    surface: str | None
     title: str | None
     rpe: float | None
     pain_before: float | None

@@ -214,7 +214,7 @@ class Session:
     moving_s: float | None = None
     distance_m: float | None = None
     setting: Setting = Setting.OVERGROUND
-    terrain: str | None = None
+    surface: str | None = None
     """For overground sessions: road, track, trail, grass, sand, ..."""
     sub_sport: str | None = None
     device: str | None = None
@@ -266,7 +266,7 @@ SESSION_FIELDS = (
     "moving_s",
     "distance_m",
     "setting",
-    "terrain",
+    "surface",
     "device",
     "title",
     "notes",

@@ -39,7 +39,8 @@ from retrostride.store.db import Database, utc_now
 from retrostride.store.models import ImportLogRow, SessionRow, SourceFileRow
 
 FORMAT_NAME = "retrostride-log"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+"""Version 2 names the ground ``surface``; version 1 (still read) named it ``terrain``."""
 
 TIME_FIELDS = frozenset({"start_utc", "imported_at"})
 
@@ -209,11 +210,31 @@ def person_from_json(data: dict[str, Any]) -> Person:
     )
 
 
+def log_v1_to_v2(document: Any) -> Any:
+    """A ``retrostride-log`` version-1 document in the shape of version 2; others unchanged.
+
+    Back-compat reader: version 1 named a session's ground ``terrain`` (now ``surface``).
+    """
+    if not isinstance(document, dict) or document.get("version") != 1:
+        return document
+    sessions = document.get("sessions")
+    if isinstance(sessions, list):
+        sessions = [
+            {("surface" if k == "terrain" else k): v for k, v in s.items()}  # the old name
+            if isinstance(s, dict) and "surface" not in s else s
+            for s in sessions
+        ]
+    return {**document, "version": 2, "sessions": sessions}
+
+
 def bundle_from_json(document: dict[str, Any], origin: str) -> Bundle:
     if document.get("format") != FORMAT_NAME:
         raise InputError(origin, document.get("format"), f"a {FORMAT_NAME} bundle")
+    document = log_v1_to_v2(document)
     if document.get("version") != FORMAT_VERSION:
-        raise InputError(origin, document.get("version"), f"bundle version {FORMAT_VERSION}")
+        raise InputError(
+            origin, document.get("version"), f"bundle version {FORMAT_VERSION} (or 1)"
+        )
     return Bundle(
         person_from_json(document["person"]),
         [session_from_json(s) for s in document["sessions"]],

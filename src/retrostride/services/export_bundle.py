@@ -1,17 +1,18 @@
 """One bundle of a person's data, written and read by the web app and the CLI alike.
 
-``retrostride-bundle`` version 3 (``docs/export-format.md``) holds the account (name, role,
+``retrostride-bundle`` version 4 (``docs/export-format.md``) holds the account (name, role,
 display preferences; never a password or a secret), the training log (the ``retrostride-log``
-document of :mod:`retrostride.services.export`, samples included), the original bytes of the
-imported files (base64, under their stored names), assessments, program enrolments with their
-screening answers and the sharing grants the athlete gave (the clinician named by e-mail
+version-2 document of :mod:`retrostride.services.export`, samples included), the original bytes
+of the imported files (base64, under their stored names), assessments, program enrolments with
+their screening answers and the sharing grants the athlete gave (the clinician named by e-mail
 address, since account ids differ between instances).
 
-Reading accepts that bundle, version 2 (the same without the files) and the two older files,
-``retrostride-log`` version 1 and ``retrostride-account`` version 1. Every document is parsed
-into typed models with every range checked *before* anything is written: a tampered, truncated
-or unknown file gives one :class:`~retrostride.errors.InputError` naming the field, and
-restores nothing.
+Reading accepts that bundle, version 3 (the same with a version-1 log, which named a session's
+ground ``terrain``, now ``surface``), version 2 (version 3 without the files) and the older
+files ``retrostride-log`` version 1 and ``retrostride-account`` version 1. Every document is
+parsed into typed models with every range checked *before* anything is written: a tampered,
+truncated or unknown file gives one :class:`~retrostride.errors.InputError` naming the field,
+and restores nothing.
 
 Program progress is not stored: it follows from the log and the enrolment, so it comes back
 with them. A file's bytes are checked against its SHA-256 and size when the bundle is parsed,
@@ -49,8 +50,8 @@ from retrostride.store.models import ImportLogRow, SessionRow, SourceBlobRow
 from retrostride.store.programs import AssessmentRow, EnrolmentRow
 
 FORMAT_NAME = "retrostride-bundle"
-FORMAT_VERSION = 3
-READABLE_VERSIONS = (2, 3)
+FORMAT_VERSION = 4
+READABLE_VERSIONS = (2, 3, 4)
 MAX_FILES = 100_000
 MAX_FILE_BASE64 = 4 * (200 * 1024 * 1024) // 3 + 4
 """Longest base64 text of one file (a 200 MB file, over any import limit)."""
@@ -164,7 +165,7 @@ class SessionIn(_Model):
     moving_s: Duration | None = None
     distance_m: Distance | None = None
     setting: Setting = Setting.OVERGROUND
-    terrain: Text64 | None = None
+    surface: Text64 | None = None
     device: Text200 | None = None
     title: Text200 | None = None
     notes: Annotated[str, Field(max_length=100_000)] = ""
@@ -258,7 +259,7 @@ class ImportLogIn(_Model):
 
 class LogIn(_Model):
     format: Literal["retrostride-log"]
-    version: Literal[1]
+    version: Literal[2]  # version 1 is read through log_export.log_v1_to_v2
     exported_at: str | None = None
     person: PersonIn
     sessions: Annotated[list[SessionIn], Field(max_length=MAX_SESSIONS)] = []
@@ -331,7 +332,7 @@ class BundleIn(_Model):
     """A parsed bundle, whatever file it came from."""
 
     format: Literal["retrostride-bundle"] = "retrostride-bundle"
-    version: Literal[2, 3] = 3
+    version: Literal[2, 3, 4] = 4
     exported_at: str | None = None
     account: AccountIn | None = None
     log: LogIn | None = None
@@ -388,7 +389,8 @@ def _from_account_v1(document: dict[str, Any]) -> dict[str, Any]:
             "email": account.get("email", ""), "display_name": account.get("display_name", ""),
             "role": account.get("role"),
         } if isinstance(account, dict) else account,
-        "log": document.get("log"),
+        # back-compat: a log of version 1 names the ground `terrain`
+        "log": log_export.log_v1_to_v2(document.get("log")),
         "assessments": assessments,
         "enrolments": enrolments,
         # version 1 named clinicians by this instance's account ids: not portable
@@ -408,11 +410,13 @@ def parse_bundle(document: Any) -> BundleIn:
                     "version", version if isinstance(version, int | str) else "...",
                     f"bundle version {' or '.join(map(str, READABLE_VERSIONS))}",
                 )
+            if version in (2, 3):  # back-compat: their log is version 1 (ground as `terrain`)
+                document = {**document, "log": log_export.log_v1_to_v2(document.get("log"))}
             return BundleIn.model_validate(document)
         if kind == log_export.FORMAT_NAME:
-            if version != log_export.FORMAT_VERSION:
-                raise InputError("version", version, "retrostride-log version 1")
-            return BundleIn(log=LogIn.model_validate(document))
+            if version not in (1, log_export.FORMAT_VERSION):
+                raise InputError("version", version, "retrostride-log version 1 or 2")
+            return BundleIn(log=LogIn.model_validate(log_export.log_v1_to_v2(document)))
         if kind == "retrostride-account":
             if version != 1:
                 raise InputError("version", version, "retrostride-account version 1")

@@ -36,7 +36,8 @@ _TEXT_FIELDS = frozenset(
         "start_utc",
         "imported_at",
         "setting",
-        "terrain",
+        "surface",
+        "terrain",  # back-compat: the column's name in CSV folders of log version 1
         "device",
         "title",
         "notes",
@@ -196,7 +197,9 @@ def read_csv_bundle(folder: Path) -> Bundle:
     for row in _read(folder / "sessions.csv"):
         sid = row["id"]
         wanted = row["channels"].split(",") if row["channels"] else None
-        session = {f: row[f] for f in SESSION_FIELDS}
+        session = {f: row[f] for f in SESSION_FIELDS if f != "surface"}
+        # back-compat: folders of log version 1 name the column `terrain`
+        session["surface"] = row["surface"] if "surface" in row else row.get("terrain")
         session["warnings"] = json.loads(row["warnings"] or "[]")
         session["source"] = (
             {f: row[f"source_{f}"] for f in SOURCE_FIELDS} if row["source_sha256"] else None

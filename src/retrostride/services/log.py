@@ -168,7 +168,7 @@ class SessionChanges:
     segment: int | None = None
     sport: str | None = None
     setting: Setting | None = None
-    terrain: str | None = None
+    surface: str | None = None
     title: str | None = None
     notes: str | None = None
     rpe: float | None = None
@@ -218,7 +218,7 @@ def edit_session(
                 seg.sled_kg = changes.sled_kg
             if changes.speed_m_s is not None:
                 seg.speed_m_s = changes.speed_m_s
-        for name in ("sport", "terrain", "title", "notes", "rpe", "pain_before", "pain_after"):
+        for name in ("sport", "surface", "title", "notes", "rpe", "pain_before", "pain_after"):
             value = getattr(changes, name)
             if value is not None:
                 setattr(row, name, value)

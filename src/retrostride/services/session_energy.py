@@ -2,7 +2,7 @@
 
 The engine (:mod:`retrostride.science.energy`) models walking, running and sled drag on segments
 (stairs from the Compendium's general stair row, forward only). Each segment is estimated from
-its direction, mean speed, grade, load and sled, the session's setting and terrain (where it
+its direction, mean speed, grade, load and sled, the session's setting and surface (where it
 names one of the engine's surfaces) and the person's body mass on the session's date, over the
 segment's moving (else elapsed) time.
 Where the engine cannot answer (another sport, no body mass, no speed or duration, a condition
@@ -99,7 +99,7 @@ def _model_kcal_inner(session: Session, person: Person) -> tuple[float, str] | s
         sleds.append(segment.sled_kg or 0.0)
         minutes.append(duration_s / 60.0)
         backward_weight.append(_BACKWARD_WEIGHT[Direction(segment.direction)])
-    surface = session.terrain if session.terrain in _surface_names() else None
+    surface = session.surface if session.surface in _surface_names() else None
     per_direction = []
     for direction in ("forward", "backward"):
         try:

@@ -137,7 +137,7 @@ def build_session(entry: SessionEntry) -> Session:
         sport=entry.sport.strip(), start_utc=entry.start_utc, utc_offset_s=entry.utc_offset_s,
         elapsed_s=offset, moving_s=offset,
         distance_m=None if any(d is None for d in distances) else sum(d or 0.0 for d in distances),
-        setting=entry.setting, terrain=entry.surface, title=entry.title, notes=entry.notes,
+        setting=entry.setting, surface=entry.surface, title=entry.title, notes=entry.notes,
         rpe=entry.rpe, pain_before=entry.pain_before, pain_after=entry.pain_after,
         segments=segments,
     )

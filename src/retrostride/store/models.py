@@ -130,7 +130,7 @@ class SessionRow(Base):
     )
     """The session's direction by ``log.direction.session_direction`` from its segments: kept
     on every write (``store.directions``), filtered and shown by the session list."""
-    terrain: Mapped[str | None] = mapped_column(Text)
+    surface: Mapped[str | None] = mapped_column(Text)
     device: Mapped[str | None] = mapped_column(Text)
     title: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[str] = mapped_column(Text, default="")

@@ -310,7 +310,7 @@ _SCALARS = (
     "elapsed_s",
     "moving_s",
     "distance_m",
-    "terrain",
+    "surface",
     "device",
     "title",
     "notes",

@@ -72,7 +72,7 @@ _LIST_COLUMNS = (
     _session.moving_s,
     _session.distance_m,
     _session.setting,
-    _session.terrain,
+    _session.surface,
     _session.title,
     _session.rpe,
     _session.pain_before,

@@ -150,7 +150,7 @@ def edit_values(session: Session, prefs: Prefs) -> dict[str, str]:
     local = fmt.local(session.start_utc) if session.start_utc else None
     values = {
         "sport": session.sport, "setting": Setting(session.setting).value,
-        "surface": session.terrain or "", "title": session.title or "",
+        "surface": session.surface or "", "title": session.title or "",
         "notes": session.notes or "", "rpe": _number(session.rpe, 1),
         "pain_before": _number(session.pain_before, 1),
         "pain_after": _number(session.pain_after, 1),
@@ -219,7 +219,7 @@ def parse_edit(
             whole.setting = Setting(setting)
         else:
             errors["setting"] = f"Setting: choose one of {', '.join(sf.SETTINGS)}."
-    whole.terrain = values.get("surface") or None
+    whole.surface = values.get("surface") or None
     whole.title = values.get("title", "")[:200]
     whole.notes = raw.get("notes", "")[:10_000]
     for name in ("rpe", "pain_before", "pain_after"):

@@ -138,6 +138,18 @@ def test_csv_per_segment_layout(tmp_path: Path) -> None:
     assert session.segments[1].load_kg == 5  # the file's number, copied: exact
 
 
+@pytest.mark.parametrize("column", ["surface", "terrain"])
+def test_csv_surface_column_and_its_former_name(tmp_path: Path, column: str) -> None:
+    path = tmp_path / "beach.csv"
+    path.write_text(
+        f"segment,duration_s,speed_m_s,direction,{column}\n1,300,0.8,backward,\n"
+        "2,600,1.0,backward,loose-sand\n"
+    )
+    result = parse_activity_file(path)
+    assert result.sessions[0].surface == "loose-sand"
+    assert not any(column in w for w in result.warnings)
+
+
 @pytest.mark.parametrize(
     ("body", "words"),
     [

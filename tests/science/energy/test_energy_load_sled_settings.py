@@ -1,4 +1,4 @@
-"""Load (Pandolf/Santee), terrain, sled, treadmill, deadmill and curved treadmill."""
+"""Load (Pandolf/Santee), surface, sled, treadmill, deadmill and curved treadmill."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ def test_load_raises_cost_and_stays_measured_inside_pandolf_range() -> None:
     assert _est(speed_m_s=1.3, direction="forward", load_kg=100).extrapolated  # > 70 kg
 
 
-def test_terrain_factor_raises_walking_cost() -> None:
+def test_surface_factor_raises_walking_cost() -> None:
     firm = _est(speed_m_s=1.3, direction="forward")
     sand = _est(speed_m_s=1.3, direction="forward", surface="loose-sand")
     assert sand.met > firm.met

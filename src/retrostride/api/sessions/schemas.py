@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from retrostride.api.body import Body
 from retrostride.science import limits
@@ -16,6 +17,28 @@ SettingName = Setting
 """Setting names: the one list (``science.locomotion.Setting``)."""
 SportName = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_\-]+$", examples=["walking"])
 Scale10 = Field(default=None, ge=0, le=10)
+SURFACE_DESCRIPTION = (
+    "The ground: one of the energy calculator's surfaces (firm, dirt-road, loose-sand, ...) "
+    "or your own word."
+)
+
+
+def _deprecated_terrain() -> Any:
+    # Back-compat: `terrain` was this field's name until `surface` replaced it; read for one
+    # release when `surface` is absent, never written in an answer.
+    return Field(
+        default=None, max_length=64, deprecated=True,
+        description="Deprecated former name of `surface`, read only when `surface` is absent "
+        "or null; to be removed in the next release.",
+    )
+
+
+def _surface_from_terrain(data: Any) -> Any:
+    """Move a deprecated ``terrain`` into ``surface`` when ``surface`` is absent or null."""
+    # Back-compat: the field's former name; `terrain` itself stays to be checked, never read.
+    if isinstance(data, dict) and data.get("terrain") is not None and data.get("surface") is None:
+        data = {**data, "surface": data["terrain"]}
+    return data
 
 
 class SessionSummary(BaseModel):
@@ -32,7 +55,7 @@ class SessionSummary(BaseModel):
     moving_s: float | None
     distance_m: float | None
     setting: str
-    terrain: str | None
+    surface: str | None
     title: str | None
     rpe: float | None
     pain_before: float | None
@@ -135,7 +158,8 @@ class SessionIn(Body):
     moving_s: float | None = Field(default=None, gt=0, le=limits.DURATION_S.high)
     distance_m: float | None = Field(default=None, ge=0, le=1_000_000)
     setting: SettingName = Setting.OVERGROUND
-    terrain: str | None = Field(default=None, max_length=64)
+    surface: str | None = Field(default=None, max_length=64, description=SURFACE_DESCRIPTION)
+    terrain: str | None = _deprecated_terrain()  # back-compat alias, see _surface_from_terrain
     title: str | None = Field(default=None, max_length=500)
     notes: str = Field(default="", max_length=10_000)
     rpe: float | None = Scale10
@@ -147,6 +171,11 @@ class SessionIn(Body):
     load_kg: float | None = Load
     sled_kg: float | None = Field(default=None, ge=0, le=limits.SLED_KG.high)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _terrain(cls, data: Any) -> Any:
+        return _surface_from_terrain(data)
+
 
 class SessionPatch(Body):
     """Fields to change (absent or null: unchanged). ``direction``, ``grade_percent``,
@@ -156,7 +185,8 @@ class SessionPatch(Body):
     segment: int | None = Field(default=None, ge=0, le=100_000)
     sport: str | None = Field(default=None, min_length=1, max_length=64, pattern=r"^[a-z0-9_\-]+$")
     setting: SettingName | None = None
-    terrain: str | None = Field(default=None, max_length=64)
+    surface: str | None = Field(default=None, max_length=64, description=SURFACE_DESCRIPTION)
+    terrain: str | None = _deprecated_terrain()  # back-compat alias, see _surface_from_terrain
     title: str | None = Field(default=None, max_length=500)
     notes: str | None = Field(default=None, max_length=10_000)
     rpe: float | None = Scale10
@@ -165,3 +195,8 @@ class SessionPatch(Body):
     grade_percent: float | None = Grade
     load_kg: float | None = Load
     speed_m_s: float | None = Speed
+
+    @model_validator(mode="before")
+    @classmethod
+    def _terrain(cls, data: Any) -> Any:
+        return _surface_from_terrain(data)

@@ -41,7 +41,8 @@ SEGMENT_NUMBERS = (
     "heart_rate_bpm",
     "cadence_spm",
 )
-TEXT_COLUMNS = ("time", "start", "sport", "setting", "direction", "segment")
+TEXT_COLUMNS = ("time", "start", "sport", "setting", "surface", "direction", "segment", "terrain")
+"""``terrain``: back-compat, the former name of ``surface`` (read when there is no ``surface``)."""
 
 
 def _refuse(path: Path, row: int, column: str, value: str, expected: str) -> FileRefused:
@@ -110,8 +111,11 @@ def parse(
         first = next((r[col["setting"]].strip() for r in rows if r[col["setting"]].strip()), "")
         if first:
             setting = Setting(_enum(path, 2, "setting", first, Setting))
+    ground = "surface" if "surface" in col else "terrain"  # back-compat: its former name
+    grounds = (r[col[ground]].strip() for r in rows) if ground in col else iter(())
+    surface = next((g for g in grounds if g), None)
     session = _segments(path, rows, col) if "segment" in col else _samples(path, rows, col)
-    session.sport, session.setting = sport, setting
+    session.sport, session.setting, session.surface = sport, setting, surface
     if session.start_utc is None:
         warns.append("no time column: start unknown; set it by editing the session")
     elif session.utc_offset_s is None:

@@ -25,7 +25,7 @@ from retrostride.importers.activity.fit import (
 from retrostride.log.model import Samples, Segment, Session, SourceFile
 from retrostride.science.locomotion import Setting
 
-_TERRAIN = {"trail": "trail", "track": "track", "street": "road", "road": "road"}
+_SURFACE = {"trail": "trail", "track": "track", "street": "road", "road": "road"}
 
 
 def _name(value: Any) -> str | None:
@@ -240,7 +240,7 @@ def _one_session(
         moving_s=moving,
         distance_m=distance,
         setting=setting,
-        terrain=_TERRAIN.get(sub_sport or ""),
+        surface=_SURFACE.get(sub_sport or ""),
         sub_sport=None if sub_sport == "generic" else sub_sport,
         device=_device(data),
         device_kcal=kcal if kcal else None,

@@ -14,7 +14,7 @@ very-low   > 2        far from any measurement, or resting on an assumption (dea
 ========== ========== ==================================================================
 
 A component without measurements of its own raises the level (see ``core.py``): a sled at least
-``low``; load, terrain or curved treadmill while walking backward or running at least ``medium``;
+``low``; load, surface or curved treadmill while walking backward or running at least ``medium``;
 a deadmill ``very-low``. Any level above ``high`` is flagged ``extrapolated``.
 """
 

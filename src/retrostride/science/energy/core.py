@@ -50,9 +50,9 @@ from retrostride.science.energy.load import (
     PANDOLF_MAX_LOAD_KG,
     PANDOLF_MAX_SPEED_M_S,
     load_walk_met,
-    terrain_walk_met,
+    surface_walk_met,
 )
-from retrostride.science.energy.surfaces import RUN_TERRAIN_SCALE, SURFACE_NAMES, SURFACES
+from retrostride.science.energy.surfaces import RUN_SURFACE_SCALE, SURFACE_NAMES, SURFACES
 from retrostride.science.locomotion import Direction, Gait, Setting
 
 MODEL_VERSION: Final = "retrostride-energy 1.1"
@@ -66,7 +66,7 @@ MAX_GRADE_PERCENT: Final = limits.GRADE_PERCENT.high
 MAX_BODY_MASS_KG: Final = limits.BODY_MASS_KG.high
 MAX_SLED_KG: Final = limits.SLED_KG.high
 
-_TERRAIN: Final = np.array([surface.terrain_factor for surface in SURFACES])
+_SURFACE_FACTOR: Final = np.array([surface.surface_factor for surface in SURFACES])
 _FRICTION: Final = np.array([surface.sled_friction for surface in SURFACES])
 _FRICTION_MEASURED: Final = np.array([surface.sled_friction_measured for surface in SURFACES])
 
@@ -83,8 +83,8 @@ SOURCES: Final[dict[str, str]] = {
     "pandolf": "Pandolf et al. 1977, J Appl Physiol 43:577 (load, terrain)",
     "santee": "Santee et al. 2001, Aviat Space Environ Med 72:562 (downhill load)",
     "load-run": "Teunissen, Grabowski & Kram 2007, J Exp Biol 210:4418 (running with load)",
-    "terrain": "Soule & Goldman 1972, J Appl Physiol 32:706 (terrain factors)",
-    "terrain-run": "Lejeune et al. 1998, J Exp Biol 201:2071 (running on sand)",
+    "surface": "Soule & Goldman 1972, J Appl Physiol 32:706 (terrain factors)",
+    "surface-run": "Lejeune et al. 1998, J Exp Biol 201:2071 (running on sand)",
     "sled": "Linthorne & Cooper 2013, Sports Biomech 12:175; Andre et al. 2013, J Strength Cond "
     "Res (sled friction); Margaria 1968, Int Z Angew Physiol 25:339 (muscular efficiency)",
     "treadmill-run": "Jones & Doust 1996, J Sports Sci 14:321 (1% treadmill grade)",
@@ -516,23 +516,23 @@ def _compute(
             used.add("deadmill")
             warnings.append("deadmill: belt friction is an assumption (no published figure)")
 
-    # Terrain and load: backward adds them in proportion to its base cost.
-    terrain = _TERRAIN.take(surface_code)
-    rough = terrain != 1.0
+    # Surface and load: backward adds them in proportion to its base cost.
+    eta = _SURFACE_FACTOR.take(surface_code)
+    rough = eta != 1.0
     loaded = load > 0
     any_rough, any_loaded = bool(np.any(rough)), bool(np.any(loaded))
     if any_rough or any_loaded:
         walk_added: Any = 0.0
         run_factor: Any = 1.0
         if any_rough:
-            walk_added = terrain_walk_met(speed, grade, terrain)
-            run_factor = 1.0 + (terrain - 1.0) * RUN_TERRAIN_SCALE
+            walk_added = surface_walk_met(speed, grade, eta)
+            run_factor = 1.0 + (eta - 1.0) * RUN_SURFACE_SCALE
             floor = np.maximum(floor, (rough & (run | backward)).view(np.int8))
-            used.add("terrain")
+            used.add("surface")
             if bool(np.any(rough & run)):
-                used.add("terrain-run")
+                used.add("surface-run")
         if any_loaded:
-            walk_added = walk_added + load_walk_met(mass, load, speed, grade, terrain)
+            walk_added = walk_added + load_walk_met(mass, load, speed, grade, eta)
             run_factor = run_factor * (1.0 + load / mass)
             outside = loaded & (
                 run | backward | (load > PANDOLF_MAX_LOAD_KG) | (speed > PANDOLF_MAX_SPEED_M_S)

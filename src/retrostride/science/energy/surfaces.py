@@ -1,15 +1,15 @@
-"""Ground surfaces: the terrain factor for walking and the friction coefficient of a sled.
+"""Ground surfaces: the surface factor for walking and the friction coefficient of a sled.
 
-Terrain factor eta (Pandolf 1977; Soule & Goldman 1972, J Appl Physiol 32:706):
-blacktop/treadmill 1.0, dirt road 1.1, light brush 1.2, heavy brush 1.5, swampy bog 1.8, loose
-sand 2.1 (the last three not yet read in Pandolf et al. 1977 itself: to verify).
+Surface factor eta (the "terrain factor" of Pandolf 1977; Soule & Goldman 1972, J Appl Physiol
+32:706): blacktop/treadmill 1.0, dirt road 1.1, light brush 1.2, heavy brush 1.5, swampy bog
+1.8, loose sand 2.1 (the last three not yet read in Pandolf et al. 1977 itself: to verify).
 
 Running on a soft surface: Lejeune et al. 1998 (J Exp Biol 201:2071) measured running on sand at
 1.6 times the cost on firm ground, against 2.1-2.7 for walking; the model scales the running
 increment as ``1 + (eta - 1) * 0.6 / 1.1`` (sand's 1.6 at Pandolf's 2.1). The sand figures are
 Lejeune's (abstract: walking on sand 2.1-2.7 times, running 1.6 times the energy expenditure on
-a hard surface at the same speed); the straight line through them for other terrains is our
-assumption, flagged: a result running on any terrain is never rated above ``medium`` certainty.
+a hard surface at the same speed); the straight line through them for other surfaces is our
+assumption, flagged: a result running on any soft surface is never rated above ``medium`` certainty.
 
 Sled friction coefficient mu (sliding, dynamic): Linthorne & Cooper 2013 (Sports Biomech
 12:175) measured 0.21-0.58 on four sports surfaces, the lowest on artificial hockey turf; Andre
@@ -25,17 +25,17 @@ from typing import Final
 
 @dataclass(frozen=True)
 class Surface:
-    """A ground surface: ``terrain_factor`` for walking, ``sled_friction`` for a sled."""
+    """A ground surface: ``surface_factor`` for walking, ``sled_friction`` for a sled."""
 
     name: str
-    terrain_factor: float
+    surface_factor: float
     sled_friction: float
     sled_friction_measured: bool
     source: str
 
 
 DEFAULT_SLED_FRICTION: Final = 0.33  # Andre et al. 2013, dynamic coefficient
-RUN_TERRAIN_SCALE: Final = 0.6 / 1.1  # Lejeune et al. 1998 sand running vs Pandolf's sand
+RUN_SURFACE_SCALE: Final = 0.6 / 1.1  # Lejeune et al. 1998 sand running vs Pandolf's sand
 
 SURFACES: Final[tuple[Surface, ...]] = (
     Surface("firm", 1.0, DEFAULT_SLED_FRICTION, False, "Pandolf 1977 (blacktop, treadmill)"),
