@@ -95,3 +95,21 @@ def test_csv_chunks_refuse_bad_rows_and_irregular_time(tmp_path: Path) -> None:
     jumpy.write_text(head + "\n".join(f"{t:.2f},0.1,0.2,9.8" for t in times) + "\n")
     with pytest.raises(FileRefused, match=r"jumpy\.csv: the time axis is irregular in data row"):
         list(iter_generic_csv_chunks(jumpy, chunk_s=1.0))
+
+
+def test_csv_chunks_check_the_header_as_the_whole_file_reader_does(tmp_path: Path) -> None:
+    """One reading of the header for both readers: its values are checked (a sensor height of
+    9 m is refused, naming it) and carried (the side) alike."""
+    rows = "\n".join(f"{i / 100:.2f},0.1,0.2,9.8" for i in range(300)) + "\n"
+    columns = "time_s,acc_x_m_s2,acc_y_m_s2,acc_z_m_s2\n"
+    tall = tmp_path / "tall.csv"
+    tall.write_text("# retrostride-imu-csv 1\n# sensor_height_m: 9\n" + columns + rows)
+    for read in (load_generic_csv, lambda p: list(iter_generic_csv_chunks(p, chunk_s=1.0))):
+        with pytest.raises(FileRefused, match=r"tall\.csv: sensor_height_m '9' in the file header"):
+            read(tall)
+    left = tmp_path / "left.csv"
+    left.write_text("# retrostride-imu-csv 1\n# placement: foot\n# side: Left\n" + columns + rows)
+    chunks = list(iter_generic_csv_chunks(left, chunk_s=1.0))
+    whole = load_generic_csv(left)
+    assert whole.side == "left" and {c.side for c in chunks} == {"left"}
+    assert {c.placement for c in chunks} == {whole.placement} == {Placement.FOOT}

@@ -45,6 +45,16 @@ def mounting_matrix(mounting: str) -> FloatArray:
     return m
 
 
+def check_placement(path: Path, value: Placement | str) -> Placement:
+    """The placement ``value`` names, refused (naming it and the choices) when it names none."""
+    try:
+        return Placement(value)
+    except ValueError:
+        raise FileRefused(
+            path, f"placement {value!r} is not one of {', '.join(p.value for p in Placement)}"
+        ) from None
+
+
 def apply_mounting(values: FloatArray, mounting: str | None) -> FloatArray:
     """Rotate (n, 3) device-axis values into the body frame; unchanged when ``mounting`` is None."""
     if mounting is None:

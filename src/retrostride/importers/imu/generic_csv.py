@@ -19,6 +19,7 @@ Gyroscope columns are optional. Columns that are not measurements (for example
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
@@ -35,6 +36,7 @@ from retrostride.importers.imu._bounds import MAX_SAMPLES, check_rate, check_row
 from retrostride.importers.imu._common import (
     Segment,
     apply_mounting,
+    check_placement,
     check_size,
     mounting_matrix,
     require_finite,
@@ -115,16 +117,37 @@ def _meta_enum(path: Path, meta: dict[str, str], key: str, kind: type[_E], defau
         ) from None
 
 
-def _segments(
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """A generic IMU CSV file's header, checked: where its data rows start, which columns hold
+    what, and its metadata (the caller's arguments overriding the file's)."""
+
+    skip: int
+    """Lines before the first data row."""
+    columns: list[int]
+    """The data columns read: acceleration x, y, z, then angular rate x, y, z, then ``time_s``."""
+    acc_factor: float
+    gyr_factor: float
+    has_gyr: bool
+    has_time: bool
+    rate_hz: float | None
+    placement: Placement
+    frame: Frame
+    side: str | None
+    sensor_height_m: float | None
+    person_height_m: float | None
+    mounting: str | None
+
+
+def read_layout(
     path: Path,
     *,
     placement: Placement | str | None,
     sampling_rate_hz: float | None,
     mounting: str | None,
-) -> list[Recording]:
-    import pandas as pd
-
-    check_size(path)
+) -> Layout:
+    """The file's header, every value checked before a data row is read (the whole-file and the
+    chunked readers both start here)."""
     meta, header, skip = _header(path)
     acc_idx, acc_factor = _find(header, "acc", _ACC_UNITS)
     if not acc_idx:
@@ -135,8 +158,6 @@ def _segments(
         )
     gyr_idx, gyr_factor = _find(header, "gyr", _GYR_UNITS)
     t_idx = header.index("time_s") if "time_s" in header else None
-    cols = acc_idx + gyr_idx + ([t_idx] if t_idx is not None else [])
-    # the header's own values are checked before a data row is read
     rate = sampling_rate_hz
     if rate is None and "sampling_rate_hz" in meta:
         rate = check_rate(
@@ -147,27 +168,54 @@ def _segments(
     elif rate is not None:
         rate = check_rate(path, rate, "sampling_rate_hz")
     if placement is not None:
-        place = Placement(placement)
+        place = check_placement(path, placement)
     else:
         place = _meta_enum(path, meta, "placement", Placement, Placement.LOWER_BACK)
     frame = _meta_enum(path, meta, "frame", Frame, Frame.BODY)
     side = meta.get("side") or None
     if side is not None and side.lower() not in ("left", "right"):
         raise FileRefused(path, f"side {side!r} in the file header is not one of left, right")
-    sensor_height = _meta_float(path, meta, "sensor_height_m", 0.05, 3.0)
-    person_height = _meta_float(path, meta, "person_height_m", 0.3, 2.8)
     if mounting is None and meta.get("mounting"):
         mounting = meta["mounting"]
         try:
             mounting_matrix(mounting)
         except ValueError as exc:
             raise FileRefused(path, f"mounting in the file header: {exc}") from None
-    if mounting:
-        frame = Frame.BODY
+    return Layout(
+        skip=skip,
+        columns=acc_idx + gyr_idx + ([t_idx] if t_idx is not None else []),
+        acc_factor=acc_factor,
+        gyr_factor=gyr_factor,
+        has_gyr=bool(gyr_idx),
+        has_time=t_idx is not None,
+        rate_hz=rate,
+        placement=place,
+        frame=Frame.BODY if mounting else frame,
+        side=None if side is None else side.lower(),
+        sensor_height_m=_meta_float(path, meta, "sensor_height_m", 0.05, 3.0),
+        person_height_m=_meta_float(path, meta, "person_height_m", 0.3, 2.8),
+        mounting=mounting,
+    )
+
+
+def _segments(
+    path: Path,
+    *,
+    placement: Placement | str | None,
+    sampling_rate_hz: float | None,
+    mounting: str | None,
+) -> list[Recording]:
+    import pandas as pd
+
+    check_size(path)
+    layout = read_layout(
+        path, placement=placement, sampling_rate_hz=sampling_rate_hz, mounting=mounting
+    )
+    cols, rate, mounting = layout.columns, layout.rate_hz, layout.mounting
     try:
         data = pd.read_csv(
             path,
-            skiprows=skip,
+            skiprows=layout.skip,
             header=None,
             usecols=cols,
             dtype=np.float64,
@@ -183,14 +231,14 @@ def _segments(
     check_rows(path, data.shape[0])
     if data.shape[0] < 2:
         raise FileRefused(path, "fewer than two data rows")
-    width = len(acc_idx) + len(gyr_idx)
+    width = 6 if layout.has_gyr else 3
     channels = data[:, :width].copy()
-    channels[:, 0:3] *= acc_factor
+    channels[:, 0:3] *= layout.acc_factor
     require_finite(path, "acceleration", channels[:, 0:3])
-    if gyr_idx:
-        channels[:, 3:6] *= gyr_factor
+    if layout.has_gyr:
+        channels[:, 3:6] *= layout.gyr_factor
         require_finite(path, "angular rate", channels[:, 3:6])
-    if t_idx is not None:
+    if layout.has_time:
         t = np.ascontiguousarray(data[:, -1])
         del data
         measured = uniform_rate_hz(path, t, "time_s column")
@@ -203,19 +251,19 @@ def _segments(
     out = []
     for number, seg in enumerate(segments):
         acc = apply_mounting(seg.values[:, 0:3], mounting)
-        gyr = apply_mounting(seg.values[:, 3:6], mounting) if gyr_idx else None
+        gyr = apply_mounting(seg.values[:, 3:6], mounting) if layout.has_gyr else None
         extra = seg.fields(len(segments), number, None)
         out.append(
             Recording(
                 sampling_rate_hz=float(rate),
                 acc_m_s2=np.ascontiguousarray(acc),
                 gyr_rad_s=None if gyr is None else np.ascontiguousarray(gyr),
-                placement=place,
-                frame=frame,
-                side=None if side is None else side.lower(),
+                placement=layout.placement,
+                frame=layout.frame,
+                side=layout.side,
                 source=str(path),
-                sensor_height_m=sensor_height,
-                person_height_m=person_height,
+                sensor_height_m=layout.sensor_height_m,
+                person_height_m=layout.person_height_m,
                 reference=extra["reference"],
             )
         )

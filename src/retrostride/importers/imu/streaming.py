@@ -22,34 +22,11 @@ import numpy as np
 
 from retrostride.errors import FileRefused
 from retrostride.gait.recording import FloatArray, Frame, Placement, Recording
-from retrostride.importers.imu._common import apply_mounting, is_regular
-from retrostride.importers.imu.generic_csv import _ACC_UNITS, _GYR_UNITS, _KNOWN_KEYS, _find
+from retrostride.importers.imu._common import apply_mounting, check_placement, is_regular
+from retrostride.importers.imu.generic_csv import read_layout
 
 DEFAULT_CHUNK_S = 600.0
 """Default chunk length [s]: 10 minutes, 60 000 samples at 100 Hz (about 3 MB as float64)."""
-
-
-def _placement(path: Path, value: Placement | str | None) -> Placement:
-    try:
-        return Placement(value or "lower-back")
-    except ValueError:
-        raise FileRefused(
-            path, f"placement {value!r} is not one of {', '.join(p.value for p in Placement)}"
-        ) from None
-
-
-def _read_csv_header(path: Path) -> tuple[dict[str, str], list[str], int]:
-    """The metadata, the lower-case column names and the number of lines before the data."""
-    meta: dict[str, str] = {}
-    with path.open(encoding="utf-8-sig", errors="replace") as handle:
-        for number, line in enumerate(handle):
-            if line.startswith("#") or not line.strip():
-                key, sep, value = line.lstrip("#").strip().partition(":")
-                if sep and key.strip() in _KNOWN_KEYS:
-                    meta[key.strip()] = value.strip()
-                continue
-            return meta, [h.strip().lower() for h in line.split(",")], number + 1
-    raise FileRefused(path, "no header line with column names")
 
 
 def iter_generic_csv_chunks(
@@ -71,21 +48,14 @@ def iter_generic_csv_chunks(
     path = Path(path)
     if not path.is_file():
         raise FileRefused(path, "no such file")
-    meta, header, skip = _read_csv_header(path)
-    acc_idx, acc_factor = _find(header, "acc", _ACC_UNITS)
-    if not acc_idx:
-        raise FileRefused(path, "no accelerometer columns: expected acc_x_m_s2, ... in the header")
-    gyr_idx, gyr_factor = _find(header, "gyr", _GYR_UNITS)
-    t_idx = header.index("time_s") if "time_s" in header else None
-    rate = sampling_rate_hz or _float(meta.get("sampling_rate_hz"))
-    mounting = mounting or meta.get("mounting")
-    frame = Frame.BODY if mounting else Frame(meta.get("frame", "body"))
-    place = _placement(path, placement or meta.get("placement"))
-    cols = acc_idx + gyr_idx + ([t_idx] if t_idx is not None else [])
+    layout = read_layout(
+        path, placement=placement, sampling_rate_hz=sampling_rate_hz, mounting=mounting
+    )
+    cols, rate, mounting = layout.columns, layout.rate_hz, layout.mounting
     rows_per_chunk: int | None = None if rate is None else max(2, round(chunk_s * rate))
     reader = pd.read_csv(
         path,
-        skiprows=skip,
+        skiprows=layout.skip,
         header=None,
         usecols=cols,
         dtype=np.float64,
@@ -100,7 +70,7 @@ def iter_generic_csv_chunks(
             where = f"data rows {first_row + 1}-{first_row + len(data)}"
             if not np.isfinite(data).all():
                 raise FileRefused(path, f"a missing or non-numeric value in {where}")
-            if t_idx is not None:
+            if layout.has_time:
                 t = data[:, -1] if last_t is None else np.concatenate(([last_t], data[:, -1]))
                 if len(t) >= 2:
                     if rate is None:
@@ -114,30 +84,27 @@ def iter_generic_csv_chunks(
                 last_t = float(data[-1, -1])
             if rate is None:
                 raise FileRefused(path, "no time_s column and no sampling_rate_hz metadata")
-            acc: FloatArray = apply_mounting(data[:, 0:3] * acc_factor, mounting)
+            acc: FloatArray = apply_mounting(data[:, 0:3] * layout.acc_factor, mounting)
             gyr: FloatArray | None = None
-            if gyr_idx:
-                gyr = apply_mounting(data[:, 3:6] * gyr_factor, mounting)
+            if layout.has_gyr:
+                gyr = apply_mounting(data[:, 3:6] * layout.gyr_factor, mounting)
             first_row += len(data)
             yield Recording(
                 sampling_rate_hz=float(rate),
                 acc_m_s2=np.ascontiguousarray(acc),
                 gyr_rad_s=None if gyr is None else np.ascontiguousarray(gyr),
-                placement=place,
-                frame=frame,
+                placement=layout.placement,
+                frame=layout.frame,
+                side=layout.side,
                 source=str(path),
-                sensor_height_m=_float(meta.get("sensor_height_m")),
-                person_height_m=_float(meta.get("person_height_m")),
+                sensor_height_m=layout.sensor_height_m,
+                person_height_m=layout.person_height_m,
             )
     except (ValueError, pd.errors.ParserError) as exc:
         if isinstance(exc, FileRefused):
             raise
         where = f"after data row {first_row}"
         raise FileRefused(path, f"a data row {where} is not numeric ({exc})") from None
-
-
-def _float(text: str | None) -> float | None:
-    return None if text is None else float(text)
 
 
 def iter_npy_chunks(
@@ -153,7 +120,7 @@ def iter_npy_chunks(
     path = Path(path)
     if sampling_rate_hz <= 0:
         raise ValueError(f"sampling_rate_hz must be positive, got {sampling_rate_hz}")
-    place = _placement(path, placement)
+    place = check_placement(path, placement or Placement.LOWER_BACK)
     with path.open("rb") as handle:
         try:
             version = np.lib.format.read_magic(handle)
