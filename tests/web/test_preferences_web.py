@@ -34,3 +34,14 @@ def test_the_browser_zone_is_proposed_until_one_is_chosen(browser: Any) -> None:
     browser.cookies.set("retrostride_zone", "Asia/Tokyo")
     page = browser.get("/settings").text
     assert 'value="Europe/Paris"' in page and "Proposed from your browser" not in page
+
+
+def test_the_pages_use_the_accounts_one_list_of_choices_and_zone_check() -> None:
+    """The cookie reader, the settings form and the account service share one definition."""
+    from retrostride.services import preferences
+    from retrostride.web import prefs
+
+    assert prefs.valid_zone is preferences.valid_zone
+    assert prefs.SPEED_UNITS is preferences.SPEED_UNITS
+    assert prefs.MASS_UNITS is preferences.MASS_UNITS
+    assert prefs.DATE_FORMATS is preferences.DATE_FORMATS

@@ -17,6 +17,7 @@ from retrostride.errors import InputError, RetrostrideError
 from retrostride.log.model import BodyMass, Person, Session, Sex
 from retrostride.science import limits
 from retrostride.science.locomotion import Direction, Setting
+from retrostride.services.preferences import valid_zone
 from retrostride.services.session_energy import fill_energy
 from retrostride.store import repository as repo
 from retrostride.store.db import Database
@@ -68,15 +69,10 @@ def update_profile(
     database: Database, changes: ProfileChanges, name: str = DEFAULT_PERSON
 ) -> Person:
     """Apply ``changes`` to the person's profile and return it."""
-    if changes.home_time_zone is not None:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-        try:
-            ZoneInfo(changes.home_time_zone)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise InputError(
-                "home_time_zone", changes.home_time_zone, "an IANA zone such as Europe/Berlin"
-            ) from exc
+    if changes.home_time_zone is not None and not valid_zone(changes.home_time_zone):
+        raise InputError(
+            "home_time_zone", changes.home_time_zone, "an IANA zone such as Europe/Berlin"
+        )
     if changes.height_m is not None:
         limits.HEIGHT_M.check(changes.height_m)
     if changes.birth_year is not None and not 1900 <= changes.birth_year <= date.today().year:

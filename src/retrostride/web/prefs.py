@@ -13,26 +13,18 @@ import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from urllib.parse import quote, unquote
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 from retrostride.science import units
 
+# The choices and the zone check are the account's (one definition, in services).
+from retrostride.services.preferences import DATE_FORMATS as DATE_FORMATS
+from retrostride.services.preferences import MASS_UNITS as MASS_UNITS
+from retrostride.services.preferences import SPEED_UNITS as SPEED_UNITS
+from retrostride.services.preferences import valid_zone as valid_zone
+
 PREFS_COOKIE = "retrostride_prefs"
 BROWSER_ZONE_COOKIE = "retrostride_zone"
-DATE_FORMATS = ("day-month", "iso")
-SPEED_UNITS = ("km/h", "mph")
-MASS_UNITS = ("kg", "lb")
-
-
-def valid_zone(name: str) -> bool:
-    """Whether ``name`` is an IANA time zone (``Europe/Paris``, ``UTC``)."""
-    if not name or len(name) > 64:
-        return False
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
 
 
 def zone_names() -> list[str]:
