@@ -18,7 +18,6 @@ the fitness platforms they studied; section 2.2).
 from __future__ import annotations
 
 import dataclasses
-import math
 
 import numpy as np
 import numpy.typing as npt
@@ -26,6 +25,7 @@ from sqlalchemy import delete, select
 
 from retrostride.errors import InputError
 from retrostride.log.model import Samples
+from retrostride.science.geo import great_circle_m
 from retrostride.store.db import Database
 from retrostride.store.privacy import TrackPrivacyRow
 
@@ -36,8 +36,6 @@ CHOICES_M = (0, 200, 500, 1000)
 """Radii [m] an account may choose (0: nothing hidden); the platforms' range (Dhondt 2022)."""
 DEFAULT_HIDE_M = 200
 """Radius [m] before the athlete chooses: the smallest zone of the platforms (Dhondt 2022)."""
-EARTH_RADIUS_M = 6_371_008.8
-"""Mean Earth radius [m] (IUGG; Moritz 2000, Geodetic Reference System 1980, table 2)."""
 
 
 def hide_radius(database: Database, account_id: int) -> int:
@@ -58,16 +56,6 @@ def set_hide_radius(database: Database, account_id: int, hide_m: int) -> None:
         db.add(TrackPrivacyRow(account_id=account_id, hide_m=hide_m))
 
 
-def _metres_from(lat: FloatArray, lon: FloatArray, lat0: float, lon0: float) -> FloatArray:
-    """Great-circle distance [m] of each position from (lat0, lon0) (haversine)."""
-    p1, p2 = np.radians(lat), math.radians(lat0)
-    dlat = p1 - p2
-    dlon = np.radians(lon) - math.radians(lon0)
-    a = np.sin(dlat / 2) ** 2 + np.cos(p1) * math.cos(p2) * np.sin(dlon / 2) ** 2
-    out: FloatArray = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
-    return out
-
-
 def hide_ends(lat: FloatArray, lon: FloatArray, hide_m: float) -> BoolArray:
     """A mask of the positions to keep: False within ``hide_m`` [m] of the track's first or
     last valid position (and where a position is missing)."""
@@ -79,8 +67,8 @@ def hide_ends(lat: FloatArray, lon: FloatArray, hide_m: float) -> BoolArray:
     index = np.flatnonzero(valid)
     first, last = index[0], index[-1]
     with np.errstate(invalid="ignore"):
-        near_start = _metres_from(lat, lon, float(lat[first]), float(lon[first])) <= hide_m
-        near_end = _metres_from(lat, lon, float(lat[last]), float(lon[last])) <= hide_m
+        near_start = great_circle_m(lat, lon, lat[first], lon[first]) <= hide_m
+        near_end = great_circle_m(lat, lon, lat[last], lon[last]) <= hide_m
     keep: BoolArray = valid & ~near_start & ~near_end
     return keep
 

@@ -7,7 +7,6 @@ in the import service), so a failure anywhere rolls back everything the file wro
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -26,6 +25,7 @@ from retrostride.log.model import (
     Sex,
     SourceFile,
 )
+from retrostride.science.geo import great_circle_m
 from retrostride.science.locomotion import Direction, Setting
 from retrostride.store.db import utc_now
 from retrostride.store.models import (
@@ -473,19 +473,12 @@ def find_probable_duplicates(
     for row in db.scalars(query):
         if row.start_latitude_deg is None or row.start_longitude_deg is None:
             continue
-        if _metres_apart(lat, lon, row.start_latitude_deg, row.start_longitude_deg) > SAME_PLACE_M:
+        apart = great_circle_m(lat, lon, row.start_latitude_deg, row.start_longitude_deg)
+        if float(apart) > SAME_PLACE_M:
             continue
         if _similar_distance(session.distance_m, row.distance_m):
             found.append(row)
     return found
-
-
-def _metres_apart(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Equirectangular distance [m]: exact enough below a kilometre."""
-    mean_lat = math.radians((lat1 + lat2) / 2)
-    dx = math.radians(lon2 - lon1) * math.cos(mean_lat)
-    dy = math.radians(lat2 - lat1)
-    return 6_371_008.8 * math.hypot(dx, dy)  # mean Earth radius (IUGG, Moritz 2000)
 
 
 def _similar_distance(a: float | None, b: float | None) -> bool:

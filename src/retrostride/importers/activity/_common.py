@@ -14,11 +14,9 @@ import numpy.typing as npt
 
 from retrostride.errors import FileRefused, InputError
 from retrostride.log.model import FloatArray, Samples, SourceFile, Sport
+from retrostride.science.geo import great_circle_m
 
 NAN = math.nan
-
-EARTH_RADIUS_M = 6_371_008.8
-"""Mean Earth radius [m] (IUGG, Moritz 2000, Geodetic Reference System 1980), for haversine."""
 
 MIN_VALID_TIME = datetime(1985, 1, 1, tzinfo=UTC)
 """Earlier times are clock defaults (1901, 1970, 1989/1990), never a real recording."""
@@ -101,13 +99,7 @@ def make_samples(time_s: FloatArray, columns: Mapping[str, npt.ArrayLike]) -> Sa
 
 def haversine_steps_m(lat_deg: FloatArray, lon_deg: FloatArray) -> FloatArray:
     """Great-circle distance [m] between consecutive points (length n-1; NaN where unknown)."""
-    lat = np.radians(lat_deg)
-    lon = np.radians(lon_deg)
-    dlat = np.diff(lat)
-    dlon = np.diff(lon)
-    a = np.sin(dlat / 2.0) ** 2 + np.cos(lat[:-1]) * np.cos(lat[1:]) * np.sin(dlon / 2.0) ** 2
-    out: FloatArray = 2.0 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
-    return out
+    return great_circle_m(lat_deg[:-1], lon_deg[:-1], lat_deg[1:], lon_deg[1:])
 
 
 def cumulative_distance_m(
