@@ -66,3 +66,18 @@ def test_analyze_plots_each_recording_of_a_file(shared_data: Path, tmp_path: Pat
     written = sorted(p.name for p in tmp_path.iterdir())
     assert written == ["gait-1.png", "gait-2.png", "gait-3.png"]
     assert all((tmp_path / name).stat().st_size > 10_000 for name in written)
+
+
+def test_the_checks_title_counts_what_it_lists() -> None:
+    """Figures without a goal (passed is None) are neither passed nor failed checks."""
+    from retrostride.cli.gait import checks_title
+    from retrostride.services.gait_validation import Check
+
+    def check(passed: bool | None) -> Check:
+        return Check("section", "item", "metric", 1.0, passed=passed)
+
+    checks = [check(True)] * 5 + [check(False)] * 2 + [check(None)] * 3
+    title = checks_title(checks, show_all=False)
+    assert title.startswith("Checks not passed (2 failed, 5 passed of 7 with a goal; ")
+    assert "3 figures without a goal not listed" in title
+    assert "3 figures without a goal listed" in checks_title(checks, show_all=True)

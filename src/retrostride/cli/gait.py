@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich import box
@@ -18,6 +18,11 @@ from retrostride.cli.log import DatabaseOption
 from retrostride.errors import FileRefused, InputError, RetrostrideError
 from retrostride.gait.recording import FootPair, Recording
 from retrostride.gait.result import GaitResult
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from retrostride.services.gait_validation import Check
 
 gait_app = typer.Typer(
     name="gait",
@@ -224,11 +229,7 @@ def validate_command(
         summary.add_row(k, _fmt(v, 3) if isinstance(v, float) else str(v))
     console.print(summary)
     shown = report.checks if show_all else [c for c in report.checks if c.passed is False]
-    passed = sum(c.passed is True for c in report.checks)
-    table = Table(
-        title=f"{'All checks' if show_all else 'Checks not passed'} "
-        f"({passed} of {len(report.checks)} passed)"
-    )
+    table = Table(title=checks_title(report.checks, show_all=show_all))
     for col in ("section", "item", "metric", "value", "ref", "goal", "ok"):
         table.add_column(col)
     for c in shown:
@@ -238,7 +239,7 @@ def validate_command(
         table.add_row(c.section, c.item, c.metric, value, ref, c.goal, ok)
     console.print(table)
     if report.goals:
-        goal_table = Table(title="Goal table (issue 14): ours and mobgap's")
+        goal_table = Table(title="Goal table: ours and mobgap's")
         for col in ("item", "metric", "ours", "mobgap", "goal", "met"):
             goal_table.add_column(col)
         for g in report.goals:
@@ -250,6 +251,20 @@ def validate_command(
     console.print(
         "Reversal and perturbation checks prove the bookkeeping (time, sign and frame "
         "conventions), not accuracy on real backward walking."
+    )
+
+
+def checks_title(checks: Sequence[Check], *, show_all: bool) -> str:
+    """The checks table's title, counting what it lists: checks with a goal passed and failed,
+    and figures reported without a goal (``passed is None``) apart."""
+    judged = [c for c in checks if c.passed is not None]
+    passed = sum(c.passed is True for c in judged)
+    failed = len(judged) - passed
+    informational = len(checks) - len(judged)
+    head = "All checks" if show_all else "Checks not passed"
+    return (
+        f"{head} ({failed} failed, {passed} passed of {len(judged)} with a goal; "
+        f"{informational} figures without a goal{' listed' if show_all else ' not listed'})"
     )
 
 
