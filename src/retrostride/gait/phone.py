@@ -10,10 +10,20 @@ from scipy.signal import find_peaks
 
 from retrostride.gait._signal import bandpass, local_step_period_s, lowpass
 from retrostride.gait.bouts import StepSequenceBouts
+from retrostride.gait.lower_back import EDGE_BOB_RATIO, MIN_BOUT_STEPS
 from retrostride.gait.recording import FloatArray, IntArray, Recording
 from retrostride.gait.result import BoutResult, GaitResult, StrideTable
 from retrostride.gait.summary import bout_result
 from retrostride.science.locomotion import Direction
+
+EDGE_STEP_RATIO = EDGE_BOB_RATIO
+"""A bout's first and last peaks count as steps only with at least this fraction of the bout's
+median prominence: the lower-back pipeline's rule for the bob of a bout's edge contacts
+(:data:`retrostride.gait.lower_back.EDGE_BOB_RATIO`, read off the Mobilise-D lab data, not off
+the phone files), carried over: a step's impact does not fall to a third of its neighbours' at
+the end of a walk, handling the phone does. On the six Oxford phone files the count's mean
+absolute error is 0.83, 0.69, 0.78, 0.88 and 1.03 % at 0.2, 0.25, 1/3, 0.4 and 0.5 (1.17 %
+without the rule): the choice does not rest on a sharp optimum."""
 
 
 class NormPeakSteps:
@@ -34,6 +44,10 @@ class NormPeakSteps:
        few percent; even a marked limp, step-time ratio 1.4, keeps the short step at 0.83).
     5. Only peaks inside walking bouts (:class:`StepSequenceBouts`: four or more regular steps)
        count, which rejects isolated movements.
+    6. A bout's leading and trailing peaks must carry a step's impact: a prominence of at least
+       ``edge_step_ratio`` (1/3) of the bout's median (``EDGE_STEP_RATIO``), else they are
+       dropped. When walking stops, the local RMS that sets step 3's threshold decays with it,
+       so handling the phone (taking it out of a pocket or a bag) passes as a few more steps.
 
     A generic peak-counting pedometer (e.g. Brajdic A, Harle R 2013, "Walk detection and step
     counting on unconstrained smartphones", UbiComp, the paper of the Oxford data set: windowed
@@ -52,6 +66,7 @@ class NormPeakSteps:
         min_prominence_m_s2: float = 0.1,
         bouts: StepSequenceBouts | None = None,
         min_step_fraction: float = 0.7,
+        edge_step_ratio: float = EDGE_STEP_RATIO,
     ) -> None:
         self.band_hz = band_hz
         self.min_step_s = min_step_s
@@ -59,6 +74,7 @@ class NormPeakSteps:
         self.min_prominence_m_s2 = min_prominence_m_s2
         self.bouts = bouts
         self.min_step_fraction = min_step_fraction
+        self.edge_step_ratio = edge_step_ratio
 
     def _gate(
         self, peaks: IntArray, prominence: FloatArray, period_s: FloatArray, fs: float
@@ -78,6 +94,24 @@ class NormPeakSteps:
             peaks, prominence = peaks[keep], prominence[keep]
         return peaks
 
+    @staticmethod
+    def _trim_edges(bouts: IntArray, prominence: FloatArray, ratio: float) -> IntArray:
+        """Drop each bout's leading and trailing peaks whose prominence is below ``ratio`` x
+        the median over the bout (see ``EDGE_STEP_RATIO``); a bout left with fewer than
+        ``MIN_BOUT_STEPS`` steps goes. ``bouts`` (k, 2): first and last peak index."""
+        if ratio <= 0 or bouts.size == 0:
+            return bouts
+        out = []
+        for b0, b1 in bouts:  # one iteration per bout
+            ref = ratio * float(np.median(prominence[b0 : b1 + 1]))
+            while b0 < b1 and prominence[b0] < ref:
+                b0 += 1
+            while b1 > b0 and prominence[b1] < ref:
+                b1 -= 1
+            if b1 - b0 + 1 >= MIN_BOUT_STEPS:
+                out.append((b0, b1))
+        return np.array(out, dtype=np.intp).reshape(-1, 2)
+
     def detect(self, recording: Recording) -> Self:
         fs = recording.sampling_rate_hz
         norm = np.linalg.norm(recording.acc_m_s2, axis=1)
@@ -93,6 +127,7 @@ class NormPeakSteps:
         peaks, prominence = peaks[keep], props["prominences"][keep]
         peaks = self._gate(peaks, prominence, local_step_period_s(s, fs), fs)
         bouts = (self.bouts or StepSequenceBouts()).detect(peaks / fs).bouts_
+        bouts = self._trim_edges(bouts, prominence, self.edge_step_ratio)
         self.candidates_ = peaks
         self.bouts_ = bouts
         keep = np.zeros(peaks.size, dtype=bool)
