@@ -50,6 +50,28 @@ def test_foot_side_steps_are_sideways_and_directions_split_bouts() -> None:
         assert all(int(s) == want for s in bout.strides.direction_sign)
 
 
+def test_foot_shuffle_within_the_displacement_error_gets_no_direction() -> None:
+    """Three strides that move the foot 1 cm (marching on the spot), well inside a ZUPT
+    stride's displacement error (4 cm): no evidence of a direction (the share of stride
+    length said forward at 1.00)."""
+    result = analyze(foot_walk([FootStride(0.3, 0.5, 0.01)] * 3))
+    assert result.bouts
+    assert all(b.direction is Direction.UNKNOWN for b in result.bouts)
+    assert all(b.direction_confidence < 0.5 for b in result.bouts)
+
+
+def test_foot_walk_with_one_step_back_keeps_its_direction() -> None:
+    """Six strides of 0.8 m forward with a 0.8-m step back among them (making room for
+    someone): a sign test over the strides says the bout forward with confidence (six
+    clear votes against one); the share of stride length said it at 0.71."""
+    fwd, back = FootStride(0.3, 0.5, 0.8), FootStride(0.3, 0.5, -0.8)
+    result = analyze(foot_walk([fwd] * 6 + [back] + [fwd] * 6))
+    first = result.bouts[0]
+    assert first.strides.direction_sign.tolist().count(-1.0) == 1
+    assert first.direction is Direction.FORWARD
+    assert first.direction_confidence >= 0.8
+
+
 def test_foot_axes_unknown_gives_no_direction() -> None:
     rec = foot_walk([FootStride(0.3, 0.5, 1.2)] * 10, frame=Frame.DEVICE)
     result = analyze(rec)

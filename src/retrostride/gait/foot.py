@@ -6,9 +6,11 @@ import math
 from typing import Self
 
 import numpy as np
+from scipy.special import ndtr
 
 from retrostride.gait._orientation import prefix_orientations, rotate, tilt_quaternion
 from retrostride.gait._signal import lowpass
+from retrostride.gait.direction import PendulumPhaseDirection
 from retrostride.gait.recording import (
     STANDARD_GRAVITY_M_S2,
     FloatArray,
@@ -266,8 +268,17 @@ one: the axis along which the foot travels most (no tuning: the larger of the tw
 MIN_DIRECTION_RUN = 2
 """Strides of a new direction in a row that split a bout (a single odd stride does not)."""
 
-FOOT_MIN_CONFIDENCE = 0.2
-"""Below this confidence (2 x share of agreeing stride length - 1) a foot bout is ``unknown``."""
+FOOT_MIN_CONFIDENCE = 0.5
+"""Below this direction confidence a foot bout is ``unknown``: posterior odds 3:1, as the lower
+back (:class:`retrostride.gait.direction.PendulumPhaseDirection`'s ``min_confidence``)."""
+
+DISPLACEMENT_SD_M = 0.04
+"""Standard deviation [m] of a stride's ZUPT displacement error along either horizontal axis,
+for the reliability of its direction (:meth:`FootPipeline.stride_votes`). From the foot stride
+length against motion capture on gaitmap's example data (one healthy adult, 2 x 20 m at normal
+speed with a turn; mean absolute error 0.032 m over 56 strides, ``docs/gait.md``), taken as the
+mean absolute deviation of a normal error: sigma = MAE sqrt(pi / 2) = 0.040 m. Slower walking,
+turning and other sensors may drift more; at 0.04 m a stride of 0.2 m or more is certain."""
 
 
 class FootPipeline:
@@ -279,8 +290,15 @@ class FootPipeline:
     slows down to 40 steps/min and stays one bout, a pause or a non-walking movement ends it.
     A bout is also split where the strides' direction changes (``MIN_DIRECTION_RUN`` strides
     of the new one). Direction per stride: forward or backward by the sign of its fore-aft
-    displacement, ``sideways`` when its lateral displacement is larger; per bout the direction
-    of most of its stride length, confidence ``2 x share - 1``. A recording whose foot axes are
+    displacement, ``sideways`` when its lateral displacement is larger; per bout a sign test
+    over its strides, the same kind as the lower back's
+    (:class:`retrostride.gait.direction.PendulumPhaseDirection`): each stride votes for its
+    class with the probability that its class is right given the displacement error
+    (:meth:`stride_votes`), the bout's direction is the class of most votes and its confidence
+    ``|2 P(share > 1/2) - 1|`` under a Beta posterior (Jeffreys' prior) on the share of the
+    bout's walking in that class, ``unknown`` below ``FOOT_MIN_CONFIDENCE``: a long bout with
+    one contrary stride is said, a shuffle whose displacements lie within the error is not. A
+    recording whose foot axes are
     unknown (``device`` frame) gets ``unknown``. Temporal figures from whole gait cycles
     (:attr:`FootStrides.cycle_s_`): cadence the mean over cycles of 120 / cycle time (one
     foot) or 60 / step time (two feet), speed = stride length / cycle time, distance = summed
@@ -407,7 +425,31 @@ class FootPipeline:
         return np.split(np.arange(k), np.flatnonzero(split) + 1)
 
     @staticmethod
+    def stride_votes(
+        forward_m: FloatArray, lateral_m: FloatArray, klass: FloatArray, overlap: float
+    ) -> FloatArray:
+        """Weight of each stride's vote for its class (``klass`` as :meth:`_stride_class`).
+
+        With each horizontal displacement off by a normal error of ``DISPLACEMENT_SD_M``
+        (sigma), the probability ``q`` that a stride's class is right: forward or backward needs
+        the sign of the fore-aft displacement ``f`` and ``|f| > |l|`` (``l`` the lateral one),
+        ``q = Phi(|f| / sigma) Phi((|f| - |l|) / (sqrt(2) sigma))``; sideways needs
+        ``|l| > |f|``, ``q = Phi((|l| - |f|) / (sqrt(2) sigma))``. The vote is ``2 q - 1`` (0
+        for a coin flip, 1 for certainty; at least 0) times ``overlap``: the strides of two
+        feet overlap by half in time, so each counts one half and every step is counted once
+        (one foot: 1)."""
+        f = np.abs(np.nan_to_num(forward_m))
+        lat = np.abs(np.nan_to_num(lateral_m))
+        sd = DISPLACEMENT_SD_M
+        margin = (f - lat) / (math.sqrt(2.0) * sd)
+        q = np.where(klass == 2.0, ndtr(-margin), ndtr(f / sd) * ndtr(margin))
+        q = np.where(klass == 0.0, 0.5, q)
+        out: FloatArray = overlap * np.maximum(2.0 * q - 1.0, 0.0)
+        return out
+
+    @classmethod
     def _bout(
+        cls,
         arr: dict[str, FloatArray],
         sides: list[str],
         klass: FloatArray,
@@ -416,18 +458,17 @@ class FootPipeline:
     ) -> BoutResult:
         start, end, ic, tc = arr["start"], arr["end"], arr["ic"], arr["tc"]
         length, cycle = arr["length"], arr["cycle"]
-        # direction: the class holding most of the bout's stride length
+        # direction: a sign test over the strides' votes (see the class docstring)
         direction: BoutDirection = Direction.UNKNOWN
         confidence = 0.0
         if known_axes and length.size:
-            weight = np.where(np.isfinite(length), length, 0.0)
-            total = float(np.sum(weight))
-            share = {
-                c: float(np.sum(weight[klass == c])) / total if total > 0 else 0.0
-                for c in (1.0, -1.0, 2.0)
-            }
+            two = pair and len(set(sides)) == 2
+            votes = cls.stride_votes(arr["forward"], arr["lateral"], klass, 0.5 if two else 1.0)
+            total = float(np.sum(votes))
+            share = {c: float(np.sum(votes[klass == c])) for c in (1.0, -1.0, 2.0)}
             best = max(share, key=lambda c: share[c])
-            confidence = max(0.0, 2.0 * share[best] - 1.0)
+            p_best = PendulumPhaseDirection.sign_test(share[best], total - share[best])
+            confidence = max(0.0, 2.0 * p_best - 1.0)
             if confidence >= FOOT_MIN_CONFIDENCE:
                 named: dict[float, BoutDirection] = {
                     1.0: Direction.FORWARD,
