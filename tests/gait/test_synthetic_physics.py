@@ -169,6 +169,15 @@ def test_lower_back_brief_stop_stays_one_bout() -> None:
     assert len(bouts) == 1 and bouts[0].n_steps >= 22
 
 
+def test_lower_back_hesitation_among_quick_steps_stays_one_bout() -> None:
+    """Brisk walking (0.45-s steps) with a 1.2-s hesitation: one step of about 1.6 s among
+    steps of 0.45 s, far below Mobilise-D's 3-s break, so one bout (a bound of 3x the local
+    median step made two)."""
+    walk = TrunkSteps(12, 0.45, 0.55)
+    bouts = analyze(trunk_walk([Still(3), walk, Still(1.2), walk, Still(3)])).bouts
+    assert len(bouts) == 1 and bouts[0].n_steps >= 24
+
+
 def test_lower_back_slow_regular_steps_after_fast_ones_are_no_pause() -> None:
     """Slowing from 110 to 48 steps/min inside a bout: the slow steps carry a few percent of
     the fast ones' vertical energy (a pendulum's rise shrinks with the square of the step
