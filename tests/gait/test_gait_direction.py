@@ -13,9 +13,12 @@ import dataclasses
 import numpy as np
 from gait_synth import Still, TrunkSteps, trunk_walk
 
-from retrostride.gait.direction import PendulumPhaseDirection
+from retrostride.gait._signal import gravity_components, gravity_estimate, vertical_rate
+from retrostride.gait.direction import CentripetalDirection, PendulumPhaseDirection
+from retrostride.gait.lower_back import LowerBackPipeline
 from retrostride.gait.pipeline import analyze
 from retrostride.gait.recording import Recording
+from retrostride.gait.turns import YawRateTurns
 from retrostride.science.locomotion import Direction
 
 FS = 100.0
@@ -116,3 +119,57 @@ def test_forward_then_backward_along_a_slalom_is_split() -> None:
     assert [b.direction for b in said] == [Direction.FORWARD, Direction.BACKWARD]
     reversal = 3.0 + 24 * 0.55
     assert said[0].end_s <= reversal + 0.6 and said[1].start_s >= reversal - 0.6
+
+
+def _shuffle_with_turns(way: str) -> list[Still | TrunkSteps]:
+    """Shuffling without pendular exchange (the trunk bobs 3 cm per step without vaulting)
+    along a path that turns left by 120 degrees, runs straight, and turns right by 120
+    degrees (4.4 s each: El-Gohary turns)."""
+    shuffle = TrunkSteps(8, 0.55, 0.4, way, bob_m=0.0, extra_bob_m=0.03)
+    return [
+        Still(3),
+        shuffle,
+        dataclasses.replace(shuffle, turn_deg=120.0),
+        shuffle,
+        dataclasses.replace(shuffle, turn_deg=-120.0),
+        shuffle,
+        Still(3),
+    ]
+
+
+def test_turning_shuffle_is_said_from_its_centripetal_acceleration() -> None:
+    """Without pendular exchange the phase test has no evidence (the bout stays ``unknown``
+    without the centripetal evidence, the default), but along a curve the trunk accelerates
+    towards the inside of the turn, to the left of a forward walker turning left and to the
+    right of a backward one: with it, the direction is said."""
+    for way, want in (("forward", Direction.FORWARD), ("backward", Direction.BACKWARD)):
+        rec = trunk_walk(_shuffle_with_turns(way))
+        bouts = LowerBackPipeline(centripetal=True).run(rec).result_.bouts
+        assert len(bouts) == 1
+        assert bouts[0].direction is want
+        assert bouts[0].direction_confidence >= 0.8
+        # without the centripetal evidence (the default) no direction is said
+        assert analyze(rec).bouts[0].direction_confidence < 0.5
+
+
+def test_centripetal_evidence_needs_a_turn() -> None:
+    """Straight walking gives the centripetal test no evidence (log odds 0), a turn gives it
+    the sign of the direction of travel."""
+    straight = trunk_walk([Still(3), TrunkSteps(24, 0.55, 0.4, bob_m=0.0), Still(3)])
+    for rec, want in (
+        (straight, 0.0),
+        (trunk_walk(_shuffle_with_turns("forward")), 1.0),
+        (trunk_walk(_shuffle_with_turns("backward")), -1.0),
+    ):
+        fs = rec.sampling_rate_hz
+        assert rec.gyr_rad_s is not None
+        g = gravity_estimate(rec.acc_m_s2, fs)
+        _, _, a_ml = gravity_components(rec.acc_m_s2, fs, with_horizontal=True, gravity=g)
+        assert a_ml is not None
+        yaw = vertical_rate(rec.gyr_rad_s, rec.acc_m_s2, fs, gravity=g)
+        turning = YawRateTurns().detect(yaw, fs).mask_
+        bounds = np.array([[0, len(rec)]], dtype=np.intp)
+        cue = CentripetalDirection().estimate(a_ml, yaw, turning, bounds, sampling_rate_hz=fs)
+        assert np.sign(cue.log_odds_[0]) == want
+        if want:
+            assert abs(cue.log_odds_[0]) > 3.0  # posterior odds over 20:1 on its own
