@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from fastapi.routing import APIRouter
 
 import retrostride
-from retrostride.api import domain_schemas, routers
+from retrostride.api import domain_schemas, routers, routing
 from retrostride.api.errors import install_error_handlers
 from retrostride.api.settings import Settings
 from retrostride.services.accounts import AccountRules
@@ -110,4 +110,5 @@ def create_api(
 
     headers.install(app)
     domain_schemas.add_components(app)
+    routing.install(app)  # last: the routes are all there
     return app
