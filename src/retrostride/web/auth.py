@@ -16,7 +16,6 @@ from urllib.parse import quote, unquote
 from fastapi import Depends, FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.security import HTTPAuthorizationCredentials
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.orm import Session as OrmSession
@@ -63,13 +62,13 @@ class PageError(Exception):
         self.message = message
 
 
-async def page_principal(
-    request: Request,
-    db: ReadDb,
-    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
-    cookie: Annotated[str | None, Depends(cookie_scheme)],
-) -> Principal:
-    """The logged-in caller (form posts need the login's CSRF token), else a login redirect."""
+async def page_principal(request: Request, db: ReadDb) -> Principal:
+    """The logged-in caller (form posts need the login's CSRF token), else a login redirect.
+
+    Reads the API token and the login cookie itself (the API's own schemes, called): as
+    FastAPI's sub-dependencies they cost two more dependency resolutions on every page."""
+    bearer = await bearer_scheme(request)
+    cookie = await cookie_scheme(request)
     try:
         principal = await current_principal(request, db, bearer, cookie)
     except Unauthorized:
@@ -87,15 +86,10 @@ async def page_principal(
 PagePrincipal = Annotated[Principal, Depends(page_principal)]
 
 
-async def maybe_principal(
-    request: Request,
-    db: ReadDb,
-    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
-    cookie: Annotated[str | None, Depends(cookie_scheme)],
-) -> Principal | None:
+async def maybe_principal(request: Request, db: ReadDb) -> Principal | None:
     """The logged-in caller, or None for a visitor (pages open to everyone)."""
     try:
-        return await page_principal(request, db, bearer, cookie)
+        return await page_principal(request, db)
     except LoginRequired:
         return None
 
