@@ -132,3 +132,33 @@ def test_local_date_follows_an_edited_start(db: Database) -> None:
         sid = row.id
     with db.reading() as s:
         assert s.get(SessionRow, sid).local_date == date(2027, 6, 2)  # type: ignore[union-attr]
+
+
+def test_a_page_of_years_sums_every_month_of_those_years(db: Database) -> None:
+    """Years with every month, one month, and gaps between them: a page of the latest years
+    (read from the latest 12 x limit month rows only) equals the tail of the whole table."""
+    log.add_session(db, Session(sport="walking", start_utc=None, elapsed_s=60.0), "ana")
+    pid = people.person_id(db, "ana")
+    months = [(2001, m) for m in range(1, 13)] + [(2002, 6)] + [(2005, m) for m in range(1, 13)]
+    months += [(2009, 2), (2009, 11), (2012, 12)]
+    sessions_bulk.add_sessions(
+        db, pid,
+        [
+            Session(
+                sport="walking", start_utc=datetime(y, m, 1 + k, 12, tzinfo=UTC), utc_offset_s=0,
+                elapsed_s=600.0 + 7 * k, distance_m=1000.0 + m, setting=Setting.OVERGROUND,
+                segments=[Segment(start_offset_s=0.0, direction=Direction.BACKWARD)],
+            )
+            for y, m in months for k in range(3)
+        ],
+    )
+    whole = stats.period_totals(db, pid, stats.Period.YEAR)
+    assert [r.period for r in whole][:5] == ["2001", "2002", "2005", "2009", "2012"]
+    for limit in range(1, len(whole) + 1):
+        page = stats.period_totals(db, pid, stats.Period.YEAR, limit=limit)
+        assert [(r.period, r.sessions) for r in page] == [
+            (r.period, r.sessions) for r in whole[-limit:]
+        ]
+        for p, w in zip(page, whole[-limit:], strict=True):
+            assert p.time_s == pytest.approx(w.time_s, rel=1e-12)
+            assert p.distance_m == pytest.approx(w.distance_m, rel=1e-12)

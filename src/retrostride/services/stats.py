@@ -136,7 +136,13 @@ def from_rows(rows: Iterable[tuple[date, store_totals.Sums]], period: Period) ->
     by_period: dict[str, PeriodTotals] = {}
     for first_day, sums in rows:
         label, first = period_of(first_day, period)
-        row = by_period.setdefault(label, PeriodTotals(period=label, first_day=first))
+        row = by_period.get(label)
+        if row is None:  # the usual case: one kept row per period
+            by_period[label] = PeriodTotals(
+                label, first, sums.sessions, sums.undated, sums.time_s, sums.distance_m,
+                sums.energy_kcal, sums.energy_unknown, sums.backward_s, sums.direction_known_s,
+            )
+            continue
         for name in store_totals.SUM_FIELDS:
             setattr(row, name, getattr(row, name) + getattr(sums, name))
     return sorted(by_period.values(), key=lambda r: r.first_day)

@@ -231,7 +231,23 @@ def period_rows(
     return rows[::-1]
 
 
-_YEAR = func.extract("year", _tot.first_day)
+def _year_query(since: bool, limit: bool) -> Any:
+    months = select(_tot.first_day, *(_tot[name] for name in SUM_FIELDS)).where(
+        _tot.person_id == bindparam("person_id"), _tot.kind == MONTH
+    )
+    if since:
+        months = months.where(_tot.first_day >= bindparam("since"))
+    if limit:  # the latest ``limit`` years with sessions hold at most 12 x limit month rows,
+        # all newer than any older year's: the sum reads that many rows, whatever the history
+        months = months.order_by(_tot.first_day.desc()).limit(bindparam("months"))
+    m = months.subquery()
+    year = func.extract("year", m.c.first_day)
+    query = select(year, *(func.sum(m.c[name]) for name in SUM_FIELDS))
+    query = query.group_by(year).order_by(year.desc())
+    return query.limit(bindparam("limit")) if limit else query
+
+
+_YEAR_QUERIES = {(a, b): _year_query(a, b) for a in (False, True) for b in (False, True)}
 
 
 def year_rows(
@@ -242,18 +258,17 @@ def year_rows(
     limit: int | None = None,
 ) -> list[tuple[date, Sums]]:
     """The person's totals per year, oldest first, summed from the month rows in SQL: from
-    the year holding ``since`` on, the latest ``limit`` years only."""
-    query = select(_YEAR, *(func.sum(_tot[name]) for name in SUM_FIELDS)).where(
-        _tot.person_id == person_id, _tot.kind == MONTH
-    )
+    the year holding ``since`` on, the latest ``limit`` years only (from the latest 12 x
+    ``limit`` month rows: the cost does not grow with the years before them)."""
+    params: dict[str, Any] = {"person_id": person_id}
     if since is not None:
-        query = query.where(_tot.first_day >= date(since.year, 1, 1))
-    query = query.group_by(_YEAR).order_by(_YEAR.desc())
+        params["since"] = date(since.year, 1, 1)
     if limit is not None:
-        query = query.limit(limit)
+        params["limit"] = limit
+        params["months"] = 12 * limit
     out = []
     for year, sessions, undated, time_s, distance_m, kcal, unknown, backward, known in db.execute(
-        query
+        _YEAR_QUERIES[(since is not None, limit is not None)], params
     ):
         sums = Sums(
             int(sessions), int(undated), float(time_s), float(distance_m), float(kcal),

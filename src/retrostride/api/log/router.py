@@ -6,11 +6,19 @@ from datetime import date
 from typing import Annotated, Literal
 
 import orjson
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
 
-from retrostride.api.database import AppDatabase
+from retrostride.api.database import AppDatabase, read_engine
 from retrostride.api.log.schemas import BodyMassOut, PeriodTotalsOut, ProfileOut, ProfilePatch
-from retrostride.api.policy import ReadSubject, WriteSubject
+from retrostride.api.policy import (
+    AthleteId,
+    Credentials,
+    LoginCookie,
+    ReadSubject,
+    WriteSubject,
+    read_subject_now,
+)
 from retrostride.api.responses import JsonResponse, errors
 from retrostride.log.model import BodyMass, Person, Sex
 from retrostride.services import log as log_service
@@ -56,8 +64,11 @@ STATS_PAGE = 52
 
 
 @router.get("/stats", response_model=list[PeriodTotalsOut], response_class=JsonResponse)
-def get_stats(
-    subject: ReadSubject,
+async def get_stats(
+    request: Request,
+    athlete_id: AthleteId,
+    bearer: Credentials,
+    cookie: LoginCookie,
     database: AppDatabase,
     period: Literal["week", "month", "year"] = "week",
     limit: Annotated[int, Query(ge=1, le=1000)] = STATS_PAGE,
@@ -68,25 +79,30 @@ def get_stats(
     The latest ``limit`` periods with sessions (52 unless given, up to 1,000), oldest first;
     ``since`` (a date): only from the period holding that day on. Earlier pages: ``since``
     with a larger ``limit``."""
-    rows = stats.period_totals(
-        database, subject.person_id, stats.Period(period), since=since, limit=limit
-    )
-    body = orjson.dumps(
-        [
-            {
-                "period": r.period,
-                "first_day": r.first_day,
-                "sessions": r.sessions,
-                "undated": r.undated,
-                "time_s": r.time_s,
-                "distance_m": r.distance_m,
-                "energy_kcal": r.energy_kcal,
-                "energy_unknown": r.energy_unknown,
-                "backward_s": r.backward_s,
-                "direction_known_s": r.direction_known_s,
-                "backward_share": r.backward_share,
-            }
-            for r in rows
-        ]
-    )
-    return Response(body, media_type="application/json")
+
+    def work() -> bytes:  # the caller, the policy and the totals: one thread-pool call
+        with read_engine(request).connect() as conn:
+            subject = read_subject_now(request, conn, athlete_id, bearer, cookie)
+        rows = stats.period_totals(
+            database, subject.person_id, stats.Period(period), since=since, limit=limit
+        )
+        return orjson.dumps(
+            [
+                {
+                    "period": r.period,
+                    "first_day": r.first_day,
+                    "sessions": r.sessions,
+                    "undated": r.undated,
+                    "time_s": r.time_s,
+                    "distance_m": r.distance_m,
+                    "energy_kcal": r.energy_kcal,
+                    "energy_unknown": r.energy_unknown,
+                    "backward_s": r.backward_s,
+                    "direction_known_s": r.direction_known_s,
+                    "backward_share": r.backward_share,
+                }
+                for r in rows
+            ]
+        )
+
+    return Response(await run_in_threadpool(work), media_type="application/json")
