@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from retrostride.training.loader import load_catalogue
 from retrostride.training.schedule import (
     LoggedSession,
+    Match,
+    PlannedSession,
+    _direction_ok,
     generate_schedule,
     match_sessions,
     week_of,
@@ -72,3 +78,61 @@ def test_mixed_direction_counts_as_backward() -> None:
         window_days=0,
     )
     assert matches[0].logged is not None and matches[0].direction_confirmed
+
+
+def _match_all_pairs(
+    planned: list[PlannedSession], logged: list[LoggedSession], window_days: int
+) -> tuple[list[Match], list[LoggedSession]]:
+    """The matching's definition: every logged session against every planned one."""
+    logs = [s for s in logged if s.sport in PROGRAM.sport]
+    candidates = []
+    for li, session in enumerate(logs):
+        ok, confirmed = _direction_ok("backward", session.directions)
+        if not ok:
+            continue
+        for p in planned:
+            gap = abs((session.on - p.on).days)
+            if gap <= window_days:
+                candidates.append((gap * 2 + (0 if confirmed else 1), p.index, li, confirmed))
+    candidates.sort()
+    by_plan: dict[int, tuple[LoggedSession, bool]] = {}
+    used: set[int] = set()
+    for _, plan_index, li, confirmed in candidates:
+        if plan_index not in by_plan and li not in used:
+            by_plan[plan_index] = (logs[li], confirmed)
+            used.add(li)
+    matches = [
+        Match(p, by_plan[p.index][0] if p.index in by_plan else None,
+              by_plan[p.index][1] if p.index in by_plan else False)
+        for p in planned
+    ]
+    unmatched = [s for i, s in enumerate(logs) if i not in used]
+    return matches, unmatched + [s for s in logged if s.sport not in PROGRAM.sport]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(-10, 140), st.sampled_from(["walking", "running", "cycling"]),
+            st.sampled_from([frozenset(), frozenset({"backward"}), frozenset({"forward"}),
+                             frozenset({"unknown"}), frozenset({"mixed", "forward"})]),
+        ),
+        max_size=60,
+    ),
+    st.integers(0, 6),
+    st.integers(-2, 9),
+)
+def test_matching_looks_at_each_sessions_window_only_and_finds_the_same_pairs(
+    days: list[tuple[int, str, frozenset[str]]], weekday: int, window_days: int
+) -> None:
+    start = date(2026, 1, 5) + timedelta(days=weekday)
+    planned = generate_schedule(PROGRAM, start)
+    logged = [
+        LoggedSession(i, start + timedelta(days=d), sport, directions, 600.0)
+        for i, (d, sport, directions) in enumerate(days)
+    ]
+    got = match_sessions(
+        planned, logged, sports=PROGRAM.sport, direction="backward", window_days=window_days
+    )
+    assert got == _match_all_pairs(planned, logged, window_days)

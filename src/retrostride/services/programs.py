@@ -13,8 +13,9 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Connection, bindparam, case, func, select
+from sqlalchemy import Connection, Row, bindparam, case, func, select
 from sqlalchemy.orm import Session as OrmSession
 
 from retrostride.errors import InputError, RetrostrideError
@@ -22,7 +23,7 @@ from retrostride.log.model import SAFETY_EVENTS
 from retrostride.services.log import SessionNotFound
 from retrostride.store import repository as repo
 from retrostride.store.db import Database, utc_now
-from retrostride.store.models import SegmentRow, SessionRow
+from retrostride.store.models import PersonRow, SegmentRow, SessionRow
 from retrostride.store.programs import EnrolmentRow
 from retrostride.training.ical import plan_to_ical
 from retrostride.training.loader import Catalogue, load_catalogue, parse_program_text
@@ -112,7 +113,7 @@ def _parsed_program(text: str, name: str) -> Program:
     return parse_program_text(text, name)
 
 
-def _to_enrolment(row: EnrolmentRow, person: str) -> Enrolment:
+def _to_enrolment(row: EnrolmentRow | Row[Any, *tuple[Any, ...]], person: str) -> Enrolment:
     return Enrolment(
         row.id,
         row.uid,
@@ -259,6 +260,7 @@ def logged_sessions_loaded(db: OrmSession, person_id: int) -> list[LoggedSession
 
 
 _ses = SessionRow.__table__.c
+_per = PersonRow.__table__.c
 _seg = SegmentRow.__table__.c
 _WINDOW = (
     _ses.person_id == bindparam("person_id"),
@@ -344,6 +346,25 @@ def record_safety_event(
     return event
 
 
+_enr = EnrolmentRow.__table__.c
+_ACTIVE = {
+    by_program: select(
+        _enr.id, _enr.uid, _enr.program_id, _enr.program_source, _enr.start_date, _enr.status,
+        _enr.screening_status, _enr.restrictions, _enr.cleared_by, _enr.person_id,
+    )
+    .select_from(PersonRow.__table__.join(EnrolmentRow.__table__, _enr.person_id == _per.id))
+    .where(
+        _per.name == bindparam("name"), _enr.status == "active",
+        *((_enr.program_id == bindparam("program_id"),) if by_program else ()),
+    )
+    .order_by(_enr.start_date.desc(), _enr.id.desc())
+    .limit(1)
+    for by_program in (False, True)
+}
+"""A person's most recently started active enrolment (on a program) with the person's id, by
+the person's name: :func:`_active_enrolment` in one Core statement."""
+
+
 @dataclass(frozen=True, slots=True)
 class EnrolmentPlan:
     enrolment: Enrolment
@@ -363,9 +384,15 @@ def plan_for(
     the log before or after the program. ``plan.unmatched``: the window's sessions that matched
     no planned one."""
     with database.reading() as db:  # the enrolment and its window's sessions: one read
-        pid, enrolment = _active_enrolment(db, person, program_id)
+        conn = db.connection()  # Core statements: no ORM row is built
+        found = conn.execute(
+            _ACTIVE[program_id is not None], {"name": person, "program_id": program_id}
+        ).first()
+        if found is None:
+            raise NotEnrolled(person, program_id)
+        pid, enrolment = found.person_id, _to_enrolment(found, person)
         first, last = program_window(enrolment.program, enrolment.start)
-        logged = logged_sessions(db.connection(), pid, first, last)
+        logged = logged_sessions(conn, pid, first, last)
     rules = catalogue().rule_sets[enrolment.program.rules]
     day = today or date.today()
     plan = build_plan(

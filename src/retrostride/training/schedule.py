@@ -8,6 +8,7 @@ other direction, and not already matched (closest dates are paired first).
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -100,15 +101,19 @@ def match_sessions(
     candidates: list[tuple[int, int, int, bool]] = []
     logs = [s for s in logged if s.sport in sports]
     others = [s for s in logged if s.sport not in sports]
+    by_day = sorted(planned, key=lambda p: p.on)  # each session looks at its window's only
+    days = [p.on.toordinal() for p in by_day]
     for li, session in enumerate(logs):
         ok, confirmed = _direction_ok(direction, session.directions)
         if not ok:
             continue
-        for p in planned:
-            gap = abs((session.on - p.on).days)
-            if gap <= window_days:
-                # prefer confirmed direction, then the closest date, then the earlier plan slot
-                candidates.append((gap * 2 + (0 if confirmed else 1), p.index, li, confirmed))
+        day = session.on.toordinal()
+        lo = bisect_left(days, day - window_days)
+        hi = bisect_right(days, day + window_days)
+        for k in range(lo, hi):
+            # prefer confirmed direction, then the closest date, then the earlier plan slot
+            gap = abs(day - days[k])
+            candidates.append((gap * 2 + (0 if confirmed else 1), by_day[k].index, li, confirmed))
     candidates.sort()
     by_plan: dict[int, tuple[LoggedSession, bool]] = {}
     used: set[int] = set()
