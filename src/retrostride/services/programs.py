@@ -267,56 +267,51 @@ _WINDOW = (
     _ses.local_date >= bindparam("first"),
     _ses.local_date <= bindparam("last"),
 )
+_SEGMENT_TIME = case(
+    (_seg.moving_s != 0, _seg.moving_s), (_seg.elapsed_s != 0, _seg.elapsed_s), else_=0.0
+)
 _LOGGED = (
     select(
         _ses.id, _ses.local_date, _ses.sport,
         case((_ses.moving_s != 0, _ses.moving_s), else_=_ses.elapsed_s),
         _ses.rpe, _ses.pain_before, _ses.pain_after, _ses.safety_event,
+        func.aggregate_strings(_seg.direction, ","),
+        func.sum(case((_seg.direction == "backward", _SEGMENT_TIME))),
     )
+    .select_from(SessionRow.__table__.outerjoin(SegmentRow.__table__, _seg.session_id == _ses.id))
     .where(*_WINDOW)
+    .group_by(_ses.id)
     .order_by(func.coalesce(_ses.start_utc, _ses.imported_at), _ses.id)
 )
-_SEGMENT_TIME = case(
-    (_seg.moving_s != 0, _seg.moving_s), (_seg.elapsed_s != 0, _seg.elapsed_s), else_=0.0
-)
-_DIRECTIONS = (
-    select(_seg.session_id, _seg.direction, func.sum(_SEGMENT_TIME))
-    .select_from(SessionRow.__table__.join(SegmentRow.__table__, _seg.session_id == _ses.id))
-    .where(*_WINDOW)
-    .group_by(_seg.session_id, _seg.direction)
-)
+"""The window's sessions with their segments' directions and backward time summed per
+session (None without a backward segment): one statement, one row a session."""
 
 
 def logged_sessions(
     db: OrmSession | Connection, person_id: int, first: date, last: date
 ) -> list[LoggedSession]:
     """The person's sessions dated (``session.local_date``) from ``first`` to ``last`` as the
-    training layer sees them, in log order (start, else import time, then id): two indexed
-    queries, the segments' directions and backward time summed per session in SQL. Equal to
+    training layer sees them, in log order (start, else import time, then id): one indexed
+    query, the segments' directions and backward time summed per session in SQL. Equal to
     :func:`logged_sessions_loaded` over the same days."""
     params = {"person_id": person_id, "first": first, "last": last}
-    directions: dict[int, set[str]] = {}
-    backward: dict[int, float] = {}
-    for session_id, direction, seconds in db.execute(_DIRECTIONS, params):
-        directions.setdefault(session_id, set()).add(direction)
-        if direction == "backward":
-            backward[session_id] = float(seconds or 0.0)
     return [
         LoggedSession(
             id=sid,
             on=on,
             sport=sport,
-            directions=frozenset(directions.get(sid, ())),
+            directions=frozenset(directions.split(",")) if directions else frozenset(),
             duration_s=duration_s,
-            backward_s=backward.get(sid),
+            backward_s=None if backward_s is None else float(backward_s),
             rpe=rpe,
             pain_before=pain_before,
             pain_after=pain_after,
             safety_event=safety_event,
         )
-        for sid, on, sport, duration_s, rpe, pain_before, pain_after, safety_event in db.execute(
-            _LOGGED, params
-        )
+        for (
+            sid, on, sport, duration_s, rpe, pain_before, pain_after, safety_event, directions,
+            backward_s,
+        ) in db.execute(_LOGGED, params)
     ]
 
 
