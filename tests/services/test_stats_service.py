@@ -8,7 +8,7 @@ import pytest
 
 from retrostride.log.model import BodyMass, Segment, Session
 from retrostride.science.locomotion import Direction, Setting
-from retrostride.services import log, people, sessions_bulk, stats
+from retrostride.services import log, people, sessions, sessions_bulk, stats
 from retrostride.store.db import Database
 
 
@@ -96,6 +96,8 @@ def test_kept_totals_follow_every_kind_of_write(db: Database, period: stats.Peri
     )
     log.update_profile(db, log.ProfileChanges(add_mass=BodyMass(date(2020, 1, 1), 70.0)), "ana")
     _assert_kept_totals_equal_the_loaded_computation(db, period)
+    # the session list's total is read from the kept month totals
+    assert sessions.session_page(db, pid, limit=5).total == len(log.list_sessions(db, "ana"))
 
 
 def test_a_page_of_periods_is_the_latest_of_the_whole_table(db: Database) -> None:

@@ -49,7 +49,13 @@ from retrostride.log.model import (
 )
 from retrostride.science.locomotion import Direction, Setting
 from retrostride.store.db import READ_ONLY
-from retrostride.store.models import SamplesRow, SegmentRow, SessionRow, SourceFileRow
+from retrostride.store.models import (
+    PeriodTotalRow,
+    SamplesRow,
+    SegmentRow,
+    SessionRow,
+    SourceFileRow,
+)
 from retrostride.store.samples import decode_samples
 
 Reader = OrmSession | Connection
@@ -162,8 +168,15 @@ def parse_cursor(text: str) -> tuple[datetime | None, int]:
         return None, int(match.group(3))
     return _EPOCH + timedelta(microseconds=int(match.group(1))), int(match.group(2))
 _COUNT = select(func.count()).where(_session.person_id == bindparam("person_id"))
-_COUNT_WITH_SNAPSHOT = select(func.count(), _SNAPSHOT).where(
-    _session.person_id == bindparam("person_id")
+_totals = PeriodTotalRow.__table__.c
+_KEPT_COUNT = select(func.coalesce(func.sum(_totals.sessions), 0)).where(
+    _totals.person_id == bindparam("person_id"), _totals.kind == "month"
+)
+"""The person's sessions counted from the month totals kept on write (``store.totals``: every
+session counts in the month of its ``local_date``): one index range of a row a month, not
+one entry a session."""
+_KEPT_COUNT_WITH_SNAPSHOT = select(func.coalesce(func.sum(_totals.sessions), 0), _SNAPSHOT).where(
+    _totals.person_id == bindparam("person_id"), _totals.kind == "month"
 )
 _COUNT_UNDATED = select(func.count()).where(
     _session.person_id == bindparam("person_id"), _session.start_utc.is_(None)
@@ -204,12 +217,14 @@ def _sqlite_data_version(conn: Connection) -> int:
 def _session_count(conn: Connection, person_id: int, snapshot: str | None) -> int:
     """The person's number of sessions, remembered for as long as the data is unchanged.
 
-    A count visits the person's whole index range (10,000 entries cost about 0.3 ms on SQLite
-    and 1 ms on PostgreSQL: the largest part of a list request), so it is kept with a token of
-    the data it saw: on PostgreSQL the snapshot of the statement that counted (``snapshot`` is
-    the page query's one), per process; on SQLite the connection's ``data_version`` within its
-    read transaction, per connection. An equal token means equal data, so the total is exact.
-    Only the read engine's connections (which never write) use the cache.
+    Read connections sum the month totals kept on write (:data:`_KEPT_COUNT`: a row a month);
+    a count of the sessions visits one index entry a session (100,000 cost 5-15 ms on
+    PostgreSQL), and the token that lets a count be reused changes with any commit anywhere:
+    on PostgreSQL the cluster's snapshot (``snapshot`` is the page query's one; kept per
+    process), which other databases of the same server move several times a second; on
+    SQLite the connection's ``data_version`` within its read transaction, per connection. An
+    equal token means equal data, so the total is exact. A connection that may write (and
+    sees its own changes) counts the sessions themselves.
     """
     params = {"person_id": person_id}
     if not conn.info.get(READ_ONLY):  # a connection that may write sees its own changes
@@ -219,7 +234,7 @@ def _session_count(conn: Connection, person_id: int, snapshot: str | None) -> in
         hit = _PG_COUNTS.get(key)
         if snapshot is not None and hit is not None and hit[0] == snapshot:
             return hit[1]
-        total, counted_at = conn.execute(_COUNT_WITH_SNAPSHOT, params).one()
+        total, counted_at = conn.execute(_KEPT_COUNT_WITH_SNAPSHOT, params).one()
         if len(_PG_COUNTS) >= COUNT_CACHE_SIZE:
             _PG_COUNTS.clear()
         _PG_COUNTS[key] = (str(counted_at), int(total))
@@ -231,7 +246,7 @@ def _session_count(conn: Connection, person_id: int, snapshot: str | None) -> in
     hit_sqlite = cache.get(person_id)
     if hit_sqlite is not None and hit_sqlite[0] == version:
         return hit_sqlite[1]
-    total = int(conn.execute(_COUNT, params).scalar_one())
+    total = int(conn.execute(_KEPT_COUNT, params).scalar_one())
     if len(cache) >= COUNT_CACHE_SIZE:
         cache.clear()
     cache[person_id] = (version, total)
