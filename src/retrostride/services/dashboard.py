@@ -4,7 +4,8 @@ The weeks' totals (kept on write, ``store.totals``), the latest sessions (the se
 read model), whether the person has a body mass and whether they are on a program: three
 statements on one connection, so the page's cost does not depend on the log's length nor
 on how many services it calls. The active program's status and today's prescription are
-read (by :func:`retrostride.services.programs.plan_for`) only when there is one.
+read in the same read (:func:`retrostride.services.programs.plan_on`) when asked and there is
+one.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from retrostride.log.listing import SessionPage
+from retrostride.services import programs
+from retrostride.services.programs import EnrolmentPlan
 from retrostride.services.stats import Period, PeriodTotals, from_rows
 from retrostride.store import repository as repo
 from retrostride.store import session_reads
@@ -31,11 +34,22 @@ class Dashboard:
     """Whether the person has a body mass (energy can be estimated)."""
     enrolled: bool
     """Whether the person is on a program now."""
+    plan: EnrolmentPlan | None = None
+    """The active program's plan as of ``today`` when asked (``person``) and enrolled."""
 
 
-def dashboard(database: Database, person_id: int, *, since: date, latest: int = 5) -> Dashboard:
+def dashboard(
+    database: Database,
+    person_id: int,
+    *,
+    since: date,
+    latest: int = 5,
+    person: str | None = None,
+    today: date | None = None,
+) -> Dashboard:
     """The person's weekly totals since ``since``, their ``latest`` newest sessions, and
-    whether they have a body mass and an active program, from one read."""
+    whether they have a body mass and an active program, from one read; with ``person`` (the
+    same person's name), also the active program's plan as of ``today`` in that read."""
     with database.reading() as session:
         db = session.connection()  # Core statements: no ORM row is built
         weeks = store_totals.period_rows(db, person_id, store_totals.WEEK, since=since)
@@ -43,4 +57,10 @@ def dashboard(database: Database, person_id: int, *, since: date, latest: int = 
             db, person_id, limit=latest, offset=0, newest_first=True
         )
         has_mass, enrolled = repo.person_flags(db, person_id)
-    return Dashboard(from_rows(weeks, Period.WEEK), page, has_mass, enrolled)
+        plan = None
+        if enrolled and person is not None:
+            try:
+                plan = programs.plan_on(db, person=person, today=today)
+            except programs.NotEnrolled:  # stopped since the flags were read: none to show
+                plan = None
+    return Dashboard(from_rows(weeks, Period.WEEK), page, has_mass, enrolled, plan)

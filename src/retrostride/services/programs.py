@@ -379,15 +379,25 @@ def plan_for(
     the log before or after the program. ``plan.unmatched``: the window's sessions that matched
     no planned one."""
     with database.reading() as db:  # the enrolment and its window's sessions: one read
-        conn = db.connection()  # Core statements: no ORM row is built
-        found = conn.execute(
-            _ACTIVE[program_id is not None], {"name": person, "program_id": program_id}
-        ).first()
-        if found is None:
-            raise NotEnrolled(person, program_id)
-        pid, enrolment = found.person_id, _to_enrolment(found, person)
-        first, last = program_window(enrolment.program, enrolment.start)
-        logged = logged_sessions(conn, pid, first, last)
+        return plan_on(db.connection(), person=person, program_id=program_id, today=today)
+
+
+def plan_on(
+    conn: Connection,
+    *,
+    person: str = DEFAULT_PERSON,
+    program_id: str | None = None,
+    today: date | None = None,
+) -> EnrolmentPlan:
+    """:func:`plan_for` read on ``conn`` (a read already open, such as the dashboard's)."""
+    found = conn.execute(
+        _ACTIVE[program_id is not None], {"name": person, "program_id": program_id}
+    ).first()
+    if found is None:
+        raise NotEnrolled(person, program_id)
+    pid, enrolment = found.person_id, _to_enrolment(found, person)
+    first, last = program_window(enrolment.program, enrolment.start)
+    logged = logged_sessions(conn, pid, first, last)
     rules = catalogue().rule_sets[enrolment.program.rules]
     day = today or date.today()
     plan = build_plan(

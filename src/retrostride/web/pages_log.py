@@ -15,6 +15,7 @@ from retrostride.errors import InputError
 from retrostride.science.locomotion import Direction, Setting
 from retrostride.services import dashboard as dashboard_service
 from retrostride.services import log as log_service
+from retrostride.services import programs as program_service
 from retrostride.services import sessions as sessions_service
 from retrostride.services import track_privacy
 from retrostride.services.session_view import Axis, session_view
@@ -32,7 +33,7 @@ from retrostride.web.charts import DIRECTION_COLOURS, weekly_bars_svg
 from retrostride.web.pages_energy import SETTINGS as ENERGY_SETTINGS
 from retrostride.web.pages_energy import compare as compare_energy
 from retrostride.web.pages_energy import defaults as energy_defaults
-from retrostride.web.pages_program import describe, program_state
+from retrostride.web.pages_program import ProgramState, describe
 from retrostride.web.prefs import Formatter
 from retrostride.web.session_charts import session_charts
 
@@ -82,7 +83,8 @@ def _dashboard(
     today = fmt.today()
     monday = today - timedelta(days=today.weekday())
     board = dashboard_service.dashboard(
-        database, subject.person_id, since=monday - timedelta(weeks=8), latest=5
+        database, subject.person_id, since=monday - timedelta(weeks=8), latest=5,
+        person=subject.person_name, today=today,
     )
     weeks = board.weeks
     this_week = next((w for w in weeks if w.first_day == monday), None)
@@ -95,7 +97,7 @@ def _dashboard(
         [(by_monday[d].time_s - by_monday[d].backward_s) / 60 if d in by_monday else 0.0
          for d in mondays],
     ) if recent else ""
-    state = program_state(database, subject.person_name, today) if board.enrolled else None
+    state = None if board.plan is None else ProgramState(*program_service.state_of(board.plan))
     return render(
         request, "dashboard.html", principal, subject=subject,
         title="Dashboard" if subject.is_self else "Athlete overview",
