@@ -117,7 +117,9 @@ class PrefixDispatch:
         for route in routes:
             paths = route_paths(route)
             signatures.append(None if paths is None else [_signature(p, m) for p, m in paths])
-        firsts: set[Segment] = {s[0] for sigs in signatures if sigs for s in sigs if isinstance(s[0], str)}
+        firsts: set[Segment] = {
+            s[0] for sigs in signatures if sigs for s in sigs if isinstance(s[0], str)
+        }
         table: dict[Segment, dict[Segment, Any]] = {}
         for first in (*firsts, OTHER):
             seconds: set[Segment] = {
