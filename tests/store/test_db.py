@@ -213,7 +213,7 @@ def test_schema_check_is_one_query_at_the_migrations_heads(database_url: str) ->
 def test_upgrade_from_the_first_migration_fills_local_date(database_url: str) -> None:
     """A database made at 0001_log, with sessions in it, upgrades on open: the cheap schema
     check sees the old version and runs Alembic; every session gets its local day, and the
-    week and month totals are filled from them."""
+    week, month and year totals are filled from them."""
     from alembic import command
 
     from retrostride.store.db import _alembic_config, create_database_engine
@@ -262,6 +262,7 @@ def test_upgrade_from_the_first_migration_fills_local_date(database_url: str) ->
             ("month", date(2024, 6, 1), 1),
             ("week", date(2024, 4, 29), 2),
             ("week", date(2024, 6, 3), 1),
+            ("year", date(2024, 1, 1), 3),
         ]
     finally:
         db.close()

@@ -1,4 +1,4 @@
-"""Each person's totals per ISO week and per month, kept on every write (table ``period_total``).
+"""Each person's totals per ISO week, month and year, kept on every write (table ``period_total``).
 
 A session counts on its ``local_date`` (its local start day, else its import day). Time is the
 moving time where known, else the elapsed time [s]; a segment's time is its moving time, else
@@ -9,7 +9,9 @@ same at 100 or 100,000 sessions); ``services.stats.totals`` computes the same fi
 loaded sessions, and the tests hold the two equal after every kind of write.
 
 Kept by :func:`refresh`, which recomputes the weeks and months around the given days from the
-sessions (one ``GROUP BY local_date`` over at most a few weeks). ORM writes call it after each
+sessions (one ``GROUP BY local_date`` over at most a few weeks), then those days' years from
+their month rows (at most twelve rows a year, so a page of years costs what a page of weeks
+does, however many years the log spans). ORM writes call it after each
 flush (the session events below collect the days of added, changed and deleted sessions and
 segments); Core writes (``store.bulk``) call it themselves. Rows of a deleted person go with
 the person (``ON DELETE CASCADE``).
@@ -23,7 +25,17 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, case, delete, event, func, insert, select
+from sqlalchemy import (
+    Connection,
+    bindparam,
+    case,
+    delete,
+    event,
+    func,
+    insert,
+    literal,
+    select,
+)
 from sqlalchemy.orm import Session as OrmSession
 
 from retrostride.science.locomotion import Direction
@@ -31,7 +43,9 @@ from retrostride.store.models import PeriodTotalRow, SegmentRow, SessionRow
 
 WEEK = "week"
 MONTH = "month"
+YEAR = "year"
 KINDS = (WEEK, MONTH)
+"""The kinds summed from the sessions' days; years are summed from the month rows."""
 _CLUSTER_DAYS = 62
 """Days this close are refreshed by one query over the range between them."""
 
@@ -68,14 +82,18 @@ SUM_FIELDS = tuple(Sums.__dataclass_fields__)
 
 
 def period_start(day: date, kind: str) -> date:
-    """Monday of ``day``'s ISO week, or the first of its month."""
-    return day - timedelta(days=day.weekday()) if kind == WEEK else day.replace(day=1)
+    """Monday of ``day``'s ISO week, or the first of its month, or of its year."""
+    if kind == WEEK:
+        return day - timedelta(days=day.weekday())
+    return day.replace(day=1) if kind == MONTH else day.replace(month=1, day=1)
 
 
 def period_end(first: date, kind: str) -> date:
     """The first day after the period that starts on ``first``."""
     if kind == WEEK:
         return first + timedelta(days=7)
+    if kind == YEAR:
+        return date(first.year + 1, 1, 1)
     return date(first.year + first.month // 12, first.month % 12 + 1, 1)
 
 
@@ -195,6 +213,41 @@ def refresh_span(conn: Connection, person_id: int, first: date, last: date) -> N
         ]
     if rows:
         conn.execute(insert(PeriodTotalRow), rows)
+    refresh_years(conn, person_id, first.year, last.year)
+
+
+def _years_from_months() -> Any:
+    months = (
+        _tot.person_id == bindparam("person_id"), _tot.kind == MONTH,
+        _tot.first_day >= bindparam("lo"), _tot.first_day < bindparam("hi"),
+    )
+    return insert(PeriodTotalRow).from_select(
+        ["person_id", "kind", "first_day", *SUM_FIELDS],
+        select(
+            bindparam("person_id", type_=_tot.person_id.type),
+            literal(YEAR, type_=_tot.kind.type),
+            bindparam("lo", type_=_tot.first_day.type),
+            *(func.sum(_tot[name]) for name in SUM_FIELDS),
+        )
+        .where(*months)
+        .having(func.count() > 0),
+    )
+
+
+_YEAR_DELETE = delete(PeriodTotalRow).where(
+    _tot.person_id == bindparam("person_id"), _tot.kind == YEAR,
+    _tot.first_day >= bindparam("lo"), _tot.first_day < bindparam("hi"),
+)
+_YEAR_INSERT = _years_from_months()
+
+
+def refresh_years(conn: Connection, person_id: int, first_year: int, last_year: int) -> None:
+    """Recompute the person's year rows from ``first_year`` to ``last_year`` from their month
+    rows (a year without a month row has no row)."""
+    for year in range(first_year, last_year + 1):
+        params = {"person_id": person_id, "lo": date(year, 1, 1), "hi": date(year + 1, 1, 1)}
+        conn.execute(_YEAR_DELETE, params)
+        conn.execute(_YEAR_INSERT, params)
 
 
 def _period_query(since: bool, limit: bool) -> Any:
@@ -231,25 +284,6 @@ def period_rows(
     return rows[::-1]
 
 
-def _year_query(since: bool, limit: bool) -> Any:
-    months = select(_tot.first_day, *(_tot[name] for name in SUM_FIELDS)).where(
-        _tot.person_id == bindparam("person_id"), _tot.kind == MONTH
-    )
-    if since:
-        months = months.where(_tot.first_day >= bindparam("since"))
-    if limit:  # the latest ``limit`` years with sessions hold at most 12 x limit month rows,
-        # all newer than any older year's: the sum reads that many rows, whatever the history
-        months = months.order_by(_tot.first_day.desc()).limit(bindparam("months"))
-    m = months.subquery()
-    year = func.extract("year", m.c.first_day)
-    query = select(year, *(func.sum(m.c[name]) for name in SUM_FIELDS))
-    query = query.group_by(year).order_by(year.desc())
-    return query.limit(bindparam("limit")) if limit else query
-
-
-_YEAR_QUERIES = {(a, b): _year_query(a, b) for a in (False, True) for b in (False, True)}
-
-
 def year_rows(
     db: OrmSession | Connection,
     person_id: int,
@@ -257,25 +291,9 @@ def year_rows(
     since: date | None = None,
     limit: int | None = None,
 ) -> list[tuple[date, Sums]]:
-    """The person's totals per year, oldest first, summed from the month rows in SQL: from
-    the year holding ``since`` on, the latest ``limit`` years only (from the latest 12 x
-    ``limit`` month rows: the cost does not grow with the years before them)."""
-    params: dict[str, Any] = {"person_id": person_id}
-    if since is not None:
-        params["since"] = date(since.year, 1, 1)
-    if limit is not None:
-        params["limit"] = limit
-        params["months"] = 12 * limit
-    out = []
-    for year, sessions, undated, time_s, distance_m, kcal, unknown, backward, known in db.execute(
-        _YEAR_QUERIES[(since is not None, limit is not None)], params
-    ):
-        sums = Sums(
-            int(sessions), int(undated), float(time_s), float(distance_m), float(kcal),
-            int(unknown), float(backward), float(known),
-        )
-        out.append((date(int(year), 1, 1), sums))
-    return out[::-1]
+    """The person's totals per year, oldest first (the year rows kept on write): from the year
+    holding ``since`` on, the latest ``limit`` years only."""
+    return period_rows(db, person_id, YEAR, since=since, limit=limit)
 
 
 _PENDING = "retrostride_totals"
