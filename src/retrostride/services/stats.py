@@ -1,8 +1,9 @@
-"""Weekly and monthly totals of the log: time, distance, energy and the share done backward.
+"""Weekly, monthly and yearly totals of the log: time, distance, energy and the share done
+backward.
 
 A session is dated by its local start (UTC start plus its offset), kept on write in the
-indexed ``session.local_date``; :func:`period_totals` reads the week and month totals the store
-keeps on every write by that date (``store.totals``). A session whose start is
+indexed ``session.local_date``; :func:`period_totals` reads the week, month and year totals the
+store keeps on every write by that date (``store.totals``). A session whose start is
 unknown is dated by its import date and counted in ``undated``, so the table can mark it.
 Time is the moving time where known, else the elapsed time [s]. The backward share is the
 time in backward segments over the time in all segments (mixed segments count half).
@@ -118,10 +119,10 @@ def period_totals(
     limit: int | None = None,
 ) -> list[PeriodTotals]:
     """The person's totals per week, month or year, oldest first; periods without sessions are
-    left out. Read from the totals kept on every write (``store.totals``: a row per week and
-    per month; a year sums its months in SQL), so no session is loaded and the cost is that of the
-    periods returned. ``since``: from the period holding this day on; ``limit``: the latest
-    ``limit`` periods only. Equal to :func:`totals` over the same sessions."""
+    left out. Read from the totals kept on every write (``store.totals``: a row per week, per
+    month and per year), so no session is loaded and the cost is that of the periods returned.
+    ``since``: from the period holding this day on; ``limit``: the latest ``limit`` periods
+    only. Equal to :func:`totals` over the same sessions."""
     kind = store_totals.WEEK if period is Period.WEEK else store_totals.MONTH
     with database.reading() as db:
         if period is Period.YEAR:

@@ -183,13 +183,14 @@ def _clusters(days: Iterable[date]) -> list[tuple[date, date]]:
 
 
 def refresh(conn: Connection, person_id: int, days: Iterable[date | None]) -> None:
-    """Recompute the person's week and month rows that hold any of ``days``."""
+    """Recompute the person's week, month and year rows that hold any of ``days``."""
     for first, last in _clusters(d for d in days if d is not None):
         refresh_span(conn, person_id, first, last)
 
 
 def refresh_span(conn: Connection, person_id: int, first: date, last: date) -> None:
-    """Recompute the person's week and month rows that hold any day from ``first`` to ``last``."""
+    """Recompute the person's week, month and year rows that hold any day from ``first`` to
+    ``last``."""
     ranges = {k: (period_start(first, k), period_end(period_start(last, k), k)) for k in KINDS}
     lo = min(r[0] for r in ranges.values())
     hi = max(r[1] for r in ranges.values())
