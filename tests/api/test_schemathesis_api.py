@@ -47,6 +47,9 @@ ACCEPTANCE_BEYOND_THE_SCHEMA = {
     "and some need the profile's birth year",
     "POST /api/athletes/{athlete_id}/gait-analyses": "a recording is recognised by its content, "
     "and the mounting's axes must be three distinct signed axes",
+    "POST /api/athletes/{athlete_id}/sessions": "the speed's bound is the sport's (walking "
+    "4.5 m/s, cycling 40 m/s), a distance must be coverable in the moving time at that speed, and "
+    "the moving time is at most the elapsed time (the entry service the CLI and web form use)",
     "GET /api/athletes/{athlete_id}/sessions": "the date filter joins two fields: a `to` day "
     "before the `from` day is refused naming both",
 }

@@ -29,6 +29,20 @@ def sessions(url: str) -> list[dict[str, object]]:
     return list(json.loads(run(url, "sessions", "--json")))
 
 
+def test_a_refused_entry_names_the_option(url: str) -> None:
+    """The entry service's refusals (``distance_m``, ``speed_m_s``, ``sport``) in the CLI's
+    words: the option a person typed, never the domain field."""
+    for args, option in (
+        (["--distance", "50km"], "--distance: "),  # 50 km in 10 min, walking
+        (["--speed", "20km/h"], "--speed: "),
+        (["--sport", " "], "--sport: "),
+    ):
+        result = runner.invoke(app, ["log", "--duration", "10min", *args, "--database", url])
+        assert result.exit_code == 2, result.output
+        assert option in result.output and "_m" not in result.output, result.output
+    assert sessions(url) == []
+
+
 def test_manual_entry_understands_units(url: str) -> None:
     run(url, "profile", "--mass", "154lb", "--on", "2024-01-01", "--time-zone", "Europe/Berlin")
     out = run(

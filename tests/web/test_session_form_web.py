@@ -67,6 +67,16 @@ def test_form_errors_name_the_fields(browser: Any) -> None:
     assert "--speed" not in text and "speed_m_s" not in text
 
 
+def test_a_service_refusal_points_at_its_own_segment(browser: Any) -> None:
+    _athlete(browser)
+    too_far = {**FORM, "seg-1-distance": "50", "action": "save"}  # 50 km in 10 min, walking
+    r = post_form(browser, "/athletes/me/sessions/new", too_far)
+    assert r.status_code == 422
+    text = text_of(r.text)
+    assert "Segment 2: Distance" in text and "Segment 1: Distance" not in text
+    assert "distance_m" not in text
+
+
 def test_units_of_the_person_are_used(browser: Any, web_app: Any) -> None:
     _athlete(browser)
     post_form(browser, "/settings", {"speed_unit": "mph", "mass_unit": "lb",

@@ -21,6 +21,8 @@ FLAG_OF_FIELD: dict[str, str] = {
     "load_kg": "--load",
     "sled_kg": "--sled",
     "duration_s": "--duration",
+    "distance_m": "--distance",
+    "sport": "--sport",
     "direction": "--direction",
     "setting": "--setting",
     "surface": "--surface",

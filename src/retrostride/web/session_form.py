@@ -16,7 +16,12 @@ from retrostride.errors import InputError
 from retrostride.log.model import Sport
 from retrostride.science import units
 from retrostride.science.locomotion import Direction, Setting
-from retrostride.services.session_entry import MAX_SEGMENTS, SegmentEntry, SessionEntry
+from retrostride.services.session_entry import (
+    MAX_SEGMENTS,
+    SegmentEntry,
+    SegmentInputError,
+    SessionEntry,
+)
 from retrostride.web.prefs import Prefs
 
 SPORTS = [s.value for s in Sport]
@@ -170,9 +175,9 @@ def parse_form(raw: Mapping[str, str], prefs: Prefs) -> ParsedForm:
 
 
 def service_error(exc: InputError) -> tuple[str, str]:
-    """A service's refusal as (form field, text); segment fields point at the first segment."""
+    """A service's refusal as (form field, text); a segment's field points at its segment."""
     name = DOMAIN_TO_FORM.get(exc.field, "form")
     if name in SEGMENT_KEYS:
-        name = f"seg-0-{name}"
+        name = f"seg-{exc.segment if isinstance(exc, SegmentInputError) else 0}-{name}"
     text = f"{exc.value_text} is not accepted; expected {exc.expected}."
     return name, (f"{label_of(name)}: {text}" if name != "form" else text)

@@ -26,10 +26,10 @@ from retrostride.api.sessions.schemas import (
     SessionPage,
     SessionPatch,
 )
+from retrostride.errors import InputError
 from retrostride.log.listing import SessionFilter, SortKey
-from retrostride.log.model import Segment, Session
 from retrostride.science.locomotion import Direction, Setting
-from retrostride.services import export_track, track_privacy
+from retrostride.services import export_track, session_entry, track_privacy
 from retrostride.services import log as log_service
 from retrostride.services import sessions as sessions_service
 from retrostride.services.export import session_to_json
@@ -152,14 +152,14 @@ def export_session(
 
 @router.post("", response_model=SessionDetail, status_code=status.HTTP_201_CREATED)
 def add_session(body: SessionIn, subject: WriteSubject, database: AppDatabase) -> JsonResponse:
-    """Enter a session by hand (one segment); its energy is estimated where the engine can."""
-    session = Session(
+    """Enter a session by hand (one segment); its energy is estimated where the engine can.
+
+    The checks are the CLI's ``log`` and the web form's (``services.session_entry``): a value
+    out of range answers 422 with ``code`` ``invalid_input`` and the ``field`` it names."""
+    entry = session_entry.SessionEntry(
         sport=body.sport,
         start_utc=body.start_utc,
         utc_offset_s=body.utc_offset_s,
-        elapsed_s=body.elapsed_s,
-        moving_s=body.moving_s,
-        distance_m=body.distance_m,
         setting=Setting(body.setting),
         surface=body.surface,
         title=body.title,
@@ -167,28 +167,29 @@ def add_session(body: SessionIn, subject: WriteSubject, database: AppDatabase) -
         rpe=body.rpe,
         pain_before=body.pain_before,
         pain_after=body.pain_after,
-        segments=[
-            Segment(
-                start_offset_s=0.0,
-                elapsed_s=body.elapsed_s,
+        segments=(
+            session_entry.SegmentEntry(
+                duration_s=body.elapsed_s,
                 moving_s=body.moving_s,
-                distance_m=body.distance_m,
                 direction=Direction(body.direction),
-                speed_m_s=body.speed_m_s
-                if body.speed_m_s is not None
-                else _mean_speed(body.distance_m, body.moving_s or body.elapsed_s),
+                distance_m=body.distance_m,
+                speed_m_s=body.speed_m_s,
                 grade_percent=body.grade_percent,
                 load_kg=body.load_kg,
                 sled_kg=body.sled_kg,
-            )
-        ],
+            ),
+        ),
     )
-    stored = log_service.add_session(database, session, subject.person_name)
+    try:
+        stored = session_entry.log_entry(database, entry, subject.person_name)
+    except InputError as exc:  # named as this body names it (one segment: no index)
+        field = _BODY_FIELD.get(exc.field, exc.field)
+        raise InputError(field, exc.value, exc.expected) from None
     return JsonResponse(session_to_json(stored), status_code=status.HTTP_201_CREATED)
 
 
-def _mean_speed(distance_m: float | None, duration_s: float) -> float | None:
-    return None if distance_m is None else distance_m / duration_s
+_BODY_FIELD = {"duration_s": "elapsed_s"}
+"""The entry's field -> the body's name for it, where they differ."""
 
 
 @router.patch("/{session_id}", response_model=SessionDetail)

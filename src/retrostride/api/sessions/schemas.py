@@ -148,28 +148,63 @@ Load = Field(
 )
 
 
+def _bounded(limit: limits.Limit, what: str = "") -> Any:
+    """An optional number whose range the entry service checks (``services.session_entry``):
+    documented here from the one table, refused by the service with the field named."""
+    return Field(
+        default=None,
+        description=f"{what or limit.expected}; {limit.source}",
+        json_schema_extra={"minimum": limit.low, "maximum": limit.high},
+    )
+
+
 class SessionIn(Body):
-    """A session entered by hand: one segment with its direction, speed, grade and load."""
+    """A session entered by hand: one segment with its direction, speed, grade and load.
+
+    The ranges are checked by the entry service the CLI and the web form use: a value out of
+    range (the speed's bound is the sport's; a distance must be coverable in the moving time at
+    that speed) answers 422 with ``code`` ``invalid_input`` and the ``field``."""
 
     sport: str = SportName
     start_utc: AwareDatetime | None = Field(default=None, description="With its zone (ISO 8601).")
     utc_offset_s: int | None = Field(default=None, ge=-14 * 3600, le=14 * 3600)
-    elapsed_s: float = Field(gt=0, le=limits.DURATION_S.high)
-    moving_s: float | None = Field(default=None, gt=0, le=limits.DURATION_S.high)
-    distance_m: float | None = Field(default=None, ge=0, le=1_000_000)
+    elapsed_s: float = Field(
+        description=f"Above 0, up to {limits.DURATION_S.high:g} s ({limits.DURATION_S.source}).",
+        json_schema_extra={"exclusiveMinimum": 0, "maximum": limits.DURATION_S.high},
+    )
+    moving_s: float | None = Field(
+        default=None,
+        description="Time in motion: above 0, at most `elapsed_s` (default `elapsed_s`).",
+        json_schema_extra={"exclusiveMinimum": 0, "maximum": limits.DURATION_S.high},
+    )
+    distance_m: float | None = Field(
+        default=None,
+        description="At least 0; with no `speed_m_s`, the speed is `distance_m` over the moving "
+        "time, within the sport's speed bound.",
+        json_schema_extra={"minimum": 0},
+    )
     setting: SettingName = Setting.OVERGROUND
     surface: str | None = Field(default=None, max_length=64, description=SURFACE_DESCRIPTION)
     terrain: str | None = _deprecated_terrain()  # back-compat alias, see _surface_from_terrain
     title: str | None = Field(default=None, max_length=500)
     notes: str = Field(default="", max_length=10_000)
-    rpe: float | None = Scale10
-    pain_before: float | None = Scale10
-    pain_after: float | None = Scale10
+    rpe: float | None = Field(default=None, json_schema_extra={"minimum": 0, "maximum": 10})
+    pain_before: float | None = Field(
+        default=None, json_schema_extra={"minimum": 0, "maximum": 10}
+    )
+    pain_after: float | None = Field(default=None, json_schema_extra={"minimum": 0, "maximum": 10})
     direction: DirectionName = Direction.UNKNOWN
-    speed_m_s: float | None = Speed
-    grade_percent: float | None = Grade
-    load_kg: float | None = Load
-    sled_kg: float | None = Field(default=None, ge=0, le=limits.SLED_KG.high)
+    speed_m_s: float | None = Field(
+        default=None,
+        description="The sport's bound: walking and hiking up to "
+        f"{limits.WALK_SPEED_M_S.high:g} m/s, other sports on foot up to "
+        f"{limits.SPEED_M_S.high:g} m/s, cycling up to {limits.CYCLING_SPEED_M_S.high:g} m/s "
+        "(`science.limits`, with sources).",
+        json_schema_extra={"minimum": 0},
+    )
+    grade_percent: float | None = _bounded(limits.GRADE_PERCENT)
+    load_kg: float | None = _bounded(limits.LOAD_KG)
+    sled_kg: float | None = _bounded(limits.SLED_KG)
 
     @model_validator(mode="before")
     @classmethod
