@@ -76,11 +76,12 @@ def test_the_list_and_its_sports_from_one_read(db: Database) -> None:
             sport=sport, start_utc=datetime(2026, 3, 1 + k, 8, tzinfo=UTC), utc_offset_s=0,
             elapsed_s=600.0 + k, setting=Setting.TREADMILL,
         ), "ada")
-    page, sports = sessions.session_list(db, pid, limit=2)
+    sports = ["stale"]
+    page = sessions.session_page(db, pid, limit=2, sports=sports)
     assert page == sessions.session_page(db, pid, limit=2)
     assert sports == sessions.sports_of(db, pid) == ["hiking", "nordic_walking", "walking"]
     wanted = SessionFilter(sport="walking")
-    page, _ = sessions.session_list(db, pid, limit=5, wanted=wanted)
+    page = sessions.session_page(db, pid, limit=5, wanted=wanted, sports=[])
     assert page == sessions.session_page(db, pid, limit=5, wanted=wanted)
     assert [s.sport for s in page.items] == ["walking", "walking"]
 

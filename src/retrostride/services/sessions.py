@@ -42,6 +42,7 @@ def session_page(
     newest_first: bool = True,
     after: str | None = None,
     wanted: SessionFilter | None = None,
+    sports: list[str] | None = None,
 ) -> SessionPage:
     """One page of the person's sessions, ordered by start then id; unknown starts last.
     ``after``: the previous page's ``next_after`` (an index seek: a deep page costs what the
@@ -50,29 +51,17 @@ def session_page(
     With ``wanted``: only the sessions matching it, ordered by its sort key (``newest_first``
     then means largest first), sessions lacking the key last, paged by ``offset`` (``after``
     is ignored). Raises ``InputError`` (field ``date_to``) when the date range is reversed.
+
+    ``sports``: a list to fill, in the same read, with the sports of the person's log
+    (:func:`sports_of`: what the list's sport filter offers).
     """
-    _check(wanted)
-    with database.reading() as db:
-        return _page(db.connection(), person_id, limit, offset, newest_first, after, wanted)
-
-
-def session_list(
-    database: Database,
-    person_id: int,
-    *,
-    limit: int,
-    offset: int = 0,
-    newest_first: bool = True,
-    after: str | None = None,
-    wanted: SessionFilter | None = None,
-) -> tuple[SessionPage, list[str]]:
-    """:func:`session_page` and :func:`sports_of` (what the list's sport filter offers) from
-    one read."""
     _check(wanted)
     with database.reading() as db:
         conn = db.connection()
         page = _page(conn, person_id, limit, offset, newest_first, after, wanted)
-        return page, session_reads.sports_of(conn, person_id)
+        if sports is not None:
+            sports[:] = session_reads.sports_of(conn, person_id)
+        return page
 
 
 def _check(wanted: SessionFilter | None) -> None:

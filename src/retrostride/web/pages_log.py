@@ -170,11 +170,12 @@ def session_list(
     wanted, descending, query = _list_filter(request)
     plain = wanted.is_plain and descending
     try:
-        result, sports = sessions_service.session_list(
+        sports: list[str] = []
+        result = sessions_service.session_page(
             database, subject.person_id, limit=PAGE_SIZE,
             offset=0 if (after and plain) else (page - 1) * PAGE_SIZE,
             newest_first=descending, after=after if plain else None,
-            wanted=None if wanted.is_plain else wanted,
+            wanted=None if wanted.is_plain else wanted, sports=sports,
         )
     except InputError as exc:
         raise PageError(422, web_fields.message(exc)) from None
