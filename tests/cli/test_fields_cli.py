@@ -12,3 +12,10 @@ def test_domain_fields_become_options() -> None:
         "--mass: 0 kg is not valid; expected a body mass between 20 and 400 kg"
     )
     assert fields.flag("--segment") == "--segment"  # already an option
+
+
+def test_field_names_in_a_message_from_below_become_options() -> None:
+    text = "stride length assumes 0.9 m (give sensor_height_m for better lengths); speed"
+    assert fields.words(text) == (
+        "stride length assumes 0.9 m (give --sensor-height for better lengths); speed"
+    )

@@ -13,3 +13,11 @@ def test_domain_fields_become_labels() -> None:
     )
     assert fields.label("speed_m_s") == "Speed"
     assert fields.label("some_field") == "Some field"
+
+
+def test_field_names_in_a_message_from_below_become_labels() -> None:
+    text = "sensor height unknown (give sensor_height_m for better lengths); speed_m_s, speed"
+    assert fields.words(text) == (
+        "sensor height unknown (give \u201cSensor height\u201d for better lengths); "
+        "\u201cSpeed\u201d, speed"
+    )

@@ -94,6 +94,8 @@ def test_upload_analyse_and_attach_without_javascript(
     assert "Gait analysis of lumbar walk.csv" in page
     assert "Walking bouts" in page and "<svg" in page and "<table" in page
     assert "Attach to a session" in page
+    # the analysis's warning in the form's words: its label, never the domain's field name
+    assert "\u201cSensor height\u201d" in page and "sensor_height_m" not in page
     r = post_form(client, f"{location}/attach", {"session": "999999", "offset": "0"})
     assert r.status_code == 422 and "no session 999999" in r.text
     r = post_form(client, f"{location}/attach", {"session": str(session_id), "offset": "x"})

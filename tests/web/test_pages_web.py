@@ -148,6 +148,15 @@ def test_units_and_time_zone_follow_the_settings(browser: Any, shared_data: Path
     assert 'selected>mph</option>' in energy and 'selected>lb</option>' in energy
 
 
+def test_energy_page_words_a_refusal_with_its_labels(browser: Any) -> None:
+    r = browser.get("/energy", params={"speed": "90", "speed_unit": "km/h", "grade": "0",
+                                       "mass": "70", "mass_unit": "kg", "duration": "20",
+                                       "setting": "treadmill", "gait": "walk"})
+    text = r.text
+    assert "Speed: " in text and "is not accepted" in text
+    assert "speed_m_s" not in text
+
+
 def test_energy_page_matches_the_engine(browser: Any) -> None:
     register(browser, "ada@example.org")
     r = browser.get("/energy", params={"speed": "3.1", "speed_unit": "mph", "grade": "5",

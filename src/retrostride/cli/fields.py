@@ -6,6 +6,8 @@ the option a person typed. A field without an option here is shown as it is.
 
 from __future__ import annotations
 
+import re
+
 from retrostride.errors import InputError
 
 FLAG_OF_FIELD: dict[str, str] = {
@@ -35,6 +37,7 @@ FLAG_OF_FIELD: dict[str, str] = {
     "workers": "--workers",
     "scheduler": "--scheduler",
     "placement": "--placement",
+    "sensor_height_m": "--sensor-height",
     "format": "--format",
     "email": "EMAIL",  # the admin commands' argument
     "data_dir": "--data",
@@ -69,6 +72,18 @@ def flag(field: str) -> str:
 def message(exc: InputError) -> str:
     """The error in the CLI's words: ``--mass: 0 is not valid; expected ...``."""
     return f"{flag(exc.field)}: {exc.value_text} is not valid; expected {exc.expected}"
+
+
+_FIELD_NAMES = re.compile(r"\b(" + "|".join(
+    re.escape(f) for f in sorted(FLAG_OF_FIELD, key=len, reverse=True) if "_" in f
+) + r")\b")
+"""The domain's field names (those with an underscore: never an ordinary word) in free text."""
+
+
+def words(text: str) -> str:
+    """A message from below (a warning of an analysis) with each domain field name replaced
+    by its option: ``give sensor_height_m`` -> ``give --sensor-height``."""
+    return _FIELD_NAMES.sub(lambda m: flag(m.group(1)), text)
 
 
 def refusal(exc: Exception) -> str:

@@ -72,7 +72,7 @@ def _print_result(console: Console, result: GaitResult) -> None:
         f"{_fmt(totals['backward_time_s'], 1)} s), direction {totals['direction']}"
     )
     for w in result.warnings:
-        console.print(f"[yellow]note:[/yellow] {w}")
+        console.print(f"[yellow]note:[/yellow] {fields.words(w)}")
 
 
 @gait_app.command("analyze")

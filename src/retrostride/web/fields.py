@@ -6,6 +6,8 @@ the label of the form field beside which the message belongs.
 
 from __future__ import annotations
 
+import re
+
 from retrostride.errors import InputError
 
 REMEDY_WORDS: dict[str, str] = {
@@ -48,6 +50,10 @@ LABEL_OF_FIELD: dict[str, str] = {
     "trial": "Trial",
     "date_from": "From",
     "date_to": "To",
+    "distance_m": "Distance",
+    "moving_s": "Moving time",
+    "sport": "Sport",
+    "hide_m": "Privacy zone",
 }
 
 
@@ -59,3 +65,16 @@ def label(field: str) -> str:
 def message(exc: InputError) -> str:
     """The error in a form's words: ``Body mass: 0 is not accepted; expected ...``."""
     return f"{label(exc.field)}: {exc.value_text} is not accepted; expected {exc.expected}."
+
+
+_FIELD_NAMES = re.compile(r"\b(" + "|".join(
+    re.escape(f) for f in sorted(LABEL_OF_FIELD, key=len, reverse=True) if "_" in f
+) + r")\b")
+"""The domain's field names (those with an underscore: never an ordinary word) in free text."""
+
+
+def words(text: str) -> str:
+    """A message from below (a warning of an analysis) with each domain field name it names
+    replaced by its form label in quotes: ``give sensor_height_m`` -> ``give “Sensor
+    height”``."""
+    return _FIELD_NAMES.sub(lambda m: f"\u201c{label(m.group(1))}\u201d", text)

@@ -17,6 +17,7 @@ from retrostride.science import units
 from retrostride.science.energy import Conditions
 from retrostride.science.locomotion import Setting
 from retrostride.services.energy import estimate_cost
+from retrostride.web import fields as web_fields
 from retrostride.web.auth import MaybePrincipal, prefs_of, render
 
 router = APIRouter(include_in_schema=False)
@@ -72,7 +73,7 @@ def compare(values: dict[str, str]) -> tuple[dict[str, Any] | None, dict[str, st
         )
     except InputError as exc:
         field = _FORM_FIELD.get(exc.field, exc.field)
-        return None, {field if field in values else "speed": str(exc)}
+        return None, {field if field in values else "speed": web_fields.message(exc)}
     assert cost.forward is not None and cost.ratio_to_forward is not None
     out: dict[str, Any] = {}
     for direction, e, kcal in (

@@ -284,6 +284,7 @@ def _job_page(
     defaults = {"trial": str(trial.number) if trial else ""}
     return render(
         request, "gait_job.html", principal, subject=subject,
+        field_words=web_fields.words,
         title=f"Gait analysis of {view.file}", status_code=status_code, job=view, trial=trial,
         figures=_figures(trial) if trial else {}, chart=chart, sessions=sessions,
         colours=BOUT_COLOURS, errors=errors or {}, values={**defaults, **(values or {})},
