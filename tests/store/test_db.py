@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from old_rows import add_person, add_segment, add_session
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError, InternalError, OperationalError
 
@@ -222,26 +223,13 @@ def test_upgrade_from_the_first_migration_fills_local_date(database_url: str) ->
     try:
         with engine.begin() as conn:
             command.upgrade(_alembic_config(conn), "0001_log")
-            conn.execute(
-                text(
-                    "INSERT INTO person (id, name, home_time_zone, created_at) "
-                    "VALUES (1, 'ana', 'UTC', '2024-01-01 00:00:00')"
-                )
-            )
+            add_person(conn)
             for sid, start, offset in (
-                (1, "'2024-05-01 23:30:00'", 3600),  # local 2 May 00:30
-                (2, "'2024-05-01 02:00:00'", -10800),  # local 30 April 23:00
-                (3, "NULL", None),  # unknown start: the import day
+                (1, "'2024-05-01 23:30:00'", "3600"),  # local 2 May 00:30
+                (2, "'2024-05-01 02:00:00'", "-10800"),  # local 30 April 23:00
+                (3, "NULL", "NULL"),  # unknown start: the import day
             ):
-                conn.execute(
-                    text(
-                        "INSERT INTO session (id, person_id, sport, start_utc, utc_offset_s, "
-                        "offset_assumed, imported_at, setting, notes, warnings_json) VALUES "
-                        f"({sid}, 1, 'walking', {start}, :offset, false, "
-                        "'2024-06-07 10:00:00', 'overground', '', '[]')"
-                    ),
-                    {"offset": offset},
-                )
+                add_session(conn, sid, start_utc=start, utc_offset_s=offset)
         assert not schema_is_current(engine)
     finally:
         engine.dispose()
@@ -285,26 +273,9 @@ def test_migration_0019_renames_terrain_to_surface_keeping_values_and_children(
     try:
         with engine.begin() as conn:
             command.upgrade(_alembic_config(conn), "0018_session_person_sport")
-            conn.execute(
-                text(
-                    "INSERT INTO person (id, name, home_time_zone, created_at) "
-                    "VALUES (1, 'ana', 'UTC', '2024-01-01 00:00:00')"
-                )
-            )
-            conn.execute(
-                text(
-                    "INSERT INTO session (id, person_id, sport, offset_assumed, imported_at, "
-                    "setting, terrain, notes, warnings_json, local_date) VALUES (1, 1, "
-                    "'walking', false, '2024-06-07 10:00:00', 'overground', 'loose-sand', '', "
-                    "'[]', '2024-06-07')"
-                )
-            )
-            conn.execute(
-                text(
-                    "INSERT INTO segment (id, session_id, position, start_offset_s, direction) "
-                    "VALUES (1, 1, 0, 0.0, 'backward')"
-                )
-            )
+            add_person(conn)
+            add_session(conn, 1, terrain="'loose-sand'", local_date="'2024-06-07'")
+            add_segment(conn, 1, segment_id=1)
         with engine.begin() as conn:
             command.upgrade(_alembic_config(conn), "0019_session_surface")
         assert "surface" in columns(engine) and "terrain" not in columns(engine)

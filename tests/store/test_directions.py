@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from old_rows import add_person, add_segment, add_session
 from sqlalchemy import text
 
 from retrostride.log.direction import session_direction
@@ -169,30 +170,11 @@ def test_upgrade_fills_the_direction_of_existing_sessions(database_url: str) -> 
     try:
         with engine.begin() as conn:
             command.upgrade(_alembic_config(conn), "0015_track_privacy")
-            conn.execute(
-                text(
-                    "INSERT INTO person (id, name, home_time_zone, created_at) "
-                    "VALUES (1, 'ana', 'UTC', '2024-01-01 00:00:00')"
-                )
-            )
+            add_person(conn)
             for sid, segs in cases.items():
-                conn.execute(
-                    text(
-                        "INSERT INTO session (id, person_id, sport, start_utc, offset_assumed, "
-                        "imported_at, setting, notes, warnings_json) VALUES (:id, 1, 'walking', "
-                        "'2024-05-01 10:00:00', false, '2024-06-07 10:00:00', 'overground', "
-                        "'', '[]')"
-                    ),
-                    {"id": sid},
-                )
+                add_session(conn, sid, start_utc="'2024-05-01 10:00:00'")
                 for position, d in enumerate(segs):
-                    conn.execute(
-                        text(
-                            "INSERT INTO segment (session_id, position, start_offset_s, "
-                            "direction) VALUES (:sid, :p, 0.0, :d)"
-                        ),
-                        {"sid": sid, "p": position, "d": d},
-                    )
+                    add_segment(conn, sid, d, position)
     finally:
         engine.dispose()
     db = open_database(database_url)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from old_rows import add_person, add_segment, add_session
 from sqlalchemy import text
 
 from retrostride.store.db import create_database_engine, downgrade, migrate
@@ -25,26 +26,9 @@ def test_upgrade_and_downgrade_keep_a_sessions_segments(tmp_path: Path) -> None:
     try:
         migrate(engine, BEFORE_RECREATING)
         with engine.begin() as conn:
-            conn.execute(
-                text(
-                    "INSERT INTO person (id, name, home_time_zone, created_at) "
-                    "VALUES (1, 'ana', 'UTC', '2024-01-01 00:00:00')"
-                )
-            )
-            conn.execute(
-                text(
-                    "INSERT INTO session (id, person_id, sport, offset_assumed, imported_at, "
-                    "setting, terrain, notes, warnings_json, local_date) VALUES (1, 1, "
-                    "'walking', false, '2024-06-07 10:00:00', 'overground', 'road', '', "
-                    "'[]', '2024-06-07')"
-                )
-            )
-            conn.execute(
-                text(
-                    "INSERT INTO segment (id, session_id, position, start_offset_s, direction) "
-                    "VALUES (1, 1, 0, 0.0, 'backward')"
-                )
-            )
+            add_person(conn)
+            add_session(conn, 1, terrain="'road'", local_date="'2024-06-07'")
+            add_segment(conn, 1, segment_id=1)
         migrate(engine)
         assert _counts(engine) == (1, 1)
         downgrade(engine, BEFORE_RECREATING)

@@ -5,18 +5,29 @@ Argon2 runs with cheap parameters here so that tests stay fast.
 
 from __future__ import annotations
 
+import re
 import socket
 import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 import uvicorn
 from browser_kit import AXE, CHROMIUM, CHROMIUM_ARGS, ROOT
-from web_helpers import TestClient, make_client, skip_or_fail, web_settings
+from web_helpers import (
+    TestClient,
+    account_id,
+    make_client,
+    post_form,
+    register,
+    skip_or_fail,
+    upload_fit,
+    web_settings,
+)
 
 from retrostride.server import create_app
 
@@ -33,6 +44,32 @@ def web_app(tmp_path: Path) -> Iterator[Any]:
 def browser(web_app: Any) -> TestClient:
     """An anonymous browser-like client."""
     return make_client(web_app)
+
+
+@dataclass(frozen=True)
+class SharedTrack:
+    """An athlete with one session that has a track, and a clinician the athlete shares with."""
+
+    athlete: TestClient
+    clinician: TestClient
+    athlete_id: int
+    session_id: int
+
+
+@pytest.fixture
+def shared_track(web_app: Any, shared_data: Path) -> SharedTrack:
+    """Two logged-in clients: the athlete (with :data:`web_helpers.FIT_LOOP` uploaded) and a
+    clinician who redeemed the athlete's invitation."""
+    athlete, clinician = make_client(web_app), make_client(web_app)
+    register(athlete, "ath@example.org")
+    register(clinician, "doc@example.org", role="clinician")
+    session_id = upload_fit(athlete, shared_data)
+    r = post_form(athlete, "/sharing", {"action": "invite"})
+    code = re.search(r'<p class="code" id="invite-code">([^<]+)</p>', r.text)
+    assert code is not None
+    r = post_form(clinician, "/sharing", {"action": "redeem", "code": code.group(1)})
+    assert r.status_code in (200, 303), r.text
+    return SharedTrack(athlete, clinician, account_id(athlete), session_id)
 
 
 @pytest.fixture(scope="module")

@@ -13,23 +13,12 @@ from typing import Any
 from lxml import etree
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from web_helpers import account_id, csrf, make_client, post_form, register
+from web_helpers import post_form, register, upload_fit
 
 HIDE_M = 200.0
 """The default privacy zone [m] (services.track_privacy.DEFAULT_HIDE_M)."""
 GPX = "{http://www.topografix.com/GPX/1/1}"
 TCX = "{http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2}"
-
-
-def _fit_session(client: Any, shared_data: Path) -> int:
-    path = shared_data / "activity" / "fit" / "2013-02-06-12-11-14.fit"  # a 4.8 km loop
-    r = client.post(
-        "/api/athletes/me/uploads?wait=true&direction=backward",
-        files=[("files", ("walk.fit", path.read_bytes(), "application/octet-stream"))],
-        headers={"X-CSRF-Token": csrf(client)},
-    )
-    assert r.status_code == 200, r.text
-    return int(r.json()["results"][0]["session_ids"][0])
 
 
 @contextmanager
@@ -49,7 +38,7 @@ def statements() -> Iterator[list[str]]:
 
 def test_the_session_page_reads_the_session_once(browser: Any, shared_data: Path) -> None:
     register(browser, "ada@example.org")
-    sid = _fit_session(browser, shared_data)
+    sid = upload_fit(browser, shared_data)
     browser.get(f"/athletes/me/sessions/{sid}")  # the first request warms every cache
     with statements() as seen:
         r = browser.get(f"/athletes/me/sessions/{sid}")
@@ -98,16 +87,9 @@ def _track_points(html: str) -> int:
     return len(found.group(1).split())
 
 
-def test_a_clinician_gets_the_track_without_its_ends(web_app: Any, shared_data: Path) -> None:
-    athlete, clinician = make_client(web_app), make_client(web_app)
-    register(athlete, "ath@example.org")
-    register(clinician, "doc@example.org", role="clinician")
-    sid = _fit_session(athlete, shared_data)
-    ada = account_id(athlete)
-    r = post_form(athlete, "/sharing", {"action": "invite"})
-    code = re.search(r'<p class="code" id="invite-code">([^<]+)</p>', r.text)
-    assert code is not None
-    post_form(clinician, "/sharing", {"action": "redeem", "code": code.group(1)})
+def test_a_clinician_gets_the_track_without_its_ends(shared_track: Any) -> None:
+    athlete, clinician = shared_track.athlete, shared_track.clinician
+    sid, ada = shared_track.session_id, shared_track.athlete_id
 
     own_gpx = athlete.get(f"/api/athletes/me/sessions/{sid}/export?format=gpx")
     assert own_gpx.status_code == 200

@@ -8,7 +8,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from web_helpers import account_id, csrf, make_client, post_form, register, text_of, web_settings
+from web_helpers import (
+    csrf,
+    make_client,
+    post_form,
+    register,
+    text_of,
+    upload_fit,
+    web_settings,
+)
 
 
 def _add(client: Any, **fields: Any) -> int:
@@ -114,28 +122,15 @@ def test_records_page_shows_the_kept_records(browser: Any) -> None:
     assert f"/sessions/{sid}\"" in r.text
 
 
-def _fit_session(client: Any, shared_data: Path) -> int:
-    path = shared_data / "activity" / "fit" / "2013-02-06-12-11-14.fit"  # a 4.8 km loop
-    r = client.post(
-        "/api/athletes/me/uploads?wait=true&direction=backward",
-        files=[("files", ("walk.fit", path.read_bytes(), "application/octet-stream"))],
-        headers={"X-CSRF-Token": csrf(client)},
-    )
-    assert r.status_code == 200, r.text
-    return int(r.json()["results"][0]["session_ids"][0])
-
-
 def _map_data(html: str) -> dict[str, Any]:
     found = re.search(r'<script type="application/json" id="map-data">(.*?)</script>', html, re.S)
     assert found is not None
     return dict(json.loads(found.group(1)))
 
 
-def test_map_without_tiles_and_privacy_zone_for_others(web_app: Any, shared_data: Path) -> None:
-    athlete, clinician = make_client(web_app), make_client(web_app)
-    register(athlete, "ath@example.org")
-    register(clinician, "doc@example.org", role="clinician")
-    sid = _fit_session(athlete, shared_data)
+def test_map_without_tiles_and_privacy_zone_for_others(shared_track: Any) -> None:
+    athlete, clinician = shared_track.athlete, shared_track.clinician
+    sid, ada = shared_track.session_id, shared_track.athlete_id
     own = athlete.get(f"/athletes/me/sessions/{sid}/map")
     assert own.status_code == 200
     assert '<script src="/vendor/leaflet/leaflet.js"' in own.text and "https://" not in own.text
@@ -143,11 +138,6 @@ def test_map_without_tiles_and_privacy_zone_for_others(web_app: Any, shared_data
     mine = _map_data(own.text)
     assert mine["tiles"] is None and mine["lines"]
     assert athlete.get("/vendor/leaflet/leaflet.js").status_code == 200
-    ada = account_id(athlete)
-    r = post_form(athlete, "/sharing", {"action": "invite"})
-    code = re.search(r'<p class="code" id="invite-code">([^<]+)</p>', r.text)
-    assert code is not None
-    post_form(clinician, "/sharing", {"action": "redeem", "code": code.group(1)})
     shared = clinician.get(f"/athletes/{ada}/sessions/{sid}/map")
     assert shared.status_code == 200 and "privacy zone" in text_of(shared.text)
     theirs = _map_data(shared.text)
@@ -177,7 +167,7 @@ def test_map_tiles_only_when_the_server_opts_in(tmp_path: Path, shared_data: Pat
                                   map_tile_attribution="(c) Example tiles"))
     with make_client(app) as client:
         register(client, "ath@example.org")
-        sid = _fit_session(client, shared_data)
+        sid = upload_fit(client, shared_data)
         page = client.get(f"/athletes/me/sessions/{sid}/map")
         assert _map_data(page.text)["tiles"] == {"url": url, "attribution": "(c) Example tiles"}
         assert "img-src 'self' data: https://*.tiles.example.org;" in page.headers[

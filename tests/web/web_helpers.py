@@ -83,3 +83,19 @@ def post_form(client: TestClient, url: str, data: dict[str, str], **kw: Any) -> 
 def text_of(html: str) -> str:
     """The visible text of a page (tags dropped, spaces collapsed)."""
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+FIT_LOOP = Path("activity") / "fit" / "2013-02-06-12-11-14.fit"
+"""A 4.8 km loop with positions, under the shared data folder."""
+
+
+def upload_fit(client: TestClient, shared_data: Path) -> int:
+    """Upload :data:`FIT_LOOP` as a backward session; returns the session's id."""
+    r = client.post(
+        "/api/athletes/me/uploads?wait=true&direction=backward",
+        files=[("files", ("walk.fit", (shared_data / FIT_LOOP).read_bytes(),
+                          "application/octet-stream"))],
+        headers={"X-CSRF-Token": csrf(client)},
+    )
+    assert r.status_code == 200, r.text
+    return int(r.json()["results"][0]["session_ids"][0])
