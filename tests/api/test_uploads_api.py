@@ -86,6 +86,40 @@ def test_zip_archive_and_client_names(client: TestClient, shared_data: Path) -> 
     assert all(x["name"].startswith("export.zip/") for x in results), results
 
 
+def test_a_zip_with_a_bad_entry_keeps_its_good_entries(
+    client: TestClient, shared_data: Path
+) -> None:
+    """Per-entry outcomes over HTTP: a real watch file and one whose developer fields have no
+    name are imported, a cut-off copy of a real file is refused by name, with its reason only."""
+    from fitmaker import DEVELOPER_DATA_ID, FIELD_DESCRIPTION, UINT8, UINT16, walk_fit
+
+    ada = signup(client, "ada@example.org")
+    fit = shared_data / "activity" / "fit"
+    walk = (fit / "garmin-fenix-5-walk.fit").read_bytes()
+    no_name = walk_fit(
+        start_unix_s=1_600_000_000,
+        extra=[
+            (DEVELOPER_DATA_ID, [(3, UINT8, 0)]),
+            (FIELD_DESCRIPTION, [(0, UINT8, 0), (1, UINT8, 0), (2, UINT8, UINT16)]),
+        ],
+        record_dev=[(0, 2, 0, b"\x10\x00")],
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("a/run.fit", (fit / "garmin-fenix-5-run.fit").read_bytes())
+        archive.writestr("b/walk.fit", walk[: len(walk) // 2])
+        archive.writestr("c/runscribe.fit", no_name)
+    r = _upload(ada, ("export.zip", buffer.getvalue()))
+    assert r.status_code == 200, r.text
+    outcomes = {x["name"]: x for x in r.json()["results"]}
+    assert outcomes["export.zip/a/run.fit"]["outcome"] == "imported"
+    assert outcomes["export.zip/c/runscribe.fit"]["outcome"] == "imported"
+    cut = outcomes["export.zip/b/walk.fit"]
+    assert cut["outcome"] == "refused" and "damaged FIT file" in cut["message"]
+    assert "Error" not in cut["message"]
+    assert ada.get("/api/athletes/me/sessions").json()["total"] == 2
+
+
 def test_client_labels_never_carry_paths_or_control_characters() -> None:
     assert client_label(b"..\\..\\x\\a\x00b\x1b.fit", 0) == "ab.fit"
     assert client_label(b"/etc/passwd", 3) == "passwd"

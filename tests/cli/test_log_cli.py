@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -131,6 +132,44 @@ def test_import_batch_reports_the_bad_file_and_exits_non_zero(url: str, shared_d
     found = sessions(url)
     assert len(found) == 2
     assert all(seg["direction"] == "backward" for s in found for seg in s["segments"])  # type: ignore[attr-defined]
+
+
+def test_import_of_a_zip_reports_each_entry_and_keeps_the_good_ones(
+    url: str, shared_data: Path, tmp_path: Path
+) -> None:
+    """A zip holding a real watch file, a cut-off copy of another and a file whose developer
+    fields have no name: one outcome per entry, the good ones imported; salvage keeps the cut
+    one's valid part on a second run."""
+    from fitmaker import DEVELOPER_DATA_ID, FIELD_DESCRIPTION, UINT8, UINT16, walk_fit
+
+    fit = shared_data / "activity" / "fit"
+    walk = (fit / "garmin-fenix-5-walk.fit").read_bytes()
+    no_name = walk_fit(
+        start_unix_s=1_600_000_000,
+        extra=[
+            (DEVELOPER_DATA_ID, [(3, UINT8, 0)]),
+            (FIELD_DESCRIPTION, [(0, UINT8, 0), (1, UINT8, 0), (2, UINT8, UINT16)]),
+        ],
+        record_dev=[(0, 2, 0, b"\x10\x00")],
+    )
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("a/run.fit", (fit / "garmin-fenix-5-run.fit").read_bytes())
+        zf.writestr("b/walk.fit", walk[: len(walk) // 2])
+        zf.writestr("c/runscribe.fit", no_name)
+    result = runner.invoke(app, ["import", str(archive), "--database", url])
+    assert result.exit_code == 1, result.output
+    lines = result.output.splitlines()
+    named = str(archive)
+    assert any(line.startswith(f"imported {named}/a/run.fit") for line in lines), lines
+    assert any(line.startswith(f"imported {named}/c/runscribe.fit") for line in lines), lines
+    cut = [line for line in lines if f"{named}/b/walk.fit" in line]
+    assert cut and cut[0].startswith("refused") and "--salvage" in cut[0], lines
+    assert "Error" not in result.output  # no exception's text
+    assert len(sessions(url)) == 2
+    again = runner.invoke(app, ["import", str(archive), "--salvage", "--database", url])
+    assert f"salvaged {named}/b/walk.fit" in again.output, again.output
+    assert len(sessions(url)) == 3
 
 
 def test_import_probable_duplicate_is_not_a_failure(url: str, shared_data: Path) -> None:

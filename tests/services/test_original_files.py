@@ -68,3 +68,32 @@ def test_the_bundle_restores_the_bytes_and_a_version_2_bundle_still_reads(
     assert export_bundle.parse_bundle(old).files == []
     with pytest.raises(InputError, match="version"):
         export_bundle.parse_bundle({**old, "version": 5})
+
+
+def test_a_fit_files_bytes_released_by_its_parse_are_kept_from_the_file(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The FIT decoder releases the bytes read for hash and parse; the original is then copied
+    from the file, its SHA-256 checked again: a file that changed meanwhile is refused whole."""
+    from retrostride.services import importing
+
+    path = tmp_path / "walk.fit"
+    path.write_bytes(walk_fit())
+    real_parse = importing.parse_activity_file
+    handed: list[int] = []
+
+    def parse_then_change(*args: object, **kwargs: object) -> object:
+        parsed = real_parse(*args, **kwargs)  # type: ignore[arg-type]
+        handed.append(len(kwargs["data"]))  # type: ignore[arg-type]
+        path.write_bytes(walk_fit(speed_m_s=1.0))  # same size, other bytes
+        return parsed
+
+    monkeypatch.setattr(importing, "parse_activity_file", parse_then_change)
+    report = import_files(db, [path])
+    assert handed == [0]  # released by the decoder
+    (result,) = report.results
+    assert result.outcome.value == "refused" and result.message == importing.FILE_CHANGED
+    assert log_service.list_sessions(db) == [] and _files(db) == []
+    monkeypatch.undo()
+    assert import_files(db, [path]).ok
+    assert _files(db) == [("walk.fit", path.read_bytes())]

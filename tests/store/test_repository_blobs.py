@@ -11,6 +11,7 @@ import base64
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import event
 
 from fitmaker import walk_fit
@@ -44,5 +45,33 @@ def test_file_bytes_and_samples_are_written_in_pieces_and_read_back(tmp_path: Pa
         assert session.id is not None
         stored = log_service.get_session(database, session.id)
         assert stored.samples is not None and len(stored.samples) > 500
+    finally:
+        database.close()
+
+
+def test_large_samples_are_compressed_twice_and_read_back_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above ``_ONE_PASS_BYTES`` the channels are compressed once for the blob's size and again
+    as they are written (one piece held at a time): the same blob as in one pass."""
+    from retrostride.importers.activity import parse_activity_file
+    from retrostride.store import repository
+    from retrostride.store.samples import compressed_lengths, encode_samples, iter_parts
+
+    path = tmp_path / "walk.fit"
+    path.write_bytes(walk_fit(n_records=600, step_s=1))
+    samples = parse_activity_file(path).sessions[0].samples
+    assert samples is not None
+    assert b"".join(iter_parts(samples, compressed_lengths(samples))) == encode_samples(samples)[2]
+    monkeypatch.setattr(repository, "_ONE_PASS_BYTES", 0)
+    database = open_database(f"sqlite:///{tmp_path / 'log.sqlite'}")
+    try:
+        assert import_files(database, [path]).ok
+        (session,) = log_service.list_sessions(database)
+        assert session.id is not None
+        stored = log_service.get_session(database, session.id).samples
+        assert stored is not None
+        for name, values in samples.channels().items():
+            assert stored.channels()[name].tobytes() == values.astype("<f8").tobytes(), name
     finally:
         database.close()

@@ -18,6 +18,11 @@ import numpy.typing as npt
 from retrostride.science.locomotion import Direction, Setting
 
 FloatArray = npt.NDArray[np.float64]
+ExactArray = npt.NDArray[np.float64] | npt.NDArray[np.float32]
+"""A channel of counts (heart rate, cadence, power): float32 where every value is exact in it
+(whole numbers below 2**16, or such a number divided by a power of two, as FIT's cadence with its
+fractional part in 1/128), which halves its memory; float64 otherwise. Stored and read back as
+float64: the same numbers."""
 
 
 class Sport(StrEnum):
@@ -69,7 +74,9 @@ class Person:
 class Samples:
     """Columnar per-record data of a session. Every array has the length of ``time_s``.
 
-    Missing values are NaN. ``time_s`` is seconds since the session's start, non-decreasing; it is
+    Missing values are NaN. Channels are float64, except heart rate, cadence and power, which
+    may be float32 holding exact values (:data:`ExactArray`, as the FIT importer gives them).
+    ``time_s`` is seconds since the session's start, non-decreasing; it is
     all NaN when the file's times are unusable (start and duration then unknown).
     """
 
@@ -78,11 +85,11 @@ class Samples:
     longitude_deg: FloatArray | None = None
     altitude_m: FloatArray | None = None
     distance_m: FloatArray | None = None
-    heart_rate_bpm: FloatArray | None = None
-    cadence_spm: FloatArray | None = None
+    heart_rate_bpm: ExactArray | None = None
+    cadence_spm: ExactArray | None = None
     """Steps per minute for walking and running; the sport's own unit otherwise (rpm, strokes)."""
     speed_m_s: FloatArray | None = None
-    power_w: FloatArray | None = None
+    power_w: ExactArray | None = None
     incline_percent: FloatArray | None = None
 
     CHANNELS = (
@@ -96,13 +103,15 @@ class Samples:
         "power_w",
         "incline_percent",
     )
+    EXACT_CHANNELS = ("heart_rate_bpm", "cadence_spm", "power_w")
+    """The channels that may be float32 (:data:`ExactArray`)."""
 
     def __len__(self) -> int:
         return int(self.time_s.shape[0])
 
-    def channels(self) -> dict[str, FloatArray]:
+    def channels(self) -> dict[str, ExactArray]:
         """The channels present, by name (``time_s`` included)."""
-        out: dict[str, FloatArray] = {"time_s": self.time_s}
+        out: dict[str, ExactArray] = {"time_s": self.time_s}
         for name in self.CHANNELS:
             value = getattr(self, name)
             if value is not None:

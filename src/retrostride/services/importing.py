@@ -17,7 +17,8 @@ Outcomes per file:
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +31,7 @@ from retrostride.importers.activity import (
     is_archive,
     parse_activity_file,
     parse_archive,
+    read_file,
 )
 from retrostride.importers.activity.archive import ArchiveLimits
 from retrostride.log.model import Person, Segment, Session
@@ -50,9 +52,11 @@ from retrostride.store.db import Database
 
 __all__ = [
     "FAILURES",
+    "FileChanged",
     "FileResult",
     "ImportOptions",
     "ImportReport",
+    "OriginalFile",
     "Outcome",
     "ProgressCallback",
     "Remedy",
@@ -154,10 +158,11 @@ def _import_one(
                 f"{options.max_bytes / 1e6:.1f} MB",
                 remedy=Remedy.RAISE_SIZE_LIMIT,
             )
-        data = path.read_bytes()
+        data = read_file(path)
     except OSError as exc:
         return FileResult(display_name, Outcome.REFUSED, f"cannot read the file ({exc.strerror})")
     sha = hashlib.sha256(data).hexdigest()
+    size = len(data)
     if person is None:
         person = _person(database, person_name)
     try:
@@ -175,7 +180,44 @@ def _import_one(
         )
     parsed.source.sha256 = sha
     parsed.source.name = stored_file_name(display_name)
-    return store_parsed(database, parsed, person_name, options, display_name, original=data)
+    # A FIT file's bytes were released by its decoder (ReleasableBytes): the original is then
+    # copied into the log from the file, a megabyte at a time, its SHA-256 checked again.
+    original: bytes | bytearray | OriginalFile = (
+        data if len(data) == size else OriginalFile(path, size, sha)
+    )
+    return store_parsed(database, parsed, person_name, options, display_name, original=original)
+
+
+class FileChanged(Exception):
+    """The file's bytes differ from those parsed: it changed while it was imported."""
+
+
+@dataclass(frozen=True, slots=True)
+class OriginalFile:
+    """An imported file to keep as the original from its path (its parse released the bytes
+    read for it): ``size`` bytes whose SHA-256 must still be ``sha256``."""
+
+    path: Path
+    size: int
+    sha256: str
+
+    def parts(self) -> Iterator[bytes]:
+        """The file a megabyte at a time; :class:`FileChanged` at the end when the bytes are not
+        those parsed (the transaction is then rolled back)."""
+        digest = hashlib.sha256()
+        read = 0
+        with self.path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                read += len(chunk)
+                if read > self.size:
+                    raise FileChanged(self.path)
+                digest.update(chunk)
+                yield chunk
+        if read != self.size or digest.hexdigest() != self.sha256:
+            raise FileChanged(self.path)
+
+
+FILE_CHANGED = "the file changed while it was being imported; nothing was kept: import it again"
 
 
 def store_parsed(
@@ -185,10 +227,11 @@ def store_parsed(
     options: ImportOptions,
     display_name: str,
     *,
-    original: bytes | None = None,
+    original: bytes | bytearray | OriginalFile | None = None,
 ) -> FileResult:
     """Store one parsed file in one transaction (duplicates checked inside it); ``original``,
-    the file's exact bytes, is kept with it (the export bundle carries it)."""
+    the file's exact bytes (or where to read them), is kept with it (the export bundle
+    carries it)."""
     if not parsed.sessions:
         return FileResult(display_name, Outcome.REFUSED, "no activity in the file")
     try:
@@ -196,6 +239,8 @@ def store_parsed(
     except IntegrityError:
         # Another process stored the same bytes between our check and our commit.
         return _duplicate(display_name, display_name, "just now")
+    except (FileChanged, OSError):
+        return FileResult(display_name, Outcome.REFUSED, FILE_CHANGED)
 
 
 def _refusal_text(exc: FileRefused) -> str:
@@ -220,7 +265,7 @@ def _store(
     person_name: str,
     options: ImportOptions,
     display_name: str,
-    original: bytes | None = None,
+    original: bytes | bytearray | OriginalFile | None = None,
 ) -> FileResult:
     with database.transaction() as db:
         if options.create_person:
@@ -243,7 +288,9 @@ def _store(
                     )
         person = repo.person_to_domain(person_row)
         source_row = repo.add_source_file(db, person_row.id, parsed.source)
-        if original is not None:
+        if isinstance(original, OriginalFile):
+            repo.keep_original_parts(db, source_row.id, original.size, original.parts())
+        elif original is not None:
             repo.keep_original(db, source_row.id, original)
         ids: list[int] = []
         warnings: list[str] = []

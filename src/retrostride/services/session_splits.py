@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from retrostride.log.model import Samples, Segment, Session
+from retrostride.log.model import ExactArray, Samples, Segment, Session
 from retrostride.science.units import M_PER_MILE
 from retrostride.services import log as log_service
 from retrostride.services.session_summary import climb
@@ -54,7 +54,7 @@ class Stretch:
     partial: bool = False
 
 
-def _mean(values: FloatArray | None, inside: npt.NDArray[np.bool_]) -> float | None:
+def _mean(values: ExactArray | None, inside: npt.NDArray[np.bool_]) -> float | None:
     if values is None:
         return None
     kept = values[inside]
@@ -62,7 +62,7 @@ def _mean(values: FloatArray | None, inside: npt.NDArray[np.bool_]) -> float | N
     return float(kept.mean()) if kept.size else None
 
 
-def _max(values: FloatArray | None, inside: npt.NDArray[np.bool_]) -> float | None:
+def _max(values: ExactArray | None, inside: npt.NDArray[np.bool_]) -> float | None:
     if values is None:
         return None
     kept = values[inside]
@@ -70,7 +70,7 @@ def _max(values: FloatArray | None, inside: npt.NDArray[np.bool_]) -> float | No
     return float(kept.max()) if kept.size else None
 
 
-def _cadence(values: FloatArray | None, inside: npt.NDArray[np.bool_]) -> float | None:
+def _cadence(values: ExactArray | None, inside: npt.NDArray[np.bool_]) -> float | None:
     """Mean cadence while stepping (zeros are standing still, as in the summary)."""
     if values is None:
         return None
@@ -104,8 +104,8 @@ def splits(
     distance_m: FloatArray,
     split_m: float,
     *,
-    heart_rate_bpm: FloatArray | None = None,
-    cadence_spm: FloatArray | None = None,
+    heart_rate_bpm: ExactArray | None = None,
+    cadence_spm: ExactArray | None = None,
     altitude_m: FloatArray | None = None,
 ) -> list[Stretch]:
     """The splits of ``split_m`` metres (1000 for km, 1609.344 for miles) along the distance.

@@ -16,7 +16,7 @@ from enum import StrEnum
 import numpy as np
 import numpy.typing as npt
 
-from retrostride.log.model import Session
+from retrostride.log.model import ExactArray, Session
 from retrostride.science import limits
 from retrostride.services import track_privacy
 from retrostride.services.log import SessionNotFound
@@ -62,7 +62,7 @@ class ChartSeries:
     spans: tuple[Span, ...]
 
 
-def _channel(values: FloatArray | None) -> FloatArray | None:
+def _channel(values: ExactArray | None) -> FloatArray | None:
     if values is None:
         return None
     array = np.asarray(values, float)

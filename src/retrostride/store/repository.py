@@ -7,7 +7,7 @@ in the import service), so a failure anywhere rolls back everything the file wro
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -173,7 +173,9 @@ _BLOB_CHUNK = 1 << 20
 """Bytes written at a time into SQLite's blob of an original file."""
 
 
-def _write_blob(db: OrmSession, table: str, key: int, parts: Sequence[bytes]) -> None:
+def _write_blob(
+    db: OrmSession, table: str, key: int, parts: Iterable[bytes | bytearray]
+) -> None:
     """Write ``parts`` one after the other into the zero-filled blob ``data`` of row ``key``
     (its rowid) of SQLite table ``table``, a megabyte at a time (incremental blob I/O)."""
     raw = db.connection().connection.driver_connection
@@ -185,7 +187,7 @@ def _write_blob(db: OrmSession, table: str, key: int, parts: Sequence[bytes]) ->
                 blob.write(view[start : start + _BLOB_CHUNK])
 
 
-def keep_original(db: OrmSession, source_file_id: int, data: bytes) -> None:
+def keep_original(db: OrmSession, source_file_id: int, data: bytes | bytearray) -> None:
     """Keep an imported file's exact bytes beside its source-file row.
 
     On SQLite the row is inserted with a zero-filled blob of the file's size, then the bytes are
@@ -202,15 +204,43 @@ def keep_original(db: OrmSession, source_file_id: int, data: bytes) -> None:
     _write_blob(db, "source_blob", source_file_id, [data])
 
 
+def keep_original_parts(
+    db: OrmSession, source_file_id: int, size: int, parts: Iterable[bytes]
+) -> None:
+    """As :func:`keep_original`, the bytes given in pieces (``size`` in all), for an import that
+    no longer holds the whole file: on SQLite each piece is written into the row's blob as it
+    comes, so the file is never in memory at once. An exception raised by ``parts`` (a file
+    that changed since it was read) leaves the transaction to be rolled back."""
+    if db.connection().dialect.name != "sqlite" or not size:
+        db.add(SourceBlobRow(source_file_id=source_file_id, data=b"".join(parts)))
+        return
+    db.execute(
+        text("INSERT INTO source_blob (source_file_id, data) VALUES (:id, zeroblob(:size))"),
+        {"id": source_file_id, "size": size},
+    )
+    _write_blob(db, "source_blob", source_file_id, parts)
+
+
 def add_samples(db: OrmSession, session_id: int, samples: Samples) -> None:
     """Store a session's samples (``store.samples``); on SQLite the compressed channels are
-    written one after the other into the row's blob (no joined copy, no bound copies)."""
+    written one after the other into the row's blob (no joined copy, no bound copies), those
+    of large samples as they are compressed (:data:`_ONE_PASS_BYTES`)."""
     if db.connection().dialect.name != "sqlite":
         db.add(samples_row(session_id, samples))
         return
-    from retrostride.store.samples import encode_parts
+    from retrostride.store.samples import blob_size, compressed_lengths, iter_parts, raw_size
 
-    n_points, channels, parts = encode_parts(samples)
+    n_points, channels = len(samples), ",".join(samples.channels())
+    parts: Iterable[bytes]
+    if raw_size(samples) <= _ONE_PASS_BYTES:
+        parts = list(iter_parts(samples))
+        size = sum(len(p) for p in parts)
+    else:
+        # Large samples: compressed twice (zlib is deterministic), once for the blob's size and
+        # once as they are written, so that only a piece of compressed bytes is held at a time.
+        lengths = compressed_lengths(samples)
+        size = blob_size(lengths)
+        parts = iter_parts(samples, lengths)
     db.execute(
         text(
             "INSERT INTO samples (session_id, n_points, channels, codec, data) "
@@ -221,10 +251,15 @@ def add_samples(db: OrmSession, session_id: int, samples: Samples) -> None:
             "n": n_points,
             "channels": channels,
             "codec": CODEC,
-            "size": sum(len(p) for p in parts),
+            "size": size,
         },
     )
     _write_blob(db, "samples", session_id, parts)
+
+
+_ONE_PASS_BYTES = 8 << 20
+"""Samples up to this size as float64 (8 MB: about 100,000 records of ten channels) are
+compressed once and held compressed until written; larger ones are compressed twice."""
 
 
 def originals(db: OrmSession, person_id: int) -> list[tuple[SourceFileRow, bytes]]:
@@ -371,10 +406,10 @@ def first_position(samples: Samples | None) -> tuple[float | None, float | None]
     """The first finite (latitude, longitude) of the samples [deg], or (None, None)."""
     if samples is None or samples.latitude_deg is None or samples.longitude_deg is None:
         return None, None
-    finite = np.flatnonzero(np.isfinite(samples.latitude_deg) & np.isfinite(samples.longitude_deg))
-    if finite.size == 0:
+    finite = np.isfinite(samples.latitude_deg) & np.isfinite(samples.longitude_deg)
+    i = int(np.argmax(finite))  # no index array of every point (a long file's is large)
+    if not finite[i]:
         return None, None
-    i = int(finite[0])
     return float(samples.latitude_deg[i]), float(samples.longitude_deg[i])
 
 

@@ -54,13 +54,15 @@ def parse_activity_file(
     salvage: bool = False,
     home_time_zone: str = "UTC",
     max_bytes: int = DEFAULT_MAX_FILE_BYTES,
-    data: bytes | None = None,
+    data: bytes | bytearray | None = None,
     sha256: str | None = None,
 ) -> ParsedFile:
     """Parse one FIT, GPX, TCX or CSV file, detected by content, not by name.
 
     ``data``: the file's bytes when the caller has read them already (they are then not read
-    again); ``sha256``: their hash when already computed (not hashed again).
+    again); :func:`read_file` gives a FIT file's as ``ReleasableBytes``, which the parse
+    empties once decoded (the caller must not need them afterwards); ``sha256``: their hash
+    when already computed (not hashed again).
 
     A ``.gz`` file is decompressed (up to ``max_bytes``) and its content parsed; a zip archive
     holding exactly one activity file is parsed as that file (use :func:`parse_archive` for
@@ -91,6 +93,7 @@ def read_summary(path: Path, *, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> File
     return summary_of_path(Path(path), max_bytes=max_bytes)
 
 
+from retrostride.importers.activity._common import ReleasableBytes, read_file  # noqa: E402
 from retrostride.importers.activity.archive import (  # noqa: E402
     ArchiveEntry,
     ArchiveLimits,
@@ -106,8 +109,10 @@ __all__ = [
     "ArchiveResult",
     "FileSummary",
     "ParsedFile",
+    "ReleasableBytes",
     "is_archive",
     "parse_activity_file",
     "parse_archive",
+    "read_file",
     "read_summary",
 ]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
+import os
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from retrostride.errors import FileRefused, InputError
-from retrostride.log.model import FloatArray, Samples, SourceFile, Sport
+from retrostride.log.model import ExactArray, FloatArray, Samples, SourceFile, Sport
 from retrostride.science.geo import great_circle_m
 
 NAN = math.nan
@@ -28,7 +30,47 @@ STEP_SPORTS: frozenset[str] = frozenset({Sport.WALKING.value, Sport.RUNNING.valu
 """Sports whose cadence is counted in steps (FIT counts strides per leg: x2)."""
 
 
-def file_identity(path: Path, data: bytes | None = None) -> SourceFile:
+class ReleasableBytes(bytearray):
+    """A file's bytes handed over to the parser, which empties them (:meth:`release`) as soon as
+    it no longer needs them. The FIT decoder does so once the record fields are read, before
+    they become float columns: a FIT file's bytes and its finished samples are then never in
+    memory together. Whoever hands them over must not need them afterwards; an empty buffer
+    says they were released (:func:`read_file`)."""
+
+    def release(self) -> None:
+        """Free the bytes (kept when a view of them is still alive: nothing is lost then)."""
+        with contextlib.suppress(BufferError):
+            self.clear()
+
+
+FIT_SIGNATURE = b".FIT"
+
+
+def read_file(path: Path) -> bytes | ReleasableBytes:
+    """A file's bytes, read once: a FIT file's as :class:`ReleasableBytes` (the FIT decoder
+    releases them once decoded), any other's as ``bytes`` (XML and CSV parsers read them
+    through ``io.BytesIO``, which shares ``bytes`` but would copy a ``bytearray``)."""
+    with path.open("rb") as handle:
+        head = handle.read(12)
+        if len(head) < 12 or head[8:12] != FIT_SIGNATURE:
+            handle.seek(0)
+            return handle.read()
+        size = os.fstat(handle.fileno()).st_size
+        out = ReleasableBytes(max(size, len(head)))
+        out[: len(head)] = head
+        filled = len(head)
+        with memoryview(out) as view:
+            while filled < len(out):
+                got = handle.readinto(view[filled:])
+                if not got:
+                    break
+                filled += got
+        del out[filled:]  # the file shrank meanwhile
+        out.extend(handle.read())  # or grew
+    return out
+
+
+def file_identity(path: Path, data: bytes | bytearray | None = None) -> SourceFile:
     """SHA-256 and size of the file's bytes; ``format`` is filled in by the caller."""
     digest = hashlib.sha256()
     if data is not None:
@@ -79,22 +121,29 @@ def plausible_offset_s(offset_s: float) -> int | None:
     return None
 
 
-def to_array(values: npt.ArrayLike) -> FloatArray | None:
-    """A float64 array, or None when every value is missing (NaN)."""
-    arr: FloatArray = np.asarray(values, dtype=np.float64)
+def to_array(values: npt.ArrayLike) -> ExactArray | None:
+    """A float64 array (a float32 one stays float32), or None when every value is missing."""
+    arr: ExactArray = np.asarray(values)
+    if arr.dtype != np.float32:
+        arr = np.asarray(arr, dtype=np.float64)
     if arr.size == 0 or not np.isfinite(arr).any():
         return None
     return arr
 
 
 def make_samples(time_s: FloatArray, columns: Mapping[str, npt.ArrayLike]) -> Samples:
-    """Samples from ``time_s`` and named columns (Samples.CHANNELS names); empty ones dropped."""
-    kwargs: dict[str, FloatArray | None] = {}
+    """Samples from ``time_s`` and named columns (Samples.CHANNELS names); empty ones dropped.
+    A float32 column is kept as it is only for the channels that may be float32
+    (:data:`~retrostride.log.model.ExactArray`); the others become float64."""
+    kwargs: dict[str, ExactArray | None] = {}
     for name, values in columns.items():
         if name not in Samples.CHANNELS:
             raise KeyError(name)
-        kwargs[name] = to_array(values)
-    return Samples(time_s=time_s, **kwargs)
+        arr = to_array(values)
+        if arr is not None and arr.dtype == np.float32 and name not in Samples.EXACT_CHANNELS:
+            arr = arr.astype(np.float64)
+        kwargs[name] = arr
+    return Samples(time_s=time_s, **kwargs)  # type: ignore[arg-type]
 
 
 def haversine_steps_m(lat_deg: FloatArray, lon_deg: FloatArray) -> FloatArray:

@@ -16,7 +16,7 @@ from retrostride.log.model import Session, SourceFile
 HEAD_BYTES = 4096
 
 
-def gunzip_limited(path: Path, raw: bytes | None, max_bytes: int) -> bytes:
+def gunzip_limited(path: Path, raw: bytes | bytearray | None, max_bytes: int) -> bytes:
     """The decompressed content of a gzip file, refusing it past ``max_bytes`` (gzip bombs)."""
     out = io.BytesIO()
     fileobj = io.BytesIO(raw) if raw is not None else path.open("rb")
@@ -40,7 +40,7 @@ def _head(path: Path) -> bytes:
         return handle.read(HEAD_BYTES)
 
 
-def _leading_junk(head: bytes) -> int:
+def _leading_junk(head: bytes | bytearray) -> int:
     """How many whitespace bytes (after a UTF-8 BOM) precede an ``<?xml`` declaration."""
     start = 3 if head.startswith(b"\xef\xbb\xbf") else 0
     stripped = head[start:].lstrip()
@@ -52,7 +52,7 @@ def _leading_junk(head: bytes) -> int:
 def parse_payload(
     path: Path,
     fmt: str,
-    payload: bytes | None,
+    payload: bytes | bytearray | None,
     source: SourceFile,
     *,
     salvage: bool,
@@ -111,7 +111,7 @@ def parse_path(
     salvage: bool,
     home_time_zone: str,
     max_bytes: int,
-    data: bytes | None = None,
+    data: bytes | bytearray | None = None,
     sha256: str | None = None,
 ) -> ParsedFile:
     """See :func:`retrostride.importers.activity.parse_activity_file`."""
@@ -154,7 +154,7 @@ def _parse_path(
     salvage: bool,
     home_time_zone: str,
     max_bytes: int,
-    data: bytes | None = None,
+    data: bytes | bytearray | None = None,
     sha256: str | None = None,
 ) -> ParsedFile:
     if data is None:
@@ -167,7 +167,7 @@ def _parse_path(
             head = handle.read(HEAD_BYTES)
     else:
         check_size(path, len(data), max_bytes)
-        head = data[:HEAD_BYTES]
+        head = bytes(data[:HEAD_BYTES])
     fmt = sniff_format(path, head)
     if fmt == ZIP:
         from retrostride.importers.activity.archive import parse_single_entry_archive
@@ -204,9 +204,9 @@ def summarize(parsed: ParsedFile) -> FileSummary:
         import numpy as np
 
         assert first.samples.latitude_deg is not None and first.samples.longitude_deg is not None
-        ok = np.flatnonzero(np.isfinite(first.samples.latitude_deg))
-        lat = float(first.samples.latitude_deg[ok[0]])
-        lon = float(first.samples.longitude_deg[ok[0]])
+        ok = int(np.argmax(np.isfinite(first.samples.latitude_deg)))
+        lat = float(first.samples.latitude_deg[ok])
+        lon = float(first.samples.longitude_deg[ok])
     return FileSummary(
         source=parsed.source,
         sport=first.sport,

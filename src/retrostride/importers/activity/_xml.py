@@ -11,7 +11,7 @@ import numpy as np
 from retrostride.errors import FileRefused
 from retrostride.importers.activity._common import cumulative_distance_m, make_samples
 from retrostride.importers.activity._points import PointTable, resolve_times
-from retrostride.log.model import FloatArray, Segment, Session
+from retrostride.log.model import ExactArray, FloatArray, Segment, Session
 
 
 @dataclass(slots=True)
@@ -52,7 +52,7 @@ def _col(values: object) -> FloatArray:
     return np.asarray(values, dtype=np.float64)
 
 
-def _mean(values: FloatArray) -> float | None:
+def _mean(values: ExactArray) -> float | None:
     finite = values[np.isfinite(values)]
     return float(finite.mean()) if finite.size else None
 

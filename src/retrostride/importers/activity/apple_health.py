@@ -39,7 +39,7 @@ from retrostride.errors import FileRefused
 from retrostride.importers.activity import ParsedFile
 from retrostride.importers.activity._common import make_samples, plausible_offset_s
 from retrostride.importers.activity.plausibility import check_totals
-from retrostride.log.model import FloatArray, Session, SourceFile
+from retrostride.log.model import ExactArray, FloatArray, Session, SourceFile
 from retrostride.science.locomotion import Setting
 
 if TYPE_CHECKING:
@@ -403,7 +403,7 @@ def _attach_route(
     return warnings
 
 
-def _nearest(t: FloatArray, values: FloatArray, at: FloatArray) -> FloatArray:
+def _nearest(t: FloatArray, values: ExactArray, at: FloatArray) -> FloatArray:
     """``values`` at the times ``at``, from the nearest sample within HEART_RATE_MAX_GAP_S."""
     idx = np.clip(np.searchsorted(t, at), 1, t.size - 1) if t.size > 1 else np.zeros(at.size, int)
     if t.size > 1:

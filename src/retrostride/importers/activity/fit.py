@@ -26,7 +26,7 @@ from typing import Any, BinaryIO
 import fitdecode
 
 from retrostride.errors import FileRefused
-from retrostride.importers.activity._common import NAN, describe_seconds
+from retrostride.importers.activity._common import NAN, describe_seconds, read_file
 from retrostride.log.model import SourceFile
 
 FIT_EPOCH_UNIX_S = 631_065_600
@@ -201,7 +201,7 @@ def _describe_raw_time(raw: float) -> str:
     return f"{raw:.0f} s after power-on"
 
 
-def decode_fit(path: Path, payload: bytes | None) -> FitData:
+def decode_fit(path: Path, payload: bytes | bytearray | None) -> FitData:
     """Decode every message we use; a fault part-way is recorded in ``fault``, not raised."""
     data = FitData()
     empty = path.stat().st_size == 0 if payload is None else not payload
@@ -211,7 +211,7 @@ def decode_fit(path: Path, payload: bytes | None) -> FitData:
     data_at_crc = 0
     reader: _TolerantReader | None = None
     if payload is None:
-        payload = path.read_bytes()
+        payload = read_file(path)  # ours alone: released once decoded
     from retrostride.importers.activity.fit_fast import decode_fast
 
     fast = decode_fast(payload)
@@ -311,7 +311,7 @@ def _fault_text(exc: fitdecode.FitError) -> str:
 
 def parse_fit(
     path: Path,
-    payload: bytes | None,
+    payload: bytes | bytearray | None,
     source: SourceFile,
     *,
     salvage: bool,

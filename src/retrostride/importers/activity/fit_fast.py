@@ -24,6 +24,7 @@ from typing import Any
 import fitdecode.profile as profile
 import numpy as np
 
+from retrostride.importers.activity._common import ReleasableBytes
 from retrostride.importers.activity.fit import (
     _DEV_CHANNEL,
     _FIELD_CHANNEL,
@@ -111,15 +112,26 @@ _Def = tuple[
 MESG_FIELD_DESCRIPTION = 206
 
 
-def decode_fast(payload: bytes) -> FitData | None:
-    """The FitData of a well-formed file, or None to let fitdecode read it (module docstring)."""
+def decode_fast(payload: bytes | bytearray) -> FitData | None:
+    """The FitData of a well-formed file, or None to let fitdecode read it (module docstring).
+
+    A :class:`ReleasableBytes` payload is released (emptied) as soon as the record fields are
+    read, before they are widened into columns: the file's bytes and the finished columns are
+    never in memory together.
+    """
     try:
-        return _decode(payload)
+        data, n, parts, stamps = _decode(payload)
     except (_Unusual, IndexError, ValueError, KeyError, TypeError):
         return None
+    if isinstance(payload, ReleasableBytes):
+        payload.release()
+    if n:
+        _widen(data, n, parts, stamps)
+    return data
 
 
-def _decode(payload: bytes) -> FitData:
+def _decode(payload: bytes | bytearray) -> tuple[FitData, int, list[_Part], list[array[int]]]:
+    """Phase one: the file's structure, its summary messages and the raw record fields."""
     data = FitData()
     n = len(payload)
     # Per record layout: [(message index in file order, body offset)]; then timestamps per record.
@@ -158,14 +170,15 @@ def _decode(payload: bytes) -> FitData:
             )
             + 2
         )
-    state = [order_layout, stamps]
-    del order_layout, stamps
-    _records(payload, data, layouts, state)
-    return data
+    n_records = len(order_layout)
+    box = [order_layout]
+    del order_layout  # owned by _stage from here (freed there once read)
+    parts = _stage(payload, layouts, box) if n_records else []
+    return data, n_records, parts, [stamps]
 
 
 def _walk_part(
-    payload: bytes,
+    payload: bytes | bytearray,
     pos: int,
     end: int,
     data: FitData,
@@ -286,7 +299,7 @@ def _walk_part(
     return pos
 
 
-def _scalar(payload: bytes, start: int, size: int, base: int, big: bool) -> Any:
+def _scalar(payload: bytes | bytearray, start: int, size: int, base: int, big: bool) -> Any:
     """One field's raw value as fitdecode reads it: None when invalid, a tuple for arrays."""
     spec = _BASE.get(base)
     if base == 0x07:
@@ -308,7 +321,7 @@ def _scalar(payload: bytes, start: int, size: int, base: int, big: bool) -> Any:
     return tuple(out)
 
 
-def _message(payload: bytes, body: int, definition: _Def) -> dict[str, Any]:
+def _message(payload: bytes | bytearray, body: int, definition: _Def) -> dict[str, Any]:
     mesg, big, _, fields, devs, _, _ = definition
     mtype = profile.MESSAGE_TYPES.get(mesg)
     raws = {num: _scalar(payload, body + off, fsize, base, big) for num, off, fsize, base in fields}
@@ -382,46 +395,71 @@ def _components(fld: Any, raw: Any, raws: dict[int, Any], mtype: Any, out: dict[
             out[target.name] = value
 
 
-def _column(
+_Part = tuple[int, "np.ndarray[Any, Any]", int, float, float, "np.ndarray[Any, Any] | None", bool]
+"""One record field of one layout, read at its own width: (channel, raw values, base type,
+scale, offset, rows of those records or None for all in order, fill only where still empty)."""
+
+
+def _read_field(
     buf: np.ndarray[Any, np.dtype[np.uint8]],
     starts: np.ndarray[Any, Any],
     off: int,
     size: int,
     base: int,
     big: bool,
-    scale: float,
-    offset: float,
-    out: np.ndarray[Any, np.dtype[np.float64]],
-    where: np.ndarray[Any, Any] | None,
-    only_empty: bool = False,
-) -> None:
-    """One scalar field of many messages (bodies at ``starts`` + ``off``), scaled, written into
-    ``out`` at the messages' rows (``where``, else in order) where valid; ``only_empty``: only
-    where ``out`` is still NaN. Chunked: temporaries of a few MB, whatever the file's size."""
-    spec = _BASE[base]
-    dtype = np.dtype((">" if big else "<") + spec[0])
+) -> np.ndarray[Any, Any]:
+    """One scalar field of many messages (bodies at ``starts`` + ``off``) as the raw values of
+    its FIT base type (1 to 4 bytes a record for the record fields kept), invalid values
+    included. Chunked: index temporaries of a few MB, whatever the file's size."""
+    dtype = np.dtype((">" if big else "<") + _BASE[base][0])
+    out = np.empty(starts.size, dtype=dtype)
     span = np.arange(size) + off
     for a in range(0, starts.size, _CHUNK):
         index = starts[a : a + _CHUNK, None].astype(np.int64) + span
-        raw = buf[index].view(dtype).reshape(-1)
-        del index
+        out[a : a + _CHUNK] = buf[index].view(dtype).reshape(-1)
+    return out
+
+
+def _exact_in_float32(base: int, scale: float, offset: float) -> bool:
+    """Whether every value of this field, scaled, is exact in float32, so that a float32 column
+    holds the very numbers a float64 one would: integers of at most 16 bits (heart rate,
+    cadence, power) divided by a power of two (``fractional_cadence``: 1/128), or float32
+    itself, without an offset. Positions (32-bit semicircles), distance (cm), speed (mm/s),
+    altitude (1/5 m - 500) and grade (1/100 %) are not, and stay float64."""
+    if offset:
+        return False
+    kind = _BASE[base][0]
+    if kind == "f4":
+        return not scale
+    if kind not in ("u1", "i1", "u2", "i2"):
+        return False
+    return not scale or (float(scale).is_integer() and int(scale) & (int(scale) - 1) == 0)
+
+
+def _fill(col: np.ndarray[Any, Any], part: _Part) -> None:
+    """Scale one field's raw values into its channel's column where they are valid (FIT's
+    invalid value, 0 for the z types, NaN for floats) as fitdecode does, in float64 (the
+    float32 columns receive exact values, :func:`_exact_in_float32`). Chunked."""
+    _, raw, base, scale, offset, where, only_empty = part
+    spec = _BASE[base]
+    for a in range(0, raw.size, _CHUNK):
+        chunk = raw[a : a + _CHUNK]
         if base in _Z_TYPES:
-            valid = raw != 0
+            valid = chunk != 0
         elif spec[2] is not None:
-            valid = raw != spec[2]
+            valid = chunk != spec[2]
         else:
-            valid = np.isfinite(raw)
-        values = raw[valid].astype(np.float64)
-        del raw
+            valid = np.isfinite(chunk)
+        values = chunk[valid].astype(np.float64)
         if scale:
             values /= scale
         if offset:
             values -= offset
         rows = np.flatnonzero(valid) + a if where is None else where[a : a + _CHUNK][valid]
         if only_empty:
-            fill = np.isnan(out[rows])
+            fill = np.isnan(col[rows])
             rows, values = rows[fill], values[fill]
-        out[rows] = values
+        col[rows] = values
 
 
 _CHUNK = 32_768
@@ -431,58 +469,71 @@ _L4 = array("L").itemsize == 4
 is a 32-bit field, so offsets fit)."""
 
 
-def _records(
-    payload: bytes,
-    data: FitData,
+def _stage(
+    payload: bytes | bytearray,
     layouts: dict[int, tuple[_Def, array[int]]],
-    state: list[array[int]],
-) -> None:
-    """Decode each channel for all records of a layout at once, then merge rows as
-    :func:`retrostride.importers.activity.fit._add_row` does, vectorised where the times allow."""
-    order_layout, stamps = state.pop(0), state.pop(0)  # owned here: freed as soon as done
-    n = len(order_layout)
-    if n == 0:
-        return
+    order_layout: list[array[int]],
+) -> list[_Part]:
+    """Phase one, while the file's bytes are needed: every kept record field of every layout
+    read at its own width (about 20 bytes a record for a GPS walk instead of 64 as float64
+    columns). ``order_layout`` (one element, the layout of each record) is owned here."""
     buf = np.frombuffer(payload, dtype=np.uint8)
     several = len(layouts) > 1
     # Which layout each record has: needed only to place rows when there are several layouts;
-    # with one, freed before the columns are allocated (4 bytes a record less at the peak).
-    lay: Any = np.frombuffer(order_layout, dtype=np.int32) if several else None
-    del order_layout
-    cols: list[np.ndarray[Any, np.dtype[np.float64]] | None] = [None] * len(CHANNELS)
-
-    def column(channel: int) -> np.ndarray[Any, np.dtype[np.float64]]:
-        col = cols[channel]
-        if col is None:
-            col = cols[channel] = np.full(n, np.nan)
-        return col
-
+    # with one, freed before any field is read.
+    lay: Any = np.frombuffer(order_layout.pop(), dtype=np.int32) if several else None
+    order_layout.clear()
+    parts: list[_Part] = []
     offsets_dtype = np.uint32 if _L4 else np.uint64
     for lid in list(layouts):
-        definition, bodies = layouts.pop(lid)  # each layout's offsets freed once decoded
+        definition, bodies = layouts.pop(lid)  # each layout's offsets freed once read
         _, big, _, fields, devs, _, _ = definition
         starts = np.frombuffer(bodies, dtype=offsets_dtype)
-        where = np.flatnonzero(lay == lid) if several else None
+        where = np.flatnonzero(lay == lid).astype(np.uint32) if several else None
         for num, off, fsize, base in fields:
             fld = _RECORD_FIELDS.get(num)
             channel = _FIELD_CHANNEL.get(fld.name) if fld is not None else None
             spec = _BASE.get(base)
             if channel is None or spec is None or fsize != spec[1]:
                 continue  # not kept, or an array (fitdecode gives a tuple: not kept either)
-            _column(
-                buf, starts, off, fsize, base, big,
-                float(fld.scale or 0), float(fld.offset or 0), column(channel), where,
-            )
+            raw = _read_field(buf, starts, off, fsize, base, big)
+            scale, offset = float(fld.scale or 0), float(fld.offset or 0)
+            parts.append((channel, raw, base, scale, offset, where, False))
         for off, fsize, base, name in devs:
             channel = _DEV_CHANNEL.get(name.lower()) if isinstance(name, str) else None
             spec = _BASE.get(base)
             if channel is None or spec is None or fsize != spec[1]:
                 continue
-            _column(buf, starts, off, fsize, base, big, 0.0, 0.0, column(channel), where, True)
+            raw = _read_field(buf, starts, off, fsize, base, big)
+            parts.append((channel, raw, base, 0.0, 0.0, where, True))
         del starts, bodies, where
-    del lay
-    layouts.clear()
-    ts = np.frombuffer(stamps, dtype=np.int64)
+    del buf, lay
+    return parts
+
+
+def _widen(
+    data: FitData, n: int, parts: list[_Part], stamps: list[array[int]]
+) -> None:
+    """Phase two, after the file's bytes are released: each channel's column from its raw
+    fields (float32 where exact, else float64, NaN where missing), widest raw fields first so
+    that the narrowest are the last alive; then the rows as
+    :func:`retrostride.importers.activity.fit._add_row` makes them, vectorised where the times
+    allow. ``parts`` and ``stamps`` are owned here (emptied as they are used)."""
+    by_channel: dict[int, list[_Part]] = {}
+    while parts:
+        part = parts.pop(0)
+        by_channel.setdefault(part[0], []).append(part)
+    del part
+    cols: list[np.ndarray[Any, Any] | None] = [None] * len(CHANNELS)
+    order = sorted(by_channel, key=lambda c: -sum(p[1].nbytes for p in by_channel[c]))
+    for channel in order:
+        own = by_channel.pop(channel)
+        exact = all(_exact_in_float32(p[2], p[3], p[4]) for p in own)
+        col = np.full(n, np.nan, dtype=np.float32 if exact else np.float64)
+        while own:
+            _fill(col, own.pop(0))
+        cols[channel] = col
+    ts = np.frombuffer(stamps.pop(), dtype=np.int64)
     if not _assemble(data, ts, cols):
         empty = np.full(len(CHANNELS), np.nan)
         for i in range(n):

@@ -295,11 +295,14 @@ def _records_past_summary(
     return elapsed, distance
 
 
-def _last_finite(values: np.ndarray[Any, np.dtype[np.float64]] | None) -> float | None:
+def _last_finite(values: np.ndarray[Any, Any] | None) -> float | None:
+    """The last finite value (no copy of the finite values: a long file's column is large)."""
     if values is None:
         return None
-    finite = values[np.isfinite(values)]
-    return float(finite[-1]) if finite.size else None
+    finite = np.isfinite(values)
+    if not finite.any():
+        return None
+    return float(values[values.size - 1 - int(np.argmax(finite[::-1]))])
 
 
 def _segment(lap: dict[str, Any], offset_s: float, steps: bool) -> Segment:
@@ -336,7 +339,8 @@ def _samples(
         if steps:
             cadence *= 2.0
     else:
-        cadence = cad + np.nan_to_num(frac, nan=0.0)
+        # Without fractions the column keeps its type (float32 from the fast decode).
+        cadence = cad + np.nan_to_num(frac, nan=0.0) if np.isfinite(frac).any() else cad
         if steps:
             cadence = cadence * 2.0
         lat = lat * SEMICIRCLE_DEG

@@ -17,10 +17,9 @@ is clamped; a larger one flags the moving time.
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import NDArray
 
 from retrostride.importers.activity._common import STEP_SPORTS
-from retrostride.log.model import Flag, Samples, Segment, Session
+from retrostride.log.model import ExactArray, Flag, Samples, Segment, Session
 from retrostride.science import limits
 
 MOVING_ROUNDING_S = 2.0
@@ -55,7 +54,7 @@ def channel_limit(sport: str, channel: str) -> limits.Limit | None:
     return None
 
 
-def plausible(sport: str, channel: str, values: NDArray[np.float64]) -> NDArray[np.float64]:
+def plausible(sport: str, channel: str, values: ExactArray) -> ExactArray:
     """``values`` with the points outside the channel's limit for ``sport`` as NaN (a copy);
     unchanged when the channel has no limit."""
     bound = channel_limit(sport, channel)
@@ -169,7 +168,9 @@ class _Checker:
             limit = channel_limit(self.sport, name)
             if values is None or limit is None:
                 continue
-            bad = ~limit.mask(values) & ~np.isnan(values)
+            # Compared where the values lie (float32 ones too): no float64 copy of a channel.
+            low, high = np.float64(limit.low), np.float64(limit.high)
+            bad = (values < low) | (values > high)
             count = int(bad.sum())
             if not count:
                 continue
