@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from scipy.spatial.transform import Rotation
 
 from retrostride.gait._orientation import prefix_orientations, rotate, tilt_quaternion
-from retrostride.gait.bouts import StepSequenceBouts
+from retrostride.gait._signal import segment_reduce
+from retrostride.gait.bouts import StepSequenceBouts, quantile
+from retrostride.gait.lower_back import LowerBackPipeline
 from retrostride.gait.recording import Placement, Recording
 from retrostride.gait.stride_length import (
     DRIFT_CUTOFF_PER_STEP_HZ,
@@ -16,6 +20,7 @@ from retrostride.gait.stride_length import (
     chord_factor,
     vertical_excursion_m,
 )
+from retrostride.gait.summary import cv_percent, step_time_ratio
 from retrostride.gait.transforms import stance_knots, time_reversed, time_scaled, warp_map
 
 
@@ -154,3 +159,57 @@ def test_bouts_need_four_regular_steps() -> None:
     ic = np.array([0.0, 0.5, 1.0, 1.5, 2.0, 5.0, 5.5, 6.0, 9.0, 9.6, 10.1, 10.6, 11.2])
     bouts = StepSequenceBouts().detect(ic).bouts_
     np.testing.assert_array_equal(bouts, [[0, 4], [8, 12]])
+
+
+def test_step_regularity_is_each_steps_autocorrelation() -> None:
+    """Each step's correlation with the same number of samples before it (steps of unequal
+    length, one longer than ``max_len``, one whose window leaves the recording), then the
+    median over the step and its neighbours: as numpy computes it step by step."""
+    rng = np.random.default_rng(2)
+    x = np.sin(np.arange(3000) * 2 * np.pi / 55.0) + 0.4 * rng.standard_normal(3000)
+    ic = np.array([20, 90, 150, 200, 262, 300, 540, 600, 655, 700, 771, 830])
+    max_len = 200
+    raw = np.full(ic.size - 1, -1.0)  # unknown counts as irregular
+    for k, (lo, hi) in enumerate(itertools.pairwise(ic)):
+        d = hi - lo
+        if lo - d >= 0 and d <= max_len:
+            raw[k] = np.corrcoef(x[lo:hi], x[lo - d : lo])[0, 1]
+    padded = np.concatenate(([raw[0]], raw, [raw[-1]]))
+    expected = np.median(np.lib.stride_tricks.sliding_window_view(padded, 3), axis=1)
+    got = LowerBackPipeline._step_regularity(x, ic, max_len)
+    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12)
+    # computed a few steps at a time: the same
+    np.testing.assert_allclose(
+        LowerBackPipeline._step_regularity(x, ic, max_len, chunk=3), expected, atol=1e-12
+    )
+
+
+def test_bout_summaries_equal_numpy() -> None:
+    rng = np.random.default_rng(6)
+    x = rng.gamma(3.0, 0.4, size=37)
+    np.testing.assert_allclose(
+        cv_percent(x), np.std(x, ddof=1) / np.mean(x) * 100.0, rtol=1e-14
+    )
+    a, b = np.mean(x[0::2]), np.mean(x[1::2])
+    np.testing.assert_allclose(step_time_ratio(x), max(a, b) / min(a, b), rtol=1e-14)
+
+
+def test_quantile_is_numpys_linear_quantile() -> None:
+    rng = np.random.default_rng(9)
+    for n in (1, 2, 3, 4, 5, 8, 13, 40, 101):
+        x = np.round(rng.gamma(2.0, 1.0, size=n), 1)  # ties included
+        for q in (0.0, 0.25, 0.5, 0.75, 0.9, 1.0):
+            np.testing.assert_allclose(quantile(x, q), np.quantile(x, q), rtol=1e-15)
+    assert np.isnan(quantile(np.array([1.0, np.nan, 2.0]), 0.75))
+
+
+def test_segment_reduce_parts_on_request() -> None:
+    x = np.random.default_rng(1).standard_normal(200)
+    starts, ends = np.array([0, 50, 120]), np.array([50, 120, 200])
+    mx, mn, mean = segment_reduce(x, starts, ends)
+    only_mean = segment_reduce(x, starts, ends, extrema=False)
+    only_extrema = segment_reduce(x, starts, ends, mean=False)
+    np.testing.assert_allclose(only_mean[2], mean, rtol=1e-15)
+    np.testing.assert_allclose(only_extrema[0], mx, rtol=1e-15)
+    np.testing.assert_allclose(only_extrema[1], mn, rtol=1e-15)
+    assert only_mean[0].size == 0 and only_extrema[2].size == 0

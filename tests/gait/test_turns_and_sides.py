@@ -8,7 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from retrostride.gait.direction import PendulumPhaseDirection
+from retrostride.gait.direction import (
+    PendulumPhaseDirection,
+    PhaseMoments,
+    SegmentMoments,
+    SidewaysExchange,
+)
 from retrostride.gait.lower_back import LowerBackPipeline
 from retrostride.gait.pipeline import analyze
 from retrostride.gait.turns import YawRateTurns
@@ -88,6 +93,104 @@ def test_weighted_correlation_ignores_masked_samples() -> None:
     w = np.r_[np.ones(500), np.zeros(500)]
     straight = PendulumPhaseDirection._corr(a, b, starts, ends, w)[0]
     assert abs(whole) < 0.2 and straight < -0.95
+
+
+def test_segment_moments_give_each_segments_correlation_and_spread() -> None:
+    """Running sums built once give, on overlapping segments, what numpy computes segment by
+    segment: the correlation, the product of the standard deviations, with a 0/1 weight only
+    over the samples of weight 1, and the same when the sums of b and the weight are shared."""
+    rng = np.random.default_rng(7)
+    a, a2 = rng.normal(size=2000), rng.normal(size=2000)
+    b = 0.6 * a + rng.normal(size=2000)
+    w = (rng.random(2000) < 0.7).astype(np.float64)
+    starts = np.array([0, 100, 150, 900, 1500])
+    ends = np.array([400, 260, 1900, 1000, 2000])
+    plain = SegmentMoments(a, b)
+    weighted = SegmentMoments(a, b, w)
+    shared = SegmentMoments(a2, b, w, share=weighted)
+    r, scale = plain.corr_scale(starts, ends)
+    for k, (s0, s1) in enumerate(zip(starts, ends, strict=True)):
+        x, y = a[s0:s1], b[s0:s1]
+        np.testing.assert_allclose(r[k], np.corrcoef(x, y)[0, 1], rtol=1e-9)
+        np.testing.assert_allclose(scale[k], np.std(x) * np.std(y), rtol=1e-9)
+        keep = w[s0:s1] > 0
+        np.testing.assert_allclose(
+            weighted.corr(starts, ends)[k], np.corrcoef(x[keep], y[keep])[0, 1], rtol=1e-9
+        )
+        np.testing.assert_allclose(
+            shared.corr(starts, ends)[k],
+            np.corrcoef(a2[s0:s1][keep], y[keep])[0, 1],
+            rtol=1e-9,
+        )
+
+
+def test_direction_from_shared_moments_equals_direction_from_signals() -> None:
+    """The direction and side-stepping estimates given one recording's :class:`PhaseMoments`
+    are those they compute from the signals themselves."""
+    rng = np.random.default_rng(3)
+    n = 3000
+    t = np.arange(n) / FS
+    v_z = np.sin(2 * np.pi * 1.8 * t) + 0.3 * rng.normal(size=n)
+    a_ap = -np.sin(2 * np.pi * 1.8 * t) + 0.5 * rng.normal(size=n)
+    a_ml = np.sin(2 * np.pi * 0.9 * t) + 0.5 * rng.normal(size=n)
+    turning = np.zeros(n, dtype=bool)
+    turning[1200:1700] = True
+    bouts = np.array([[100, 1400], [1500, 2900]])
+    ic = np.arange(100, 2900, 55)
+    strides = np.column_stack([ic[:-2], ic[2:]])
+    stride_bout = (strides[:, 0] >= 1500).astype(np.intp)
+    for turns in (None, turning):
+        m = PhaseMoments(a_ap, v_z, turns)
+        kw = {"sampling_rate_hz": FS}
+        alone = PendulumPhaseDirection().estimate(
+            a_ap, v_z, bouts, strides, stride_bout, turns, **kw
+        )
+        given = PendulumPhaseDirection().estimate(
+            a_ap, v_z, bouts, strides, stride_bout, turns, moments=m, **kw
+        )
+        np.testing.assert_allclose(given.confidence_, alone.confidence_, rtol=1e-12)
+        np.testing.assert_allclose(given.correlation_, alone.correlation_, rtol=1e-12)
+        np.testing.assert_allclose(given.stride_evidence_, alone.stride_evidence_, rtol=1e-12)
+        side_alone = SidewaysExchange().estimate(a_ap, a_ml, v_z, bouts, turns)
+        side_given = SidewaysExchange().estimate(a_ap, a_ml, v_z, bouts, turns, moments=m)
+        np.testing.assert_allclose(side_given.r_ml_, side_alone.r_ml_, rtol=1e-12)
+        np.testing.assert_allclose(side_given.r_ap_, side_alone.r_ap_, rtol=1e-12)
+
+
+def test_reversal_split_is_the_best_cut_of_the_sign_tests() -> None:
+    """All cuts at once give the cut a stride-by-stride search over :meth:`sign_test` finds:
+    both parts said the opposite way at 0.8 or more, the largest summed confidence, the
+    first of equal ones; none where no cut qualifies."""
+    rng = np.random.default_rng(8)
+    ppd = PendulumPhaseDirection
+
+    def by_loop(ev: np.ndarray, k: int) -> int | None:
+        fw = np.concatenate(([0.0], np.cumsum(np.maximum(ev, 0.0))))
+        bw = np.concatenate(([0.0], np.cumsum(np.maximum(-ev, 0.0))))
+        m, best, best_score = ev.size, None, 0.0
+        for j in range(k, m - k + 1):
+            left = 2.0 * ppd.sign_test(fw[j], bw[j]) - 1.0
+            right = 2.0 * ppd.sign_test(fw[m] - fw[j], bw[m] - bw[j]) - 1.0
+            if left * right < 0 and min(abs(left), abs(right)) >= 0.8:
+                score = abs(left) + abs(right)
+                if score > best_score:
+                    best, best_score = j, score
+        return best
+
+    cases = [
+        np.r_[np.full(9, 0.4), np.full(7, -0.4)],
+        np.r_[np.full(6, 0.4), np.full(6, -0.4), np.full(6, 0.4)],
+        np.full(12, 0.3),
+        np.full(5, 0.5),
+        *(0.5 * rng.standard_normal(30) + np.r_[np.full(15, 0.3), np.full(15, -0.3)]
+          for _ in range(20)),
+    ]
+    found = 0
+    for ev in cases:
+        expected = by_loop(ev, 4)
+        assert ppd.reversal_split(ev, 4) == expected
+        found += expected is not None
+    assert found >= 3
 
 
 def test_step_sides_agree_with_indip(shared_data: Path) -> None:

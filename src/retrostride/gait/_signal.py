@@ -5,6 +5,7 @@ All vectorised (numpy/scipy); no per-sample Python loops.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -64,15 +65,34 @@ def zero_phase(
     conditions scaled to the first sample of each pass) with the design and the initial
     conditions taken from a cache, so only the two filter passes run per call. ``x`` (n,) or
     (n, k): the k columns are filtered in the same passes."""
+    if x.ndim == 1:
+        one: FloatArray = zero_phase_rows([x], order, cutoff, btype, fs)[0]
+        return one
+    rows = zero_phase_rows([x[:, j] for j in range(x.shape[1])], order, cutoff, btype, fs)
+    out: FloatArray = np.ascontiguousarray(rows.T)
+    return out
+
+
+def zero_phase_rows(
+    signals: Sequence[FloatArray],
+    order: int,
+    cutoff: float | tuple[float, float],
+    btype: str,
+    fs: float,
+) -> FloatArray:
+    """:func:`zero_phase` of each of ``signals`` (1-D, all of one length n), filtered in the
+    same passes and returned as the rows of a C-contiguous (k, n) array: signals kept as
+    separate arrays need no stacking into columns and no transposes on either side."""
     sos, zi, edge = _design(order, cutoff, btype, fs)
-    if x.shape[0] <= edge:
-        raise ValueError(f"signal of {x.shape[0]} samples is too short for this filter ({edge})")
-    ext = np.concatenate(
-        (2.0 * x[:1] - x[edge:0:-1], x, 2.0 * x[-1:] - x[-2 : -edge - 2 : -1]), axis=0
-    )
-    rows = np.ascontiguousarray(ext.reshape(ext.shape[0], -1).T, dtype=np.float64)
-    y = _forward_backward(sos, zi, rows)[:, edge:-edge]
-    out: FloatArray = np.ascontiguousarray(y.T).reshape(x.shape)
+    n = signals[0].shape[0]
+    if n <= edge:
+        raise ValueError(f"signal of {n} samples is too short for this filter ({edge})")
+    ext = np.empty((len(signals), n + 2 * edge))
+    for i, x in enumerate(signals):  # one per signal
+        ext[i, :edge] = 2.0 * x[:1] - x[edge:0:-1]
+        ext[i, edge : edge + n] = x
+        ext[i, edge + n :] = 2.0 * x[-1:] - x[-2 : -edge - 2 : -1]
+    out: FloatArray = np.ascontiguousarray(_forward_backward(sos, zi, ext)[:, edge:-edge])
     return out
 
 
@@ -98,6 +118,19 @@ def bandpass(x: FloatArray, low_hz: float, high_hz: float, fs: float, order: int
         centred: FloatArray = x - x.mean(axis=0)
         return centred
     return zero_phase(x, order, (low_hz, high_hz), "band", fs)
+
+
+def bandpass_rows(
+    signals: Sequence[FloatArray], low_hz: float, high_hz: float, fs: float, order: int = 4
+) -> FloatArray:
+    """:func:`bandpass` of each of ``signals`` (1-D, one length), as the rows of a (k, n)
+    array (:func:`zero_phase_rows`)."""
+    high_hz = min(high_hz, 0.45 * fs)
+    if signals[0].shape[0] < 3 * (2 * order + 1) * 2:
+        cols = np.column_stack(signals)  # as :func:`bandpass` centres columns
+        centred: FloatArray = np.ascontiguousarray((cols - cols.mean(axis=0)).T)
+        return centred
+    return zero_phase_rows(signals, order, (low_hz, high_hz), "band", fs)
 
 
 def gravity_estimate(acc_m_s2: FloatArray, fs: float) -> FloatArray:
@@ -216,9 +249,15 @@ def window_index(centres: IntArray, lo: int, hi: int, n: int) -> IntArray:
 
 
 def segment_reduce(
-    x: FloatArray, starts: IntArray, ends: IntArray
+    x: FloatArray,
+    starts: IntArray,
+    ends: IntArray,
+    *,
+    extrema: bool = True,
+    mean: bool = True,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Per segment [start, end): (max, min, mean) of x, vectorised with ``reduceat``.
+    """Per segment [start, end): (max, min, mean) of x, vectorised with ``reduceat``; without
+    ``extrema`` (``mean``) the max and min (the mean) are not computed and come back empty.
 
     Segments must be non-empty and ``starts`` increasing; ends may overlap the next start.
     """
@@ -238,9 +277,12 @@ def segment_reduce(
         vals = x[idx]
         mx = np.where(mask, vals, -np.inf).max(axis=1)
         mn = np.where(mask, vals, np.inf).min(axis=1)
-        mean = np.where(mask, vals, 0.0).sum(axis=1) / np.maximum(mask.sum(axis=1), 1)
-        return mx, mn, mean
-    mx = np.maximum.reduceat(x, bounds)[0::2]
-    mn = np.minimum.reduceat(x, bounds)[0::2]
+        avg = np.where(mask, vals, 0.0).sum(axis=1) / np.maximum(mask.sum(axis=1), 1)
+        return mx, mn, avg
+    e = np.empty(0)
+    mx = np.maximum.reduceat(x, bounds)[0::2] if extrema else e
+    mn = np.minimum.reduceat(x, bounds)[0::2] if extrema else e
+    if not mean:
+        return mx, mn, e
     sums = np.add.reduceat(x, bounds)[0::2]
     return mx, mn, sums / np.maximum(ends - starts, 1)

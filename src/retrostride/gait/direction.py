@@ -170,15 +170,15 @@ class PendulumPhaseDirection:
             return None
         fw = np.concatenate(([0.0], np.cumsum(np.maximum(evidence, 0.0))))
         bw = np.concatenate(([0.0], np.cumsum(np.maximum(-evidence, 0.0))))
-        best, best_score = None, 0.0
-        for j in range(min_strides, m - min_strides + 1):  # one per stride of one bout
-            left = 2.0 * cls.sign_test(fw[j], bw[j]) - 1.0
-            right = 2.0 * cls.sign_test(fw[m] - fw[j], bw[m] - bw[j]) - 1.0
-            if left * right < 0 and min(abs(left), abs(right)) >= REVERSAL_CONFIDENCE:
-                score = abs(left) + abs(right)
-                if score > best_score:
-                    best, best_score = j, score
-        return best
+        # every cut at once (the sign test of each part, :meth:`sign_test` on arrays)
+        j = np.arange(min_strides, m - min_strides + 1)
+        left = 2.0 * (1.0 - betainc(fw[j] + 0.5, bw[j] + 0.5, 0.5)) - 1.0
+        right = 2.0 * (1.0 - betainc(fw[m] - fw[j] + 0.5, bw[m] - bw[j] + 0.5, 0.5)) - 1.0
+        ok = (left * right < 0) & (np.minimum(np.abs(left), np.abs(right)) >= REVERSAL_CONFIDENCE)
+        if not ok.any():
+            return None
+        score = np.where(ok, np.abs(left) + np.abs(right), -np.inf)
+        return int(j[int(np.argmax(score))])  # the first of equal scores
 
     @classmethod
     def _corr(
@@ -202,23 +202,8 @@ class PendulumPhaseDirection:
         weight: FloatArray | None = None,
     ) -> tuple[FloatArray, FloatArray]:
         """:meth:`_corr` and the product of the standard deviations of a and b on each
-        segment."""
-
-        def csum(x: FloatArray) -> FloatArray:
-            return np.concatenate(([0.0], np.cumsum(x)))
-
-        w = np.ones_like(a) if weight is None else weight
-        wa, wb = w * a, w * b
-        ca, cb, cab, caa, cbb, cw = (csum(x) for x in (wa, wb, wa * b, wa * a, wb * b, w))
-        n = np.maximum(cw[ends] - cw[starts], 1.0)
-        sa, sb = ca[ends] - ca[starts], cb[ends] - cb[starts]
-        sab, saa, sbb = cab[ends] - cab[starts], caa[ends] - caa[starts], cbb[ends] - cbb[starts]
-        cov = sab - sa * sb / n
-        va = saa - sa * sa / n
-        vb = sbb - sb * sb / n
-        den = np.sqrt(np.maximum(va * vb, 1e-300))
-        r = np.asarray(cov / den, dtype=np.float64)
-        return r, np.asarray(np.sqrt(np.maximum(va * vb, 0.0)) / n, dtype=np.float64)
+        segment (:class:`SegmentMoments`, built for this one call)."""
+        return SegmentMoments(a, b, weight).corr_scale(starts, ends)
 
     def estimate(
         self,
@@ -231,26 +216,27 @@ class PendulumPhaseDirection:
         *,
         sampling_rate_hz: float,
         other_log_odds: FloatArray | None = None,
+        moments: PhaseMoments | None = None,
     ) -> Self:
         """Per bout and per stride: ``bout_bounds`` and ``stride_bounds`` are (k, 2) sample
         ranges [start, end); ``stride_bout`` gives each stride's bout index; ``turning``
         (bool per sample, optional) marks turns; ``other_log_odds`` (per bout, optional) is
         independent evidence on the bout's direction, the log of its likelihood ratio for
         forward (:attr:`CentripetalDirection.log_odds_`), added to the log odds of the sign
-        test (Bayes' rule for independent evidence)."""
-        straight = None if turning is None else (~turning).astype(np.float64)
-        r_bout = self._corr(a_ap_m_s2, v_z_m_s, bout_bounds[:, 0], bout_bounds[:, 1], straight)
-        if straight is not None:
+        test (Bayes' rule for independent evidence); ``moments``: :class:`PhaseMoments` of
+        these same signals and turns when already built (built here otherwise)."""
+        m = PhaseMoments(a_ap_m_s2, v_z_m_s, turning) if moments is None else moments
+        lo, hi = bout_bounds[:, 0], bout_bounds[:, 1]
+        straight = m.straight
+        if straight is None:
+            r_bout = m.plain.corr(lo, hi)
+        else:
+            r_bout = straight.corr(lo, hi)
             # a bout that is mostly turning: its correlation over all its samples
-            cs = np.concatenate(([0.0], np.cumsum(straight)))
-            share = (cs[bout_bounds[:, 1]] - cs[bout_bounds[:, 0]]) / np.maximum(
-                bout_bounds[:, 1] - bout_bounds[:, 0], 1
-            )
-            r_all = self._corr(a_ap_m_s2, v_z_m_s, bout_bounds[:, 0], bout_bounds[:, 1])
+            share = straight.count(lo, hi) / np.maximum(hi - lo, 1)
+            r_all = m.plain.corr(lo, hi)
             r_bout = np.where(share >= 0.5, r_bout, r_all)
-        r_stride, w_stride = self._corr_scale(
-            a_ap_m_s2, v_z_m_s, stride_bounds[:, 0], stride_bounds[:, 1]
-        )
+        r_stride, w_stride = m.plain.corr_scale(stride_bounds[:, 0], stride_bounds[:, 1])
         sign = np.where(
             r_stride < -self.min_stride_r, 1.0, np.where(r_stride > self.min_stride_r, -1.0, 0.0)
         )
@@ -373,6 +359,107 @@ class CentripetalDirection:
         return self
 
 
+def _prefix_sum(x: FloatArray) -> FloatArray:
+    """``[0, x0, x0 + x1, ...]`` (n + 1,): ``np.cumsum`` written after a leading zero (the same
+    sums as concatenating, without the copy)."""
+    out = np.empty(x.shape[0] + 1)
+    out[0] = 0.0
+    np.cumsum(x, out=out[1:])
+    return out
+
+
+class SegmentMoments:
+    """Prefix sums of ``a``, ``b``, ``a b``, ``a a``, ``b b`` and a 0/1 ``weight`` over a whole
+    signal, so that the Pearson correlation of ``a`` and ``b`` and the product of their
+    standard deviations on any number of segments [start, end) cost a few operations per
+    segment; with ``weight`` only the samples of weight 1 count. Built once per signal pair
+    and reused by every segmentation (steps, strides, bouts). ``share``: moments of the same
+    ``b`` and ``weight`` (another ``a``), whose sums of ``b`` and ``weight`` are reused."""
+
+    def __init__(
+        self,
+        a: FloatArray,
+        b: FloatArray,
+        weight: FloatArray | None = None,
+        *,
+        share: SegmentMoments | None = None,
+    ) -> None:
+        self.weight = weight
+        self.ca: FloatArray
+        self.cb: FloatArray
+        self.cab: FloatArray
+        self.caa: FloatArray
+        self.cbb: FloatArray
+        self.cw: FloatArray | None
+        # without a weight, w a = a and the weights' sums are 0, 1, 2, ... exactly
+        wa = a if weight is None else weight * a
+        self.ca = _prefix_sum(wa)
+        self.cab = _prefix_sum(wa * b)
+        self.caa = _prefix_sum(wa * a)
+        if share is not None:
+            self.cb, self.cbb, self.cw = share.cb, share.cbb, share.cw
+            return
+        wb = b if weight is None else weight * b
+        self.cb = _prefix_sum(wb)
+        self.cbb = _prefix_sum(wb * b)
+        # without a weight every sample counts: no running sum of ones is kept
+        self.cw = None if weight is None else _prefix_sum(weight)
+
+    def count(self, starts: IntArray, ends: IntArray) -> FloatArray:
+        """The summed weight (without a weight: the number of samples) of each segment."""
+        if self.cw is None:
+            return np.asarray(ends - starts, dtype=np.float64)
+        out: FloatArray = self.cw[ends] - self.cw[starts]
+        return out
+
+    def corr(self, starts: IntArray, ends: IntArray) -> FloatArray:
+        """Pearson correlation of ``a`` and ``b`` on each segment [start, end)."""
+        return self.corr_scale(starts, ends)[0]
+
+    def corr_scale(self, starts: IntArray, ends: IntArray) -> tuple[FloatArray, FloatArray]:
+        """:meth:`corr` and the product of the standard deviations of ``a`` and ``b`` on each
+        segment."""
+        ca, cb, cab, caa, cbb = self.ca, self.cb, self.cab, self.caa, self.cbb
+        n = np.maximum(self.count(starts, ends), 1.0)
+        sa, sb = ca[ends] - ca[starts], cb[ends] - cb[starts]
+        sab, saa, sbb = cab[ends] - cab[starts], caa[ends] - caa[starts], cbb[ends] - cbb[starts]
+        cov = sab - sa * sb / n
+        va = saa - sa * sa / n
+        vb = sbb - sb * sb / n
+        den = np.sqrt(np.maximum(va * vb, 1e-300))
+        r = np.asarray(cov / den, dtype=np.float64)
+        return r, np.asarray(np.sqrt(np.maximum(va * vb, 0.0)) / n, dtype=np.float64)
+
+
+class PhaseMoments:
+    """:class:`SegmentMoments` of the fore-aft acceleration ``a_ap`` and the vertical velocity
+    ``v_z`` of one recording, over all samples (``plain``) and over those outside turns
+    (``straight``, None without a ``turning`` mask), each built on first use. One per recording
+    serves the steps' pendular share, the strides' and bouts' direction
+    (:class:`PendulumPhaseDirection`) and side-stepping (:class:`SidewaysExchange`), and every
+    assembly of the bouts (which runs again after a split at a reversal)."""
+
+    def __init__(self, a_ap: FloatArray, v_z: FloatArray, turning: np.ndarray | None) -> None:
+        self.a_ap = a_ap
+        self.v_z = v_z
+        self.turning = turning
+        self._plain: SegmentMoments | None = None
+        self._straight: SegmentMoments | None = None
+
+    @property
+    def plain(self) -> SegmentMoments:
+        if self._plain is None:
+            self._plain = SegmentMoments(self.a_ap, self.v_z)
+        return self._plain
+
+    @property
+    def straight(self) -> SegmentMoments | None:
+        if self._straight is None and self.turning is not None:
+            weight = (~self.turning).astype(np.float64)
+            self._straight = SegmentMoments(self.a_ap, self.v_z, weight)
+        return self._straight
+
+
 class SidewaysExchange:
     """Side-stepping: the pendular exchange runs along the lateral axis, not the fore-aft one.
 
@@ -409,16 +496,20 @@ class SidewaysExchange:
         v_z_m_s: FloatArray,
         bout_bounds: IntArray,
         turning: np.ndarray | None = None,
+        *,
+        moments: PhaseMoments | None = None,
     ) -> Self:
-        """``bout_bounds`` (k, 2) sample ranges [start, end); ``turning`` bool per sample."""
-        straight = (
-            np.ones_like(a_ap_m_s2) if turning is None else (~turning).astype(np.float64)
-        )
+        """``bout_bounds`` (k, 2) sample ranges [start, end); ``turning`` bool per sample;
+        ``moments``: :class:`PhaseMoments` of ``a_ap_m_s2``, ``v_z_m_s`` and ``turning`` when
+        already built."""
+        m = PhaseMoments(a_ap_m_s2, v_z_m_s, turning) if moments is None else moments
+        # without turns every sample counts (weight 1: the plain sums)
+        ap = m.plain if m.straight is None else m.straight
+        ml = SegmentMoments(a_ml_m_s2, v_z_m_s, ap.weight, share=ap)
         lo, hi = bout_bounds[:, 0], bout_bounds[:, 1]
-        r_ap = np.abs(PendulumPhaseDirection._corr(a_ap_m_s2, v_z_m_s, lo, hi, straight))
-        r_ml = np.abs(PendulumPhaseDirection._corr(a_ml_m_s2, v_z_m_s, lo, hi, straight))
-        cs = np.concatenate(([0.0], np.cumsum(straight)))
-        share = (cs[hi] - cs[lo]) / np.maximum(hi - lo, 1)
+        r_ap = np.abs(ap.corr(lo, hi))
+        r_ml = np.abs(ml.corr(lo, hi))
+        share = ap.count(lo, hi) / np.maximum(hi - lo, 1)
         conf = np.minimum(1.0, r_ml / self.r_full) * (r_ml - r_ap) / np.maximum(r_ml, 1e-12)
         side = (share >= 0.5) & (r_ml > r_ap) & (r_ml >= self.min_r)
         side &= conf >= self.min_confidence

@@ -10,6 +10,7 @@ import numpy.typing as npt
 
 from retrostride.gait._signal import (
     bandpass,
+    bandpass_rows,
     gravity_components,
     gravity_estimate,
     segment_reduce,
@@ -20,6 +21,7 @@ from retrostride.gait.contacts import VerticalJerkContacts
 from retrostride.gait.direction import (
     CentripetalDirection,
     PendulumPhaseDirection,
+    PhaseMoments,
     SidewaysExchange,
 )
 from retrostride.gait.recording import FloatArray, Frame, IntArray, Recording
@@ -255,11 +257,14 @@ class LowerBackPipeline:
         # assembly may run twice, after a split at a reversal)
         ap_band = ml_band = None
         if a_ap is not None and a_ml is not None:  # both columns in the same filter passes
-            band = bandpass(np.column_stack([a_ap, a_ml]), 0.5, 3.0, fs)
-            ap_band, ml_band = np.ascontiguousarray(band[:, 0]), np.ascontiguousarray(band[:, 1])
+            ap_band, ml_band = bandpass_rows([a_ap, a_ml], 0.5, 3.0, fs)
+        # the phase correlations' running sums once per recording, for every assembly
+        moments = (
+            None if ap_band is None else PhaseMoments(ap_band, contacts.v_z_m_s_, turning)
+        )
         args = (
             recording, ic, fc, contacts, a_v, ap_band, sway, ml_band, height, turning, heading,
-            yaw_lateral,
+            yaw_lateral, moments,
         )
         bouts = self._assemble(bout_rows, *args)
         split = self._split_at_reversals(bout_rows, self._stride_evidence)
@@ -295,13 +300,15 @@ class LowerBackPipeline:
         turning: BoolArray | None,
         heading: FloatArray | None = None,
         yaw_lateral: tuple[FloatArray, FloatArray] | None = None,
+        moments: PhaseMoments | None = None,
     ) -> list[BoutResult]:
         """The bouts ``bout_rows`` ((k, 2) first and last IC index) with their strides,
         lengths, sides and direction; ``a_ap`` and ``ml_band`` band-passed to 0.5-3 Hz,
         ``sway`` the lateral acceleration as :meth:`_sway` filters it (for the sides);
         ``heading`` the integrated yaw rate [rad] (n + 1,), None without a gyroscope;
         ``yaw_lateral`` the lateral acceleration and the yaw rate, for the centripetal
-        evidence on direction in turns (:class:`CentripetalDirection`)."""
+        evidence on direction in turns (:class:`CentripetalDirection`); ``moments`` the
+        running sums of ``a_ap`` and ``v_z`` (:class:`PhaseMoments`), built here when None."""
         fs = recording.sampling_rate_hz
         body = a_ap is not None
         n = a_v.shape[0]
@@ -330,7 +337,9 @@ class LowerBackPipeline:
         )
 
         pendular = None
-        if a_ap is not None and step_bounds.size:
+        if a_ap is not None and moments is None:
+            moments = PhaseMoments(a_ap, contacts.v_z_m_s_, turning)
+        if moments is not None and step_bounds.size:
             # the pendular share of each step's vertical motion (see PURE_PENDULUM_R)
             # over the step and its neighbours in its bout (one step alone is too short a
             # window: its correlation swings with the waveform's shape)
@@ -343,10 +352,7 @@ class LowerBackPipeline:
                 first[run], last[run] = run[0], run[-1]
             lo_i = np.maximum(lo_i, first)
             hi_i = np.minimum(hi_i, last)
-            r_step = PendulumPhaseDirection._corr(
-                a_ap, contacts.v_z_m_s_, step_bounds[lo_i, 0],
-                step_bounds[hi_i, 1],
-            )
+            r_step = moments.plain.corr(step_bounds[lo_i, 0], step_bounds[hi_i, 1])
             pendular = np.minimum(1.0, np.abs(np.nan_to_num(r_step)) / PURE_PENDULUM_R)
         turn = None
         if heading is not None and stride_bounds.size:
@@ -366,14 +372,14 @@ class LowerBackPipeline:
                 ).log_odds_
             dirs = (self.direction or PendulumPhaseDirection()).estimate(
                 ap, contacts.v_z_m_s_, bout_bounds, stride_bounds, stride_bout, turning,
-                sampling_rate_hz=fs, other_log_odds=cue,
+                sampling_rate_hz=fs, other_log_odds=cue, moments=moments,
             )
             bout_dir: list[BoutDirection] = list(dirs.direction_)
             bout_conf, stride_sign = dirs.confidence_.copy(), dirs.stride_sign_.copy()
             evidence = dirs.stride_evidence_.copy()
             assert ml_band is not None
             side = SidewaysExchange().estimate(
-                ap, ml_band, contacts.v_z_m_s_, bout_bounds, turning
+                ap, ml_band, contacts.v_z_m_s_, bout_bounds, turning, moments=moments
             )
             for kb in np.flatnonzero(side.sideways_):
                 bout_dir[kb] = SIDEWAYS
@@ -475,7 +481,7 @@ class LowerBackPipeline:
 
     @staticmethod
     def _step_regularity(
-        x: FloatArray, ic: IntArray, max_len: int, chunk: int = 256
+        x: FloatArray, ic: IntArray, max_len: int, chunk: int = 4096
     ) -> FloatArray:
         """Per step (IC i to IC i + 1, ``d`` samples): the autocorrelation of ``x`` at the lag of
         the step, the correlation of ``x`` over the step with ``x`` over the ``d`` samples
@@ -491,20 +497,22 @@ class LowerBackPipeline:
         r = np.full(m, math.nan)
         for c0 in range(0, m, chunk):  # bounded memory on long recordings
             lo, hi = ic[c0 : min(c0 + chunk, m)], ic[c0 + 1 : min(c0 + chunk, m) + 1]
-            d = np.minimum(hi - lo, max_len)
-            width = int(d.max())
-            j = np.arange(width)[None, :]
-            mask = j < d[:, None]
-            after = x[np.minimum(lo[:, None] + j, n - 1)] * mask
-            before = x[np.clip(lo[:, None] - d[:, None] + j, 0, n - 1)] * mask
-            cnt = np.maximum(d, 1)
-            ma, mb = after.sum(axis=1) / cnt, before.sum(axis=1) / cnt
-            cov = (after * before).sum(axis=1) / cnt - ma * mb
-            va = (after * after).sum(axis=1) / cnt - ma * ma
-            vb = (before * before).sum(axis=1) / cnt - mb * mb
+            d = np.maximum(np.minimum(hi - lo, max_len), 1)
+            # the steps' samples end to end (no padding to the longest step): step k holds
+            # after = x[lo_k + j], before = x[lo_k - d_k + j], j < d_k
+            first = np.zeros(d.size, dtype=np.intp)
+            np.cumsum(d[:-1], out=first[1:])
+            at = np.arange(int(first[-1] + d[-1])) + np.repeat(lo - first, d)
+            after = x[np.minimum(at, n - 1)]
+            before = x[np.clip(at - np.repeat(d, d), 0, n - 1)]
+            ma = np.add.reduceat(after, first) / d
+            mb = np.add.reduceat(before, first) / d
+            cov = np.add.reduceat(after * before, first) / d - ma * mb
+            va = np.add.reduceat(after * after, first) / d - ma * ma
+            vb = np.add.reduceat(before * before, first) / d - mb * mb
             den = np.sqrt(np.maximum(va, 0.0) * np.maximum(vb, 0.0))
             with np.errstate(invalid="ignore", divide="ignore"):
-                ok = (den > 0) & (lo - d >= 0) & (hi - lo <= max_len)
+                ok = (den > 0) & (lo - d >= 0) & (hi - lo <= max_len) & (hi > lo)
                 rc = np.where(ok, cov / den, math.nan)
             r[c0 : c0 + rc.size] = rc
         if m < 3:
@@ -632,7 +640,7 @@ class LowerBackPipeline:
         if sway is None:
             assert a_ml is not None
             sway = cls._sway(a_ml, fs)
-        return segment_reduce(sway, step_bounds[:, 0], step_bounds[:, 1])[2]
+        return segment_reduce(sway, step_bounds[:, 0], step_bounds[:, 1], extrema=False)[2]
 
     @classmethod
     def _step_sides(

@@ -61,7 +61,7 @@ def vertical_excursion_m(
         lo, hi = max(int(bounds[0, 0]) - pad, 0), min(int(bounds[-1, 1]) + pad, n)
         v = highpass(integrate(a_v_m_s2[lo:hi], fs), cutoff, fs, order=4)
         d = integrate(v, fs)
-        mx, mn, _ = segment_reduce(d, bounds[:, 0] - lo, bounds[:, 1] - lo)
+        mx, mn, _ = segment_reduce(d, bounds[:, 0] - lo, bounds[:, 1] - lo, mean=False)
         out[run] = mx - mn
     return out
 

@@ -10,9 +10,15 @@ from retrostride.gait.recording import FloatArray
 from retrostride.gait.result import BoutDirection, BoutResult, StrideTable
 
 
+def _mean(x: FloatArray) -> float:
+    """``np.mean`` of a non-empty float array (the same sum and division, without its
+    Python-level dispatch: these summaries run for every bout)."""
+    return float(np.add.reduce(x) / x.size)
+
+
 def _nanmean(x: FloatArray) -> float:
     x = x[np.isfinite(x)]
-    return float(np.mean(x)) if x.size else math.nan
+    return _mean(x) if x.size else math.nan
 
 
 def cv_percent(x: FloatArray) -> float:
@@ -20,14 +26,17 @@ def cv_percent(x: FloatArray) -> float:
     x = x[np.isfinite(x)]
     if x.size < 3:
         return math.nan
-    return float(np.std(x, ddof=1) / np.mean(x) * 100.0)
+    # np.std(x, ddof=1) step by step: the deviations from the mean, their squares' sum
+    dev = x - np.add.reduce(x) / x.size
+    std = np.sqrt(np.add.reduce(dev * dev) / (x.size - 1))
+    return float(std / _mean(x) * 100.0)
 
 
 def step_time_ratio(step_s: FloatArray) -> float:
     """Larger over smaller mean of alternating steps (1 = symmetric); NaN under 4 steps."""
     if step_s.size < 4:
         return math.nan
-    a, b = float(np.mean(step_s[0::2])), float(np.mean(step_s[1::2]))
+    a, b = _mean(step_s[0::2]), _mean(step_s[1::2])
     return max(a, b) / min(a, b) if min(a, b) > 0 else math.nan
 
 
@@ -48,16 +57,17 @@ def bout_result(
     the other foot's IC to that foot's IC.
     """
     steps = np.diff(ic_s)
-    left = np.array([s for s, side in zip(steps, ic_side[1:], strict=False) if side == "left"])
-    right = np.array([s for s, side in zip(steps, ic_side[1:], strict=False) if side == "right"])
+    side_of_step = np.asarray(ic_side[1 : steps.size + 1], dtype=object)
+    left = steps[: side_of_step.size][side_of_step == "left"]
+    right = steps[: side_of_step.size][side_of_step == "right"]
     # cadence as INDIP averages a bout: the mean over strides of each stride's own cadence
     # (120 / its duration: 2 steps per stride); checked on the INDIP reference of the
     # Mobilise-D lab data, where ``Cadence`` equals the mean of ``120 / Stride_Duration``
     finite = strides.duration_s[np.isfinite(strides.duration_s) & (strides.duration_s > 0)]
     if finite.size:
-        cadence = float(np.mean(120.0 / finite))
+        cadence = _mean(120.0 / finite)
     else:
-        cadence = 60.0 / float(np.mean(steps)) if steps.size else math.nan
+        cadence = 60.0 / _mean(steps) if steps.size else math.nan
     return BoutResult(
         start_s=float(ic_s[0]) if start_s is None else start_s,
         end_s=float(ic_s[-1]) if end_s is None else end_s,
@@ -71,7 +81,7 @@ def bout_result(
         symmetry_step_time_ratio=step_time_ratio(steps),
         initial_contacts_s=ic_s,
         final_contacts_s=fc_s,
-        step_time_left_s=float(np.mean(left)) if left.size else math.nan,
-        step_time_right_s=float(np.mean(right)) if right.size else math.nan,
+        step_time_left_s=_mean(left) if left.size else math.nan,
+        step_time_right_s=_mean(right) if right.size else math.nan,
         strides=strides,
     )
