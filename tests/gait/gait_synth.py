@@ -56,6 +56,9 @@ class TrunkSteps:
     """Heading change over all the steps [deg, positive to the left]: the path is a circular
     arc (the heading turns at a constant rate), the trunk faces along it, and ``length_m`` is
     each step's length along the arc."""
+    pivot_s: float = 0.0
+    """> 0: the heading turns by ``turn_deg`` within this many seconds in the middle of the
+    steps (a pivot turn, minimum-jerk profile) instead of at a constant rate."""
 
 
 @dataclass(frozen=True)
@@ -136,7 +139,12 @@ def trunk_walk(
             pos[:, 0] = travel if part.way == "forward" else -travel
             pos[:, 1] = sway
         pos[:, 2] = z
-        psi = psi0 + np.radians(part.turn_deg) * t / (part.n * part.step_s)
+        if part.pivot_s > 0:
+            mid = 0.5 * part.n * part.step_s
+            tau = (t - mid + 0.5 * part.pivot_s) / part.pivot_s
+            psi = psi0 + np.radians(part.turn_deg) * _min_jerk(tau)
+        else:
+            psi = psi0 + np.radians(part.turn_deg) * t / (part.n * part.step_s)
         if part.turn_deg:
             # along the arc: each increment of the body-frame motion turned to the heading
             d = np.diff(pos[:, :2], axis=0, prepend=np.zeros((1, 2)))

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 from gait_synth import Fidget, FootStride, Still, TrunkSteps, foot_walk, trunk_walk
 
 from retrostride.gait.pipeline import analyze
 from retrostride.gait.recording import Frame
 from retrostride.gait.result import SIDEWAYS
+from retrostride.gait.transforms import time_reversed
 from retrostride.science.locomotion import Direction
 
 
@@ -209,7 +211,8 @@ def test_short_shuffling_strides_with_a_trunk_bob_are_short() -> None:
 
 
 def test_turning_strides_are_the_chord_of_their_arc() -> None:
-    """(``turn_chord``, off by default: see ``TURN_CHORD_DEFAULT``.) Walking a tight circle
+    """(``turn_chord``, on by default since the heading change is the turn's mean rate times
+    the stride's time in it; off before, when this came out 1.00.) Walking a tight circle
     (radius 0.64 m: 45 degrees per step, 90 per stride, as in the
     pivot turns of the Mobilise-D free-living tests): the pendulum's vaulting measures the path
     along the arc, but a stride is the straight distance between two placements of the same
@@ -223,8 +226,27 @@ def test_turning_strides_are_the_chord_of_their_arc() -> None:
             Still(3),
         ]
     )
-    straight, turning = analyze(rec, turn_chord=True).bouts
+    straight, turning = analyze(rec).bouts
     chord = math.sin(math.radians(45.0)) / math.radians(45.0)  # 90 degrees per stride
     assert turning.stride_length_m / straight.stride_length_m == pytest.approx(chord, abs=0.03)
     for bout in (straight, turning):  # the turn is no reason to lose strides
         assert bout.n_steps >= 12
+
+
+def test_a_pivots_strides_keep_their_length_when_the_contacts_move() -> None:
+    """A pivot turn (180 degrees in 1.5 s, inside straight walking) and the same walk
+    time-reversed, whose strides run between other contacts (the original's final contacts):
+    the heading changes in a burst, so a stride's own integrated yaw depended on where its
+    contacts fell and the same stride came out up to 19 % longer or shorter; with the turn's
+    mean rate times the stride's time in the turn (``turn_heading``) within 8 %."""
+    rec = trunk_walk([Still(3), TrunkSteps(16, 0.55, 0.6, turn_deg=180.0, pivot_s=1.5), Still(3)])
+    duration_s = (len(rec) - 1) / rec.sampling_rate_hz
+    (fwd,) = analyze(rec).bouts
+    (rev,) = analyze(time_reversed(rec)).bouts
+    mid_f = 0.5 * (fwd.strides.start_s + fwd.strides.end_s)
+    mid_r = duration_s - 0.5 * (rev.strides.start_s + rev.strides.end_s)
+    nearest = np.abs(mid_r[None, :] - mid_f[:, None]).argmin(axis=1)
+    change = rev.strides.length_m[nearest] / fwd.strides.length_m - 1.0
+    inner = fwd.strides.length_m[1:-1]
+    assert inner.min() < 0.95 * np.median(inner)  # the chord shortens the turning strides
+    np.testing.assert_allclose(change[1:-1], 0.0, atol=0.08)  # gait initiation/termination aside

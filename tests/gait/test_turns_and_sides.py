@@ -3,6 +3,7 @@ whose answer is known by construction, and on the INDIP step sides of the lab da
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +17,7 @@ from retrostride.gait.direction import (
 )
 from retrostride.gait.lower_back import LowerBackPipeline
 from retrostride.gait.pipeline import analyze
-from retrostride.gait.turns import YawRateTurns
+from retrostride.gait.turns import YawRateTurns, turn_heading
 from retrostride.importers.imu import load_mobilised_mat
 
 FS = 100.0
@@ -210,3 +211,16 @@ def test_step_sides_agree_with_indip(shared_data: Path) -> None:
                             total += 1
                             agree += side == ref_side[j]
     assert total >= 100 and agree / total >= 0.95
+
+
+def test_turn_heading_runs_at_each_turns_mean_rate() -> None:
+    """The path's heading changes only inside turns, at the turn's angle over its duration:
+    a stretch's change is that rate times its time in the turn."""
+    heading = turn_heading(
+        np.array([[2, 6], [8, 10]]), np.array([math.degrees(1.0), -90.0]), n_samples=12
+    )
+    assert heading.shape == (13,)
+    np.testing.assert_allclose(heading[:3], 0.0, atol=1e-12)
+    np.testing.assert_allclose(heading[4] - heading[3], 0.25, atol=1e-12)  # 1 rad over 4 samples
+    np.testing.assert_allclose(heading[8], 1.0, atol=1e-12)
+    np.testing.assert_allclose(heading[12], 1.0 - math.pi / 2, atol=1e-12)

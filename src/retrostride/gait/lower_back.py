@@ -32,7 +32,7 @@ from retrostride.gait.stride_length import (
     InvertedPendulumStrideLength,
 )
 from retrostride.gait.summary import bout_result
-from retrostride.gait.turns import YawRateTurns
+from retrostride.gait.turns import YawRateTurns, turn_heading
 from retrostride.science.locomotion import Direction
 
 BoolArray = npt.NDArray[np.bool_]
@@ -105,16 +105,19 @@ after (MAE 0.415 / 0.172 / 0.092 -> 0.311 / 0.224 / 0.092 m; mobgap 0.297 / 0.15
 per test 0.052 -> 0.021 m. A stricter share (|r| / 0.9, or squared) corrected short strides
 more but made the lengths depend on the stance warp (the variant checks)."""
 
-TURN_CHORD_DEFAULT = False
-"""Whether turning strides are shortened to the chord of their arc by default. The geometry
-holds (a synthetic circle walk comes out right only with it) and on the Mobilise-D lab data
-against INDIP it lowers the stride-length MAE below 0.6 m from 0.309 to 0.289 m (0.6-0.8 m
-0.224 -> 0.218, >= 0.8 m 0.092 -> 0.093), but together with the direction's split at
-reversals (December 2026) it moves the median stride-length change of one variant (HA Test11,
-time-reversed, stance +10 pp) from -3.9 % to -5.1 %, past the 5 % bar of the variant checks:
-a variant's turning strides cover other samples than the original's (their contacts differ by
-up to a quarter stride), and in a pivot the heading change differs with them. Off until the
-chord is taken over a window that does not depend on where the contacts fall."""
+TURN_CHORD_DEFAULT = True
+"""Whether turning strides are shortened to the chord of their arc by default
+(:func:`retrostride.gait.stride_length.chord_factor`). The heading change of a stride is the
+mean rate of the turn it lies in (the turn's angle over its duration, :class:`YawRateTurns`)
+times the stride's time inside that turn (:func:`retrostride.gait.turns.turn_heading`), not
+the yaw rate integrated between the stride's own contacts: in a pivot the trunk's heading
+changes in bursts, and a stride whose contacts fall a quarter stride earlier or later (the
+same walk time-reversed or with a longer stance) then covered a different share of the burst.
+Integrated per stride, the chord moved the median stride length of one variant (Mobilise-D
+lab HA Test11, time-reversed, stance +10 pp) by -5.1 % against its 5 % bar; with the turn's
+mean rate by -4.5 % (-3.9 % without the chord). On the same data against INDIP, stride-length
+MAE per band < 0.6 / 0.6-0.8 / >= 0.8 m: 0.309 / 0.224 / 0.092 m without the chord,
+0.296 / 0.217 / 0.091 m with it (see ``docs/gait.md``)."""
 
 CENTRIPETAL_DEFAULT = False
 """Whether the centripetal evidence on direction in turns
@@ -155,9 +158,9 @@ class LowerBackPipeline:
     Keyword parameters: ``contacts``, ``bouts``, ``stride_length``, ``direction``, ``turns``
     (algorithm objects replacing the defaults), ``sensor_height_m`` (overrides the
     recording's), ``alternate_sides`` (False: keep every detected IC), ``edge_bob_ratio``
-    (0: keep every contact at the bouts' edges), ``turn_chord`` (True: a turning stride is the
-    chord of its arc, :func:`retrostride.gait.stride_length.chord_factor`; off by default,
-    see ``TURN_CHORD_DEFAULT``), ``centripetal`` (True: the centripetal acceleration in turns
+    (0: keep every contact at the bouts' edges), ``turn_chord`` (True, the default: a turning
+    stride is the chord of its arc, :func:`retrostride.gait.stride_length.chord_factor`; see
+    ``TURN_CHORD_DEFAULT``), ``centripetal`` (True: the centripetal acceleration in turns
     adds its evidence to the direction's sign test,
     :class:`retrostride.gait.direction.CentripetalDirection`; off by default, see
     ``CENTRIPETAL_DEFAULT``).
@@ -232,13 +235,12 @@ class LowerBackPipeline:
         turning = heading = yaw_lateral = None
         if recording.gyr_rad_s is not None:
             yaw = vertical_rate(recording.gyr_rad_s, recording.acc_m_s2, fs, gravity=gravity)
-            turning = (self.turns or YawRateTurns()).detect(yaw, fs).mask_
+            found = (self.turns or YawRateTurns()).detect(yaw, fs)
+            turning = found.mask_
             if self.centripetal and a_ml is not None:  # direction evidence in turns
                 yaw_lateral = (a_ml, yaw)
-            # heading [rad] at each sample: over a whole stride the trunk's yaw oscillation
-            # (pelvic rotation) cancels, leaving the turn of the path
-            if self.turn_chord:
-                heading = np.concatenate(([0.0], np.cumsum(yaw) / fs))
+            if self.turn_chord:  # the path's heading: each turn at its mean rate
+                heading = turn_heading(found.turns_, found.angle_deg_, n_samples=yaw.shape[0])
         # a pause or non-walking movement inside a run of steps ends the bout
         jerk_band = contacts.a_v_jerk_band_m_s2_
         runs = split_at_pauses(

@@ -140,11 +140,13 @@ class InvertedPendulumStrideLength:
     Valid for walking (not running); ``h`` above ``l`` is impossible and gives NaN. The model
     holds for either direction of travel: it uses only the vertical excursion. A stride is two
     consecutive steps. In a turn, the two steps' lengths add up to the path along the arc; given
-    each stride's heading change (``stride_turn_rad``, the gyroscope's rate about the vertical
-    integrated over the stride) the stride is the arc's chord (:func:`chord_factor`: 10 %
-    shorter at 90 degrees per stride, 36 % at 180). What a pendulum cannot see remains: trunk
-    bob without vaulting (pivoting, shuffling) is given only its pendular share (``pendular``),
-    and such strides are still overestimated (see ``docs/gait.md``).
+    each stride's heading change (``stride_turn_rad``: the lower-back pipeline gives the mean
+    rate of the turn the stride lies in times its time in the turn,
+    :func:`retrostride.gait.turns.turn_heading`) the stride is the arc's chord
+    (:func:`chord_factor`: 10 % shorter at 90 degrees per stride, 36 % at 180). What a
+    pendulum cannot see remains: trunk bob without vaulting (pivoting, shuffling) is given
+    only its pendular share (``pendular``), and such strides are still overestimated (see
+    ``docs/gait.md``).
 
     Results: ``step_length_m_`` per step (between consecutive ICs), ``stride_length_m_`` per
     stride (``step[i] + step[i+1]``, times the chord factor), ``excursion_m_`` per step.

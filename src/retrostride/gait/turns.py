@@ -78,3 +78,23 @@ class YawRateTurns:
         self.angle_deg_: FloatArray = np.asarray(angle, dtype=np.float64)
         self.mask_: np.ndarray = mask
         return self
+
+
+def turn_heading(turns: IntArray, angle_deg: FloatArray, *, n_samples: int) -> FloatArray:
+    """Heading of the path [rad] at each sample boundary (``n_samples + 1``, 0 at the start):
+    constant outside turns, changing at each turn's mean rate (its angle over its duration)
+    inside it, so a stretch's heading change is that rate times its time inside the turn.
+
+    A turn's angle and duration are properties of the whole turn, not of where the contacts
+    fall inside it: the trunk's own yaw oscillation (pelvic rotation, about +-5 degrees a step,
+    largest in a pivot) is averaged out, and a time-warped or reversed copy of the walk gives
+    each stride the same share of the turn. ``turns`` (k, 2) sample ranges [start, end) and
+    ``angle_deg`` (k,) as :class:`YawRateTurns` gives them."""
+    rate = np.zeros(n_samples + 1)
+    if turns.size:
+        dur = np.maximum(turns[:, 1] - turns[:, 0], 1)
+        per_sample = np.deg2rad(angle_deg) / dur
+        np.add.at(rate, turns[:, 0], per_sample)
+        np.add.at(rate, turns[:, 1], -per_sample)
+    out: FloatArray = np.concatenate(([0.0], np.cumsum(np.cumsum(rate)[:-1])))
+    return out
