@@ -250,3 +250,16 @@ def test_a_pivots_strides_keep_their_length_when_the_contacts_move() -> None:
     inner = fwd.strides.length_m[1:-1]
     assert inner.min() < 0.95 * np.median(inner)  # the chord shortens the turning strides
     np.testing.assert_allclose(change[1:-1], 0.0, atol=0.08)  # gait initiation/termination aside
+
+
+@pytest.mark.parametrize("steps_per_min", [45, 60, 80, 100, 120, 140])
+def test_the_same_steps_walked_at_any_cadence_keep_their_length(steps_per_min: int) -> None:
+    """Steps of 0.6 m at 45-140 steps/min: the pendulum's rise is the same, only its
+    frequency changes, and the drift filter's cut-off follows the step frequency
+    (``DRIFT_CUTOFF_PER_STEP_HZ``), so the stride length is the same at every cadence
+    (1.34-1.36 m). Mobilise-D's fixed 1 Hz cut-off gives 0.41 m at 45 steps/min and 0.96 m
+    at 60."""
+    rec = trunk_walk([Still(3), TrunkSteps(24, 60.0 / steps_per_min, 0.6), Still(3)])
+    (bout,) = analyze(rec).bouts
+    k = 4.587 / 4.0  # Mobilise-D's factor K
+    assert bout.stride_length_m == pytest.approx(2 * 0.6 * k, rel=0.03)
