@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from retrostride.services.gait_coverage import (
     coverage,
     match_strides,
 )
+from retrostride.services.gait_goals import both_matched
 from retrostride.services.gait_validation import validate
 
 
@@ -69,3 +71,11 @@ def test_goal_table_totals_are_the_sums_of_its_rows(shared_data: Path) -> None:
         )
     wrong = [g for g in rows if g.item.startswith("all ") and "opposite" in g.metric]
     assert len(wrong) == 4 and all(g.met for g in wrong)  # no stride in a bout the wrong way
+
+
+def test_both_matched_keeps_only_strides_both_pipelines_found() -> None:
+    ours = np.array([1.0, math.nan, 0.5, 0.7])
+    theirs = np.array([1.1, 0.9, math.nan, 0.6])
+    b_ours, b_theirs = both_matched(ours, theirs)
+    np.testing.assert_allclose(b_ours, [1.0, math.nan, math.nan, 0.7], atol=0)
+    np.testing.assert_allclose(b_theirs, [1.1, math.nan, math.nan, 0.6], atol=0)

@@ -176,16 +176,27 @@ def goal_table(
     rows: list[Goal] = []
     total_ours = {name: BandFigures(name) for name, _, _ in BANDS}
     total_theirs = {name: BandFigures(name) for name, _, _ in BANDS}
+    both_ours = {name: BandFigures(name) for name, _, _ in BANDS}
+    both_theirs = {name: BandFigures(name) for name, _, _ in BANDS}
     total_cov: dict[str, Coverage] = {}
     for ref in refs:
         start, length = our_strides(analyze(ref.recording))
-        ours = band_figures(ref.stride_length_m, match_strides(ref.stride_start_s, start, length))
+        ours_m = match_strides(ref.stride_start_s, start, length)
+        ours = band_figures(ref.stride_length_m, ours_m)
         other = None
         if ref.mobgap_key is not None and ref.mobgap_key in theirs:
             t_start, t_len = theirs[ref.mobgap_key]
-            other = band_figures(
-                ref.stride_length_m, match_strides(ref.stride_start_s, t_start, t_len)
-            )
+            theirs_m = match_strides(ref.stride_start_s, t_start, t_len)
+            other = band_figures(ref.stride_length_m, theirs_m)
+            if ref.mobgap_key is not None:
+                b_ours, b_theirs = both_matched(ours_m, theirs_m)
+                for fig_o, fig_t in zip(
+                    band_figures(ref.stride_length_m, b_ours),
+                    band_figures(ref.stride_length_m, b_theirs),
+                    strict=True,
+                ):
+                    both_ours[fig_o.band].add(fig_o)
+                    both_theirs[fig_t.band].add(fig_t)
         for k, band in enumerate(ours):
             if ref.mobgap_key is not None:  # totals over the lower-back recordings
                 total_ours[band.band].add(band)
@@ -203,9 +214,27 @@ def goal_table(
                 "all lower-back", total_ours[name], total_theirs[name] if has_theirs else None
             )
         )
+    if theirs:  # the same strides for both: the band MAEs above are over different ones
+        for name, _, _ in BANDS:
+            rows.extend(_both_rows(both_ours[name], both_theirs[name]))
     for cov in total_cov.values():
         rows.extend(_coverage_goal("all", cov))
     return rows
+
+
+def both_matched(ours_m: FloatArray, theirs_m: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Both lengths per reference stride where both pipelines matched it, NaN elsewhere."""
+    both = np.isfinite(ours_m) & np.isfinite(theirs_m)
+    return np.where(both, ours_m, math.nan), np.where(both, theirs_m, math.nan)
+
+
+def _both_rows(ours: BandFigures, theirs: BandFigures) -> list[Goal]:
+    item = f"all lower-back, strides both match {ours.band}"
+    return [
+        Goal(item, "strides matched by both", f"{ours.n_matched}", f"{theirs.n_matched}"),
+        Goal(item, "stride length MAE m", ours.mae_m, theirs.mae_m),
+        Goal(item, "stride length bias m", ours.bias_m, theirs.bias_m),
+    ]
 
 
 def _band_rows(label: str, ours: BandFigures, theirs: BandFigures | None) -> list[Goal]:
