@@ -263,3 +263,41 @@ def test_an_enrolments_program_is_parsed_once_per_process(
     assert parsed == ["knee-oa.toml"]
     assert again.enrolment.program is first.enrolment.program
     assert service.screening_questions() is service.screening_questions()
+
+
+def test_the_plan_is_kept_until_something_is_written(
+    db: Database, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second read of an unchanged log reuses the plan (the rules are not applied again, on
+    SQLite, where nothing else writes); every kind of write that changes the plan is seen at
+    once, on both backends."""
+    service.enrol(db, "knee-oa", START, NO)
+    log_backward(db, START)
+    built: list[date] = []
+    real = service.build_plan
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        built.append(args[4])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(service, "build_plan", counting)
+    day = START + timedelta(days=8)
+    first = service.plan_for(db, today=day)
+    again = service.plan_for(db, today=day)
+    assert again.plan == first.plan
+    if database_url.startswith("sqlite"):  # PostgreSQL's token moves with any commit on the server
+        assert again is first and built == [day]
+    assert service.plan_for(db, today=day + timedelta(days=1)).plan.today == day + timedelta(days=1)
+
+    log_backward(db, START + timedelta(days=2))  # a session in the window
+    added = service.plan_for(db, today=day)
+    assert len(added.logged) == len(first.logged) + 1
+    session_id = added.logged[-1].id
+    service.record_safety_event(db, session_id, "fall")  # a session's field the rules read
+    fell = service.plan_for(db, today=day)
+    assert [s.safety_event for s in fell.logged if s.id == session_id] == ["fall"]
+    log_service.delete_session(db, session_id, "me")
+    assert service.plan_for(db, today=day).logged == first.logged
+    service.stop(db)
+    with pytest.raises(service.NotEnrolled):
+        service.plan_for(db, today=day)

@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, Row, bindparam, case, func, select
 from sqlalchemy.orm import Session as OrmSession
@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session as OrmSession
 from retrostride.errors import InputError, RetrostrideError
 from retrostride.log.model import SAFETY_EVENTS
 from retrostride.services.log import SessionNotFound
+from retrostride.store import data_version
 from retrostride.store import repository as repo
 from retrostride.store.db import Database, utc_now
 from retrostride.store.models import PersonRow, SegmentRow, SessionRow
@@ -377,7 +378,13 @@ def plan_for(
     """The active enrolment's plan as of ``today`` (default: the current date), from the
     sessions of the program's window (:func:`program_window`) only: its cost does not grow with
     the log before or after the program. ``plan.unmatched``: the window's sessions that matched
-    no planned one."""
+    no planned one.
+
+    Kept per reading connection with the token of the data it was built from
+    (``store.data_version``): while nothing was committed since, a request reads that token
+    and gets the same plan (a frozen value: never change it) without reading the log or
+    applying the rules again; any write (a session, an enrolment) changes the token.
+    """
     with database.reading() as db:  # the enrolment and its window's sessions: one read
         return plan_on(db.connection(), person=person, program_id=program_id, today=today)
 
@@ -389,7 +396,13 @@ def plan_on(
     program_id: str | None = None,
     today: date | None = None,
 ) -> EnrolmentPlan:
-    """:func:`plan_for` read on ``conn`` (a read already open, such as the dashboard's)."""
+    """:func:`plan_for` read on ``conn`` (a read already open, such as the dashboard's); kept
+    with the token of ``conn``'s data (read before the plan's own statements)."""
+    day = today or date.today()
+    key = (person, program_id, day)
+    data_token, kept = data_version.cached(conn, _PLANS, key)
+    if kept is not None:
+        return cast(EnrolmentPlan, kept)
     found = conn.execute(
         _ACTIVE[program_id is not None], {"name": person, "program_id": program_id}
     ).first()
@@ -399,11 +412,16 @@ def plan_on(
     first, last = program_window(enrolment.program, enrolment.start)
     logged = logged_sessions(conn, pid, first, last)
     rules = catalogue().rule_sets[enrolment.program.rules]
-    day = today or date.today()
     plan = build_plan(
         enrolment.program, rules, enrolment.start, logged, day, enrolment.restrictions
     )
-    return EnrolmentPlan(enrolment, plan, tuple(logged))
+    out = EnrolmentPlan(enrolment, plan, tuple(logged))
+    data_version.keep(conn, _PLANS, key, data_token, out)
+    return out
+
+
+_PLANS = "program_plans"
+"""The name of :func:`plan_on`'s cache on a reading connection."""
 
 
 @dataclass(frozen=True, slots=True)
