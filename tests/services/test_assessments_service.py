@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -97,3 +98,29 @@ def test_delete_only_ones_own(db: Database) -> None:
         service.delete_assessment(db, a.id, person="bob")
     service.delete_assessment(db, a.id, person="ann")
     assert service.list_assessments(db, person="ann") == []
+
+
+def test_the_report_and_the_list_are_kept_until_something_is_written(
+    db: Database, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read again with nothing written, the report is not computed again (SQLite: nothing else
+    commits there); an added or deleted reading is seen at once on both backends."""
+    first_id = service.add_assessment(db, "nrs_pain", BASE, 6).id
+    computed: list[str] = []
+    real = service._report
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        computed.append(args[2])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(service, "_report", counting)
+    first = service.report(db)
+    assert service.report(db) == first and service.assessment_page(db).total == 1
+    if database_url.startswith("sqlite"):  # PostgreSQL's token moves with any commit on the server
+        assert computed == ["knee_oa"]
+    service.add_assessment(db, "nrs_pain", WEEK6, 4.2)
+    assert [len(r.series) for r in service.report(db)] == [2]
+    assert service.assessment_page(db).total == 2
+    service.delete_assessment(db, first_id or 0)
+    assert [len(r.series) for r in service.report(db)] == [1]
+    assert [a.value for a in service.assessment_page(db).items] == [pytest.approx(4.2, abs=1e-12)]

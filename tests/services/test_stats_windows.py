@@ -70,3 +70,18 @@ def test_day_totals_sum_each_local_day(db: Database) -> None:
     assert days[date(2026, 3, 3)].sessions == 2
     assert days[date(2026, 3, 3)].time_s == pytest.approx(1800.0, abs=1e-9)
     assert days[date(2026, 3, 3)].backward_share == pytest.approx(1.0, abs=1e-12)
+
+
+def test_calendar_days_are_the_day_totals_sessions_time_and_distance(db: Database) -> None:
+    for day, minutes in ((date(2026, 3, 3), 10), (date(2026, 3, 3), 20), (date(2026, 3, 5), 5),
+                         (date(2026, 4, 1), 7)):
+        log.add_session(db, _walk(day, minutes), "ana")
+    pid = people.person_id(db, "ana")
+    window = {"since": date(2026, 3, 2), "until": date(2026, 3, 31)}
+    calendar = stats.calendar_days(db, pid, **window)
+    totals = stats.day_totals(db, pid, **window)
+    assert list(calendar) == list(totals) == [date(2026, 3, 3), date(2026, 3, 5)]
+    for day, t in totals.items():
+        assert calendar[day].sessions == t.sessions
+        assert calendar[day].time_s == pytest.approx(t.time_s, abs=1e-9)
+        assert calendar[day].distance_m == pytest.approx(t.distance_m, abs=1e-9)

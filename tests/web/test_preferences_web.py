@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from web_helpers import PASSWORD, make_client, post_form, register, text_of
 
 
@@ -45,3 +46,15 @@ def test_the_pages_use_the_accounts_one_list_of_choices_and_zone_check() -> None
     assert prefs.SPEED_UNITS is preferences.SPEED_UNITS
     assert prefs.MASS_UNITS is preferences.MASS_UNITS
     assert prefs.DATE_FORMATS is preferences.DATE_FORMATS
+
+
+@pytest.mark.parametrize("date_format", ["day-month", "iso"])
+def test_a_calendar_s_day_names_are_the_formatter_s(date_format: str) -> None:
+    from datetime import date, timedelta
+
+    from retrostride.web.prefs import Formatter, Prefs
+
+    fmt = Formatter(Prefs(date_format=date_format))
+    name = fmt.day_namer()
+    days = [date(2023, 12, 25) + timedelta(days=k) for k in range(400)]
+    assert [name(d) for d in days] == [fmt.day(d) for d in days]

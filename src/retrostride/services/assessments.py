@@ -12,6 +12,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import cast
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session as OrmSession
@@ -38,6 +39,7 @@ from retrostride.science.outcomes.strength import (
     parse_strength_method,
     parse_strength_unit,
 )
+from retrostride.store import data_version
 from retrostride.store import repository as repo
 from retrostride.store.db import Database, utc_now
 from retrostride.store.programs import AssessmentRow
@@ -214,7 +216,12 @@ def assessment_page(
     one bounded query, however long the history."""
     if not (1 <= limit <= 1000 and offset >= 0):
         raise InputError("limit", limit, "a page of 1 to 1000 items from offset 0 or more")
+    key = (person, limit, offset)
     with database.reading() as db:
+        data_token, kept = data_version.cached(db.connection(), _PAGES, key)
+        if kept is not None:
+            found = cast(AssessmentPage, kept)
+            return AssessmentPage(list(found.items), found.total)
         person_id = repo.find_person_id(db, person)
         if person_id is None:
             return AssessmentPage([], 0)
@@ -225,7 +232,15 @@ def assessment_page(
             .order_by(AssessmentRow.on.desc(), AssessmentRow.id.desc())
             .limit(limit).offset(offset)
         )
-        return AssessmentPage([_to_domain(r) for r in rows], int(total))
+        out = AssessmentPage([_to_domain(r) for r in rows], int(total))
+        data_version.keep(db.connection(), _PAGES, key, data_token, out)
+        return AssessmentPage(list(out.items), out.total)
+
+
+_PAGES = "assessment_pages"
+_REPORTS = "assessment_reports"
+"""The names of :func:`assessment_page`'s and :func:`report`'s caches on a reading connection
+(``store.data_version``: kept while nothing is committed; any write changes the token)."""
 
 
 def delete_assessment(
@@ -311,12 +326,22 @@ def report(
 ) -> list[MeasureReport]:
     """Every measure recorded: baseline (first) vs latest of the same method and unit."""
     check_population(population)
+    key = (person, population)
     with database.reading() as db:
+        data_token, kept = data_version.cached(db.connection(), _REPORTS, key)
+        if kept is not None:
+            return list(cast(tuple[MeasureReport, ...], kept))
         row_person = repo.find_person(db, person)
         if row_person is None:
             return []
         domain = repo.person_to_domain(row_person)
         everything = _read_all(db, row_person.id)
+        out = _report(domain, everything, population)
+        data_version.keep(db.connection(), _REPORTS, key, data_token, tuple(out))
+        return out
+
+
+def _report(domain: Person, everything: list[Assessment], population: str) -> list[MeasureReport]:
     groups: dict[tuple[str, str, str | None], list[Assessment]] = defaultdict(list)
     for a in everything:
         groups[(a.measure, a.unit, a.method)].append(a)

@@ -213,3 +213,24 @@ def day_totals(
         for name in store_totals.SUM_FIELDS:
             setattr(row, name, getattr(sums, name))
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class DayTotals:
+    """One training day of the calendar: sessions, time [s] and distance [m] (the totals'
+    definitions, ``store.totals``)."""
+
+    sessions: int
+    time_s: float
+    distance_m: float
+
+
+def calendar_days(
+    database: Database, person_id: int, *, since: date, until: date
+) -> dict[date, DayTotals]:
+    """The person's training days from ``since`` to ``until`` (inclusive) with their sessions,
+    time and distance: one ``GROUP BY`` of the sessions over the indexed local day (the
+    segments, for directions, are not read), one row a day: the cost of the window only."""
+    with database.reading() as db:
+        rows = store_totals.day_time(db, person_id, since, until + timedelta(days=1))
+    return {row[0]: DayTotals(*row[1:]) for row in rows}

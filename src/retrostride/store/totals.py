@@ -97,22 +97,30 @@ def period_end(first: date, kind: str) -> date:
     return date(first.year + first.month // 12, first.month % 12 + 1, 1)
 
 
-def _day_queries() -> tuple[Any, Any]:
-    """Per local day in [lo, hi) of one person: the sessions' sums, then the segments'."""
+def _day_queries() -> tuple[Any, Any, Any]:
+    """Per local day in [lo, hi) of one person: the sessions' sums, the segments', and the
+    calendar's (sessions, time, distance: the same sums, no other column read)."""
     when = (
         _ses.person_id == bindparam("person_id"),
         _ses.local_date >= bindparam("lo"),
         _ses.local_date < bindparam("hi"),
+    )
+    time_sum = func.sum(
+        case((_ses.moving_s > 0, _ses.moving_s), else_=func.coalesce(_ses.elapsed_s, 0.0))
+    )
+    distance_sum = func.sum(func.coalesce(_ses.distance_m, 0.0))
+    calendar = (
+        select(_ses.local_date, func.count(), time_sum, distance_sum)
+        .where(*when)
+        .group_by(_ses.local_date)
     )
     sessions = (
         select(
             _ses.local_date,
             func.count(),
             func.sum(case((_ses.start_utc.is_(None), 1), else_=0)),
-            func.sum(
-                case((_ses.moving_s > 0, _ses.moving_s), else_=func.coalesce(_ses.elapsed_s, 0.0))
-            ),
-            func.sum(func.coalesce(_ses.distance_m, 0.0)),
+            time_sum,
+            distance_sum,
             func.sum(func.coalesce(_ses.energy_kcal, 0.0)),
             func.sum(case((_ses.energy_kcal.is_(None), 1), else_=0)),
         )
@@ -145,10 +153,10 @@ def _day_queries() -> tuple[Any, Any]:
         .where(*when)
         .group_by(_ses.local_date)
     )
-    return sessions, segments
+    return sessions, segments, calendar
 
 
-_SESSIONS_BY_DAY, _SEGMENTS_BY_DAY = _day_queries()
+_SESSIONS_BY_DAY, _SEGMENTS_BY_DAY, _CALENDAR_BY_DAY = _day_queries()
 
 
 def day_sums(
@@ -169,6 +177,18 @@ def day_sums(
             out[day].backward_s = float(backward or 0.0)
             out[day].direction_known_s = float(known or 0.0)
     return out
+
+
+def day_time(
+    conn: Connection | OrmSession, person_id: int, lo: date, hi: date
+) -> list[tuple[date, int, float, float]]:
+    """The person's days in [lo, hi) with a session: (day, sessions, time [s], distance [m]),
+    the sums of :func:`day_sums` (the calendar's: no segment read)."""
+    params = {"person_id": person_id, "lo": lo, "hi": hi}
+    return [
+        (day, int(count), float(time_s or 0.0), float(distance_m or 0.0))
+        for day, count, time_s, distance_m in conn.execute(_CALENDAR_BY_DAY, params)
+    ]
 
 
 def _clusters(days: Iterable[date]) -> list[tuple[date, date]]:

@@ -61,24 +61,26 @@ def heatmap_svg(
             f'fill="#333">{name}</text>'
         )
     month = None
-    for week in range(n_weeks):
-        monday = first_monday + timedelta(weeks=week)
+    size = f"{cell:.0f}"
+    rows_y = [f"{top + weekday * (cell + gap):.0f}" for weekday in range(7)]
+    fills = [colour for _bound, colour in LEVELS]
+    one_day = timedelta(days=1)
+    day = first_monday
+    for week in range(n_weeks):  # a year's 371 squares: each one string
         x = left + week * (cell + gap)
-        if monday.month != month:
-            month = monday.month
-            out.append(
-                f'<text x="{x:.0f}" y="10" font-size="9" fill="#333">{monday:%b}</text>'
-            )
-        for weekday in range(7):
-            day = monday + timedelta(days=weekday)
+        x_text = f"{x:.0f}"
+        if day.month != month:
+            month = day.month
+            out.append(f'<text x="{x_text}" y="10" font-size="9" fill="#333">{day:%b}</text>')
+        for y in rows_y:
             if day > last_day:
                 break
             time_s, sessions = days.get(day, (0.0, 0))
-            colour = LEVELS[level(time_s, sessions)][1]
             out.append(
-                f'<rect x="{x:.0f}" y="{top + weekday * (cell + gap):.0f}" width="{cell:.0f}" '
-                f'height="{cell:.0f}" rx="2" fill="{colour}"><title>{escape(describe(day))}'
+                f'<rect x="{x_text}" y="{y}" width="{size}" height="{size}" rx="2" '
+                f'fill="{fills[level(time_s, sessions)]}"><title>{escape(describe(day))}'
                 "</title></rect>"
             )
+            day += one_day  # past the last day only in the last week
     out.append("</svg>")
     return Markup("".join(out))

@@ -112,21 +112,24 @@ def calendar_page(
     today = fmt.today()
     since = today - timedelta(days=364)
     first_monday = since - timedelta(days=since.weekday())
-    days = stats.day_totals(database, subject.person_id, since=first_monday, until=today)
+    days = stats.calendar_days(database, subject.person_id, since=first_monday, until=today)
+    day_name = fmt.day_namer()
 
     def describe(day: date) -> str:
         t = days.get(day)
         if t is None:
-            return f"{fmt.day(day)}: no session"
+            return f"{day_name(day)}: no session"
         return (
-            f"{fmt.day(day)}: {t.sessions} session{'' if t.sessions == 1 else 's'}, "
+            f"{day_name(day)}: {t.sessions} session{'' if t.sessions == 1 else 's'}, "
             f"{fmt.duration(t.time_s)}, {fmt.distance(t.distance_m)}"
         )
 
     months: list[dict[str, Any]] = []
+    month_of = None
     for day in sorted(days, reverse=True):
         t = days[day]
-        if not months or months[-1]["first"] != day.replace(day=1):
+        if (day.year, day.month) != month_of:
+            month_of = (day.year, day.month)
             months.append({"first": day.replace(day=1), "days": [], "sessions": 0, "time_s": 0.0,
                            "distance_m": 0.0})
         month = months[-1]

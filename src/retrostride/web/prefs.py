@@ -10,6 +10,7 @@ Values stay SI inside; only what is shown is converted.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from urllib.parse import quote, unquote
@@ -174,6 +175,15 @@ class Formatter:
         if self.prefs.date_format == "iso":
             return day.isoformat()
         return f"{day:%a} {day.day} {day:%b %Y}"
+
+    def day_namer(self) -> Callable[[date], str]:
+        """:meth:`day` for many days (a calendar's): the weekday and month names worded once
+        (``%a``/``%b`` of the same locale), each day then one string."""
+        if self.prefs.date_format == "iso":
+            return date.isoformat
+        weekdays = [f"{date(2024, 1, 1 + k):%a}" for k in range(7)]  # 2024-01-01: a Monday
+        months = [f"{date(2024, m, 1):%b}" for m in range(1, 13)]
+        return lambda d: f"{weekdays[d.weekday()]} {d.day} {months[d.month - 1]} {d.year}"
 
     def today(self) -> date:
         """Today's date in the person's zone."""
