@@ -25,8 +25,10 @@ from sqlalchemy import Connection, text
 
 from retrostride.store.db import READ_ONLY
 
-CACHE_SIZE = 256
-"""Entries a connection's cache keeps (then it starts afresh)."""
+CACHE_SIZE = 16
+"""Entries each cache of a connection keeps (then it starts afresh): a read engine has up to
+40 connections per process, and a kept value (a plan, a report of years of readings) can weigh
+tens to hundreds of kB, so the bound keeps the memory to tens of MB per process."""
 
 _PG_SNAPSHOT = text("SELECT CAST(pg_current_snapshot() AS text)")
 
